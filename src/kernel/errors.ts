@@ -1,0 +1,76 @@
+/**
+ * Every failure the kernel reports is a KernelError with a stable `code`, so callers (the UI,
+ * the CLI, tests) can act on the kind of failure without parsing messages. The message is a
+ * full sentence that says what was wrong, where (plugin, tap, file, key) and what to do.
+ */
+export type KernelErrorCode =
+  | 'MANIFEST_INVALID'
+  | 'MODULE_INVALID'
+  | 'DEPENDENCY_MISSING'
+  | 'DEPENDENCY_CYCLE'
+  | 'PLUGIN_NOT_FOUND'
+  | 'TAP_UNKNOWN'
+  | 'PLUGIN_TRAP'
+  | 'PLUGIN_OUTPUT_INVALID'
+  | 'PLUGIN_REPORTED_ERROR'
+  | 'MEMORY_LIMIT'
+  | 'TIMEOUT'
+  | 'ROUTE_NOT_FOUND'
+  | 'ROUTE_DUPLICATE'
+  | 'ACCESS_DENIED'
+  | 'STORAGE_FAILURE'
+  | 'BAD_INPUT';
+
+/** Where an error happened, as far as it is known. */
+export interface ErrorLocation {
+  plugin?: string;
+  tap?: string;
+  file?: string;
+  key?: string;
+  line?: number;
+  column?: number;
+}
+
+export class KernelError extends Error {
+  override readonly name = 'KernelError';
+  readonly code: KernelErrorCode;
+  readonly location: ErrorLocation;
+
+  constructor(code: KernelErrorCode, message: string, location: ErrorLocation = {}) {
+    super(message);
+    this.code = code;
+    this.location = location;
+  }
+
+  /** A plain object that survives structured clone (worker messages) and JSON. */
+  toJSON(): SerializedKernelError {
+    return { name: this.name, code: this.code, message: this.message, location: this.location };
+  }
+
+  static fromJSON(data: SerializedKernelError): KernelError {
+    return new KernelError(data.code, data.message, data.location);
+  }
+}
+
+export interface SerializedKernelError {
+  name: 'KernelError';
+  code: KernelErrorCode;
+  message: string;
+  location: ErrorLocation;
+}
+
+export function isSerializedKernelError(value: unknown): value is SerializedKernelError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { name?: unknown }).name === 'KernelError' &&
+    typeof (value as { code?: unknown }).code === 'string' &&
+    typeof (value as { message?: unknown }).message === 'string'
+  );
+}
+
+/** The message of anything thrown, for reports that must not lose the cause. */
+export function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  return String(error);
+}
