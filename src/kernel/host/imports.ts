@@ -19,14 +19,30 @@ function strings(n: number): Array<typeof I32> {
   return Array.from({ length: n * 2 }, () => I32);
 }
 
-/** A data-returning call: string arguments then (out_ptr, out_max), returning i32. */
-function returning(stringArgs: number): FunctionSignature {
-  return { params: [...strings(stringArgs), I32, I32], results: [I32] };
+/** How a host function's arguments are laid out, and its wasm signature. */
+export interface HostFunctionSpec {
+  /** Leading (ptr, len) string arguments. */
+  readonly strings: number;
+  /** Plain i32 arguments after the strings. */
+  readonly integers: number;
+  /** Whether it ends with (out_ptr, out_max) and returns a byte count. */
+  readonly returnsData: boolean;
+  readonly signature: FunctionSignature;
 }
 
-/** A status-returning call: string arguments, returning i32. */
-function status(stringArgs: number): FunctionSignature {
-  return { params: strings(stringArgs), results: [I32] };
+/** A data-returning call: string arguments then (out_ptr, out_max), returning i32. */
+function returning(stringArgs: number): HostFunctionSpec {
+  return { strings: stringArgs, integers: 0, returnsData: true, signature: { params: [...strings(stringArgs), I32, I32], results: [I32] } };
+}
+
+/** A status-returning call: string arguments (then `integers` i32s), returning i32. */
+function status(stringArgs: number, integers = 0): HostFunctionSpec {
+  return {
+    strings: stringArgs,
+    integers,
+    returnsData: false,
+    signature: { params: [...strings(stringArgs), ...Array.from({ length: integers }, () => I32)], results: [I32] },
+  };
 }
 
 export const HOST_MODULE_PREFIX = 'trovato:kernel/';
@@ -63,7 +79,7 @@ export const HOST_FUNCTIONS = {
     get: returning(2), // bin, key
     set: status(4), // bin, key, value, tags JSON array
     // Added to ABI 1 (additive): the same as `set`, with a max-age in seconds (0 = no expiry).
-    'set-with-max-age': { params: [...strings(4), I32], results: [I32] },
+    'set-with-max-age': status(4, 1),
     'invalidate-tag': status(1), // tag
   },
   'plugin-api': {
@@ -76,7 +92,7 @@ export const HOST_FUNCTIONS = {
   errors: {
     'last-error': returning(0),
   },
-} as const satisfies Record<string, Record<string, FunctionSignature>>;
+} as const satisfies Record<string, Record<string, HostFunctionSpec>>;
 
 export type HostInterface = keyof typeof HOST_FUNCTIONS;
 
@@ -124,8 +140,8 @@ export interface ProvidedImport {
 export function providedImports(): ProvidedImport[] {
   const list: ProvidedImport[] = [];
   for (const [iface, functions] of Object.entries(HOST_FUNCTIONS)) {
-    for (const [name, signature] of Object.entries(functions)) {
-      list.push({ module: HOST_MODULE_PREFIX + iface, name, signature: copy(signature) });
+    for (const [name, spec] of Object.entries(functions)) {
+      list.push({ module: HOST_MODULE_PREFIX + iface, name, signature: copy(spec.signature) });
     }
   }
   for (const [name, signature] of Object.entries(ENV_FUNCTIONS)) {

@@ -1,0 +1,184 @@
+/**
+ * The host side of ABI §4: reading arguments out of a plugin's memory, writing results back
+ * with the buffer convention, error codes and `last-error`. Host functions are written as plain
+ * TypeScript over decoded strings (`HostImpl`); `adaptHostFunction` turns one into the raw
+ * wasm import, so no host function handles pointers itself.
+ */
+import type { HostFunctionSpec } from './imports.js';
+import type { RequestState } from '../tap/request-state.js';
+
+/** ABI §4 error codes. */
+export const HostCode = {
+  badArguments: -1,
+  notFound: -2,
+  permissionDenied: -3,
+  storageFailure: -4,
+  notSupported: -5,
+  limitExceeded: -6,
+} as const;
+export type HostCodeValue = (typeof HostCode)[keyof typeof HostCode];
+
+/**
+ * Thrown by host implementations to fail a call with an ABI code. It never reaches the plugin:
+ * the adapter catches it, records the message for `last-error` and returns the code.
+ */
+export class HostFailure extends Error {
+  override readonly name = 'HostFailure';
+  constructor(
+    readonly code: HostCodeValue,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** What a host function knows about the code that called it. */
+export interface ActiveCall {
+  /** The plugin whose code is running: the real caller, whatever the plugin claims. */
+  readonly plugin: string;
+  readonly memory: WebAssembly.Memory;
+  readonly request: RequestState;
+  /** The message `errors.last-error` returns. */
+  lastError: string;
+  /** A result that did not fit its buffer, kept so the retry does not run the call twice. */
+  pending: PendingResult | null;
+}
+
+export interface PendingResult {
+  readonly key: string;
+  readonly bytes: Uint8Array;
+}
+
+/** The calls in progress, innermost last (plugin-api.invoke nests calls). */
+export class CallStack {
+  readonly #calls: ActiveCall[] = [];
+
+  push(call: ActiveCall): void {
+    this.#calls.push(call);
+  }
+
+  pop(): void {
+    this.#calls.pop();
+  }
+
+  get depth(): number {
+    return this.#calls.length;
+  }
+
+  /** The innermost call. Host functions only run inside one, so its absence is a kernel bug. */
+  current(): ActiveCall {
+    const call = this.#calls[this.#calls.length - 1];
+    if (!call) throw new Error('A host function ran outside of any plugin call.');
+    return call;
+  }
+}
+
+/**
+ * A host function over decoded arguments. Data-returning functions return the result (a
+ * string or bytes, written with the buffer convention); status functions return a number.
+ * Extra integer arguments (after the strings) arrive in `numbers`.
+ */
+export type HostImpl = (call: ActiveCall, strings: string[], numbers: number[]) => string | Uint8Array | number;
+
+/** Implementations per interface and function name, as in HOST_FUNCTIONS. */
+export type HostImplementations = Record<string, Record<string, HostImpl>>;
+
+const utf8 = new TextEncoder();
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/** Reads `len` bytes of UTF-8 at `ptr`, or throws a HostFailure naming the argument. */
+export function readString(memory: WebAssembly.Memory, ptr: number, len: number, what: string): string {
+  const p = ptr >>> 0;
+  const n = len >>> 0;
+  const size = memory.buffer.byteLength;
+  if (p + n > size) {
+    throw new HostFailure(
+      HostCode.badArguments,
+      `${what} points past the end of memory (ptr ${p}, len ${n}, memory ${size} bytes).`,
+    );
+  }
+  if (n === 0) return '';
+  try {
+    return strictUtf8.decode(new Uint8Array(memory.buffer, p, n));
+  } catch {
+    throw new HostFailure(HostCode.badArguments, `${what} is not valid UTF-8.`);
+  }
+}
+
+/** Parses a JSON argument, or throws a HostFailure that says which argument and why. */
+export function parseJsonArgument(text: string, what: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new HostFailure(HostCode.badArguments, `${what} is not valid JSON: ${(error as Error).message}`);
+  }
+}
+
+/**
+ * Writes `bytes` at (outPtr, outMax) following the buffer convention and returns what the
+ * plugin sees: the byte count (which exceeds outMax when nothing was written).
+ */
+function writeResult(memory: WebAssembly.Memory, outPtr: number, outMax: number, bytes: Uint8Array): number {
+  const p = outPtr >>> 0;
+  const max = outMax >>> 0;
+  if (bytes.length > max) return bytes.length;
+  if (p + bytes.length > memory.buffer.byteLength) {
+    throw new HostFailure(HostCode.badArguments, `The output buffer (ptr ${p}, max ${max}) lies past the end of memory.`);
+  }
+  new Uint8Array(memory.buffer, p, bytes.length).set(bytes);
+  return bytes.length;
+}
+
+function fail(call: ActiveCall, code: HostCodeValue, message: string): number {
+  call.lastError = message;
+  return code;
+}
+
+/**
+ * Builds the raw wasm import for one host function from its signature and implementation.
+ * The signature decides the shape: string pairs first, then extra i32s, then (out_ptr, out_max)
+ * when the function returns data.
+ */
+export function adaptHostFunction(
+  calls: CallStack,
+  qualifiedName: string,
+  spec: HostFunctionSpec,
+  impl: HostImpl,
+): (...raw: number[]) => number {
+  const { strings: stringCount, integers: extraCount, returnsData } = spec;
+  return (...raw: number[]): number => {
+    const call = calls.current();
+    try {
+      const strings: string[] = [];
+      for (let i = 0; i < stringCount; i++) {
+        strings.push(readString(call.memory, raw[i * 2], raw[i * 2 + 1], `Argument ${i + 1} of ${qualifiedName}`));
+      }
+      const numbers = raw.slice(stringCount * 2, stringCount * 2 + extraCount);
+      if (!returnsData) {
+        call.pending = null;
+        const result = impl(call, strings, numbers);
+        if (typeof result !== 'number') throw new Error(`${qualifiedName} returned data where a status was expected.`);
+        return result;
+      }
+      const outPtr = raw[stringCount * 2 + extraCount];
+      const outMax = raw[stringCount * 2 + extraCount + 1];
+      const key = `${qualifiedName}\u0000${strings.join('\u0000')}\u0000${numbers.join(',')}`;
+      let bytes: Uint8Array;
+      if (call.pending && call.pending.key === key) {
+        bytes = call.pending.bytes;
+      } else {
+        const result = impl(call, strings, numbers);
+        bytes = typeof result === 'string' ? utf8.encode(result) : result instanceof Uint8Array ? result : utf8.encode(String(result));
+      }
+      const written = writeResult(call.memory, outPtr, outMax, bytes);
+      // Keep a result that did not fit: the retry with a bigger buffer must not run a write twice.
+      call.pending = written > (outMax >>> 0) ? { key, bytes } : null;
+      return written;
+    } catch (error) {
+      call.pending = null;
+      if (error instanceof HostFailure) return fail(call, error.code, `${qualifiedName}: ${error.message}`);
+      // A host bug must not unwind through the plugin: report it as a storage failure.
+      return fail(call, HostCode.storageFailure, `${qualifiedName} failed inside the kernel: ${(error as Error)?.message ?? String(error)}`);
+    }
+  };
+}

@@ -1,0 +1,273 @@
+/**
+ * The kernel: loads plugins, and runs requests. A request is one dispatch (or one route
+ * callback) as one user, with one unit of work that commits when the request ends. All plugin
+ * code runs synchronously inside a request; only the commit awaits storage.
+ */
+import { CallStack, HostCode, HostFailure, adaptHostFunction, type HostImpl, type HostImplementations } from './host/abi.js';
+import { createEnvImports } from './host/env.js';
+import { HOST_FUNCTIONS, HOST_MODULE_PREFIX } from './host/imports.js';
+import { createWasiImports } from './host/wasi.js';
+import { loadPlugins, type CompiledPlugin, type PluginSource, type PluginStatus } from './plugin/loader.js';
+import { checkExportSignature } from './plugin/module-check.js';
+import { MenuRegistry, normalizeMenuDefinition, type MenuTreeNode, type RegisteredRoute, type RouteMatch } from './menu/registry.js';
+import { Dispatcher, type DispatchResult, type HandlerResult } from './tap/dispatcher.js';
+import { freshInstances, type InstanceSource } from './tap/plugin-instance.js';
+import { TapRegistry } from './tap/registry.js';
+import { createRequestState, NO_WORK, type CurrentUser, type LogEntry, type RequestState, type RequestWork } from './tap/request-state.js';
+import { DEFAULT_ROLES, resolveUser, type RoleTable, type UserSpec } from './users.js';
+import { KernelError, messageOf } from './errors.js';
+
+/** 64 KiB pages: 256 pages = 16 MiB, ample for content plugins and small enough for a tab. */
+export const DEFAULT_MAX_MEMORY_PAGES = 256;
+
+/** A request's unit of work as the kernel drives it; storage provides it. */
+export interface KernelWork extends RequestWork {
+  commit(): Promise<void>;
+  discard(): void;
+}
+
+/** What the kernel needs from storage. Without it, data host functions answer -5. */
+export interface KernelStorage {
+  beginWork(user: CurrentUser): KernelWork;
+  hostFunctions(): HostImplementations;
+  appendLogs(entries: readonly LogEntry[]): Promise<void>;
+}
+
+export interface KernelOptions {
+  storage?: KernelStorage;
+  maxMemoryPages?: number;
+  roles?: RoleTable;
+  /** Called with every log line as it happens (the CLI prints them; the UI streams them). */
+  onLog?: (entry: LogEntry) => void;
+}
+
+export interface RequestOptions {
+  user?: UserSpec;
+}
+
+export interface LoadReport {
+  plugins: PluginStatus[];
+  /** Enabled plugins in load order. */
+  order: string[];
+  /** Problems with routes from tap_menu (duplicates, bad callbacks), by plugin. */
+  routeProblems: Array<{ plugin: string; path: string; message: string }>;
+}
+
+export interface RouteResponse {
+  match: RouteMatch;
+  result: HandlerResult;
+}
+
+export interface Kernel {
+  load(sources: readonly PluginSource[]): Promise<LoadReport>;
+  dispatch(tap: string, input?: unknown, options?: RequestOptions): Promise<DispatchResult>;
+  dispatchOne(tap: string, input?: unknown, options?: RequestOptions): Promise<DispatchResult & { answer: HandlerResult | null }>;
+  route(path: string): RouteMatch | null;
+  callRoute(path: string, options?: RequestOptions & { query?: Record<string, string> }): Promise<RouteResponse | null>;
+  routes(): RegisteredRoute[];
+  menuTree(): MenuTreeNode[];
+  /** Every permission the enabled plugins declared through tap_perm. */
+  permissions(): Array<{ name: string; description: string; plugin: string }>;
+  status(): LoadReport;
+  user(spec?: UserSpec): CurrentUser;
+}
+
+interface EnabledPlugin {
+  readonly compiled: CompiledPlugin;
+  readonly instances: InstanceSource;
+}
+
+export function createKernel(options: KernelOptions = {}): Kernel {
+  const maxMemoryPages = options.maxMemoryPages ?? DEFAULT_MAX_MEMORY_PAGES;
+  const roles = options.roles ?? DEFAULT_ROLES;
+  const calls = new CallStack();
+  const registry = new TapRegistry();
+  let enabled = new Map<string, EnabledPlugin>();
+  let menu = new MenuRegistry();
+  let declaredPermissions: Array<{ name: string; description: string; plugin: string }> = [];
+  let report: LoadReport = { plugins: [], order: [], routeProblems: [] };
+  const dispatcher = new Dispatcher(registry, calls, { instances: (name) => enabled.get(name)?.instances });
+
+  const record = (request: RequestState, entry: LogEntry): void => {
+    request.logs.push(entry);
+    options.onLog?.(entry);
+  };
+
+  const kernelHost: HostImplementations = {
+    errors: {
+      'last-error': (call) => call.lastError,
+    },
+    'plugin-api': {
+      invoke: (call, [plugin, fn, payload]) => {
+        const outcome = dispatcher.invoke(plugin, fn, payload, call.request);
+        if (outcome.code !== 0) throw new HostFailure(outcome.code as -2 | -4 | -6, outcome.message ?? 'invoke failed');
+        return outcome.output ?? '';
+      },
+      'plugin-exists': (_call, [plugin]) => (enabled.has(plugin) ? 1 : 0),
+    },
+  };
+  const hostImports = buildHostImports(calls, { ...(options.storage?.hostFunctions() ?? {}), ...kernelHost });
+  const env = createEnvImports(calls, {
+    trace: (call, message) => record(call.request, { plugin: call.plugin, level: 'debug', message, time: Date.now(), source: 'log' }),
+  });
+
+  function importsFor(plugin: string): WebAssembly.Imports {
+    const wasi = createWasiImports(calls, (stream, line) => {
+      const call = calls.current();
+      record(call.request, { plugin, level: stream === 'stderr' ? 'warning' : 'info', message: line, time: Date.now(), source: stream });
+    });
+    return { ...hostImports, env, wasi_snapshot_preview1: wasi } as WebAssembly.Imports;
+  }
+
+  function userOf(spec?: UserSpec): CurrentUser {
+    return resolveUser(spec, roles, declaredPermissions.map((p) => p.name));
+  }
+
+  /** Runs `body` as one request: one unit of work, committed at the end unless it throws. */
+  async function inRequest<T>(spec: UserSpec | undefined, body: (request: RequestState) => T): Promise<T> {
+    const user = userOf(spec);
+    const work = options.storage?.beginWork(user);
+    const request = createRequestState(user, work ?? NO_WORK);
+    let result: T;
+    try {
+      result = body(request);
+    } catch (error) {
+      work?.discard();
+      await persistLogs(request);
+      throw error;
+    }
+    try {
+      await work?.commit();
+    } catch (error) {
+      await persistLogs(request);
+      throw error instanceof KernelError ? error : new KernelError('STORAGE_FAILURE', `The request's writes could not be saved: ${messageOf(error)}`);
+    }
+    await persistLogs(request);
+    return result;
+  }
+
+  async function persistLogs(request: RequestState): Promise<void> {
+    if (request.logs.length > 0) await options.storage?.appendLogs(request.logs);
+  }
+
+  async function load(sources: readonly PluginSource[]): Promise<LoadReport> {
+    const outcome = await loadPlugins(sources, { maxMemoryPages });
+    for (const name of registry.plugins()) registry.unregister(name);
+    enabled = new Map();
+    menu = new MenuRegistry();
+    outcome.order.forEach((compiled, index) => {
+      const name = compiled.manifest.name;
+      enabled.set(name, { compiled, instances: freshInstances(compiled.module, importsFor(name)) });
+      registry.register(name, compiled.manifest.taps.implements, compiled.manifest.taps.weight, index);
+    });
+    const routeProblems = await collectRoutes();
+    declaredPermissions = await collectPermissions();
+    report = {
+      plugins: outcome.statuses,
+      order: outcome.order.map((c) => c.manifest.name),
+      routeProblems,
+    };
+    return report;
+  }
+
+  async function collectRoutes(): Promise<LoadReport['routeProblems']> {
+    const problems: LoadReport['routeProblems'] = [];
+    // Routes are declared, not data: collect them without a user's permissions getting in the way.
+    const result = await inRequest({ roles: ['administrator'] }, (request) => dispatcher.dispatch('tap_menu', null, request));
+    for (const handler of result.results) {
+      if (handler.error !== undefined) {
+        problems.push({ plugin: handler.plugin, path: '', message: handler.error });
+        continue;
+      }
+      if (handler.output === null) continue;
+      if (!Array.isArray(handler.output)) {
+        problems.push({ plugin: handler.plugin, path: '', message: `${handler.plugin} tap_menu must return an array of MenuDefinition objects.` });
+        continue;
+      }
+      const shape = enabled.get(handler.plugin)!.compiled.shape;
+      const definitions = [];
+      for (const raw of handler.output) {
+        const normalized = normalizeMenuDefinition(raw, handler.plugin);
+        if (!normalized.ok) {
+          problems.push({ plugin: handler.plugin, path: pathOf(raw), message: normalized.message });
+          continue;
+        }
+        const signatureProblem = checkExportSignature(shape, normalized.value.callback, { params: ['i32', 'i32'], results: ['i64'] });
+        if (signatureProblem) {
+          problems.push({ plugin: handler.plugin, path: normalized.value.path, message: `${handler.plugin} route ${normalized.value.path}: ${signatureProblem}` });
+          continue;
+        }
+        definitions.push(normalized.value);
+      }
+      problems.push(...menu.add(handler.plugin, definitions));
+    }
+    return problems;
+  }
+
+  async function collectPermissions(): Promise<Array<{ name: string; description: string; plugin: string }>> {
+    const result = await inRequest({ roles: ['administrator'] }, (request) => dispatcher.dispatch('tap_perm', null, request));
+    const list: Array<{ name: string; description: string; plugin: string }> = [];
+    for (const handler of result.results) {
+      if (!Array.isArray(handler.output)) continue;
+      for (const entry of handler.output) {
+        if (entry && typeof entry === 'object' && typeof (entry as { name?: unknown }).name === 'string') {
+          const { name, description } = entry as { name: string; description?: unknown };
+          list.push({ name, description: typeof description === 'string' ? description : '', plugin: handler.plugin });
+        }
+      }
+    }
+    return list;
+  }
+
+  return {
+    load,
+    dispatch: (tap, input, opts) => inRequest(opts?.user, (request) => dispatcher.dispatch(tap, input, request)),
+    dispatchOne: (tap, input, opts) => inRequest(opts?.user, (request) => dispatcher.dispatchOne(tap, input, request)),
+    route: (path) => menu.match(path),
+    async callRoute(path, opts) {
+      const match = menu.match(path);
+      if (!match) return null;
+      const input = new TextEncoder().encode(JSON.stringify({ path, params: match.params, query: opts?.query ?? {} }));
+      const result = await inRequest(opts?.user, (request) => {
+        if (!request.user.permissions.has(match.route.permission)) {
+          return {
+            plugin: match.route.plugin,
+            output: null,
+            error: `Access denied: ${path} needs the permission "${match.route.permission}".`,
+            errorCode: 'ACCESS_DENIED' as const,
+            ms: 0,
+          };
+        }
+        return dispatcher.call(match.route.plugin, match.route.callback, input, request);
+      });
+      return { match, result };
+    },
+    routes: () => menu.routes(),
+    menuTree: () => menu.tree(),
+    permissions: () => [...declaredPermissions],
+    status: () => report,
+    user: userOf,
+  };
+}
+
+function pathOf(raw: unknown): string {
+  return raw && typeof raw === 'object' && typeof (raw as { path?: unknown }).path === 'string' ? (raw as { path: string }).path : '';
+}
+
+/** Every `trovato:kernel/*` import, wired to its implementation or to a clear -5. */
+function buildHostImports(calls: CallStack, implementations: HostImplementations): Record<string, Record<string, (...raw: number[]) => number>> {
+  const imports: Record<string, Record<string, (...raw: number[]) => number>> = {};
+  for (const [iface, functions] of Object.entries(HOST_FUNCTIONS)) {
+    const module: Record<string, (...raw: number[]) => number> = {};
+    for (const [name, spec] of Object.entries(functions)) {
+      const impl: HostImpl =
+        implementations[iface]?.[name] ??
+        (() => {
+          throw new HostFailure(HostCode.notSupported, `this kernel has no storage attached, so ${iface}.${name} is not available.`);
+        });
+      module[name] = adaptHostFunction(calls, `${iface}.${name}`, spec, impl);
+    }
+    imports[HOST_MODULE_PREFIX + iface] = module;
+  }
+  return imports;
+}

@@ -1,0 +1,139 @@
+/**
+ * From files to an enabled plugin: manifest (ABI §1), module shape (ABI §2), compile, then
+ * load order. Every check runs before anything is enabled, and each refusal names the plugin
+ * and says what to fix. A refused plugin never stops the others from loading.
+ */
+import { parseManifest, type PluginManifest, type ManifestProblem } from './manifest.js';
+import { checkModule } from './module-check.js';
+import type { ModuleShape } from './wasm-sections.js';
+import { resolveLoadOrder } from './dependency.js';
+import { providedImports } from '../host/imports.js';
+import { messageOf } from '../errors.js';
+
+/** A plugin as files: the manifest text and the module bytes. */
+export interface PluginSource {
+  /** The folder name; the manifest's `name` must equal it. */
+  readonly name: string;
+  readonly manifest: string;
+  readonly wasm: Uint8Array;
+}
+
+export interface PluginStatus {
+  readonly name: string;
+  readonly version: string;
+  readonly description: string;
+  readonly status: 'ok' | 'refused';
+  readonly errors: string[];
+  readonly warnings: string[];
+  readonly taps: string[];
+  readonly dependencies: string[];
+  readonly weight: number;
+}
+
+export interface CompiledPlugin {
+  readonly manifest: PluginManifest;
+  readonly module: WebAssembly.Module;
+  readonly shape: ModuleShape;
+  readonly bytes: Uint8Array;
+}
+
+export interface LoadOutcome {
+  /** Every plugin given, in load order first, refused ones after (by name). */
+  readonly statuses: PluginStatus[];
+  /** Loadable plugins in load order. */
+  readonly order: CompiledPlugin[];
+}
+
+export interface LoaderOptions {
+  /** The site's memory limit per plugin, in 64 KiB pages. */
+  readonly maxMemoryPages: number;
+}
+
+export async function loadPlugins(sources: readonly PluginSource[], options: LoaderOptions): Promise<LoadOutcome> {
+  const statuses = new Map<string, PluginStatus>();
+  const candidates = new Map<string, CompiledPlugin>();
+  const provided = providedImports();
+
+  for (const source of sources) {
+    const file = `${source.name}.info.toml`;
+    const parsed = parseManifest(source.manifest, { file, expectedName: source.name });
+    const warnings = parsed.warnings.map(formatManifestProblem);
+    if (!parsed.ok) {
+      statuses.set(source.name, refusedStatus(source.name, parsed.errors.map(formatManifestProblem), warnings));
+      continue;
+    }
+    const manifest = parsed.manifest;
+    const limit = Math.min(options.maxMemoryPages, manifest.memory?.maxPages ?? options.maxMemoryPages);
+    const check = checkModule(source.wasm, {
+      plugin: manifest.name,
+      file: `${manifest.name}.wasm`,
+      taps: manifest.taps.implements,
+      provided,
+      maxMemoryPages: limit,
+    });
+    if (!check.ok || !check.shape) {
+      statuses.set(source.name, statusOf(manifest, 'refused', check.problems.map((p) => p.message), warnings));
+      continue;
+    }
+    let module: WebAssembly.Module;
+    try {
+      module = await WebAssembly.compile(source.wasm as BufferSource);
+    } catch (error) {
+      statuses.set(
+        source.name,
+        statusOf(manifest, 'refused', [`${manifest.name} (${manifest.name}.wasm): the module does not compile: ${messageOf(error)}`], warnings),
+      );
+      continue;
+    }
+    if (statuses.has(source.name) || candidates.has(source.name)) {
+      statuses.set(source.name, statusOf(manifest, 'refused', [`${manifest.name}: two plugins are named "${manifest.name}"; rename one.`], warnings));
+      candidates.delete(source.name);
+      continue;
+    }
+    candidates.set(manifest.name, { manifest, module, shape: check.shape, bytes: source.wasm });
+    statuses.set(source.name, statusOf(manifest, 'ok', [], warnings));
+  }
+
+  const resolution = resolveLoadOrder(
+    [...candidates.values()].map((c) => ({ name: c.manifest.name, dependencies: c.manifest.dependencies })),
+  );
+  for (const refusal of resolution.refused) {
+    const status = statuses.get(refusal.plugin);
+    if (status) statuses.set(refusal.plugin, { ...status, status: 'refused', errors: [...status.errors, explainDependency(refusal.message, statuses)] });
+  }
+  const order = resolution.order.map((name) => candidates.get(name)).filter((c): c is CompiledPlugin => c !== undefined);
+  const ordered = [
+    ...order.map((c) => statuses.get(c.manifest.name)!),
+    ...[...statuses.values()].filter((s) => s.status === 'refused').sort((a, b) => a.name.localeCompare(b.name)),
+  ];
+  return { statuses: ordered, order };
+}
+
+/** A dependency that was refused for its own reasons is "refused", not "missing". */
+function explainDependency(message: string, statuses: Map<string, PluginStatus>): string {
+  return message.replace(/(\w+), which is not available/g, (whole, dep: string) =>
+    statuses.get(dep)?.status === 'refused' ? `${dep}, which was refused (see its errors)` : whole,
+  );
+}
+
+function formatManifestProblem(problem: ManifestProblem): string {
+  return problem.message;
+}
+
+function refusedStatus(name: string, errors: string[], warnings: string[]): PluginStatus {
+  return { name, version: '', description: '', status: 'refused', errors, warnings, taps: [], dependencies: [], weight: 0 };
+}
+
+function statusOf(manifest: PluginManifest, status: 'ok' | 'refused', errors: string[], warnings: string[]): PluginStatus {
+  return {
+    name: manifest.name,
+    version: manifest.version,
+    description: manifest.description,
+    status,
+    errors,
+    warnings,
+    taps: [...manifest.taps.implements],
+    dependencies: [...manifest.dependencies],
+    weight: manifest.taps.weight,
+  };
+}

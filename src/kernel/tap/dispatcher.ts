@@ -1,0 +1,221 @@
+/**
+ * The ABI §3 call: input through `alloc`, the export called with (ptr, len), the packed result
+ * read back as UTF-8 JSON. Each handler is isolated: a trap or a bad output fails that handler
+ * only, discards its writes, and is reported with plugin, tap and (for AssemblyScript aborts)
+ * file, line and column.
+ */
+import { HostCode, type ActiveCall, type CallStack } from '../host/abi.js';
+import { PluginAbort } from '../host/env.js';
+import type { KernelErrorCode } from '../errors.js';
+import type { InstanceSource, PluginInstance } from './plugin-instance.js';
+import type { RequestState } from './request-state.js';
+import type { TapRegistry } from './registry.js';
+
+/** One handler's part of a dispatch. */
+export interface HandlerResult {
+  readonly plugin: string;
+  /** Parsed JSON output; null for "no result" and for failures. */
+  readonly output: unknown;
+  readonly error?: string;
+  readonly errorCode?: KernelErrorCode;
+  /** Where an AssemblyScript abort happened. */
+  readonly location?: { file: string; line: number; column: number };
+  /** Wall time of the call, in milliseconds. */
+  readonly ms: number;
+}
+
+export interface DispatchResult {
+  readonly tap: string;
+  readonly results: HandlerResult[];
+}
+
+/** How deep plugin-api.invoke may nest before it fails with -6. */
+export const MAX_INVOKE_DEPTH = 8;
+
+const utf8 = new TextEncoder();
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+export interface DispatcherPlugins {
+  /** The instance source of an enabled plugin, or undefined. */
+  instances(plugin: string): InstanceSource | undefined;
+}
+
+export class Dispatcher {
+  readonly #registry: TapRegistry;
+  readonly #calls: CallStack;
+  readonly #plugins: DispatcherPlugins;
+
+  constructor(registry: TapRegistry, calls: CallStack, plugins: DispatcherPlugins) {
+    this.#registry = registry;
+    this.#calls = calls;
+    this.#plugins = plugins;
+  }
+
+  /** Runs every handler of `tap` in order; each sees the same input. */
+  dispatch(tap: string, input: unknown, request: RequestState): DispatchResult {
+    const bytes = encodeInput(input);
+    const results: HandlerResult[] = [];
+    for (const handler of this.#registry.handlers(tap)) {
+      results.push(this.call(handler.plugin, tap, bytes, request));
+    }
+    return { tap, results };
+  }
+
+  /**
+   * Runs handlers of `tap` in order until one answers (a non-null output without error): for
+   * taps that want a single answer. The results list what ran, the answer last.
+   */
+  dispatchOne(tap: string, input: unknown, request: RequestState): DispatchResult & { answer: HandlerResult | null } {
+    const bytes = encodeInput(input);
+    const results: HandlerResult[] = [];
+    for (const handler of this.#registry.handlers(tap)) {
+      const result = this.call(handler.plugin, tap, bytes, request);
+      results.push(result);
+      if (result.error === undefined && result.output !== null) return { tap, results, answer: result };
+    }
+    return { tap, results, answer: null };
+  }
+
+  /**
+   * Calls one tap-shaped export of one plugin. `input` is UTF-8 JSON, or null for a call
+   * without input (ptr = 0, len = 0).
+   */
+  call(plugin: string, exportName: string, input: Uint8Array | null, request: RequestState): HandlerResult {
+    const started = performance.now();
+    const source = this.#plugins.instances(plugin);
+    if (!source) {
+      return failure(plugin, 'PLUGIN_NOT_FOUND', `Plugin "${plugin}" is not enabled, so "${exportName}" cannot be called.`, started);
+    }
+    const savepoint = request.work.savepoint();
+    let instance: PluginInstance | undefined;
+    let pushed = false;
+    try {
+      instance = source.acquire();
+      const { exports } = instance;
+      const call: ActiveCall = { plugin, memory: exports.memory, request, lastError: '', pending: null };
+      this.#calls.push(call);
+      pushed = true;
+      exports._initialize?.();
+      const fn = exports[exportName];
+      if (typeof fn !== 'function') {
+        request.work.rollbackTo(savepoint);
+        return failure(plugin, 'MODULE_INVALID', `${plugin} does not export "${exportName}".`, started);
+      }
+      let ptr = 0;
+      if (input && input.length > 0) ptr = writeInput(exports, input, plugin, exportName);
+      const packed = (fn as (p: number, l: number) => bigint)(ptr, input ? input.length : 0);
+      const output = readOutput(exports.memory, packed, plugin, exportName);
+      if (isReportedError(output)) {
+        request.work.rollbackTo(savepoint);
+        return failure(plugin, 'PLUGIN_REPORTED_ERROR', `${plugin} ${exportName} reported an error: ${output.error}`, started);
+      }
+      return { plugin, output, ms: performance.now() - started };
+    } catch (error) {
+      request.work.rollbackTo(savepoint);
+      return describeFailure(plugin, exportName, error, started);
+    } finally {
+      if (pushed) this.#calls.pop();
+      if (instance) source.release(instance);
+    }
+  }
+
+  /**
+   * plugin-api.invoke: calls `exportName` of `plugin` inside the current request and returns
+   * its output as JSON text. Failures become host error codes for the calling plugin.
+   */
+  invoke(plugin: string, exportName: string, payload: string, request: RequestState): { code: number; message?: string; output?: string } {
+    if (this.#calls.depth > MAX_INVOKE_DEPTH) {
+      return { code: HostCode.limitExceeded, message: `invoke is nested more than ${MAX_INVOKE_DEPTH} calls deep; break the cycle between plugins.` };
+    }
+    if (!this.#plugins.instances(plugin)) {
+      return { code: HostCode.notFound, message: `Plugin "${plugin}" is not enabled.` };
+    }
+    const result = this.call(plugin, exportName, payload ? utf8.encode(payload) : null, request);
+    if (result.error !== undefined) return { code: HostCode.storageFailure, message: result.error };
+    return { code: 0, output: result.output === null ? '' : JSON.stringify(result.output) };
+  }
+}
+
+function encodeInput(input: unknown): Uint8Array | null {
+  if (input === undefined || input === null) return null;
+  return utf8.encode(JSON.stringify(input));
+}
+
+class OutputError extends Error {}
+
+function writeInput(exports: PluginInstance['exports'], input: Uint8Array, plugin: string, tap: string): number {
+  const ptr = exports.alloc(input.length) >>> 0;
+  const memory = exports.memory;
+  if (ptr === 0) {
+    throw new OutputError(
+      `${plugin} ${tap}: alloc(${input.length}) returned 0, so the ${input.length}-byte input could not be passed; the plugin is out of memory (memory is ${memory.buffer.byteLength} bytes).`,
+    );
+  }
+  if (ptr + input.length > memory.buffer.byteLength) {
+    throw new OutputError(`${plugin} ${tap}: alloc(${input.length}) returned ${ptr}, which lies past the end of its ${memory.buffer.byteLength}-byte memory.`);
+  }
+  new Uint8Array(memory.buffer, ptr, input.length).set(input);
+  return ptr;
+}
+
+function readOutput(memory: WebAssembly.Memory, packed: unknown, plugin: string, tap: string): unknown {
+  if (typeof packed !== 'bigint') {
+    throw new OutputError(`${plugin} ${tap} returned ${typeof packed}, not the packed i64 (ptr << 32 | len) taps must return.`);
+  }
+  const bits = BigInt.asUintN(64, packed);
+  const ptr = Number(bits >> 32n);
+  const len = Number(bits & 0xffffffffn);
+  if (len === 0) return null;
+  const size = memory.buffer.byteLength;
+  if (ptr + len > size) {
+    throw new OutputError(`${plugin} ${tap} returned output at ${ptr} of ${len} bytes, past the end of its ${size}-byte memory.`);
+  }
+  let text: string;
+  try {
+    text = strictUtf8.decode(new Uint8Array(memory.buffer, ptr, len));
+  } catch {
+    throw new OutputError(`${plugin} ${tap} returned ${len} bytes that are not valid UTF-8.`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const preview = text.length > 80 ? `${text.slice(0, 80)}…` : text;
+    throw new OutputError(`${plugin} ${tap} returned output that is not JSON (${(error as Error).message}): ${JSON.stringify(preview)}`);
+  }
+}
+
+function isReportedError(output: unknown): output is { error: string } {
+  if (typeof output !== 'object' || output === null || Array.isArray(output)) return false;
+  const keys = Object.keys(output);
+  return keys.length === 1 && keys[0] === 'error' && typeof (output as { error: unknown }).error === 'string';
+}
+
+function failure(plugin: string, errorCode: KernelErrorCode, error: string, started: number): HandlerResult {
+  return { plugin, output: null, error, errorCode, ms: performance.now() - started };
+}
+
+function describeFailure(plugin: string, tap: string, error: unknown, started: number): HandlerResult {
+  if (error instanceof PluginAbort) {
+    const where = error.file ? ` at ${error.file}:${error.line}:${error.column}` : '';
+    return {
+      plugin,
+      output: null,
+      error: `${plugin} ${tap} aborted: ${error.abortMessage || '(no message)'}${where}`,
+      errorCode: 'PLUGIN_TRAP',
+      location: error.file ? { file: error.file, line: error.line, column: error.column } : undefined,
+      ms: performance.now() - started,
+    };
+  }
+  if (error instanceof OutputError) return failure(plugin, 'PLUGIN_OUTPUT_INVALID', error.message, started);
+  if (error instanceof WebAssembly.RuntimeError) {
+    return failure(plugin, 'PLUGIN_TRAP', `${plugin} ${tap} trapped: ${error.message}`, started);
+  }
+  if (error instanceof RangeError && /call stack/i.test(error.message)) {
+    return failure(plugin, 'PLUGIN_TRAP', `${plugin} ${tap} trapped: stack overflow (${error.message})`, started);
+  }
+  if (error instanceof WebAssembly.LinkError) {
+    return failure(plugin, 'MODULE_INVALID', `${plugin} could not be instantiated: ${error.message}`, started);
+  }
+  const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return failure(plugin, 'PLUGIN_TRAP', `${plugin} ${tap} failed: ${message}`, started);
+}

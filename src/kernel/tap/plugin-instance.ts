@@ -1,0 +1,30 @@
+/**
+ * A plugin's compiled module and how the dispatcher gets an instance of it for one call.
+ * Every call gets an instance in its initial state: a plugin never observes state left by an
+ * earlier request.
+ */
+export interface PluginExports {
+  readonly memory: WebAssembly.Memory;
+  readonly alloc: (size: number) => number;
+  readonly _initialize?: () => void;
+  readonly [name: string]: unknown;
+}
+
+export interface PluginInstance {
+  readonly exports: PluginExports;
+}
+
+export interface InstanceSource {
+  /** An instance in its initial state, `_initialize` not yet run. */
+  acquire(): PluginInstance;
+  /** Hands the instance back once the call is over (a pool may reset and reuse it). */
+  release(instance: PluginInstance): void;
+}
+
+/** The simplest isolation: a new WebAssembly.Instance for every call. */
+export function freshInstances(module: WebAssembly.Module, imports: WebAssembly.Imports): InstanceSource {
+  return {
+    acquire: () => new WebAssembly.Instance(module, imports) as unknown as PluginInstance,
+    release: () => undefined,
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Which plugins implement which tap, in the order they run: `weight` ascending, then load
+ * order (ABI §1). Sorted lists are cached per tap and rebuilt only when plugins change.
+ */
+export interface TapHandler {
+  readonly plugin: string;
+  readonly weight: number;
+  /** Position of the plugin in the load order. */
+  readonly loadIndex: number;
+}
+
+export class TapRegistry {
+  readonly #byPlugin = new Map<string, { taps: readonly string[]; weight: number; loadIndex: number }>();
+  #sorted = new Map<string, TapHandler[]>();
+
+  register(plugin: string, taps: readonly string[], weight: number, loadIndex: number): void {
+    this.#byPlugin.set(plugin, { taps: [...taps], weight, loadIndex });
+    this.#sorted.clear();
+  }
+
+  unregister(plugin: string): void {
+    if (this.#byPlugin.delete(plugin)) this.#sorted.clear();
+  }
+
+  /** Handlers of `tap` in the order they run. */
+  handlers(tap: string): readonly TapHandler[] {
+    let list = this.#sorted.get(tap);
+    if (!list) {
+      list = [];
+      for (const [plugin, entry] of this.#byPlugin) {
+        if (entry.taps.includes(tap)) list.push({ plugin, weight: entry.weight, loadIndex: entry.loadIndex });
+      }
+      list.sort((a, b) => a.weight - b.weight || a.loadIndex - b.loadIndex);
+      this.#sorted.set(tap, list);
+    }
+    return list;
+  }
+
+  implements(plugin: string, tap: string): boolean {
+    return this.#byPlugin.get(plugin)?.taps.includes(tap) ?? false;
+  }
+
+  plugins(): string[] {
+    return [...this.#byPlugin.keys()];
+  }
+}

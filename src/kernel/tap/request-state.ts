@@ -1,0 +1,57 @@
+/**
+ * What one request carries through every handler it runs: who is asking, the per-request
+ * context store (`request-context`), the unit of work its writes go to, and the log lines it
+ * produced. Created by the kernel at the start of a request and dropped at its end.
+ */
+
+/** The user a request runs as. Anonymous is the nil UUID with the `anonymous` role. */
+export interface CurrentUser {
+  readonly id: string;
+  readonly name: string;
+  readonly roles: readonly string[];
+  readonly permissions: ReadonlySet<string>;
+}
+
+export const ANONYMOUS_ID = '00000000-0000-0000-0000-000000000000';
+
+export function anonymousUser(permissions: Iterable<string> = ['access content']): CurrentUser {
+  return { id: ANONYMOUS_ID, name: 'Anonymous', roles: ['anonymous'], permissions: new Set(permissions) };
+}
+
+/**
+ * The storage's unit of work as the dispatcher sees it: savepoints around each handler, so a
+ * failing handler's writes can be discarded while the others' survive.
+ */
+export interface RequestWork {
+  savepoint(): number;
+  rollbackTo(savepoint: number): void;
+}
+
+/** A request with no storage behind it (the CLI's dry runs and pure unit tests). */
+export const NO_WORK: RequestWork = {
+  savepoint: () => 0,
+  rollbackTo: () => undefined,
+};
+
+export type LogLevel = 'debug' | 'info' | 'notice' | 'warning' | 'error';
+
+export interface LogEntry {
+  readonly plugin: string;
+  readonly level: LogLevel;
+  readonly message: string;
+  /** Unix milliseconds. */
+  readonly time: number;
+  /** Where the line came from: the logging host function, or the plugin's stdout/stderr. */
+  readonly source: 'log' | 'stdout' | 'stderr';
+}
+
+export interface RequestState {
+  readonly user: CurrentUser;
+  readonly context: Map<string, string>;
+  readonly work: RequestWork;
+  readonly logs: LogEntry[];
+}
+
+export function createRequestState(user: CurrentUser, work: RequestWork = NO_WORK): RequestState {
+  return { user, context: new Map(), work, logs: [] };
+}
