@@ -74,3 +74,24 @@ export function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;
   return String(error);
 }
+
+type ThrownPayload = { kind: 'kernel'; error: SerializedKernelError } | { kind: 'error'; error: { name: string; message: string; stack?: string } };
+
+/**
+ * comlink's "throw" transfer handler, shaped so this file need not import comlink: register it
+ * on both sides (`Comlink.transferHandlers.set('throw', kernelErrorTransferHandler)`) and a
+ * KernelError thrown in the worker arrives in the page as a KernelError with its code.
+ */
+export const kernelErrorTransferHandler = {
+  canHandle: (value: unknown): value is { value: unknown } => typeof value === 'object' && value !== null && 'value' in value,
+  serialize: ({ value }: { value: unknown }): [ThrownPayload, Transferable[]] => {
+    if (value instanceof KernelError) return [{ kind: 'kernel', error: value.toJSON() }, []];
+    const error = value instanceof Error ? value : new Error(String(value));
+    return [{ kind: 'error', error: { name: error.name, message: error.message, stack: error.stack } }, []];
+  },
+  deserialize: (payload: ThrownPayload): never => {
+    if (payload.kind === 'kernel') throw KernelError.fromJSON(payload.error);
+    const { name, message, stack } = payload.error;
+    throw Object.assign(new Error(message), { name, stack });
+  },
+};

@@ -1,0 +1,44 @@
+/**
+ * Reading plugins over HTTP (the browser's way to read `public/plugins/`): the index
+ * `plugins.json` lists the enabled plugins; each lives at `<name>/<name>.info.toml|.wasm`.
+ */
+import type { PluginSource } from './loader.js';
+import { KernelError } from '../errors.js';
+
+export interface PluginIndex {
+  plugins: string[];
+}
+
+export async function fetchPluginIndex(baseUrl: string): Promise<PluginIndex> {
+  const url = new URL('plugins.json', withSlash(baseUrl)).href;
+  const response = await fetch(url);
+  if (!response.ok) {
+    throw new KernelError('PLUGIN_NOT_FOUND', `The plugin index ${url} answered ${response.status}; run \`npm run build:plugins\` to create it.`);
+  }
+  const index: unknown = await response.json();
+  if (!index || typeof index !== 'object' || !Array.isArray((index as PluginIndex).plugins)) {
+    throw new KernelError('BAD_INPUT', `The plugin index ${url} must look like {"plugins": ["blog", ...]}.`);
+  }
+  return { plugins: (index as PluginIndex).plugins.filter((p): p is string => typeof p === 'string') };
+}
+
+/** Fetches the files of each named plugin in parallel. A missing file is an error naming it. */
+export async function fetchPlugins(baseUrl: string, names: readonly string[]): Promise<PluginSource[]> {
+  const base = withSlash(baseUrl);
+  return Promise.all(
+    names.map(async (name) => {
+      const manifestUrl = new URL(`${name}/${name}.info.toml`, base).href;
+      const wasmUrl = new URL(`${name}/${name}.wasm`, base).href;
+      const [manifest, wasm] = await Promise.all([fetch(manifestUrl), fetch(wasmUrl)]);
+      for (const [response, url] of [[manifest, manifestUrl], [wasm, wasmUrl]] as const) {
+        if (!response.ok) throw new KernelError('PLUGIN_NOT_FOUND', `${name}: ${url} answered ${response.status}.`, { plugin: name });
+      }
+      return { name, manifest: await manifest.text(), wasm: new Uint8Array(await wasm.arrayBuffer()) };
+    }),
+  );
+}
+
+function withSlash(url: string): string {
+  const absolute = new URL(url, globalThis.location?.href ?? 'http://localhost/').href;
+  return absolute.endsWith('/') ? absolute : `${absolute}/`;
+}
