@@ -1,0 +1,79 @@
+/**
+ * The benchmark cases, written once and run both in Node and in Chromium. Each case names
+ * the baseline it is compared with in the same run.
+ */
+import { createKernel } from '../src/kernel/kernel.js';
+import type { PluginSource } from '../src/kernel/plugin/loader.js';
+import { measure, measureSync, type Stats } from './measure.js';
+
+export interface CaseResult {
+  name: string;
+  stats: Stats;
+  baseline?: string;
+}
+
+export interface BenchFixtures {
+  /** A small echo plugin (tap_item_view returns its input), as a plugin folder. */
+  echo: PluginSource;
+  /** Ten copies of it under different names, for a dispatch to ten handlers. */
+  tenEchoes: PluginSource[];
+}
+
+const INPUT = { item: { id: '5f0c6a4e-3d2b-4c1a-9e8f-7a6b5c4d3e2f', title: 'Hello, world', status: 1 } };
+
+function stubImports(module: WebAssembly.Module): WebAssembly.Imports {
+  const imports: Record<string, Record<string, () => number>> = {};
+  for (const entry of WebAssembly.Module.imports(module)) {
+    (imports[entry.module] ??= {})[entry.name] = () => 0;
+  }
+  return imports;
+}
+
+export async function runCases(fixtures: BenchFixtures, log: (line: string) => void = () => undefined): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
+  const input = new TextEncoder().encode(JSON.stringify(INPUT));
+  const module = await WebAssembly.compile(fixtures.echo.wasm as BufferSource);
+  const imports = stubImports(module);
+
+  type Exports = { memory: WebAssembly.Memory; alloc(n: number): number; tap_item_view(p: number, l: number): bigint };
+  log('baseline: new WebAssembly.Instance + one call');
+  results.push({
+    name: 'bare new Instance + call',
+    stats: measureSync(() => {
+      const exports = new WebAssembly.Instance(module, imports).exports as unknown as Exports;
+      const ptr = exports.alloc(input.length);
+      new Uint8Array(exports.memory.buffer, ptr, input.length).set(input);
+      return exports.tap_item_view(ptr, input.length);
+    }, { batch: 200, batches: 30 }),
+  });
+
+  log('baseline: a call on a warm instance');
+  const warm = new WebAssembly.Instance(module, imports).exports as unknown as Exports;
+  const warmPtr = warm.alloc(input.length);
+  results.push({
+    name: 'warm call',
+    stats: measureSync(() => {
+      new Uint8Array(warm.memory.buffer, warmPtr, input.length).set(input);
+      return warm.tap_item_view(warmPtr, input.length);
+    }, { batch: 5000, batches: 30 }),
+  });
+
+  log('kernel: one dispatch to one handler');
+  const one = createKernel();
+  await one.load([fixtures.echo]);
+  results.push({
+    name: 'dispatch, 1 handler',
+    baseline: 'bare new Instance + call',
+    stats: await measure(() => one.dispatch('tap_item_view', INPUT), { batch: 200, batches: 30 }),
+  });
+
+  log('kernel: one dispatch to ten handlers');
+  const ten = createKernel();
+  await ten.load(fixtures.tenEchoes);
+  results.push({
+    name: 'dispatch, 10 handlers',
+    baseline: 'bare new Instance + call',
+    stats: await measure(() => ten.dispatch('tap_item_view', INPUT), { batch: 50, batches: 30 }),
+  });
+  return results;
+}

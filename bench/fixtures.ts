@@ -1,0 +1,11 @@
+/** Builds the benchmark's plugins from source (WAT through wabt) in Node. */
+import { ECHO, watPlugin } from '../test/support/wat-plugin.js';
+import type { BenchFixtures } from './cases.js';
+
+export async function buildFixtures(): Promise<BenchFixtures> {
+  const echo = await watPlugin({ name: 'echo', exports: { tap_item_view: ECHO } });
+  const tenEchoes = await Promise.all(
+    Array.from({ length: 10 }, (_, i) => watPlugin({ name: `echo_${i}`, exports: { tap_item_view: ECHO } })),
+  );
+  return { echo, tenEchoes };
+}

@@ -1,0 +1,66 @@
+/**
+ * `npm run bench`: runs the cases in Node, then in headless Chromium (Debian's, through
+ * Playwright, served by Vite), and prints one table with median, p95 and the ratio to each
+ * case's baseline measured in the same run and the same engine.
+ */
+import { createServer } from 'vite';
+import { chromium } from 'playwright';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../src/chromium.js';
+import { runCases, type CaseResult } from './cases.js';
+import { buildFixtures } from './fixtures.js';
+import type { PluginSource } from '../src/kernel/plugin/loader.js';
+
+function toWire(source: PluginSource): { name: string; manifest: string; wasm: number[] } {
+  return { name: source.name, manifest: source.manifest, wasm: Array.from(source.wasm) };
+}
+
+async function inChromium(fixtures: Awaited<ReturnType<typeof buildFixtures>>): Promise<CaseResult[]> {
+  const server = await createServer({ root: process.cwd(), logLevel: 'error', server: { port: 0, host: '127.0.0.1' } });
+  await server.listen();
+  const address = server.httpServer?.address();
+  const port = typeof address === 'object' && address ? address.port : 5173;
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  try {
+    const page = await browser.newPage();
+    page.on('pageerror', (error) => console.error(`chromium: ${error.message}`));
+    await page.goto(`http://127.0.0.1:${port}/bench/browser.html`);
+    await page.waitForFunction(() => window.benchReady === true, undefined, { timeout: 60_000 });
+    const wire = { echo: toWire(fixtures.echo), tenEchoes: fixtures.tenEchoes.map(toWire) };
+    return await page.evaluate((f) => window.runBench(f), wire);
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+function format(results: CaseResult[]): Map<string, string[]> {
+  const byName = new Map(results.map((r) => [r.name, r]));
+  const rows = new Map<string, string[]>();
+  for (const r of results) {
+    const base = r.baseline ? byName.get(r.baseline) : undefined;
+    const ratio = base ? `${(r.stats.median / base.stats.median).toFixed(2)}x` : '-';
+    rows.set(r.name, [r.stats.median.toFixed(2), r.stats.p95.toFixed(2), ratio]);
+  }
+  return rows;
+}
+
+export async function runBench(args: string[]): Promise<number> {
+  const fixtures = await buildFixtures();
+  console.error('Node: running cases...');
+  const node = await runCases(fixtures, (line) => console.error(`  ${line}`));
+  let browser: CaseResult[] = [];
+  if (!args.includes('--node-only')) {
+    console.error('Chromium: running cases...');
+    browser = await inChromium(fixtures);
+  }
+  const nodeRows = format(node);
+  const browserRows = format(browser);
+  const header = ['case', 'baseline', 'node median µs', 'node p95 µs', 'node ratio', 'chromium median µs', 'chromium p95 µs', 'chromium ratio'];
+  const rows = node.map((r) => [r.name, r.baseline ?? '(baseline)', ...(nodeRows.get(r.name) ?? []), ...(browserRows.get(r.name) ?? ['-', '-', '-'])]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+  for (const row of rows) console.log(line(row));
+  return 0;
+}
