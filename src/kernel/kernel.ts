@@ -11,9 +11,9 @@ import { loadPlugins, type CompiledPlugin, type PluginSource, type PluginStatus 
 import { checkExportSignature } from './plugin/module-check.js';
 import { MenuRegistry, normalizeMenuDefinition, type MenuTreeNode, type RegisteredRoute, type RouteMatch } from './menu/registry.js';
 import { Dispatcher, type DispatchResult, type HandlerResult } from './tap/dispatcher.js';
-import { freshInstances, type InstanceSource } from './tap/plugin-instance.js';
+import { freshInstances, type InstanceSource, type Initializer } from './tap/plugin-instance.js';
 import { TapRegistry } from './tap/registry.js';
-import { createRequestState, NO_WORK, type CurrentUser, type LogEntry, type RequestState, type RequestWork } from './tap/request-state.js';
+import { anonymousUser, createRequestState, NO_WORK, type CurrentUser, type LogEntry, type RequestState, type RequestWork } from './tap/request-state.js';
 import { DEFAULT_ROLES, resolveUser, type RoleTable, type UserSpec } from './users.js';
 import { KernelError, messageOf } from './errors.js';
 
@@ -119,6 +119,20 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     return { ...hostImports, env, wasi_snapshot_preview1: wasi } as WebAssembly.Imports;
   }
 
+  /** `_initialize` runs as nobody, with no storage: see Initializer. */
+  function initializerFor(plugin: string): Initializer {
+    return (instance) => {
+      const initialize = instance.exports._initialize;
+      if (typeof initialize !== 'function') return;
+      calls.push({ plugin, memory: instance.exports.memory, request: createRequestState(anonymousUser([])), lastError: '', pending: null });
+      try {
+        initialize();
+      } finally {
+        calls.pop();
+      }
+    };
+  }
+
   function userOf(spec?: UserSpec): CurrentUser {
     return resolveUser(spec, roles, declaredPermissions.map((p) => p.name));
   }
@@ -157,7 +171,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     menu = new MenuRegistry();
     outcome.order.forEach((compiled, index) => {
       const name = compiled.manifest.name;
-      enabled.set(name, { compiled, instances: freshInstances(compiled.module, importsFor(name)) });
+      enabled.set(name, { compiled, instances: freshInstances(compiled.module, importsFor(name), initializerFor(name)) });
       registry.register(name, compiled.manifest.taps.implements, compiled.manifest.taps.weight, index);
     });
     const routeProblems = await collectRoutes();

@@ -95,7 +95,6 @@ export class Dispatcher {
       const call: ActiveCall = { plugin, memory: exports.memory, request, lastError: '', pending: null };
       this.#calls.push(call);
       pushed = true;
-      exports._initialize?.();
       const fn = exports[exportName];
       if (typeof fn !== 'function') {
         request.work.rollbackTo(savepoint);

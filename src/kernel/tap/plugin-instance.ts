@@ -15,16 +15,27 @@ export interface PluginInstance {
 }
 
 export interface InstanceSource {
-  /** An instance in its initial state, `_initialize` not yet run. */
+  /** An instance in its initial state: `_initialize` has run, nothing else has. */
   acquire(): PluginInstance;
   /** Hands the instance back once the call is over (a pool may reset and reuse it). */
   release(instance: PluginInstance): void;
 }
 
+/**
+ * Runs a new instance's `_initialize` (ABI §2). The kernel supplies it so that host calls made
+ * during initialization run in a context of their own, never in a user's request: whatever a
+ * reused instance remembers from initialization cannot come from someone's data.
+ */
+export type Initializer = (instance: PluginInstance) => void;
+
 /** The simplest isolation: a new WebAssembly.Instance for every call. */
-export function freshInstances(module: WebAssembly.Module, imports: WebAssembly.Imports): InstanceSource {
+export function freshInstances(module: WebAssembly.Module, imports: WebAssembly.Imports, initialize: Initializer): InstanceSource {
   return {
-    acquire: () => new WebAssembly.Instance(module, imports) as unknown as PluginInstance,
+    acquire() {
+      const instance = new WebAssembly.Instance(module, imports) as unknown as PluginInstance;
+      initialize(instance);
+      return instance;
+    },
     release: () => undefined,
   };
 }
