@@ -98,7 +98,7 @@ describe('dispatch (ABI §3)', () => {
     const kernel = createKernel();
     await kernel.load([await watPlugin({ name: 'tiny', memoryMax: 1, exports: { tap_item_view: ECHO } })]);
     const [result] = (await kernel.dispatch('tap_item_view', { body: 'x'.repeat(100_000) })).results;
-    expect(result.error).toMatch(/tiny tap_item_view: alloc\(100012\) returned 0/);
+    expect(result.error).toMatch(/tiny tap_item_view: alloc\(100011\) returned 0, so the 100011-byte input could not be passed/);
   });
 
   it('gives every call a fresh instance: a global counter reads 1 each time', async () => {
