@@ -1,0 +1,79 @@
+import createDOMPurify, { type Config, type DOMPurify } from 'dompurify';
+import { safeUrl } from './safe-url.js';
+
+export { safeUrl, type SafeUrl } from './safe-url.js';
+export { safeAttributes } from './safe-attributes.js';
+
+const CONFIG: Config = {
+  USE_PROFILES: { html: true },
+  FORBID_TAGS: [
+    'script', 'style', 'iframe', 'frame', 'frameset', 'object', 'embed', 'form', 'input',
+    'button', 'textarea', 'select', 'option', 'link', 'meta', 'base', 'noscript', 'template',
+  ],
+  FORBID_ATTR: ['style', 'srcset', 'ping', 'target', 'formaction', 'action'],
+  // Ids and names become `user-content-…`, so sanitized HTML cannot shadow globals
+  // (`window.someFlag`) through named access when rendered in light DOM.
+  SANITIZE_NAMED_PROPS: true,
+};
+
+// Every attribute that holds a URL goes through the same rule as `link` elements, which also
+// refuses the `data:` URLs DOMPurify lets through on images.
+const URL_ATTRIBUTES = new Set([
+  'href', 'src', 'xlink:href', 'cite', 'poster', 'background', 'longdesc', 'usemap',
+  'action', 'formaction',
+]);
+const EXTERNAL_REL = 'noopener noreferrer nofollow';
+
+let purifier: DOMPurify | null | undefined;
+
+/**
+ * Sanitizes `filtered_html` from a plugin: no script, style, frames, objects or forms, no
+ * `on*` or `style` attributes, and URLs only as `safeUrl` allows them (so no `javascript:` or
+ * `data:`). Links to internal paths get `data-route` (the SPA navigates them); external links
+ * get `rel="noopener noreferrer nofollow"`. Without a DOM (Node) it fails closed: the whole
+ * input comes back escaped, as text.
+ *
+ * @example
+ * sanitizeHtml('<p onclick="x()">Hi <script>x()</script></p>') // '<p>Hi </p>'
+ */
+export function sanitizeHtml(html: string): string {
+  const text = String(html);
+  const purify = getPurifier();
+  if (purify === null) return escapeHtml(text);
+  return purify.sanitize(text, CONFIG);
+}
+
+function getPurifier(): DOMPurify | null {
+  if (purifier !== undefined) return purifier;
+  if (typeof window === 'undefined') return (purifier = null);
+  // An instance of our own, so these hooks do not change DOMPurify for anyone else.
+  const purify = createDOMPurify(window);
+  if (!purify.isSupported) return (purifier = null);
+  purify.addHook('uponSanitizeAttribute', (_node, data) => {
+    if (!URL_ATTRIBUTES.has(data.attrName)) return;
+    const url = safeUrl(data.attrValue);
+    if (url === null) data.keepAttr = false;
+    else data.attrValue = url.href;
+  });
+  purify.addHook('afterSanitizeAttributes', (node) => {
+    if (!(node instanceof Element)) return;
+    // Only this hook may mark a link as internal.
+    node.removeAttribute('data-route');
+    const href = node.localName === 'a' ? node.getAttribute('href') : null;
+    if (href === null) return;
+    const url = safeUrl(href);
+    if (url === null) node.removeAttribute('href');
+    else if (url.kind === 'internal') node.setAttribute('data-route', url.href);
+    else node.setAttribute('rel', EXTERNAL_REL);
+  });
+  return (purifier = purify);
+}
+
+function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
+}
