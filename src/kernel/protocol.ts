@@ -7,8 +7,10 @@ import type { DispatchResult, HandlerResult } from './tap/dispatcher.js';
 import type { PluginSource } from './plugin/loader.js';
 import type { MenuTreeNode, RegisteredRoute, RouteMatch } from './menu/registry.js';
 import type { UserSpec } from './users.js';
+import type { LogEntry, LogLevel } from './tap/request-state.js';
+import type { ContentType, FieldError, Item } from './content/types.js';
 
-export type { LoadReport, RouteResponse, DispatchResult, HandlerResult, PluginSource, MenuTreeNode, RegisteredRoute, RouteMatch, UserSpec };
+export type { LogEntry, LogLevel, ContentType, FieldError, Item, LoadReport, RouteResponse, DispatchResult, HandlerResult, PluginSource, MenuTreeNode, RegisteredRoute, RouteMatch, UserSpec };
 
 export interface BootOptions {
   /** Where the built plugins live, e.g. `/plugins/` (holds plugins.json and one folder per plugin). */
@@ -17,6 +19,96 @@ export interface BootOptions {
   enabled?: string[];
   /** Extra plugins given as bytes (the playground's compiled plugin, an uploaded wasm). */
   extra?: PluginSource[];
+}
+
+export interface SiteBootOptions extends BootOptions {
+  /** The IndexedDB database name: one per site; the playground uses its own. */
+  siteName: string;
+}
+
+/** A plugin as the plugins admin page shows it. */
+export interface PluginInfo {
+  name: string;
+  version: string;
+  description: string;
+  /** `refused`: failed to load (see errors); `disabled`: loaded but switched off by an admin. */
+  status: 'enabled' | 'disabled' | 'refused';
+  errors: string[];
+  warnings: string[];
+  taps: string[];
+  dependencies: string[];
+  /** Enabled plugins that depend on this one (it cannot be disabled while they are). */
+  dependents: string[];
+  /** A plugin quarantined after hanging repeatedly, with the reason. */
+  quarantined?: string;
+}
+
+/** What `/item/<id>` shows, with the trace of the taps that built it. */
+export interface ItemPage {
+  item: Item | null;
+  access: 'granted' | 'denied' | 'not-found';
+  /** The RenderElement from tap_item_view after every tap_item_view_alter, or null. */
+  render: unknown;
+  /** Which plugin produced `render` (for error boxes). */
+  renderPlugin: string;
+  /** Every dispatch made to build the page, in order (the playground's tap inspector shows them). */
+  trace: DispatchResult[];
+  /** Handler failures, as messages for the page. */
+  errors: string[];
+}
+
+export type SaveItemResult = { ok: true; item: Item } | { ok: false; errors: FieldError[] };
+
+export interface ItemListQuery {
+  type?: string;
+  status?: 0 | 1;
+  author?: string;
+  search?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export interface UserProfile {
+  id: string;
+  name: string;
+  roles: string[];
+}
+
+export interface LogQuery {
+  plugin?: string;
+  level?: LogLevel;
+  limit?: number;
+}
+
+/** The site services the UI uses on top of the kernel API. */
+export interface SiteWorkerApi {
+  bootSite(options: SiteBootOptions): Promise<LoadReport>;
+  contentTypes(): Promise<ContentType[]>;
+  permissions(): Promise<Array<{ name: string; description: string; plugin: string }>>;
+  /** The demo users of the user switcher: anonymous, an editor, an administrator. */
+  users(): Promise<UserProfile[]>;
+  viewItem(id: string, user: UserSpec): Promise<ItemPage>;
+  /** An item for its edit form, or null when missing or not editable by the user. */
+  editableItem(id: string, user: UserSpec): Promise<Item | null>;
+  /** Validates against the type's field definitions, then saves (tap_item_insert / tap_item_update). */
+  saveItem(item: ItemDraft, user: UserSpec): Promise<SaveItemResult>;
+  deleteItem(id: string, user: UserSpec): Promise<{ ok: true } | { ok: false; error: string }>;
+  listItems(query: ItemListQuery, user: UserSpec): Promise<{ items: Item[]; total: number }>;
+  plugins(): Promise<PluginInfo[]>;
+  /** Runs tap_enable / tap_disable, respects dependencies, persists across reloads. */
+  setPluginEnabled(name: string, enabled: boolean): Promise<{ ok: true; report: LoadReport } | { ok: false; error: string }>;
+  /** Runs tap_uninstall and drops the plugin's variables and tables. */
+  uninstallPlugin(name: string): Promise<{ ok: true; report: LoadReport } | { ok: false; error: string }>;
+  readLogs(query: LogQuery): Promise<LogEntry[]>;
+}
+
+/** An item as a form submits it: no id for a new item; the kernel fills times and author. */
+export interface ItemDraft {
+  id?: string;
+  item_type: string;
+  title: string;
+  fields: Record<string, unknown>;
+  status: 0 | 1;
 }
 
 export interface KernelWorkerApi {
