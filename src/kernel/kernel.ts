@@ -215,6 +215,8 @@ export function createKernel(options: KernelOptions = {}): Kernel {
       }
       problems.push(...menu.add(handler.plugin, definitions));
     }
+    // Parent links are checked once every plugin's routes are in: a parent may come later.
+    problems.push(...menu.problems());
     return problems;
   }
 
