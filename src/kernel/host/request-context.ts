@@ -1,0 +1,20 @@
+/**
+ * `trovato:kernel/request-context`: a string map that lives for one request, shared by the
+ * handlers of that request and dropped at its end (never persisted).
+ */
+import { HostCode, HostFailure, type HostImpl } from './abi.js';
+
+/** The request-context host functions. */
+export function requestContextHostFunctions(): Record<string, HostImpl> {
+  return {
+    get: (call, [key]) => {
+      const value = call.request.context.get(key);
+      if (value === undefined) throw new HostFailure(HostCode.notFound, `The request context has no key "${key}".`);
+      return value;
+    },
+    set: (call, [key, value]) => {
+      call.request.context.set(key, value);
+      return 0;
+    },
+  };
+}

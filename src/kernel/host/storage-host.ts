@@ -1,0 +1,50 @@
+/**
+ * The host functions backed by the site store (ABI §4), ready to be adapted into wasm imports.
+ * `errors` and `plugin-api` are the kernel's own.
+ */
+import type { LogRecord } from '../storage/schema.js';
+import type { SiteStore } from '../storage/site-store.js';
+import type { UnitOfWork } from '../storage/unit-of-work.js';
+import type { CurrentUser } from '../tap/request-state.js';
+import type { HostImplementations } from './abi.js';
+import { cacheHostFunctions } from './cache.js';
+import { dbHostFunctions } from './db.js';
+import { itemHostFunctions } from './item.js';
+import { loggingHostFunctions } from './logging.js';
+import { requestContextHostFunctions } from './request-context.js';
+import { userHostFunctions } from './user.js';
+import { variablesHostFunctions } from './variables.js';
+
+/**
+ * item-api, db, variables, cache-api, user-api, request-context and logging over `store`. Each
+ * storage call works on the request's unit of work (`call.request.work`, from `store.beginWork`).
+ *
+ * @example
+ * const host = createStorageHostFunctions(store);
+ * const state = createRequestState(user, store.beginWork(user));
+ */
+export function createStorageHostFunctions(store: SiteStore): HostImplementations {
+  return {
+    'item-api': itemHostFunctions(store),
+    db: dbHostFunctions(store),
+    variables: variablesHostFunctions(store),
+    'cache-api': cacheHostFunctions(store),
+    'user-api': userHostFunctions(),
+    'request-context': requestContextHostFunctions(),
+    logging: loggingHostFunctions(),
+  };
+}
+
+/**
+ * The site store in the shape the kernel takes as its `storage` option.
+ *
+ * @example
+ * const kernel = createKernel({ storage: kernelStorage(await openSiteStore({ name: 'my-site' })) });
+ */
+export function kernelStorage(store: SiteStore) {
+  return {
+    beginWork: (user: CurrentUser): UnitOfWork => store.beginWork(user),
+    hostFunctions: (): HostImplementations => createStorageHostFunctions(store),
+    appendLogs: (entries: readonly LogRecord[]): Promise<void> => store.appendLogs(entries),
+  };
+}

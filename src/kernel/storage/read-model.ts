@@ -1,0 +1,138 @@
+/**
+ * The in-memory copy of the site database that host functions read synchronously. It is loaded
+ * once at open and changed only by `apply`, after the IndexedDB transaction holding the same
+ * changes has completed, so it never shows a write the database does not have.
+ */
+import type { SiteDatabase } from './database.js';
+import type { CacheRecord, Item, Row, RowId, VariableRecord } from './schema.js';
+
+/** Net changes of one commit: the last staged value per key, `null` meaning deleted. */
+export interface ChangeSet {
+  readonly items: Map<string, Item | null>;
+  readonly rows: Map<string, TableChanges>;
+  readonly variables: Map<string, VariableRecord>;
+  readonly cache: Map<string, CacheChange>;
+}
+
+export interface TableChanges {
+  readonly plugin: string;
+  readonly table: string;
+  readonly rows: Map<RowId, Row | null>;
+}
+
+export interface CacheChange {
+  readonly bin: string;
+  readonly key: string;
+  readonly record: CacheRecord | null;
+}
+
+export function emptyChangeSet(): ChangeSet {
+  return { items: new Map(), rows: new Map(), variables: new Map(), cache: new Map() };
+}
+
+export function isEmptyChangeSet(changes: ChangeSet): boolean {
+  return changes.items.size + changes.rows.size + changes.variables.size + changes.cache.size === 0;
+}
+
+// NUL cannot occur in a validated plugin or table name, so the joined keys are unambiguous.
+export const tableKey = (plugin: string, table: string): string => `${plugin}\u0000${table}`;
+export const variableKey = (plugin: string, name: string): string => `${plugin}\u0000${name}`;
+export const cacheKey = (bin: string, key: string): string => `${bin.length}:${bin}\u0000${key}`;
+
+/** Whether a cache entry has expired at `now` (Unix milliseconds). */
+export function isExpired(record: CacheRecord, now: number): boolean {
+  return record.expires !== 0 && record.expires <= now;
+}
+
+export class ReadModel {
+  readonly items = new Map<string, Item>();
+  readonly rows = new Map<string, Map<RowId, Row>>();
+  readonly variables = new Map<string, string>();
+  readonly cache = new Map<string, CacheRecord>();
+  readonly site = new Map<string, unknown>();
+  readonly #tags = new Map<string, Set<string>>();
+
+  /** Loads every store except logs in one read transaction; returns expired cache keys found. */
+  static async load(db: SiteDatabase, now: number): Promise<{ model: ReadModel; expired: Array<[string, string]> }> {
+    const tx = db.transaction(['items', 'rows', 'variables', 'cache', 'site'], 'readonly');
+    const [items, rows, variables, cache, siteKeys, siteValues] = await Promise.all([
+      tx.objectStore('items').getAll(),
+      tx.objectStore('rows').getAll(),
+      tx.objectStore('variables').getAll(),
+      tx.objectStore('cache').getAll(),
+      tx.objectStore('site').getAllKeys(),
+      tx.objectStore('site').getAll(),
+      tx.done,
+    ]);
+    const model = new ReadModel();
+    for (const item of items) model.items.set(item.id, item);
+    for (const record of rows) model.#table(record.plugin, record.table).set(record.id, record.data);
+    for (const record of variables) model.variables.set(variableKey(record.plugin, record.name), record.value);
+    const expired: Array<[string, string]> = [];
+    for (const record of cache) {
+      if (isExpired(record, now)) expired.push([record.bin, record.key]);
+      else model.#putCache(record);
+    }
+    siteKeys.forEach((key, i) => model.site.set(key, siteValues[i]));
+    return { model, expired };
+  }
+
+  tableRows(plugin: string, table: string): ReadonlyMap<RowId, Row> | undefined {
+    return this.rows.get(tableKey(plugin, table));
+  }
+
+  /** Keys (as `cacheKey`) of the entries carrying `tag`, in any bin. */
+  keysWithTag(tag: string): ReadonlySet<string> {
+    return this.#tags.get(tag) ?? new Set();
+  }
+
+  apply(changes: ChangeSet): void {
+    for (const [id, item] of changes.items) {
+      if (item) this.items.set(id, item);
+      else this.items.delete(id);
+    }
+    for (const { plugin, table, rows } of changes.rows.values()) {
+      const stored = this.#table(plugin, table);
+      for (const [id, row] of rows) {
+        if (row) stored.set(id, row);
+        else stored.delete(id);
+      }
+      if (stored.size === 0) this.rows.delete(tableKey(plugin, table));
+    }
+    for (const record of changes.variables.values()) {
+      this.variables.set(variableKey(record.plugin, record.name), record.value);
+    }
+    for (const { bin, key, record } of changes.cache.values()) {
+      this.#deleteCache(cacheKey(bin, key));
+      if (record) this.#putCache(record);
+    }
+  }
+
+  #table(plugin: string, table: string): Map<RowId, Row> {
+    const key = tableKey(plugin, table);
+    let rows = this.rows.get(key);
+    if (!rows) this.rows.set(key, (rows = new Map()));
+    return rows;
+  }
+
+  #putCache(record: CacheRecord): void {
+    const key = cacheKey(record.bin, record.key);
+    this.cache.set(key, record);
+    for (const tag of record.tags) {
+      let keys = this.#tags.get(tag);
+      if (!keys) this.#tags.set(tag, (keys = new Set()));
+      keys.add(key);
+    }
+  }
+
+  #deleteCache(key: string): void {
+    const record = this.cache.get(key);
+    if (!record) return;
+    this.cache.delete(key);
+    for (const tag of record.tags) {
+      const keys = this.#tags.get(tag);
+      keys?.delete(key);
+      if (keys?.size === 0) this.#tags.delete(tag);
+    }
+  }
+}

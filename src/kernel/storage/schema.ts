@@ -1,0 +1,132 @@
+/**
+ * The site database's shape and its history. Each migration moves the database up by one
+ * version and never drops data: a site created by an older kernel opens in a newer one with
+ * every item, row, variable and cache entry it had. Add a migration to change the shape; never
+ * edit one that has shipped.
+ */
+import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+
+/** An item as stored and as plugins see it (ABI §5). */
+export interface Item {
+  id: string;
+  item_type: string;
+  title: string;
+  fields: Record<string, unknown>;
+  status: 0 | 1;
+  author_id: string;
+  revision_id?: string;
+  /** Unix seconds. */
+  created: number;
+  /** Unix seconds. */
+  changed: number;
+}
+
+/** A row of a plugin's table: a JSON object whose `id` is its key within the table. */
+export type Row = Record<string, unknown> & { id: RowId };
+export type RowId = string | number;
+
+/** A plugin's row wrapped with its namespace, so a column named `plugin` cannot clash. */
+export interface RowRecord {
+  plugin: string;
+  table: string;
+  id: RowId;
+  data: Row;
+}
+
+export interface CacheRecord {
+  bin: string;
+  key: string;
+  value: string;
+  tags: string[];
+  /** Unix milliseconds after which the entry is a miss; 0 for never. */
+  expires: number;
+}
+
+export interface VariableRecord {
+  plugin: string;
+  name: string;
+  value: string;
+}
+
+/** A persisted log line. `claimed` is the plugin name a caller passed when it was not its own. */
+export interface LogRecord {
+  seq?: number;
+  plugin: string;
+  level: 'debug' | 'info' | 'notice' | 'warning' | 'error';
+  message: string;
+  time: number;
+  source: 'log' | 'stdout' | 'stderr';
+  claimed?: string;
+}
+
+export interface SiteSchema extends DBSchema {
+  items: {
+    key: string;
+    value: Item;
+    indexes: { item_type: string; status: number; author_id: string; changed: number };
+  };
+  rows: {
+    key: [string, string, RowId];
+    value: RowRecord;
+    indexes: { by_table: [string, string] };
+  };
+  cache: {
+    key: [string, string];
+    value: CacheRecord;
+    indexes: { tags: string };
+  };
+  variables: {
+    key: [string, string];
+    value: VariableRecord;
+  };
+  logs: {
+    key: number;
+    value: LogRecord;
+  };
+  /** Site settings (enabled plugins, role permissions, ...) under out-of-line string keys. */
+  site: {
+    key: string;
+    value: unknown;
+  };
+}
+
+export type SiteStoreName = StoreNames<SiteSchema>;
+
+export interface Migration {
+  /** The version the database has after this migration ran. */
+  readonly version: number;
+  readonly description: string;
+  /** Runs inside the upgrade transaction; may only await requests of that transaction. */
+  up(db: IDBPDatabase<SiteSchema>, tx: IDBPTransaction<SiteSchema, SiteStoreName[], 'versionchange'>): void | Promise<void>;
+}
+
+/** Every schema change in order; the database version is the last one's `version`. */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    description: 'items, plugin rows, cache, variables and logs',
+    up(db) {
+      const items = db.createObjectStore('items', { keyPath: 'id' });
+      items.createIndex('item_type', 'item_type');
+      items.createIndex('status', 'status');
+      items.createIndex('author_id', 'author_id');
+      const rows = db.createObjectStore('rows', { keyPath: ['plugin', 'table', 'id'] });
+      rows.createIndex('by_table', ['plugin', 'table']);
+      const cache = db.createObjectStore('cache', { keyPath: ['bin', 'key'] });
+      cache.createIndex('tags', 'tags', { multiEntry: true });
+      db.createObjectStore('variables', { keyPath: ['plugin', 'name'] });
+      db.createObjectStore('logs', { keyPath: 'seq', autoIncrement: true });
+    },
+  },
+  {
+    version: 2,
+    description: 'site settings store; items indexed by `changed`',
+    up(db, tx) {
+      db.createObjectStore('site');
+      // The index is built over the items already stored, so existing sites lose nothing.
+      tx.objectStore('items').createIndex('changed', 'changed');
+    },
+  },
+];
+
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

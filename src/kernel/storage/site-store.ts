@@ -1,0 +1,234 @@
+/**
+ * The site store: one IndexedDB database per site, its in-memory read model, units of work for
+ * requests, site settings, and the bounded log.
+ */
+import type { IDBPTransaction } from 'idb';
+import { KernelError } from '../errors.js';
+import type { CurrentUser, LogLevel } from '../tap/request-state.js';
+import { openSiteDatabase, storageFailure, type SiteDatabase } from './database.js';
+import { isEmptyChangeSet, ReadModel, type ChangeSet } from './read-model.js';
+import { MIGRATIONS, type LogRecord, type Migration, type SiteSchema, type SiteStoreName } from './schema.js';
+import { UnitOfWork, type WorkBackend } from './unit-of-work.js';
+
+export interface SiteStoreOptions {
+  /** The database name; the embedding page chooses one per site. */
+  readonly name: string;
+  /** Defaults to `globalThis.indexedDB`. In Node pass `nodeIndexedDB()` from ./node-indexeddb.js. */
+  readonly indexedDB?: IDBFactory;
+  /** How many log lines to keep; the oldest are dropped first. Default 5000. */
+  readonly maxLogs?: number;
+  /** Unix milliseconds; tests pass a fixed clock to check expiry without waiting. */
+  readonly now?: () => number;
+  /** @internal The schema history to open with (tests build older databases). */
+  readonly migrations?: readonly Migration[];
+}
+
+export interface LogQuery {
+  readonly plugin?: string;
+  readonly level?: LogLevel | readonly LogLevel[];
+  /** Default 100. */
+  readonly limit?: number;
+}
+
+/** A site's storage. Only one kernel should have a site open at a time (see README.md). */
+export interface SiteStore {
+  readonly name: string;
+  /** Starts a request's unit of work, reading the store as it is now. */
+  beginWork(user: CurrentUser): UnitOfWork;
+  /** A site setting (a copy), or undefined. */
+  getSetting<T = unknown>(key: string): T | undefined;
+  /** Saves a site setting (`undefined` deletes it) in its own transaction, after pending commits. */
+  putSetting(key: string, value: unknown): Promise<void>;
+  /** Queues log lines for the log store; resolves when they are written. Not part of any unit of work. */
+  appendLogs(entries: readonly LogRecord[]): Promise<void>;
+  /** Log lines, newest first. */
+  readLogs(query?: LogQuery): Promise<LogRecord[]>;
+  /** Waits for pending commits and log writes, then closes the database. */
+  close(): Promise<void>;
+}
+
+type WriteTransaction = IDBPTransaction<SiteSchema, SiteStoreName[], 'readwrite'>;
+
+export const DEFAULT_MAX_LOGS = 5000;
+
+/**
+ * Opens a site's database (creating or upgrading it) and loads it into memory.
+ *
+ * @example
+ * const store = await openSiteStore({ name: 'trovato:my-site' });
+ * const work = store.beginWork(user);
+ * work.setVariable('hello', 'greeting', '"hi"');
+ * await work.commit();
+ */
+export async function openSiteStore(options: SiteStoreOptions): Promise<SiteStore> {
+  const factory = options.indexedDB ?? (globalThis as { indexedDB?: IDBFactory }).indexedDB;
+  if (!factory) {
+    throw new KernelError(
+      'STORAGE_FAILURE',
+      `Cannot open the site database "${options.name}": this runtime has no IndexedDB. ` +
+        'In Node, pass `indexedDB: nodeIndexedDB()` from src/kernel/storage/node-indexeddb.ts.',
+    );
+  }
+  const now = options.now ?? Date.now;
+  const db = await openSiteDatabase(options.name, factory, options.migrations ?? MIGRATIONS);
+  try {
+    const { model, expired } = await ReadModel.load(db, now());
+    if (expired.length > 0) {
+      const tx = db.transaction('cache', 'readwrite');
+      await Promise.all([...expired.map((key) => tx.store.delete(key)), tx.done]);
+    }
+    return new IndexedSiteStore(options.name, db, model, now, options.maxLogs ?? DEFAULT_MAX_LOGS);
+  } catch (error) {
+    db.close();
+    throw error instanceof KernelError ? error : storageFailure(`Loading the site database "${options.name}"`, error);
+  }
+}
+
+class IndexedSiteStore implements SiteStore, WorkBackend {
+  readonly name: string;
+  readonly model: ReadModel;
+  readonly now: () => number;
+  readonly #db: SiteDatabase;
+  readonly #maxLogs: number;
+  /** Commits and setting writes run one after another, in call order. */
+  #writes: Promise<unknown> = Promise.resolve();
+  #logQueue: LogRecord[] = [];
+  #logFlush: Promise<void> | null = null;
+
+  constructor(name: string, db: SiteDatabase, model: ReadModel, now: () => number, maxLogs: number) {
+    this.name = name;
+    this.#db = db;
+    this.model = model;
+    this.now = now;
+    this.#maxLogs = maxLogs;
+  }
+
+  beginWork(user: CurrentUser): UnitOfWork {
+    return new UnitOfWork(this, user);
+  }
+
+  commit(changes: ChangeSet): Promise<void> {
+    return this.#serialize(async () => {
+      if (isEmptyChangeSet(changes)) return;
+      const stores = new Set<SiteStoreName>();
+      if (changes.items.size) stores.add('items');
+      if (changes.rows.size) stores.add('rows');
+      if (changes.variables.size) stores.add('variables');
+      if (changes.cache.size) stores.add('cache');
+      await this.#transact([...stores], 'Saving the request\'s writes', (tx, track) => {
+        for (const [id, item] of changes.items) track(item ? tx.objectStore('items').put(item) : tx.objectStore('items').delete(id));
+        for (const { plugin, table, rows } of changes.rows.values()) {
+          const store = tx.objectStore('rows');
+          for (const [id, data] of rows) track(data ? store.put({ plugin, table, id, data }) : store.delete([plugin, table, id]));
+        }
+        for (const record of changes.variables.values()) track(tx.objectStore('variables').put(record));
+        for (const { bin, key, record } of changes.cache.values()) {
+          track(record ? tx.objectStore('cache').put(record) : tx.objectStore('cache').delete([bin, key]));
+        }
+      });
+      // Only now does anyone see the writes: memory never runs ahead of the database.
+      this.model.apply(changes);
+    });
+  }
+
+  getSetting<T = unknown>(key: string): T | undefined {
+    const value = this.model.site.get(key);
+    return value === undefined ? undefined : (structuredClone(value) as T);
+  }
+
+  putSetting(key: string, value: unknown): Promise<void> {
+    return this.#serialize(async () => {
+      const copy = value === undefined ? undefined : structuredClone(value);
+      await this.#transact(['site'], `Saving the site setting "${key}"`, (tx, track) => {
+        track(copy === undefined ? tx.objectStore('site').delete(key) : tx.objectStore('site').put(copy, key));
+      });
+      if (copy === undefined) this.model.site.delete(key);
+      else this.model.site.set(key, copy);
+    });
+  }
+
+  appendLogs(entries: readonly LogRecord[]): Promise<void> {
+    this.#logQueue.push(...entries.map((entry) => ({ ...entry })));
+    // Lines logged in the same turn share one transaction.
+    this.#logFlush ??= Promise.resolve().then(() => this.#flushLogs());
+    return this.#logFlush;
+  }
+
+  async readLogs(query: LogQuery = {}): Promise<LogRecord[]> {
+    await this.#logFlush?.catch(() => undefined);
+    const levels = query.level === undefined ? null : new Set<string>(typeof query.level === 'string' ? [query.level] : query.level);
+    const limit = query.limit ?? 100;
+    const result: LogRecord[] = [];
+    try {
+      let cursor = await this.#db.transaction('logs').store.openCursor(null, 'prev');
+      while (cursor && result.length < limit) {
+        const entry = cursor.value;
+        if ((query.plugin === undefined || entry.plugin === query.plugin) && (!levels || levels.has(entry.level))) result.push(entry);
+        cursor = await cursor.continue();
+      }
+    } catch (error) {
+      throw storageFailure('Reading the log', error);
+    }
+    return result;
+  }
+
+  async close(): Promise<void> {
+    await Promise.allSettled([this.#writes, this.#logFlush]);
+    this.#db.close();
+  }
+
+  async #flushLogs(): Promise<void> {
+    const entries = this.#logQueue;
+    this.#logQueue = [];
+    this.#logFlush = null;
+    await this.#transact(['logs'], 'Saving log lines', (tx, track) => {
+      const store = tx.objectStore('logs');
+      for (const entry of entries) track(store.add(entry));
+      track(
+        (async () => {
+          const excess = (await store.count()) - this.#maxLogs;
+          if (excess <= 0) return;
+          // Keys only grow, so the first `excess` keys are the oldest lines.
+          const keys = await store.getAllKeys(null, excess);
+          await store.delete(IDBKeyRange.upperBound(keys[keys.length - 1]));
+        })(),
+      );
+    });
+  }
+
+  #serialize(task: () => Promise<void>): Promise<void> {
+    const run = this.#writes.then(task);
+    this.#writes = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Runs `body` in one readwrite transaction over `stores` and waits for it to complete. Every
+   * request promise is tracked so an abort never leaves an unhandled rejection behind.
+   */
+  async #transact(
+    stores: SiteStoreName[],
+    what: string,
+    body: (tx: WriteTransaction, track: (request: Promise<unknown>) => void) => void,
+  ): Promise<void> {
+    let tx: WriteTransaction | undefined;
+    const pending: Promise<unknown>[] = [];
+    const track = (request: Promise<unknown>): void => {
+      request.catch(() => undefined);
+      pending.push(request);
+    };
+    try {
+      tx = this.#db.transaction(stores, 'readwrite');
+      track(tx.done);
+      body(tx, track);
+      await Promise.all(pending);
+    } catch (error) {
+      try {
+        tx?.abort();
+      } catch {
+        // Already aborted or finished.
+      }
+      throw storageFailure(what, tx?.error ?? error);
+    }
+  }
+}

@@ -1,0 +1,274 @@
+/**
+ * One request's writes. Host functions run synchronously while IndexedDB is asynchronous, so a
+ * request never waits on the database: it reads the in-memory read model through an overlay of
+ * its own staged writes, and `commit` writes the survivors in one IndexedDB transaction when the
+ * request ends. Savepoints let the dispatcher drop a failing handler's writes and keep the rest.
+ */
+import { KernelError } from '../errors.js';
+import type { CurrentUser, RequestWork } from '../tap/request-state.js';
+import {
+  cacheKey,
+  emptyChangeSet,
+  isExpired,
+  tableKey,
+  variableKey,
+  type ChangeSet,
+  type ReadModel,
+} from './read-model.js';
+import type { CacheRecord, Item, Row, RowId } from './schema.js';
+
+/** What a unit of work needs from the store that made it. */
+export interface WorkBackend {
+  readonly model: ReadModel;
+  /** Unix milliseconds. */
+  now(): number;
+  commit(changes: ChangeSet): Promise<void>;
+}
+
+type Op =
+  | { readonly kind: 'item'; readonly id: string; readonly item: Item | null }
+  | { readonly kind: 'row'; readonly plugin: string; readonly table: string; readonly id: RowId; readonly row: Row | null }
+  | { readonly kind: 'variable'; readonly plugin: string; readonly name: string; readonly value: string }
+  | { readonly kind: 'cache'; readonly record: CacheRecord }
+  | { readonly kind: 'invalidate'; readonly tag: string };
+
+export type WorkState = 'open' | 'committing' | 'committed' | 'discarded';
+
+/** The cache tags every item save or delete invalidates. */
+export function itemTags(id: string): string[] {
+  return [`item:${id}`, 'item_list'];
+}
+
+/**
+ * A request's staged writes over the site's read model. Made by `SiteStore.beginWork`.
+ * Values it returns are shared with the read model: treat them as read-only.
+ */
+export class UnitOfWork implements RequestWork {
+  readonly user: CurrentUser;
+  readonly #backend: WorkBackend;
+  #ops: Op[] = [];
+  #overlay = emptyChangeSet();
+  #invalidated = new Set<string>();
+  #state: WorkState = 'open';
+
+  /** @internal Use `SiteStore.beginWork`. */
+  constructor(backend: WorkBackend, user: CurrentUser) {
+    this.#backend = backend;
+    this.user = user;
+  }
+
+  get state(): WorkState {
+    return this.#state;
+  }
+
+  /** Whether this unit of work belongs to `backend` (a host function must not write to another site). */
+  belongsTo(backend: object): boolean {
+    return this.#backend === backend;
+  }
+
+  /** Unix milliseconds, from the store's clock. */
+  now(): number {
+    return this.#backend.now();
+  }
+
+  /** A marker to roll back to: everything staged after it can be dropped. */
+  savepoint(): number {
+    return this.#ops.length;
+  }
+
+  /** Drops every write staged after `savepoint`; earlier writes stay staged. */
+  rollbackTo(savepoint: number): void {
+    this.#assertOpen();
+    if (!Number.isInteger(savepoint) || savepoint < 0 || savepoint > this.#ops.length) {
+      throw new RangeError(`Savepoint ${savepoint} does not exist (this unit of work has ${this.#ops.length} writes).`);
+    }
+    if (savepoint === this.#ops.length) return;
+    this.#ops.length = savepoint;
+    // Replaying is simpler than undo records and rollbacks only follow a failing handler.
+    this.#overlay = emptyChangeSet();
+    this.#invalidated = new Set();
+    for (const op of this.#ops) this.#apply(op);
+  }
+
+  // --- items -------------------------------------------------------------------------------
+
+  getItem(id: string): Item | undefined {
+    const staged = this.#overlay.items.get(id);
+    if (staged !== undefined) return staged ?? undefined;
+    return this.#backend.model.items.get(id);
+  }
+
+  /** Every item as this request sees it, in no particular order. */
+  allItems(): Item[] {
+    const result: Item[] = [];
+    for (const [id, item] of this.#backend.model.items) if (!this.#overlay.items.has(id)) result.push(item);
+    for (const item of this.#overlay.items.values()) if (item) result.push(item);
+    return result;
+  }
+
+  /** Stages an item (insert or replace by id) and invalidates its cache tags. */
+  putItem(item: Item): void {
+    this.#push({ kind: 'item', id: item.id, item });
+    for (const tag of itemTags(item.id)) this.#push({ kind: 'invalidate', tag });
+  }
+
+  /** Stages an item's deletion and invalidates its cache tags. Returns whether it existed. */
+  deleteItem(id: string): boolean {
+    if (!this.getItem(id)) return false;
+    this.#push({ kind: 'item', id, item: null });
+    for (const tag of itemTags(id)) this.#push({ kind: 'invalidate', tag });
+    return true;
+  }
+
+  // --- plugin tables -----------------------------------------------------------------------
+
+  getRow(plugin: string, table: string, id: RowId): Row | undefined {
+    const staged = this.#overlay.rows.get(tableKey(plugin, table))?.rows.get(id);
+    if (staged !== undefined) return staged ?? undefined;
+    return this.#backend.model.tableRows(plugin, table)?.get(id);
+  }
+
+  /** Every row of one plugin's table as this request sees it. */
+  allRows(plugin: string, table: string): Row[] {
+    const staged = this.#overlay.rows.get(tableKey(plugin, table))?.rows;
+    const result: Row[] = [];
+    for (const [id, row] of this.#backend.model.tableRows(plugin, table) ?? []) if (!staged?.has(id)) result.push(row);
+    for (const row of staged?.values() ?? []) if (row) result.push(row);
+    return result;
+  }
+
+  putRow(plugin: string, table: string, row: Row): void {
+    this.#push({ kind: 'row', plugin, table, id: row.id, row });
+  }
+
+  deleteRow(plugin: string, table: string, id: RowId): void {
+    this.#push({ kind: 'row', plugin, table, id, row: null });
+  }
+
+  // --- variables ---------------------------------------------------------------------------
+
+  getVariable(plugin: string, name: string): string | undefined {
+    const key = variableKey(plugin, name);
+    return this.#overlay.variables.get(key)?.value ?? this.#backend.model.variables.get(key);
+  }
+
+  setVariable(plugin: string, name: string, value: string): void {
+    this.#push({ kind: 'variable', plugin, name, value });
+  }
+
+  // --- cache -------------------------------------------------------------------------------
+
+  /** The cached value, or undefined for a miss (absent, expired or invalidated). */
+  getCache(bin: string, key: string): string | undefined {
+    const now = this.now();
+    const staged = this.#overlay.cache.get(cacheKey(bin, key));
+    if (staged !== undefined) return staged.record && !isExpired(staged.record, now) ? staged.record.value : undefined;
+    const stored = this.#backend.model.cache.get(cacheKey(bin, key));
+    if (!stored || isExpired(stored, now)) return undefined;
+    if (stored.tags.some((tag) => this.#invalidated.has(tag))) return undefined;
+    return stored.value;
+  }
+
+  /** @param maxAgeSeconds 0 for no expiry. */
+  setCache(bin: string, key: string, value: string, tags: readonly string[], maxAgeSeconds = 0): void {
+    const expires = maxAgeSeconds > 0 ? this.now() + maxAgeSeconds * 1000 : 0;
+    this.#push({ kind: 'cache', record: { bin, key, value, tags: [...new Set(tags)], expires } });
+  }
+
+  /** Drops every entry carrying `tag`, in every bin (entries set later in the request survive). */
+  invalidateTag(tag: string): void {
+    this.#push({ kind: 'invalidate', tag });
+  }
+
+  // --- end of the request ------------------------------------------------------------------
+
+  /**
+   * Writes every surviving write in one IndexedDB transaction, then applies them to the read
+   * model. Rejects with a STORAGE_FAILURE KernelError and leaves the read model as it was when
+   * the transaction fails; the unit of work is then open again (retry `commit` or `discard`).
+   */
+  async commit(): Promise<void> {
+    this.#assertOpen();
+    this.#state = 'committing';
+    try {
+      await this.#backend.commit(this.#changes());
+      this.#state = 'committed';
+    } catch (error) {
+      this.#state = 'open';
+      throw error;
+    }
+  }
+
+  /** Drops every staged write; nothing reaches the database. */
+  discard(): void {
+    if (this.#state === 'committing') throw this.#closedError();
+    this.#ops = [];
+    this.#overlay = emptyChangeSet();
+    this.#invalidated = new Set();
+    if (this.#state === 'open') this.#state = 'discarded';
+  }
+
+  /** The overlay plus deletions of stored cache entries whose tags were invalidated. */
+  #changes(): ChangeSet {
+    const changes: ChangeSet = {
+      items: new Map(this.#overlay.items),
+      rows: new Map(this.#overlay.rows),
+      variables: new Map(this.#overlay.variables),
+      cache: new Map(this.#overlay.cache),
+    };
+    const model = this.#backend.model;
+    for (const tag of this.#invalidated) {
+      for (const key of model.keysWithTag(tag)) {
+        if (changes.cache.has(key)) continue;
+        const record = model.cache.get(key);
+        if (record) changes.cache.set(key, { bin: record.bin, key: record.key, record: null });
+      }
+    }
+    return changes;
+  }
+
+  #push(op: Op): void {
+    this.#assertOpen();
+    this.#ops.push(op);
+    this.#apply(op);
+  }
+
+  #apply(op: Op): void {
+    const overlay = this.#overlay;
+    switch (op.kind) {
+      case 'item':
+        overlay.items.set(op.id, op.item);
+        break;
+      case 'row': {
+        const key = tableKey(op.plugin, op.table);
+        let table = overlay.rows.get(key);
+        if (!table) overlay.rows.set(key, (table = { plugin: op.plugin, table: op.table, rows: new Map() }));
+        table.rows.set(op.id, op.row);
+        break;
+      }
+      case 'variable':
+        overlay.variables.set(variableKey(op.plugin, op.name), { plugin: op.plugin, name: op.name, value: op.value });
+        break;
+      case 'cache':
+        overlay.cache.set(cacheKey(op.record.bin, op.record.key), { bin: op.record.bin, key: op.record.key, record: op.record });
+        break;
+      case 'invalidate':
+        this.#invalidated.add(op.tag);
+        for (const [key, change] of overlay.cache) {
+          if (change.record?.tags.includes(op.tag)) overlay.cache.set(key, { bin: change.bin, key: change.key, record: null });
+        }
+        break;
+    }
+  }
+
+  #assertOpen(): void {
+    if (this.#state !== 'open') throw this.#closedError();
+  }
+
+  #closedError(): KernelError {
+    return new KernelError(
+      'STORAGE_FAILURE',
+      `This request's storage is no longer open (its unit of work is ${this.#state}); a write after the request ended is a kernel bug.`,
+    );
+  }
+}
