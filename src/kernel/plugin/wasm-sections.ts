@@ -81,7 +81,7 @@ export function readModuleShape(bytes: Uint8Array): ReadModuleShapeResult {
 const MAGIC = [0x00, 0x61, 0x73, 0x6d];
 const VERSION = [0x01, 0x00, 0x00, 0x00];
 
-const SECTION_NAMES: Record<number, string> = {
+export const SECTION_NAMES: Record<number, string> = {
   1: 'type',
   2: 'import',
   3: 'function',
@@ -98,7 +98,7 @@ const SECTION_NAMES: Record<number, string> = {
 };
 
 // The binary format fixes the order of the known sections; it is not the order of their ids.
-const SECTION_ORDER = [1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11];
+export const SECTION_ORDER = [1, 2, 3, 4, 5, 13, 6, 7, 8, 9, 12, 10, 11];
 
 const KINDS: readonly ExternalKind[] = ['function', 'table', 'memory', 'global', 'tag'];
 
@@ -272,7 +272,7 @@ function typeAt(r: Reader, types: readonly FunctionSignature[]): FunctionSignatu
   return type;
 }
 
-function readValueType(r: Reader): ValueType {
+export function readValueType(r: Reader): ValueType {
   const at = r.pos;
   const code = r.byte();
   const type = VALUE_TYPES[code];
@@ -287,14 +287,14 @@ function readMutability(r: Reader): boolean {
   return flag === 1;
 }
 
-function readTableType(r: Reader): void {
+export function readTableType(r: Reader): void {
   const at = r.pos;
   const type = readValueType(r);
   if (type !== 'funcref' && type !== 'externref') throw new DecodeError(`a table of ${type} is not allowed`, at);
   readLimits(r, false);
 }
 
-function readLimits(r: Reader, isMemory: boolean): MemoryLimits {
+export function readLimits(r: Reader, isMemory: boolean): MemoryLimits {
   const at = r.pos;
   const flags = r.byte();
   // bit 0: has maximum; bit 1: shared (threads); bit 2: 64-bit indices (memory64).
@@ -310,7 +310,7 @@ function readLimits(r: Reader, isMemory: boolean): MemoryLimits {
 }
 
 /** Skips a constant expression (global initialisers), which ends with `end` (0x0b). */
-function skipConstExpr(r: Reader): void {
+export function skipConstExpr(r: Reader): void {
   for (;;) {
     const at = r.pos;
     const op = r.byte();
@@ -359,7 +359,7 @@ function hex(n: number): string {
   return n.toString(16).padStart(2, '0');
 }
 
-class DecodeError extends Error {
+export class DecodeError extends Error {
   constructor(
     message: string,
     readonly offset: number,
@@ -370,8 +370,11 @@ class DecodeError extends Error {
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+// Reader, DecodeError and the read* helpers are exported for module-rewrite.ts, which walks the
+// same sections to rewrite them: one reader for both, so they cannot disagree about a binary.
+
 /** A cursor over `bytes[pos, end)`; `pos` is an absolute offset, so errors report file offsets. */
-class Reader {
+export class Reader {
   constructor(
     readonly bytes: Uint8Array,
     public pos = 0,

@@ -1,0 +1,295 @@
+/**
+ * The load-time rewrite of a plugin's binary, which makes pooled instances possible:
+ * - the defined memory's maximum is capped at the memory limit, so `memory.grow` past the limit
+ *   fails inside the plugin (returns -1) instead of the kernel having to watch for it;
+ * - every defined mutable global and every defined table is exported under a reserved
+ *   `__trovato_` name, so the pool can snapshot them after `_initialize` and restore them after
+ *   each call.
+ *
+ * Only the memory and export sections are re-encoded; every other section is copied byte for
+ * byte, so function bodies, names and debug info are untouched and no index changes.
+ */
+import {
+  DecodeError,
+  Reader,
+  SECTION_ORDER,
+  readLimits,
+  readModuleShape,
+  readTableType,
+  readValueType,
+  skipConstExpr,
+  type MemoryLimits,
+} from './wasm-sections.js';
+
+/** Export names starting with this are the kernel's; a plugin may not use them. */
+export const RESERVED_EXPORT_PREFIX = '__trovato_';
+
+/** The reserved export of the mutable global at `index` (global index space: imports first). */
+export function globalExportName(index: number): string {
+  return `${RESERVED_EXPORT_PREFIX}global_${index}`;
+}
+
+/** The reserved export of the table at `index` (table index space: imports first). */
+export function tableExportName(index: number): string {
+  return `${RESERVED_EXPORT_PREFIX}table_${index}`;
+}
+
+export interface RewriteOptions {
+  /** The plugin's memory limit, in 64 KiB pages. */
+  readonly maxMemoryPages: number;
+}
+
+export interface RewrittenModule {
+  readonly bytes: Uint8Array;
+  /** Reserved export names of the mutable globals and tables a pool must snapshot. */
+  readonly stateExports: readonly string[];
+  /**
+   * Why an instance of this module cannot be reset in place, when it cannot: state a call may
+   * change that no export reaches (a passive data or element segment a call could drop, a v128
+   * global JS cannot read). The kernel then gives it fresh instances instead.
+   */
+  readonly notPoolable?: string;
+}
+
+export type RewriteResult =
+  | { ok: true; module: RewrittenModule }
+  | { ok: false; message: string; offset?: number };
+
+interface Section {
+  id: number;
+  /** Offset of the id byte. */
+  start: number;
+  bodyStart: number;
+  end: number;
+}
+
+const MEMORY_SECTION = 5;
+const EXPORT_SECTION = 7;
+const EXPORT_KIND_TABLE = 0x01;
+const EXPORT_KIND_GLOBAL = 0x03;
+
+/**
+ * Rewrites a plugin's binary for pooled instances (see the file comment). Never throws: a
+ * malformed module, a module that already exports a `__trovato_` name, or a memory that starts
+ * above the limit is an `{ ok: false }` value saying what to change.
+ *
+ * @example
+ * const rewritten = rewriteModule(bytes, { maxMemoryPages: 256 });
+ * if (rewritten.ok) module = await WebAssembly.compile(rewritten.module.bytes);
+ */
+export function rewriteModule(bytes: Uint8Array, options: RewriteOptions): RewriteResult {
+  const read = readModuleShape(bytes);
+  if (!read.ok) return { ok: false, message: read.message, offset: read.offset };
+  const { shape } = read;
+
+  const taken = shape.exports.find((e) => e.name.startsWith(RESERVED_EXPORT_PREFIX));
+  if (taken) {
+    return {
+      ok: false,
+      message: `the module exports "${taken.name}", but export names starting with "${RESERVED_EXPORT_PREFIX}" are reserved for the kernel; rename that export.`,
+    };
+  }
+
+  let layout: { sections: Section[]; definedTables: number; passive?: string };
+  try {
+    layout = readLayout(bytes);
+  } catch (error) {
+    if (error instanceof DecodeError) return { ok: false, message: error.message, offset: error.offset };
+    throw error;
+  }
+
+  const limit = options.maxMemoryPages;
+  const tooBig = shape.memories.findIndex((m) => m.initialPages > limit);
+  if (tooBig >= 0) {
+    return {
+      ok: false,
+      message: `memory ${tooBig} starts at ${shape.memories[tooBig].initialPages} pages, above the limit of ${limit} pages; lower the initial memory or raise the limit.`,
+    };
+  }
+  const capped = shape.memories.map((m) => ({ ...m, maximumPages: Math.min(m.maximumPages ?? limit, limit) }));
+  const memoryChanged = shape.memories.some((m, i) => m.maximumPages !== capped[i].maximumPages);
+
+  const importedGlobals = shape.imports.filter((i) => i.kind === 'global').length;
+  const importedTables = shape.imports.filter((i) => i.kind === 'table').length;
+  const added: Array<{ name: string; kind: number; index: number }> = [];
+  let notPoolable = layout.passive;
+  shape.globals.forEach((global, i) => {
+    if (!global.mutable) return;
+    if (global.type === 'v128') {
+      notPoolable ??= `mutable global ${importedGlobals + i} is a v128, which JavaScript cannot read to restore it`;
+      return;
+    }
+    added.push({ name: globalExportName(importedGlobals + i), kind: EXPORT_KIND_GLOBAL, index: importedGlobals + i });
+  });
+  for (let i = 0; i < layout.definedTables; i++) {
+    added.push({ name: tableExportName(importedTables + i), kind: EXPORT_KIND_TABLE, index: importedTables + i });
+  }
+
+  const out = new ByteSink();
+  out.bytes(bytes.subarray(0, 8));
+  let exportWritten = added.length === 0;
+  const exportRank = SECTION_ORDER.indexOf(EXPORT_SECTION);
+  for (const section of layout.sections) {
+    if (!exportWritten && section.id !== 0 && SECTION_ORDER.indexOf(section.id) > exportRank) {
+      // The module has no export section (a plugin always has one; a bare fixture may not).
+      writeSection(out, EXPORT_SECTION, encodeExports(new Uint8Array(0), 0, added));
+      exportWritten = true;
+    }
+    if (section.id === MEMORY_SECTION && memoryChanged) {
+      writeSection(out, MEMORY_SECTION, encodeMemories(capped));
+    } else if (section.id === EXPORT_SECTION && !exportWritten) {
+      const body = new Reader(bytes, section.bodyStart, section.end);
+      const count = body.u32();
+      writeSection(out, EXPORT_SECTION, encodeExports(bytes.subarray(body.pos, section.end), count, added));
+      exportWritten = true;
+    } else {
+      out.bytes(bytes.subarray(section.start, section.end));
+    }
+  }
+  if (!exportWritten) writeSection(out, EXPORT_SECTION, encodeExports(new Uint8Array(0), 0, added));
+
+  const result: RewrittenModule = { bytes: out.finish(), stateExports: added.map((a) => a.name) };
+  return { ok: true, module: notPoolable === undefined ? result : { ...result, notPoolable } };
+}
+
+/**
+ * Where each section lies, how many tables the module defines, and whether it has passive
+ * segments. A passive segment is state outside the memory: `data.drop` / `elem.drop` in one call
+ * would make `memory.init` / `table.init` trap in the next, where a fresh instance would not.
+ */
+function readLayout(bytes: Uint8Array): { sections: Section[]; definedTables: number; passive?: string } {
+  const r = new Reader(bytes, 8);
+  const sections: Section[] = [];
+  let definedTables = 0;
+  let passive: string | undefined;
+  while (r.pos < r.end) {
+    const start = r.pos;
+    const id = r.byte();
+    const size = r.u32();
+    const body = r.sub(size, `section ${id}`);
+    sections.push({ id, start, bodyStart: body.pos, end: body.end });
+    if (id === 4) {
+      body.vec(() => {
+        readTableType(body);
+        definedTables++;
+      });
+    } else if (id === 9) {
+      let index = 0;
+      body.vec(() => {
+        if (skipElementSegment(body)) passive ??= `element segment ${index} is passive`;
+        index++;
+      });
+    } else if (id === 11) {
+      let index = 0;
+      body.vec(() => {
+        if (skipDataSegment(body)) passive ??= `data segment ${index} is passive`;
+        index++;
+      });
+    }
+  }
+  return { sections, definedTables, passive };
+}
+
+/** Skips one data segment; true when it is passive. */
+function skipDataSegment(r: Reader): boolean {
+  const at = r.pos;
+  const flags = r.u32();
+  if (flags > 2) throw new DecodeError(`unknown data segment flags ${flags}`, at);
+  if (flags === 2) r.u32(); // explicit memory index
+  if (flags !== 1) skipConstExpr(r); // active: offset
+  r.skip(r.u32());
+  return flags === 1;
+}
+
+/** Skips one element segment (its eight encodings); true when it is passive. */
+function skipElementSegment(r: Reader): boolean {
+  const at = r.pos;
+  const flags = r.u32();
+  if (flags > 7) throw new DecodeError(`unknown element segment flags ${flags}`, at);
+  const active = (flags & 0x01) === 0;
+  const expressions = (flags & 0x04) !== 0;
+  if (active && (flags & 0x02) !== 0) r.u32(); // explicit table index
+  if (active) skipConstExpr(r);
+  if (flags !== 0 && flags !== 4) {
+    if (expressions) readValueType(r); // reftype
+    else r.byte(); // elemkind
+  }
+  r.vec(() => (expressions ? skipConstExpr(r) : r.u32()));
+  // flags 1 and 5 are passive; 3 and 7 are declarative, dropped at instantiation already.
+  return (flags & 0x03) === 0x01;
+}
+
+function encodeMemories(memories: readonly MemoryLimits[]): Uint8Array {
+  const out = new ByteSink();
+  out.u32(memories.length);
+  for (const m of memories) {
+    out.byte(0x01 | (m.shared ? 0x02 : 0) | (m.memory64 ? 0x04 : 0));
+    out.uleb(m.initialPages);
+    out.uleb(m.maximumPages ?? 0);
+  }
+  return out.finish();
+}
+
+function encodeExports(entries: Uint8Array, count: number, added: ReadonlyArray<{ name: string; kind: number; index: number }>): Uint8Array {
+  const out = new ByteSink();
+  out.u32(count + added.length);
+  out.bytes(entries);
+  for (const e of added) {
+    const name = utf8.encode(e.name);
+    out.u32(name.length);
+    out.bytes(name);
+    out.byte(e.kind);
+    out.u32(e.index);
+  }
+  return out.finish();
+}
+
+function writeSection(out: ByteSink, id: number, body: Uint8Array): void {
+  out.byte(id);
+  out.u32(body.length);
+  out.bytes(body);
+}
+
+const utf8 = new TextEncoder();
+
+/** A growable byte buffer with unsigned LEB128. */
+class ByteSink {
+  #buffer = new Uint8Array(256);
+  #length = 0;
+
+  byte(b: number): void {
+    this.#reserve(1);
+    this.#buffer[this.#length++] = b;
+  }
+
+  bytes(bytes: Uint8Array): void {
+    this.#reserve(bytes.length);
+    this.#buffer.set(bytes, this.#length);
+    this.#length += bytes.length;
+  }
+
+  u32(n: number): void {
+    this.uleb(n);
+  }
+
+  /** Unsigned LEB128 of a non-negative integer up to 2^53 (memory64 page counts included). */
+  uleb(n: number): void {
+    let rest = n;
+    do {
+      const low = rest % 128;
+      rest = Math.floor(rest / 128);
+      this.byte(rest > 0 ? low | 0x80 : low);
+    } while (rest > 0);
+  }
+
+  finish(): Uint8Array {
+    return this.#buffer.slice(0, this.#length);
+  }
+
+  #reserve(n: number): void {
+    if (this.#length + n <= this.#buffer.length) return;
+    const next = new Uint8Array(Math.max(this.#buffer.length * 2, this.#length + n));
+    next.set(this.#buffer.subarray(0, this.#length));
+    this.#buffer = next;
+  }
+}
