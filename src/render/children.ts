@@ -20,7 +20,7 @@ export function sortedChildren(element: Record<string, unknown>): Array<[string,
   return entries.map(({ key, value }) => [key, value]);
 }
 
-/** Whether an element has any children (keys not starting with `#`). */
+/** The keys of the children of an element (those not starting with `#`), in key order. */
 export function childKeys(element: Record<string, unknown>): string[] {
   return Object.keys(element).filter((key) => !key.startsWith('#'));
 }

@@ -136,6 +136,12 @@ describe('hostile trees never run script', () => {
     await expectNothingRan(host);
   });
 
+  it('an #attributes id cannot become a window global', async () => {
+    const host = mount({ '#type': 'container', '#attributes': { id: '__pwned' } });
+    expect(host.firstElementChild!.id).toBe('user-content-__pwned');
+    await expectNothingRan(host);
+  });
+
   it('tag names off the allow-list are error boxes, never elements', async () => {
     const tags = ['script', 'iframe', 'img', 'a', 'style', 'form', 'svg', 'div onclick=x', 'DIV', '__proto__'];
     const tree: Record<string, unknown> = { '#type': 'container' };

@@ -15,7 +15,7 @@ describe('renderElement: each #type', () => {
     } satisfies RenderElement);
     const section = host.querySelector('section')!;
     expect(section.className).toBe('a b');
-    expect(section.id).toBe('main');
+    expect(section.id).toBe('user-content-main');
     expect(section.children[0]!.localName).toBe('div');
     expect(section.children[0]!.textContent).toBe('one');
     expect(section.children[1]!.localName).toBe('div');

@@ -7,6 +7,16 @@ const ARIA = /^aria-[a-z]+$/;
 const DATA = /^data-[a-z0-9][a-z0-9_.-]*$/;
 // The renderer's own markers: a plugin must not make a link look internal.
 const RESERVED = new Set(['data-route']);
+/**
+ * Prefix of every id a plugin sets (the same one DOMPurify gives ids in `filtered_html`): in
+ * light DOM an element id becomes a `window` global, so an unprefixed `id: "config"` could
+ * shadow the page's own. Attributes that refer to ids get the same prefix, so they still match.
+ */
+export const ID_PREFIX = 'user-content-';
+const ID_REFERENCES = new Set([
+  'aria-activedescendant', 'aria-controls', 'aria-describedby', 'aria-details',
+  'aria-errormessage', 'aria-flowto', 'aria-labelledby', 'aria-owns',
+]);
 
 /** Whether a (lower-case) attribute name is one a plugin may set. */
 export function isSafeAttributeName(name: string): boolean {
@@ -20,11 +30,14 @@ export function isSafeAttributeName(name: string): boolean {
  * colspan rowspan datetime open start reversed scope`, `aria-*`, `data-*` except `data-route`);
  * everything else (`on*`, `style`, `href`, `src`, ...) is dropped without an error. Numbers
  * become strings; `open`/`reversed` are present when true; `class` may be a string array.
- * Objects, null and non-finite numbers are dropped. Never throws.
+ * Objects, null and non-finite numbers are dropped. Ids, and the ids `aria-labelledby` and its
+ * kind refer to, get the `user-content-` prefix. Never throws.
  *
  * @example
  * safeAttributes({ class: ['a', 'b'], onclick: 'x()', 'aria-label': 'Close' })
  * // { class: 'a b', 'aria-label': 'Close' }
+ * safeAttributes({ id: 'intro', 'aria-labelledby': 'intro' })
+ * // { id: 'user-content-intro', 'aria-labelledby': 'user-content-intro' }
  */
 export function safeAttributes(attrs: unknown): Record<string, string> {
   const out: Record<string, string> = {};
@@ -57,7 +70,15 @@ function attributeValue(name: string, raw: unknown): string | null {
     const parts = raw.map(scalar).filter((part): part is string => part !== null && part !== '');
     return parts.join(' ');
   }
-  return scalar(raw);
+  const value = scalar(raw);
+  if (value === null) return null;
+  if (name === 'id') return prefixed(value);
+  if (ID_REFERENCES.has(name)) return value.split(/\s+/).filter(Boolean).map(prefixed).join(' ');
+  return value;
+}
+
+function prefixed(id: string): string {
+  return id.startsWith(ID_PREFIX) ? id : ID_PREFIX + id;
 }
 
 function scalar(raw: unknown): string | null {

@@ -40,7 +40,6 @@ export async function settle(root: ParentNode): Promise<void> {
           }),
     ),
   );
-  await new Promise((resolve) => requestAnimationFrame(resolve));
   await new Promise((resolve) => setTimeout(resolve, 0));
 }
 
