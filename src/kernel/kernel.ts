@@ -36,7 +36,8 @@ export interface KernelStorage {
 export interface KernelOptions {
   storage?: KernelStorage;
   maxMemoryPages?: number;
-  roles?: RoleTable;
+  /** The role table, or a function read per request (a site's roles grow with its content types). */
+  roles?: RoleTable | (() => RoleTable);
   /** Called with every log line as it happens (the CLI prints them; the UI streams them). */
   onLog?: (entry: LogEntry) => void;
 }
@@ -51,6 +52,20 @@ export interface LoadReport {
   order: string[];
   /** Problems with routes from tap_menu (duplicates, bad callbacks), by plugin. */
   routeProblems: Array<{ plugin: string; path: string; message: string }>;
+}
+
+/**
+ * One request as code outside the kernel drives it: several dispatches and calls sharing one
+ * user and one unit of work, committed together when the body returns.
+ */
+export interface RequestSession {
+  readonly user: CurrentUser;
+  /** The storage's unit of work (a UnitOfWork when the kernel has a site store). */
+  readonly work: RequestWork;
+  dispatch(tap: string, input?: unknown): DispatchResult;
+  dispatchOne(tap: string, input?: unknown): DispatchResult & { answer: HandlerResult | null };
+  /** Calls one tap-shaped export of one enabled plugin. */
+  call(plugin: string, exportName: string, input?: unknown): HandlerResult;
 }
 
 export interface RouteResponse {
@@ -70,6 +85,11 @@ export interface Kernel {
   permissions(): Array<{ name: string; description: string; plugin: string }>;
   status(): LoadReport;
   user(spec?: UserSpec): CurrentUser;
+  /**
+   * Runs `body` as ONE request: its dispatches share one unit of work, committed when `body`
+   * returns and discarded when it throws. `body` is synchronous, like all plugin code.
+   */
+  request<T>(user: UserSpec | undefined, body: (session: RequestSession) => T): Promise<T>;
 }
 
 interface EnabledPlugin {
@@ -79,7 +99,8 @@ interface EnabledPlugin {
 
 export function createKernel(options: KernelOptions = {}): Kernel {
   const maxMemoryPages = options.maxMemoryPages ?? DEFAULT_MAX_MEMORY_PAGES;
-  const roles = options.roles ?? DEFAULT_ROLES;
+  const rolesOption = options.roles ?? DEFAULT_ROLES;
+  const roles = typeof rolesOption === 'function' ? rolesOption : () => rolesOption;
   const calls = new CallStack();
   const registry = new TapRegistry();
   let enabled = new Map<string, EnabledPlugin>();
@@ -134,7 +155,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   }
 
   function userOf(spec?: UserSpec): CurrentUser {
-    return resolveUser(spec, roles, declaredPermissions.map((p) => p.name));
+    return resolveUser(spec, roles(), declaredPermissions.map((p) => p.name));
   }
 
   /** Runs `body` as one request: one unit of work, committed at the end unless it throws. */
@@ -263,6 +284,17 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     permissions: () => [...declaredPermissions],
     status: () => report,
     user: userOf,
+    request: (spec, body) =>
+      inRequest(spec, (request) =>
+        body({
+          user: request.user,
+          work: request.work,
+          dispatch: (tap, input) => dispatcher.dispatch(tap, input, request),
+          dispatchOne: (tap, input) => dispatcher.dispatchOne(tap, input, request),
+          call: (plugin, exportName, input) =>
+            dispatcher.call(plugin, exportName, input === undefined || input === null ? null : new TextEncoder().encode(JSON.stringify(input)), request),
+        }),
+      ),
   };
 }
 
