@@ -238,7 +238,7 @@ function compileCondition(condition: unknown, what: string): (item: Item) => boo
   if (op === 'in' && !Array.isArray(expected)) throw badArgument(`${what} uses "in", so its value must be an array, got ${describe(expected)}.`);
   const one = elementTest(op as ConditionOp, expected);
   return (item) => {
-    const actual = read(item);
+    const actual = scalar(read(item));
     if (op === 'contains' && typeof actual === 'string' && typeof expected === 'string') {
       return actual.toLowerCase().includes(expected.toLowerCase());
     }
@@ -246,7 +246,7 @@ function compileCondition(condition: unknown, what: string): (item: Item) => boo
       const values = actual.map(scalar);
       return op === 'ne' ? values.every(one) : values.some(one);
     }
-    return one(scalar(actual));
+    return one(actual);
   };
 }
 

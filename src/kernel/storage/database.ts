@@ -26,6 +26,8 @@ export async function openSiteDatabase(
   request.addEventListener('upgradeneeded', (event) => {
     const db = wrap(request.result) as unknown as SiteDatabase;
     const tx = wrap(request.transaction as IDBTransaction) as unknown as Parameters<Migration['up']>[1];
+    // An aborted upgrade rejects `done`; the open request reports it, so this copy is handled here.
+    tx.done.catch(() => undefined);
     const pending = migrations.filter((m) => m.version > event.oldVersion);
     // Migrations run one after another; each may await requests of the upgrade transaction.
     void pending
