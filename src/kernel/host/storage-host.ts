@@ -35,13 +35,20 @@ export function createStorageHostFunctions(store: SiteStore): HostImplementation
   };
 }
 
+/** What the kernel needs from storage (structurally the kernel's `KernelStorage`). */
+export interface StorageForKernel {
+  beginWork(user: CurrentUser): UnitOfWork;
+  hostFunctions(): HostImplementations;
+  appendLogs(entries: readonly LogRecord[]): Promise<void>;
+}
+
 /**
  * The site store in the shape the kernel takes as its `storage` option.
  *
  * @example
  * const kernel = createKernel({ storage: kernelStorage(await openSiteStore({ name: 'my-site' })) });
  */
-export function kernelStorage(store: SiteStore) {
+export function kernelStorage(store: SiteStore): StorageForKernel {
   return {
     beginWork: (user: CurrentUser): UnitOfWork => store.beginWork(user),
     hostFunctions: (): HostImplementations => createStorageHostFunctions(store),
