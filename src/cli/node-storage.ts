@@ -3,8 +3,10 @@
  * memory, so host functions behave exactly as in the site. Nothing persists between runs.
  */
 import type { KernelStorage } from '../kernel/kernel.js';
+import { openSiteStore } from '../kernel/storage/site-store.js';
+import { nodeIndexedDB } from '../kernel/storage/node-indexeddb.js';
+import { kernelStorage } from '../kernel/host/storage-host.js';
 
-export async function createNodeStorage(): Promise<KernelStorage | undefined> {
-  // Wired to the IndexedDB site store once it lands (see src/kernel/storage/).
-  return undefined;
+export async function createNodeStorage(): Promise<KernelStorage> {
+  return kernelStorage(await openSiteStore({ name: 'trovato-cli', indexedDB: nodeIndexedDB() }));
 }

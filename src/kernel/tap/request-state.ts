@@ -43,6 +43,8 @@ export interface LogEntry {
   readonly time: number;
   /** Where the line came from: the logging host function, or the plugin's stdout/stderr. */
   readonly source: 'log' | 'stdout' | 'stderr';
+  /** The plugin name a log call claimed, when it was not the caller's own (an impersonation attempt). */
+  readonly claimed?: string;
 }
 
 export interface RequestState {
