@@ -1,0 +1,119 @@
+// blog: a `blog` content type (body, slug, tags), its permissions, the /blog listing, a page
+// per post at /blog/:slug, the access rule "published posts are public" and the post view.
+// Tags come from the categories plugin (a dependency): its term type and its tag links.
+import {
+  JsonValue, tap, jsonList, Item, RouteRequest, AccessResult,
+  contentType, field, FieldType, ContentTypeDefinition,
+  permission, PermissionDefinition, menu, MenuDefinition,
+  RenderElement, container, markup, link, list, item,
+  queryItems, query, invoke, pluginExists, lastHostError, isoDate,
+} from "../../sdk";
+
+export { alloc, dealloc } from "../../sdk";
+
+const BLOG = "blog";
+
+export function tap_item_info(ptr: i32, len: i32): i64 { return tap(ptr, len, itemInfo); }
+export function tap_perm(ptr: i32, len: i32): i64 { return tap(ptr, len, perms); }
+export function tap_menu(ptr: i32, len: i32): i64 { return tap(ptr, len, routes); }
+export function tap_item_access(ptr: i32, len: i32): i64 { return tap(ptr, len, access); }
+export function tap_item_view(ptr: i32, len: i32): i64 { return tap(ptr, len, view); }
+export function blog_list(ptr: i32, len: i32): i64 { return tap(ptr, len, listPage); }
+export function blog_post(ptr: i32, len: i32): i64 { return tap(ptr, len, postPage); }
+
+function itemInfo(input: JsonValue): JsonValue {
+  return jsonList<ContentTypeDefinition>([
+    contentType(BLOG, "Blog post", "A dated article with a body, shown at /blog/<slug>.")
+      .field(field("body", FieldType.textLong(), "Body").required())
+      .field(field("slug", FieldType.text(128), "URL slug").required())
+      .field(field("tags", FieldType.recordReference("category_term"), "Tags").unlimited()),
+  ]);
+}
+
+function perms(input: JsonValue): JsonValue {
+  return jsonList<PermissionDefinition>([
+    permission("create blog content", "Write new blog posts."),
+    permission("edit own blog content", "Edit one's own blog posts."),
+    permission("delete own blog content", "Delete one's own blog posts."),
+    permission("edit any blog content", "Edit anyone's blog posts."),
+    permission("delete any blog content", "Delete anyone's blog posts."),
+  ]);
+}
+
+function routes(input: JsonValue): JsonValue {
+  return jsonList<MenuDefinition>([
+    menu("/blog", "Blog", "blog_list").weight(10),
+    menu("/blog/:slug", "Blog post", "blog_post").parent("/blog"),
+  ]);
+}
+
+// tap_item_access: input {item, op}. Published posts may be viewed by anyone with
+// "access content"; every other case is left to other plugins and the user's permissions.
+function access(input: JsonValue): JsonValue {
+  const target = input.getObject("item");
+  if (target === null || target.getString("item_type") != BLOG) return AccessResult.neutral();
+  if (input.getString("op") == "view" && target.getInt("status") == 1) return AccessResult.grant();
+  return AccessResult.neutral();
+}
+
+// tap_item_view: input {item}; a render tree for blog posts, no result for other types.
+function view(input: JsonValue): JsonValue | null {
+  const itemJson = input.getObject("item");
+  if (itemJson === null) return null;
+  const post = Item.fromJson(itemJson);
+  if (post.item_type != BLOG) return null;
+  return renderPost(post).toJson();
+}
+
+function renderPost(post: Item): RenderElement {
+  const article = container("article")
+    .child("title", markup("h1", post.title).weight(-10))
+    .child("meta", item("Posted", post.created == 0 ? "not yet" : isoDate(post.created)).weight(-5));
+  const body = post.text("body");
+  if (body !== null) article.child("body", markup("div", body.value, body.format));
+  if (!post.isPublished) article.child("draft", markup("p", "This post is not published.").weight(-8));
+  return article;
+}
+
+// /blog — published posts, newest first.
+function listPage(input: JsonValue): JsonValue {
+  const page = container("section").child("title", markup("h1", "Blog"));
+  const found = queryItems(query(BLOG).published().sortDesc("created"));
+  if (found === null) {
+    const err = lastHostError();
+    return page.child("error", markup("p", "The posts could not be loaded: " + (err === null ? "unknown error" : err.message))).toJson();
+  }
+  if (found.items.length == 0) return page.child("empty", markup("p", "No posts yet.")).toJson();
+  const posts = list();
+  for (let i = 0; i < found.items.length; i++) {
+    const post = found.items[i];
+    posts.append(
+      container()
+        .child("link", link(post.title, "/blog/" + post.string("slug")))
+        .child("date", markup("small", " " + isoDate(post.created))),
+    );
+  }
+  return page.child("posts", posts).toJson();
+}
+
+// /blog/:slug — the post whose slug field equals the parameter.
+function postPage(input: JsonValue): JsonValue {
+  const slug = RouteRequest.fromJson(input).param("slug");
+  const found = queryItems(query(BLOG).fieldEquals("slug", slug).limit(1));
+  if (found === null || found.items.length == 0) {
+    return container("section")
+      .child("title", markup("h1", "Post not found"))
+      .child("message", markup("p", "No blog post has the address /blog/" + slug + "."))
+      .child("back", link("All posts", "/blog"))
+      .toJson();
+  }
+  const post = found.items[0];
+  let render = renderPost(post).toJson();
+  // A route is not an item view, so ask categories for its tag links directly.
+  if (pluginExists("categories")) {
+    const payload = JsonValue.obj().set("item", post.toJson()).set("render", render);
+    const altered = invoke("categories", "tap_item_view_alter", payload);
+    if (altered !== null && altered.isObject() && !altered.has("error")) render = altered;
+  }
+  return render;
+}

@@ -1,0 +1,164 @@
+/**
+ * AssemblyScript -> wasm for plugins, over an in-memory file map, so the same function runs in
+ * Node (the CLI, tests) and in a browser worker (the playground). Nothing here touches a file
+ * system: the caller supplies every source, including the SDK's.
+ */
+
+/** One compiler message, with a position when it has one (line and column are 1-based; 0 = unknown). */
+export interface Diagnostic {
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  file: string;
+  line: number;
+  column: number;
+  /** The AssemblyScript diagnostic code (TS-style), when there is one. */
+  code?: number;
+}
+
+export interface CompileOptions {
+  /** Source path -> text, with '/' separators relative to a common root (e.g. `plugins/hello/index.ts`, `sdk/json.ts`). */
+  files: Record<string, string>;
+  /** The entry file's path in `files`; its exports become the module's exports. */
+  entry: string;
+  /** Optimize for speed and size (`-O3s`-like). Default true. */
+  optimize?: boolean;
+}
+
+export type CompileResult =
+  | { ok: true; wasm: Uint8Array; diagnostics: Diagnostic[] }
+  | { ok: false; diagnostics: Diagnostic[] };
+
+/**
+ * The compiler flags every plugin is built with. `--runtime stub` is a bump allocator with no
+ * garbage collector: instantiation does no allocator set-up, and a plugin instance lives for
+ * one request, so there is nothing worth collecting (see docs/writing-plugins.md).
+ */
+export const PLUGIN_COMPILER_FLAGS: readonly string[] = ['--runtime', 'stub'];
+
+const OUTPUT_FILE = 'plugin.wasm';
+
+// AssemblyScript's DiagnosticCategory: 0 pedantic, 1 info, 2 warning, 3 error.
+const SEVERITY: Record<number, Diagnostic['severity']> = { 0: 'info', 1: 'info', 2: 'warning', 3: 'error' };
+
+/** Minimal shape of what asc passes to `reportDiagnostic` (its published type is narrower than the object). */
+interface AscDiagnostic {
+  code: number;
+  category: number;
+  message: string;
+  range: { start: number; source: { normalizedPath: string } } | null;
+}
+
+/**
+ * Compiles one plugin.
+ *
+ * @example
+ * const result = await compilePlugin({ files: { 'plugins/hello/index.ts': src, ...sdkFiles }, entry: 'plugins/hello/index.ts' });
+ * if (!result.ok) console.error(result.diagnostics.map(formatDiagnostic).join('\n'));
+ */
+export async function compilePlugin(options: CompileOptions): Promise<CompileResult> {
+  const files = new Map<string, string>();
+  for (const [path, text] of Object.entries(options.files)) files.set(normalize(path), text);
+  const entry = normalize(options.entry);
+  if (!files.has(entry)) {
+    return {
+      ok: false,
+      diagnostics: [
+        { severity: 'error', message: `The entry file ${entry} is not among the sources given to the compiler.`, file: entry, line: 0, column: 0 },
+      ],
+    };
+  }
+
+  // Loaded lazily: the compiler is large, and importing this module should not pull it in.
+  const { default: asc } = await import('assemblyscript/asc');
+  const diagnostics: Diagnostic[] = [];
+  let wasm: Uint8Array | null = null;
+  let stderrText = '';
+  const optimize = options.optimize ?? true;
+  const argv = [entry, '--outFile', OUTPUT_FILE, ...PLUGIN_COMPILER_FLAGS];
+  if (optimize) argv.push('--optimizeLevel', '3', '--shrinkLevel', '1');
+
+  const result = await asc.main(argv, {
+    readFile: (name: string, baseDir: string) => files.get(normalize(join(baseDir, name))) ?? null,
+    writeFile: (name: string, contents: Uint8Array | string) => {
+      if (normalize(name) === OUTPUT_FILE && typeof contents !== 'string') wasm = contents;
+    },
+    listFiles: () => [],
+    stdout: { write: () => undefined },
+    stderr: {
+      write: (chunk: Uint8Array | string) => {
+        stderrText += typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk);
+      },
+    },
+    reportDiagnostic: (raw) => diagnostics.push(toDiagnostic(raw as unknown as AscDiagnostic, files)),
+  });
+
+  const hasError = diagnostics.some((d) => d.severity === 'error');
+  if (result.error && !hasError) {
+    // A failure without a diagnostic (a crash inside the compiler): keep what it printed.
+    diagnostics.push({
+      severity: 'error',
+      message: `${result.error.message}${stderrText ? `\n${stripAnsi(stderrText).trim()}` : ''}`,
+      file: entry,
+      line: 0,
+      column: 0,
+    });
+  }
+  if (result.error || hasError || wasm === null) {
+    if (!diagnostics.some((d) => d.severity === 'error')) {
+      diagnostics.push({ severity: 'error', message: 'The compiler produced no wasm output.', file: entry, line: 0, column: 0 });
+    }
+    return { ok: false, diagnostics };
+  }
+  return { ok: true, wasm, diagnostics };
+}
+
+/** `file:line:column: severity: message`, the form editors and terminals link to. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file;
+  return `${where}: ${d.severity}: ${d.message}`;
+}
+
+function toDiagnostic(raw: AscDiagnostic, files: Map<string, string>): Diagnostic {
+  const severity = SEVERITY[raw.category] ?? 'error';
+  const base = { severity, message: raw.message, code: raw.code };
+  if (!raw.range) return { ...base, file: '', line: 0, column: 0 };
+  const file = raw.range.source.normalizedPath;
+  const text = files.get(normalize(file));
+  if (text === undefined) return { ...base, file, line: 0, column: 0 };
+  const { line, column } = position(text, raw.range.start);
+  return { ...base, file, line, column };
+}
+
+function position(text: string, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  const end = Math.min(offset, text.length);
+  for (let i = 0; i < end; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: end - lineStart + 1 };
+}
+
+function join(baseDir: string, name: string): string {
+  if (!baseDir || baseDir === '.' || name.startsWith('/')) return name;
+  return `${baseDir}/${name}`;
+}
+
+/** Forward slashes, no leading `./` or `/`, `a/../b` folded: the form asc and callers agree on. */
+function normalize(path: string): string {
+  const parts: string[] = [];
+  for (const part of path.replace(/\\/g, '/').split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..' && parts.length > 0 && parts[parts.length - 1] !== '..') parts.pop();
+    else parts.push(part);
+  }
+  return parts.join('/');
+}
+
+function stripAnsi(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return text.replace(/\u001b\[[0-9;]*m/g, '');
+}
