@@ -12,6 +12,7 @@ import { checkExportSignature } from './plugin/module-check.js';
 import { MenuRegistry, normalizeMenuDefinition, type MenuTreeNode, type RegisteredRoute, type RouteMatch } from './menu/registry.js';
 import { Dispatcher, type DispatchResult, type HandlerResult } from './tap/dispatcher.js';
 import { freshInstances, type InstanceSource, type Initializer } from './tap/plugin-instance.js';
+import { pooledInstances } from './tap/instance-pool.js';
 import { TapRegistry } from './tap/registry.js';
 import { anonymousUser, createRequestState, NO_WORK, type CurrentUser, type LogEntry, type RequestState, type RequestWork } from './tap/request-state.js';
 import { DEFAULT_ROLES, resolveUser, type RoleTable, type UserSpec } from './users.js';
@@ -40,6 +41,11 @@ export interface KernelOptions {
   roles?: RoleTable | (() => RoleTable);
   /** Called with every log line as it happens (the CLI prints them; the UI streams them). */
   onLog?: (entry: LogEntry) => void;
+  /**
+   * How each call gets an instance in its initial state: 'pool' (default) reuses instances,
+   * reset to a snapshot after every call; 'fresh' makes a new one per call (for comparison).
+   */
+  isolation?: 'pool' | 'fresh';
 }
 
 export interface RequestOptions {
@@ -192,7 +198,9 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     menu = new MenuRegistry();
     outcome.order.forEach((compiled, index) => {
       const name = compiled.manifest.name;
-      enabled.set(name, { compiled, instances: freshInstances(compiled.module, importsFor(name), initializerFor(name)) });
+      const sourceOf = options.isolation === 'fresh' || compiled.notPoolable !== undefined ? freshInstances : pooledInstances;
+      const instances = sourceOf(compiled.module, importsFor(name), initializerFor(name), { memoryLimitPages: compiled.memoryLimitPages });
+      enabled.set(name, { compiled, instances });
       registry.register(name, compiled.manifest.taps.implements, compiled.manifest.taps.weight, index);
     });
     const routeProblems = await collectRoutes();

@@ -5,6 +5,7 @@
  */
 import { parseManifest, type PluginManifest, type ManifestProblem } from './manifest.js';
 import { checkModule } from './module-check.js';
+import { rewriteModule } from './module-rewrite.js';
 import type { ModuleShape } from './wasm-sections.js';
 import { resolveLoadOrder } from './dependency.js';
 import { providedImports } from '../host/imports.js';
@@ -34,7 +35,12 @@ export interface CompiledPlugin {
   readonly manifest: PluginManifest;
   readonly module: WebAssembly.Module;
   readonly shape: ModuleShape;
+  /** The module as compiled: the plugin's bytes after `rewriteModule`. */
   readonly bytes: Uint8Array;
+  /** This plugin's memory limit in pages: the site's, or the manifest's if lower. */
+  readonly memoryLimitPages: number;
+  /** Why its instances cannot be pooled (see RewrittenModule), when they cannot. */
+  readonly notPoolable?: string;
 }
 
 export interface LoadOutcome {
@@ -75,9 +81,14 @@ export async function loadPlugins(sources: readonly PluginSource[], options: Loa
       statuses.set(source.name, statusOf(manifest, 'refused', check.problems.map((p) => p.message), warnings));
       continue;
     }
+    const rewritten = rewriteModule(source.wasm, { maxMemoryPages: limit });
+    if (!rewritten.ok) {
+      statuses.set(source.name, statusOf(manifest, 'refused', [`${manifest.name} (${manifest.name}.wasm): ${rewritten.message}`], warnings));
+      continue;
+    }
     let module: WebAssembly.Module;
     try {
-      module = await WebAssembly.compile(source.wasm as BufferSource);
+      module = await WebAssembly.compile(rewritten.module.bytes as BufferSource);
     } catch (error) {
       statuses.set(
         source.name,
@@ -90,7 +101,14 @@ export async function loadPlugins(sources: readonly PluginSource[], options: Loa
       candidates.delete(source.name);
       continue;
     }
-    candidates.set(manifest.name, { manifest, module, shape: check.shape, bytes: source.wasm });
+    candidates.set(manifest.name, {
+      manifest,
+      module,
+      shape: check.shape,
+      bytes: rewritten.module.bytes,
+      memoryLimitPages: limit,
+      notPoolable: rewritten.module.notPoolable,
+    });
     statuses.set(source.name, statusOf(manifest, 'ok', [], warnings));
   }
 

@@ -6,6 +6,7 @@
  */
 import { HostCode, type ActiveCall, type CallStack } from '../host/abi.js';
 import { PluginAbort } from '../host/env.js';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json-depth.js';
 import type { KernelErrorCode } from '../errors.js';
 import type { InstanceSource, PluginInstance } from './plugin-instance.js';
 import type { RequestState } from './request-state.js';
@@ -38,17 +39,27 @@ const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 export interface DispatcherPlugins {
   /** The instance source of an enabled plugin, or undefined. */
   instances(plugin: string): InstanceSource | undefined;
+  /**
+   * Called as each handler starts (before its instance is made, so a looping `_initialize`
+   * counts too) and again for the caller when a nested invoke returns: whoever supervises the
+   * thread can name the plugin that hangs.
+   */
+  onCallStart?(plugin: string, exportName: string): void;
 }
 
 export class Dispatcher {
   readonly #registry: TapRegistry;
   readonly #calls: CallStack;
   readonly #plugins: DispatcherPlugins;
+  readonly #onCallStart: ((plugin: string, exportName: string) => void) | undefined;
+  /** The export running now, so a nested invoke can announce its caller again when it returns. */
+  #running = '';
 
   constructor(registry: TapRegistry, calls: CallStack, plugins: DispatcherPlugins) {
     this.#registry = registry;
     this.#calls = calls;
     this.#plugins = plugins;
+    this.#onCallStart = plugins.onCallStart?.bind(plugins);
   }
 
   /** Runs every handler of `tap` in order; each sees the same input. */
@@ -86,9 +97,12 @@ export class Dispatcher {
     if (!source) {
       return failure(plugin, 'PLUGIN_NOT_FOUND', `Plugin "${plugin}" is not enabled, so "${exportName}" cannot be called.`, started);
     }
+    this.#running = exportName;
+    this.#onCallStart?.(plugin, exportName);
     const savepoint = request.work.savepoint();
     let instance: PluginInstance | undefined;
     let pushed = false;
+    let trapped = false;
     try {
       instance = source.acquire();
       const { exports } = instance;
@@ -111,10 +125,15 @@ export class Dispatcher {
       return { plugin, output, ms: performance.now() - started };
     } catch (error) {
       request.work.rollbackTo(savepoint);
+      trapped = true;
+      const limit = source.memoryLimitPages;
+      if (instance && limit !== undefined && atMemoryLimit(error, instance.exports.memory.buffer.byteLength, limit * PAGE_BYTES)) {
+        return memoryLimitFailure(plugin, exportName, limit, describeFailure(plugin, exportName, error, started));
+      }
       return describeFailure(plugin, exportName, error, started);
     } finally {
       if (pushed) this.#calls.pop();
-      if (instance) source.release(instance);
+      if (instance) source.release(instance, { trapped });
     }
   }
 
@@ -129,7 +148,11 @@ export class Dispatcher {
     if (!this.#plugins.instances(plugin)) {
       return { code: HostCode.notFound, message: `Plugin "${plugin}" is not enabled.` };
     }
+    const caller = this.#calls.current().plugin;
+    const callerExport = this.#running;
     const result = this.call(plugin, exportName, payload ? utf8.encode(payload) : null, request);
+    this.#running = callerExport;
+    this.#onCallStart?.(caller, callerExport);
     if (result.error !== undefined) return { code: HostCode.storageFailure, message: result.error };
     return { code: 0, output: result.output === null ? '' : JSON.stringify(result.output) };
   }
@@ -142,12 +165,25 @@ function encodeInput(input: unknown): Uint8Array | null {
 
 class OutputError extends Error {}
 
+/** `alloc` could not provide room for the input. */
+class AllocError extends OutputError {
+  constructor(
+    message: string,
+    readonly size: number,
+  ) {
+    super(message);
+  }
+}
+
+const PAGE_BYTES = 65536;
+
 function writeInput(exports: PluginInstance['exports'], input: Uint8Array, plugin: string, tap: string): number {
   const ptr = exports.alloc(input.length) >>> 0;
   const memory = exports.memory;
   if (ptr === 0) {
-    throw new OutputError(
+    throw new AllocError(
       `${plugin} ${tap}: alloc(${input.length}) returned 0, so the ${input.length}-byte input could not be passed; the plugin is out of memory (memory is ${memory.buffer.byteLength} bytes).`,
+      input.length,
     );
   }
   if (ptr + input.length > memory.buffer.byteLength) {
@@ -175,6 +211,10 @@ function readOutput(memory: WebAssembly.Memory, packed: unknown, plugin: string,
   } catch {
     throw new OutputError(`${plugin} ${tap} returned ${len} bytes that are not valid UTF-8.`);
   }
+  const tooDeep = jsonDepthExceeds(text);
+  if (tooDeep) {
+    throw new OutputError(`${plugin} ${tap} returned JSON nested more than ${MAX_JSON_DEPTH} levels deep; the kernel cannot pass it on. Flatten the output.`);
+  }
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -191,6 +231,32 @@ function isReportedError(output: unknown): output is { error: string } {
 
 function failure(plugin: string, errorCode: KernelErrorCode, error: string, started: number): HandlerResult {
   return { plugin, output: null, error, errorCode, ms: performance.now() - started };
+}
+
+/**
+ * Whether the memory limit is the likely cause of a failure: a trap, an abort or a failed
+ * `alloc` with the memory grown to the limit, or an input that could not fit under the limit.
+ */
+function atMemoryLimit(error: unknown, memoryBytes: number, limitBytes: number): boolean {
+  if (error instanceof AllocError && error.size > limitBytes - memoryBytes) return true;
+  const memoryFailure = error instanceof PluginAbort || error instanceof WebAssembly.RuntimeError || error instanceof AllocError;
+  return memoryFailure && memoryBytes >= limitBytes;
+}
+
+/** A failure with the memory at its limit: the limit is the likely cause, so lead with it. */
+function memoryLimitFailure(plugin: string, tap: string, pages: number, failed: HandlerResult): HandlerResult {
+  const mib = Number(((pages * PAGE_BYTES) / (1024 * 1024)).toFixed(2));
+  const prefix = `${plugin} ${tap}`;
+  const text = failed.error ?? '';
+  const cause = (text.startsWith(prefix) ? text.slice(prefix.length).replace(/^:?\s*/, '') : text).replace(/\.$/, '');
+  return {
+    ...failed,
+    errorCode: 'MEMORY_LIMIT',
+    error:
+      `${plugin} ${tap} hit its memory limit of ${pages} pages (${mib} MiB): ${cause}. ` +
+      'Make the plugin use less memory (smaller inputs, free what it allocates), or raise the limit: ' +
+      "the site's maxMemoryPages, or the plugin's [memory] max_pages if it set one lower.",
+  };
 }
 
 function describeFailure(plugin: string, tap: string, error: unknown, started: number): HandlerResult {

@@ -14,11 +14,19 @@ export interface PluginInstance {
   readonly exports: PluginExports;
 }
 
+/** How the call on a released instance ended. */
+export interface ReleaseOutcome {
+  /** The call threw (trap, abort, bad output): the instance is dropped, never reused. */
+  readonly trapped: boolean;
+}
+
 export interface InstanceSource {
   /** An instance in its initial state: `_initialize` has run, nothing else has. */
   acquire(): PluginInstance;
-  /** Hands the instance back once the call is over (a pool may reset and reuse it). */
-  release(instance: PluginInstance): void;
+  /** Hands the instance back once the call is over (a pool resets it, or drops it after a trap). */
+  release(instance: PluginInstance, outcome?: ReleaseOutcome): void;
+  /** The plugin's memory limit in 64 KiB pages, so a failure at the limit can say so. */
+  readonly memoryLimitPages?: number;
 }
 
 /**
@@ -29,8 +37,14 @@ export interface InstanceSource {
 export type Initializer = (instance: PluginInstance) => void;
 
 /** The simplest isolation: a new WebAssembly.Instance for every call. */
-export function freshInstances(module: WebAssembly.Module, imports: WebAssembly.Imports, initialize: Initializer): InstanceSource {
+export function freshInstances(
+  module: WebAssembly.Module,
+  imports: WebAssembly.Imports,
+  initialize: Initializer,
+  options: { memoryLimitPages?: number } = {},
+): InstanceSource {
   return {
+    memoryLimitPages: options.memoryLimitPages,
     acquire() {
       const instance = new WebAssembly.Instance(module, imports) as unknown as PluginInstance;
       initialize(instance);
