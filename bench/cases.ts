@@ -67,6 +67,15 @@ export async function runCases(fixtures: BenchFixtures, log: (line: string) => v
     stats: await measure(() => one.dispatch('tap_item_view', INPUT), { batch: 200, batches: 30 }),
   });
 
+  log('kernel: one dispatch to one handler, a new instance per call');
+  const fresh = createKernel({ isolation: 'fresh' });
+  await fresh.load([fixtures.echo]);
+  results.push({
+    name: 'dispatch, 1 handler (fresh instances)',
+    baseline: 'bare new Instance + call',
+    stats: await measure(() => fresh.dispatch('tap_item_view', INPUT), { batch: 200, batches: 30 }),
+  });
+
   log('kernel: one dispatch to ten handlers');
   const ten = createKernel();
   await ten.load(fixtures.tenEchoes);
