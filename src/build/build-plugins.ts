@@ -12,6 +12,8 @@ import { compilePlugin, formatDiagnostic, type Diagnostic } from './compile-plug
 /** The SDK shipped with this package, used when a plugin folder has no `../../sdk` beside it. */
 export const BUNDLED_SDK_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../sdk');
 
+const COMPILER_MODULE = fileURLToPath(new URL('./compile-plugin.ts', import.meta.url));
+
 export interface BuildOptions {
   /** The SDK source folder; default `<dir>/../../sdk` when it exists, else the bundled SDK. */
   sdkDir?: string;
@@ -102,7 +104,9 @@ export async function buildPluginDir(dir: string, outDir: string, options: Build
   await mkdir(targetDir, { recursive: true });
   await copyFile(manifestPath, join(targetDir, manifestFile));
   const outputTime = await mtime(wasmPath);
-  if (!options.force && outputTime !== null && outputTime > sources.newestSource) {
+  // A change to the compiler flags (in compile-plugin.ts) must rebuild too.
+  const newestInput = Math.max(sources.newestSource, (await mtime(COMPILER_MODULE)) ?? 0);
+  if (!options.force && outputTime !== null && outputTime > newestInput) {
     return { name, status: 'up-to-date', diagnostics: [], wasmPath };
   }
 
@@ -112,7 +116,7 @@ export async function buildPluginDir(dir: string, outDir: string, options: Build
   if (!result.ok) return failed(diagnostics);
 
   const exported = new Set(WebAssembly.Module.exports(new WebAssembly.Module(result.wasm as BufferSource)).map((e) => e.name));
-  const missing = manifest.manifest.taps.implements.filter((tap) => !exported.has(tap));
+  const missing: string[] = manifest.manifest.taps.implements.filter((tap) => !exported.has(tap));
   for (const required of ['alloc', 'memory']) if (!exported.has(required)) missing.push(required);
   if (missing.length > 0) {
     return failed([

@@ -30,10 +30,12 @@ export type CompileResult =
 
 /**
  * The compiler flags every plugin is built with. `--runtime stub` is a bump allocator with no
- * garbage collector: instantiation does no allocator set-up, and a plugin instance lives for
- * one request, so there is nothing worth collecting (see docs/writing-plugins.md).
+ * garbage collector: instantiation does no allocator set-up, and a plugin instance is reset
+ * after every call, so there is nothing worth collecting (see docs/writing-plugins.md).
+ * Four initial pages (256 KiB, zero until touched) let a typical call's allocations fit without
+ * `memory.grow`: the kernel's instance pool must drop an instance whose memory grew.
  */
-export const PLUGIN_COMPILER_FLAGS: readonly string[] = ['--runtime', 'stub'];
+export const PLUGIN_COMPILER_FLAGS: readonly string[] = ['--runtime', 'stub', '--initialMemory', '4'];
 
 const OUTPUT_FILE = 'plugin.wasm';
 

@@ -118,7 +118,7 @@ export async function instantiatePlugin(wasm: Uint8Array, host: FakeHost = {}): 
     }
     const iface = imp.module.startsWith(HOST_PREFIX) ? imp.module.slice(HOST_PREFIX.length) : null;
     const impl = iface ? host[iface]?.[imp.name] : undefined;
-    if (!impl) {
+    if (!iface || !impl) {
       target[imp.name] = () => {
         throw new Error(`Unexpected host call ${imp.module}.${imp.name}: the test gave no fake for it.`);
       };
