@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import type { ContentType, Item } from '../kernel/protocol.js';
+import { DEMO_USERS } from '../kernel/site/roles.js';
+import { createAccess } from './access.js';
+
+const blog: ContentType = { machine_name: 'blog', label: 'Blog post', description: '', fields: [], plugin: 'blog' };
+const [anonymous, editor, admin] = DEMO_USERS;
+const post = (author_id: string): Item => ({ id: 'p', item_type: 'blog', title: 'P', fields: {}, status: 1, author_id, created: 0, changed: 0 });
+
+describe('what the UI offers each demo user', () => {
+  it('offers the admin pages only to the administrator', () => {
+    expect(createAccess(admin, [blog]).can('administer plugins')).toBe(true);
+    expect(createAccess(editor, [blog]).can('administer plugins')).toBe(false);
+    expect(createAccess(anonymous, [blog]).can('view logs')).toBe(false);
+  });
+
+  it('lets the editor add posts and edit only their own', () => {
+    const access = createAccess(editor, [blog]);
+    expect(access.canCreate('blog')).toBe(true);
+    expect(access.canManageContent()).toBe(true);
+    expect(access.canOn(post(editor.id), 'edit')).toBe(true);
+    expect(access.canOn(post(admin.id), 'edit')).toBe(false);
+  });
+
+  it('offers anonymous visitors nothing to write', () => {
+    const access = createAccess(anonymous, [blog]);
+    expect(access.canCreate('blog')).toBe(false);
+    expect(access.canManageContent()).toBe(false);
+    expect(access.can('access content')).toBe(true);
+  });
+
+  it('prefers the permissions the worker sends', () => {
+    expect(createAccess({ ...anonymous, permissions: ['view logs'] }, [blog]).can('view logs')).toBe(true);
+  });
+});

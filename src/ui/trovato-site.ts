@@ -1,0 +1,469 @@
+import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { messageOf } from '../kernel/errors.js';
+import type { ContentType, FieldError, Item, ItemPage, LogEntry, PluginInfo, RouteResponse, UserProfile, UserSpec } from '../kernel/protocol.js';
+import { createAccess, type Access, type SiteUser } from './access.js';
+import { KernelController } from './kernel-controller.js';
+import { appPath, CONTENT_PAGE_SIZE, hrefFor, parseRoute, type AppRoute, type ContentFilters, type LogFilters } from './router.js';
+import { sharedStyles } from './shared-styles.js';
+import type { SiteNavigateDetail } from './trovato-content-admin.js';
+import type { ItemDeleteDetail, ItemSaveDetail } from './trovato-item-form.js';
+import type { AdminMessage, PluginActionDetail } from './trovato-plugin-admin.js';
+import type { StatusLink } from './trovato-status-page.js';
+import type { UserChangeDetail } from './trovato-user-switcher.js';
+import './trovato-boot-panel.js';
+import './trovato-content-admin.js';
+import './trovato-item-form.js';
+import './trovato-item-view.js';
+import './trovato-log-viewer.js';
+import './trovato-nav.js';
+import './trovato-plugin-admin.js';
+import './trovato-render.js';
+import './trovato-status-page.js';
+import './trovato-user-switcher.js';
+
+/** What the main column shows. */
+type Page =
+  | { kind: 'loading' }
+  | { kind: 'home' }
+  | { kind: 'plugin'; response: RouteResponse }
+  | { kind: 'status'; status: 403 | 404 | 500; message: string }
+  | { kind: 'item'; page: ItemPage; canEdit: boolean }
+  | { kind: 'form'; type: ContentType; item: Item | null; references: Record<string, Item[]>; errors: FieldError[]; busy: boolean; canDelete: boolean }
+  | { kind: 'content'; items: Item[]; total: number; filters: ContentFilters }
+  | { kind: 'plugins'; plugins: PluginInfo[]; message: AdminMessage | null; busy: string | null }
+  | { kind: 'logs'; entries: LogEntry[]; filters: LogFilters };
+
+const LOG_LIMIT = 200;
+/** Enough to pick from in a select; a site with more terms needs a search widget. */
+const REFERENCE_LIMIT = 500;
+
+/**
+ * The site: boots the kernel worker, routes History API paths to plugin routes and to the
+ * UI's own item and admin pages, and runs every request as the user picked in the header.
+ * Set `siteName` (the IndexedDB database) before connecting it.
+ *
+ * @example <trovato-site site-name="my-site"></trovato-site>
+ */
+export class TrovatoSite extends LitElement {
+  static override properties: PropertyDeclarations = {
+    siteName: { type: String, attribute: 'site-name' },
+    siteTitle: { type: String, attribute: 'site-title' },
+    pluginsUrl: { type: String, attribute: 'plugins-url' },
+    base: { type: String },
+    _location: { state: true },
+    _userId: { state: true },
+    _page: { state: true },
+    _notice: { state: true },
+  };
+
+  static override styles = [
+    sharedStyles,
+    css`
+      :host { display: flex; flex-direction: column; min-height: 100vh; background: #f7f8fa; }
+      .skip { position: absolute; left: -999px; top: 0.5rem; background: #fff; color: #0a58a8; padding: 0.5rem 0.75rem; border-radius: 6px; z-index: 20; }
+      .skip:focus { left: 0.5rem; }
+      header { background: #1f3349; color: #fff; }
+      .bar { max-width: 64rem; margin: 0 auto; padding: 0.6rem 1.25rem; display: flex; align-items: center; gap: 1rem; flex-wrap: wrap; }
+      .brand { color: #fff; text-decoration: none; font-weight: 700; font-size: 1.2rem; letter-spacing: 0.01em; margin-inline-end: 0.5rem; }
+      .brand:hover { color: #fff; text-decoration: underline; }
+      .brand:focus-visible { outline-color: #ffd54f; }
+      trovato-nav { flex: 1; }
+      main { flex: 1; width: 100%; max-width: 64rem; margin: 0 auto; padding: 1.75rem 1.25rem 3rem; box-sizing: border-box; }
+      main:focus { outline: none; }
+      .sheet { background: #fff; border: 1px solid #e1e5ea; border-radius: 10px; padding: 1.5rem 1.75rem; box-shadow: 0 1px 2px rgba(16, 24, 40, 0.04); }
+      .loading { color: #5b636e; }
+      footer { border-top: 1px solid #e1e5ea; background: #fff; }
+      footer p { max-width: 64rem; margin: 0 auto; padding: 1rem 1.25rem; font-size: 0.875rem; color: #5b636e; }
+      .home ul { padding-inline-start: 1.25rem; }
+      @media (max-width: 48rem) {
+        .bar { padding: 0.6rem 1rem; }
+        trovato-nav { order: 3; flex-basis: 100%; }
+        trovato-user-switcher { margin-inline-start: auto; }
+        main { padding: 1rem 0.75rem 2rem; }
+        .sheet { padding: 1rem; border-radius: 8px; }
+      }
+    `,
+  ];
+
+  /** The IndexedDB database of this site. */
+  declare siteName: string;
+  /** Shown in the header and the window title. */
+  declare siteTitle: string;
+  /** Where plugins.json lives. */
+  declare pluginsUrl: string;
+  /** The path the site is served under (Vite's BASE_URL). */
+  declare base: string;
+  declare private _location: { path: string; search: string };
+  declare private _userId: string | null;
+  declare private _page: Page;
+  declare private _notice: string | null;
+
+  readonly #kernel = new KernelController(this, () => ({ siteName: this.siteName, pluginsUrl: this.pluginsUrl }));
+  #loadedKey = '';
+  #loadSeq = 0;
+  #focusMain = false;
+
+  constructor() {
+    super();
+    this.siteName = 'trovato-site';
+    this.siteTitle = 'Trovato';
+    this.base = import.meta.env.BASE_URL;
+    this.pluginsUrl = `${import.meta.env.BASE_URL}plugins/`;
+    this._location = { path: '/', search: '' };
+    this._userId = null;
+    this._page = { kind: 'loading' };
+    this._notice = null;
+    this.addEventListener('click', this._onClick);
+    this.addEventListener('navigate', this._onNavigate as EventListener);
+  }
+
+  override connectedCallback(): void {
+    this._location = this.#readLocation();
+    this._userId = localStorage.getItem(this.#userKey());
+    window.addEventListener('popstate', this._onPopState);
+    super.connectedCallback();
+  }
+
+  override disconnectedCallback(): void {
+    window.removeEventListener('popstate', this._onPopState);
+    super.disconnectedCallback();
+  }
+
+  /** The user requests run as: the one picked, else the anonymous user. */
+  get user(): SiteUser | undefined {
+    const users = this.#kernel.site?.users ?? [];
+    return users.find((u) => u.id === this._userId) ?? users.find((u) => u.roles.includes('anonymous')) ?? users[0];
+  }
+
+  protected override updated(): void {
+    if (this.#kernel.phase !== 'ready') return;
+    const key = `${this.user?.id}|${this._location.path}?${this._location.search}`;
+    if (key !== this.#loadedKey) {
+      this.#loadedKey = key;
+      void this.#load();
+    }
+    if (this.#focusMain && this._page.kind !== 'loading') {
+      this.#focusMain = false;
+      this.renderRoot.querySelector<HTMLElement>('main')?.focus({ preventScroll: true });
+    }
+  }
+
+  override render(): TemplateResult {
+    const kernel = this.#kernel;
+    const site = kernel.site;
+    const home = hrefFor('/', this.base);
+    return html`
+      <a class="skip" href="#main" @click=${this._onSkip}>Skip to content</a>
+      <header>
+        <div class="bar">
+          <a class="brand" href=${home}>${this.siteTitle}</a>
+          <trovato-nav .menu=${site?.menu ?? []} .access=${site ? this.#access() : null} .path=${this._location.path} .base=${this.base}></trovato-nav>
+          ${site ? html`<trovato-user-switcher .users=${site.users} .userId=${this.user?.id ?? ''} @user-change=${this._onUserChange}></trovato-user-switcher>` : nothing}
+        </div>
+      </header>
+      <main id="main" tabindex="-1" aria-busy=${String(kernel.phase !== 'ready' || this._page.kind === 'loading')}>
+        <trovato-boot-panel .phase=${kernel.phase} .progress=${kernel.progress} .error=${kernel.error} .report=${site?.report ?? null}></trovato-boot-panel>
+        ${kernel.phase === 'ready'
+          ? html`${this._notice ? html`<div class="notice ok site-notice" role="status">${this._notice}</div>` : nothing}
+              <div class="sheet">${this.#renderPage()}</div>`
+          : nothing}
+      </main>
+      <footer>
+        <p>${site
+          ? `${site.report.order.length} plugin${site.report.order.length === 1 ? '' : 's'} running as WebAssembly in a Web Worker, data in this browser's IndexedDB.`
+          : 'A content site whose every feature is a WebAssembly plugin.'}</p>
+      </footer>
+    `;
+  }
+
+  #renderPage(): TemplateResult {
+    const page = this._page;
+    switch (page.kind) {
+      case 'loading':
+        return html`<p class="loading" role="status">Loading…</p>`;
+      case 'home':
+        return this.#renderHome();
+      case 'plugin':
+        return html`<trovato-render .element=${page.response.result.output} .plugin=${page.response.match.route.plugin}></trovato-render>`;
+      case 'status':
+        return html`<trovato-status-page .status=${page.status} .message=${page.message} .links=${this.#links()} .base=${this.base}></trovato-status-page>`;
+      case 'item':
+        return html`<trovato-item-view .page=${page.page} .canEdit=${page.canEdit} .base=${this.base}></trovato-item-view>`;
+      case 'form':
+        return html`<trovato-item-form .contentType=${page.type} .item=${page.item} .references=${page.references} .errors=${page.errors}
+          .busy=${page.busy} .canDelete=${page.canDelete} .base=${this.base}
+          @item-save=${this._onItemSave} @item-delete=${this._onItemDelete}></trovato-item-form>`;
+      case 'content': {
+        const types = this.#kernel.site?.contentTypes ?? [];
+        return html`<trovato-content-admin .items=${page.items} .total=${page.total} .filters=${page.filters} .types=${types}
+          .creatable=${types.filter((t) => this.#access().canCreate(t.machine_name))} .base=${this.base}></trovato-content-admin>`;
+      }
+      case 'plugins':
+        return html`<trovato-plugin-admin .plugins=${page.plugins} .message=${page.message} .busy=${page.busy}
+          @plugin-action=${this._onPluginAction}></trovato-plugin-admin>`;
+      case 'logs':
+        return html`<trovato-log-viewer .entries=${page.entries} .filters=${page.filters}
+          .pluginNames=${this.#kernel.site?.report.plugins.map((p) => p.name) ?? []}></trovato-log-viewer>`;
+    }
+  }
+
+  #renderHome(): TemplateResult {
+    const links = this.#links().filter((link) => link.path !== '/');
+    return html`<section class="home">
+      <h1>Welcome to ${this.siteTitle}</h1>
+      <p>Every page here is built by WebAssembly plugins running in your browser. Pick a user in the header to see what each one may do.</p>
+      ${links.length > 0 ? html`<ul>${links.map((link) => html`<li><a href=${hrefFor(link.path, this.base)}>${link.title}</a></li>`)}</ul>` : nothing}
+    </section>`;
+  }
+
+  /** Top-level pages the user may visit, for the home and error pages. */
+  #links(): StatusLink[] {
+    const menu = (this.#kernel.site?.menu ?? [])
+      .filter((node) => !node.route.path.includes(':') && this.#access().can(node.route.permission))
+      .map((node) => ({ path: node.route.path, title: node.route.title }));
+    const admin = this.#access().canManageContent() ? [{ path: '/admin/content', title: 'Content administration' }] : [];
+    return [{ path: '/', title: 'Home' }, ...menu, ...admin];
+  }
+
+  /** What the current user may do, as far as the UI offers it. */
+  #access(): Access {
+    return createAccess(this.user, this.#kernel.site?.contentTypes ?? []);
+  }
+
+  async #load(): Promise<void> {
+    const seq = ++this.#loadSeq;
+    const route = parseRoute(this._location.path, this._location.search);
+    this._page = { kind: 'loading' };
+    let page: Page;
+    try {
+      page = await this.#pageFor(route);
+    } catch (error) {
+      page = { kind: 'status', status: 500, message: messageOf(error) };
+    }
+    // A later navigation (or user switch) wins over a slow earlier one.
+    if (seq !== this.#loadSeq) return;
+    this._page = page;
+    document.title = `${this.#titleOf(page)} · ${this.siteTitle}`;
+  }
+
+  async #pageFor(route: AppRoute): Promise<Page> {
+    const user = this.user;
+    const spec = specOf(user);
+    const kernel = this.#kernel;
+    const access = this.#access();
+    switch (route.kind) {
+      case 'plugin': {
+        const response = await kernel.call('callRoute', route.path, spec, route.query);
+        if (response === null) {
+          if (route.path === '/') return { kind: 'home' };
+          return { kind: 'status', status: 404, message: `No page lives at ${route.path}.` };
+        }
+        const result = response.result;
+        if (result.errorCode === 'ACCESS_DENIED') return { kind: 'status', status: 403, message: result.error ?? `You may not see ${route.path}.` };
+        if (result.error !== undefined) return { kind: 'status', status: 500, message: `The ${result.plugin} plugin failed to build this page: ${result.error}` };
+        if (result.output === null || result.output === undefined) {
+          return { kind: 'status', status: 500, message: `The ${result.plugin} plugin returned nothing for ${route.path}.` };
+        }
+        return { kind: 'plugin', response };
+      }
+      case 'item-view': {
+        const page = await kernel.call('viewItem', route.id, spec);
+        if (page.access === 'not-found' || page.item === null) return { kind: 'status', status: 404, message: `There is no item with the id ${route.id}.` };
+        if (page.access === 'denied') return { kind: 'status', status: 403, message: page.errors.at(-1) ?? `${user?.name ?? 'This user'} may not view this item.` };
+        return { kind: 'item', page, canEdit: access.canOn(page.item, 'edit') };
+      }
+      case 'item-add': {
+        const type = kernel.site?.contentTypes.find((t) => t.machine_name === route.type);
+        if (type === undefined) return { kind: 'status', status: 404, message: `There is no content type "${route.type}".` };
+        if (!access.canCreate(type.machine_name)) return { kind: 'status', status: 403, message: `${user?.name ?? 'This user'} may not create ${type.label.toLowerCase()} items.` };
+        return { kind: 'form', type, item: null, references: await this.#references(type), errors: [], busy: false, canDelete: false };
+      }
+      case 'item-edit': {
+        const item = await kernel.call('editableItem', route.id, spec);
+        if (item === null) return { kind: 'status', status: 403, message: `The item ${route.id} does not exist, or ${user?.name ?? 'this user'} may not edit it.` };
+        const type = kernel.site?.contentTypes.find((t) => t.machine_name === item.item_type);
+        if (type === undefined) return { kind: 'status', status: 404, message: `The item's content type "${item.item_type}" is gone; enable the plugin that declares it.` };
+        return { kind: 'form', type, item, references: await this.#references(type), errors: [], busy: false, canDelete: access.canOn(item, 'delete') };
+      }
+      case 'admin-content': {
+        if (!access.canManageContent()) return this.#denied('administer content');
+        const { type, status, page } = route.filters;
+        const { items, total } = await kernel.call('listItems', { type, status, limit: CONTENT_PAGE_SIZE, offset: (page - 1) * CONTENT_PAGE_SIZE }, spec);
+        return { kind: 'content', items, total, filters: route.filters };
+      }
+      case 'admin-plugins':
+        if (!access.can('administer plugins')) return this.#denied('administer plugins');
+        return { kind: 'plugins', plugins: await kernel.call('plugins'), message: null, busy: null };
+      case 'admin-logs': {
+        if (!access.can('view logs')) return this.#denied('view logs');
+        const entries = await kernel.call('readLogs', { ...route.filters, limit: LOG_LIMIT });
+        return { kind: 'logs', entries, filters: route.filters };
+      }
+    }
+  }
+
+  #denied(permission: string): Page {
+    return { kind: 'status', status: 403, message: `${this.user?.name ?? 'This user'} lacks the permission "${permission}" this page needs.` };
+  }
+
+  async #references(type: ContentType): Promise<Record<string, Item[]>> {
+    const targets = new Set(type.fields.flatMap((f) => (typeof f.field_type === 'object' && 'RecordReference' in f.field_type ? [f.field_type.RecordReference] : [])));
+    const spec = specOf(this.user);
+    const entries = await Promise.all(
+      [...targets].map(async (target) => [target, (await this.#kernel.call('listItems', { type: target, limit: REFERENCE_LIMIT }, spec)).items] as const),
+    );
+    return Object.fromEntries(entries);
+  }
+
+  #titleOf(page: Page): string {
+    switch (page.kind) {
+      case 'plugin':
+        return page.response.match.route.title;
+      case 'item':
+        return page.page.item?.title ?? 'Item';
+      case 'form':
+        return page.item ? `Edit ${page.item.title}` : `Add ${page.type.label.toLowerCase()}`;
+      case 'status':
+        return page.status === 403 ? 'Access denied' : page.status === 404 ? 'Page not found' : 'Error';
+      case 'content':
+        return 'Content';
+      case 'plugins':
+        return 'Plugins';
+      case 'logs':
+        return 'Logs';
+      default:
+        return 'Home';
+    }
+  }
+
+  /** Shows `path` (an app path with an optional query) and records it in the history. */
+  navigate(path: string): void {
+    const url = new URL(hrefFor(path, this.base), location.href);
+    if (url.pathname + url.search !== location.pathname + location.search) history.pushState(null, '', url.pathname + url.search + url.hash);
+    this._notice = null;
+    this.#focusMain = true;
+    this._location = this.#readLocation();
+    // Same URL again (a link to the current page): load it afresh.
+    if (`${this.user?.id}|${this._location.path}?${this._location.search}` === this.#loadedKey) this.#loadedKey = '';
+    window.scrollTo({ top: 0 });
+  }
+
+  #readLocation(): { path: string; search: string } {
+    return { path: appPath(location.pathname, this.base), search: location.search.replace(/^\?/, '') };
+  }
+
+  #userKey(): string {
+    return `trovato-user:${this.siteName}`;
+  }
+
+  private _onPopState = (): void => {
+    this._notice = null;
+    this._location = this.#readLocation();
+  };
+
+  private _onNavigate = (event: CustomEvent<SiteNavigateDetail>): void => {
+    event.stopPropagation();
+    this.navigate(event.detail.path);
+  };
+
+  /** Plain clicks on links to this site stay in the page; other clicks keep their browser meaning. */
+  private _onClick = (event: MouseEvent): void => {
+    if (event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    const link = event.composedPath().find((node): node is HTMLAnchorElement => node instanceof HTMLAnchorElement);
+    if (link === undefined || link.hasAttribute('download') || (link.target && link.target !== '_self')) return;
+    const href = link.getAttribute('href');
+    if (href === null || href.startsWith('#')) return;
+    const url = new URL(link.href, location.href);
+    const prefix = this.base.endsWith('/') ? this.base : `${this.base}/`;
+    if (url.origin !== location.origin || !(url.pathname === prefix.slice(0, -1) || url.pathname.startsWith(prefix))) return;
+    event.preventDefault();
+    this.navigate(appPath(url.pathname, this.base) + url.search);
+  };
+
+  private _onSkip(event: Event): void {
+    event.preventDefault();
+    this.renderRoot.querySelector<HTMLElement>('main')?.focus();
+  }
+
+  private _onUserChange(event: CustomEvent<UserChangeDetail>): void {
+    this._userId = event.detail.userId;
+    localStorage.setItem(this.#userKey(), event.detail.userId);
+    this._notice = null;
+  }
+
+  private async _onItemSave(event: CustomEvent<ItemSaveDetail>): Promise<void> {
+    const page = this._page;
+    if (page.kind !== 'form') return;
+    const seq = this.#loadSeq;
+    this._page = { ...page, busy: true };
+    let errors: FieldError[];
+    try {
+      const result = await this.#kernel.call('saveItem', event.detail.draft, specOf(this.user));
+      if (seq !== this.#loadSeq) return;
+      if (result.ok) {
+        this.navigate(`/item/${encodeURIComponent(result.item.id)}`);
+        this._notice = `Saved “${result.item.title}”.`;
+        return;
+      }
+      errors = result.errors;
+    } catch (error) {
+      errors = [{ field: '', message: messageOf(error) }];
+    }
+    if (seq !== this.#loadSeq) return;
+    this._page = { ...page, busy: false, errors };
+  }
+
+  private async _onItemDelete(event: CustomEvent<ItemDeleteDetail>): Promise<void> {
+    const page = this._page;
+    if (page.kind !== 'form') return;
+    const seq = this.#loadSeq;
+    this._page = { ...page, busy: true };
+    let message: string;
+    try {
+      const result = await this.#kernel.call('deleteItem', event.detail.id, specOf(this.user));
+      if (seq !== this.#loadSeq) return;
+      if (result.ok) {
+        this.navigate(this.#access().canManageContent() ? '/admin/content' : '/');
+        this._notice = `Deleted “${page.item?.title ?? event.detail.id}”.`;
+        return;
+      }
+      message = result.error;
+    } catch (error) {
+      message = messageOf(error);
+    }
+    if (seq !== this.#loadSeq) return;
+    this._page = { ...page, busy: false, errors: [{ field: '', message }] };
+  }
+
+  private async _onPluginAction(event: CustomEvent<PluginActionDetail>): Promise<void> {
+    const page = this._page;
+    if (page.kind !== 'plugins') return;
+    const { name, action } = event.detail;
+    const seq = this.#loadSeq;
+    this._page = { ...page, busy: name, message: null };
+    let message: AdminMessage;
+    try {
+      const result = action === 'uninstall' ? await this.#kernel.call('uninstallPlugin', name) : await this.#kernel.call('setPluginEnabled', name, action === 'enable');
+      message = result.ok ? { kind: 'ok', text: `${name} was ${action === 'enable' ? 'enabled' : action === 'disable' ? 'disabled' : 'uninstalled'}.` } : { kind: 'error', text: result.error };
+      if (result.ok) await this.#kernel.refresh();
+    } catch (error) {
+      message = { kind: 'error', text: messageOf(error) };
+    }
+    const plugins = await this.#kernel.call('plugins').catch(() => page.plugins);
+    if (seq !== this.#loadSeq) return;
+    this._page = { kind: 'plugins', plugins, message, busy: null };
+  }
+}
+
+/** The kernel's view of a demo user; no user at all runs as anonymous. */
+function specOf(user: UserProfile | undefined): UserSpec {
+  return user === undefined ? {} : { id: user.id, name: user.name, roles: user.roles };
+}
+
+if (!customElements.get('trovato-site')) customElements.define('trovato-site', TrovatoSite);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'trovato-site': TrovatoSite;
+  }
+}
