@@ -72,6 +72,8 @@ export interface RequestSession {
   dispatchOne(tap: string, input?: unknown): DispatchResult & { answer: HandlerResult | null };
   /** Calls one tap-shaped export of one enabled plugin. */
   call(plugin: string, exportName: string, input?: unknown): HandlerResult;
+  /** The plugins implementing `tap`, in the order they run (for chains such as alters). */
+  handlers(tap: string): string[];
 }
 
 export interface RouteResponse {
@@ -301,6 +303,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
           dispatchOne: (tap, input) => dispatcher.dispatchOne(tap, input, request),
           call: (plugin, exportName, input) =>
             dispatcher.call(plugin, exportName, input === undefined || input === null ? null : new TextEncoder().encode(JSON.stringify(input)), request),
+          handlers: (tap) => registry.handlers(tap).map((h) => h.plugin),
         }),
       ),
   };

@@ -6,7 +6,7 @@ import type { IDBPTransaction } from 'idb';
 import { KernelError } from '../errors.js';
 import type { CurrentUser, LogLevel } from '../tap/request-state.js';
 import { openSiteDatabase, storageFailure, type SiteDatabase } from './database.js';
-import { isEmptyChangeSet, ReadModel, type ChangeSet } from './read-model.js';
+import { isEmptyChangeSet, ReadModel, tableKey, type ChangeSet } from './read-model.js';
 import { MIGRATIONS, type LogRecord, type Migration, type SiteSchema, type SiteStoreName } from './schema.js';
 import { UnitOfWork, type WorkBackend } from './unit-of-work.js';
 
@@ -43,6 +43,11 @@ export interface SiteStore {
   appendLogs(entries: readonly LogRecord[]): Promise<void>;
   /** Log lines, newest first. */
   readLogs(query?: LogQuery): Promise<LogRecord[]>;
+  /**
+   * Deletes every variable and table row of `plugin` (uninstalling it) in one transaction,
+   * after pending commits. Items and cache entries are shared and stay.
+   */
+  dropPluginData(plugin: string): Promise<void>;
   /** Waits for pending commits and log writes, then closes the database. */
   close(): Promise<void>;
 }
@@ -170,6 +175,21 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
       throw storageFailure('Reading the log', error);
     }
     return result;
+  }
+
+  dropPluginData(plugin: string): Promise<void> {
+    return this.#serialize(async () => {
+      // Keys start with the plugin name; an array sorts after every string or number, so
+      // [plugin, []] bounds every key of this plugin and no other.
+      const range = IDBKeyRange.bound([plugin], [plugin, []]);
+      await this.#transact(['rows', 'variables'], `Removing the tables and variables of plugin "${plugin}"`, (tx, track) => {
+        track(tx.objectStore('rows').delete(range));
+        track(tx.objectStore('variables').delete(range));
+      });
+      const prefix = tableKey(plugin, '');
+      for (const key of [...this.model.rows.keys()]) if (key.startsWith(prefix)) this.model.rows.delete(key);
+      for (const key of [...this.model.variables.keys()]) if (key.startsWith(prefix)) this.model.variables.delete(key);
+    });
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,76 @@
+/**
+ * Item access (ABI §5 AccessResult), in this order: a user with `bypass item access` is granted;
+ * a user without `access content` is denied; then any Deny from `tap_item_access` denies; then
+ * any Grant grants; otherwise the user's permissions decide, as the item-api host functions do.
+ *
+ * A handler that fails or answers something other than "Grant", "Deny" or "Neutral" counts as a
+ * Deny: an access rule that crashed must not open what it meant to close.
+ */
+import type { ItemOperation } from '../content/types.js';
+import type { RequestSession } from '../kernel.js';
+import { canViewItem, checkItemPermission } from '../host/item.js';
+import { HostFailure } from '../host/abi.js';
+import { hasPermission } from '../host/user.js';
+import type { Item } from '../storage/schema.js';
+import type { DispatchResult, HandlerResult } from '../tap/dispatcher.js';
+import type { CurrentUser } from '../tap/request-state.js';
+
+export interface AccessDecision {
+  granted: boolean;
+  /** Why, as a sentence (shown to the user when denied). */
+  reason: string;
+  /** Problems with access handlers, for the page's error list. */
+  errors: string[];
+}
+
+/**
+ * Decides `op` on `item` for the session's user, dispatching `tap_item_access` only when the
+ * first two rules leave the question open. The dispatch, if any, is pushed onto `trace`.
+ */
+export function checkItemAccess(session: RequestSession, item: Item, op: ItemOperation, trace: DispatchResult[]): AccessDecision {
+  const user = session.user;
+  if (hasPermission(user, 'bypass item access')) return { granted: true, reason: `${user.name} has "bypass item access".`, errors: [] };
+  if (!hasPermission(user, 'access content')) {
+    return { granted: false, reason: `${user.name} lacks the permission "access content".`, errors: [] };
+  }
+  const dispatched = session.dispatch('tap_item_access', { item, op });
+  trace.push(dispatched);
+  return decideFromAnswers(user, item, op, dispatched.results);
+}
+
+/** Rules 3 to 5 over the handlers' answers (exported for tests of the order). */
+export function decideFromAnswers(user: CurrentUser, item: Item, op: ItemOperation, answers: readonly HandlerResult[]): AccessDecision {
+  const errors: string[] = [];
+  const deniers: string[] = [];
+  const granters: string[] = [];
+  for (const answer of answers) {
+    if (answer.error !== undefined) {
+      errors.push(`${answer.error} (counted as Deny)`);
+      deniers.push(answer.plugin);
+    } else if (answer.output === 'Deny') {
+      deniers.push(answer.plugin);
+    } else if (answer.output === 'Grant') {
+      granters.push(answer.plugin);
+    } else if (answer.output !== 'Neutral' && answer.output !== null) {
+      errors.push(`${answer.plugin} tap_item_access answered ${JSON.stringify(answer.output)}; answer "Grant", "Deny" or "Neutral" (counted as Deny).`);
+      deniers.push(answer.plugin);
+    }
+  }
+  if (deniers.length > 0) return { granted: false, reason: `Access denied by ${deniers.join(', ')} (tap_item_access).`, errors };
+  if (granters.length > 0) return { granted: true, reason: `Access granted by ${granters.join(', ')} (tap_item_access).`, errors };
+  return { ...byPermissions(user, item, op), errors };
+}
+
+function byPermissions(user: CurrentUser, item: Item, op: ItemOperation): Omit<AccessDecision, 'errors'> {
+  if (op === 'view') {
+    if (canViewItem(user, item)) return { granted: true, reason: `${user.name} may view this item.` };
+    return { granted: false, reason: `This item is unpublished; viewing it needs the permission "view unpublished content" (or being its author).` };
+  }
+  try {
+    checkItemPermission(user, op === 'update' ? 'edit' : op, item);
+    return { granted: true, reason: `${user.name} may ${op} this item.` };
+  } catch (error) {
+    if (error instanceof HostFailure) return { granted: false, reason: error.message };
+    throw error;
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * The site's roles and its demo users. Roles go through the kernel's one mechanism (a RoleTable
+ * given to createKernel, resolved by users.ts); the site only adds the per-content-type
+ * permissions once the content types are known.
+ */
+import type { UserProfile } from '../protocol.js';
+import { ANONYMOUS_ID } from '../tap/request-state.js';
+import { DEFAULT_ROLES, type RoleTable } from '../users.js';
+
+/** The three users of the user switcher. Ids are fixed so authorship survives reloads. */
+export const DEMO_USERS: readonly UserProfile[] = [
+  { id: ANONYMOUS_ID, name: 'Anonymous', roles: ['anonymous'] },
+  { id: '00000000-0000-4000-8000-00000000ed17', name: 'Edna Editor', roles: ['editor'] },
+  { id: '00000000-0000-4000-8000-0000000000ad', name: 'Ada Administrator', roles: ['administrator'] },
+];
+
+/**
+ * The role table for a site with these content types: an editor may see unpublished content
+ * and create, edit and delete their own items of every type (not others': that is
+ * `administer content`, which only the administrator's `*` holds).
+ *
+ * @example
+ * siteRoles(['blog']).editor.includes('edit own blog content'); // true
+ */
+export function siteRoles(contentTypes: readonly string[]): RoleTable {
+  return {
+    ...DEFAULT_ROLES,
+    editor: [
+      'access content',
+      'view unpublished content',
+      ...contentTypes.flatMap((type) => [`create ${type} content`, `edit own ${type} content`, `delete own ${type} content`]),
+    ],
+  };
+}
