@@ -5,7 +5,6 @@ import { adaptHostFunction, CallStack, HostCode, type ActiveCall } from './abi.j
 import { HOST_FUNCTIONS } from './imports.js';
 import { createStorageHostFunctions, kernelStorage } from './storage-host.js';
 import { HostHarness, openTestStore, user } from './storage-test-harness.js';
-import { defaultRolePermissions, loadRolePermissions, saveRolePermissions, userFromRoles } from './user.js';
 
 let now = 1_000_000;
 let store: SiteStore;
@@ -127,26 +126,13 @@ describe('cache-api', () => {
   });
 });
 
-describe('user-api and roles', () => {
+describe('user-api', () => {
   it('returns the current user id and permission checks (administer site has all)', () => {
     const harness = new HostHarness(store, user('u7', ['access content']));
     expect(harness.ok('p', 'user-api', 'current-user-id', [])).toBe('u7');
     expect(harness.call('p', 'user-api', 'current-user-has-permission', ['access content']).code).toBe(1);
     expect(harness.call('p', 'user-api', 'current-user-has-permission', ['administer content']).code).toBe(0);
     expect(new HostHarness(store, user('root', ['administer site'])).call('p', 'user-api', 'current-user-has-permission', ['anything']).code).toBe(1);
-  });
-
-  it('builds users from roles and keeps the role table in the site store', async () => {
-    const roles = defaultRolePermissions(['article']);
-    const editor = userFromRoles('e1', 'Ed', ['editor'], roles);
-    expect([...editor.permissions].sort()).toEqual(
-      ['access content', 'create article content', 'delete own article content', 'edit own article content', 'view unpublished content'].sort(),
-    );
-    expect(userFromRoles('a', 'A', ['administrator'], roles).permissions.has('bypass item access')).toBe(true);
-    expect(userFromRoles('x', 'X', ['anonymous', 'no-such-role'], roles).permissions).toEqual(new Set(['access content']));
-    expect(loadRolePermissions(store, ['article'])).toEqual(roles);
-    await saveRolePermissions(store, { ...roles, anonymous: [] });
-    expect(loadRolePermissions(store, ['article']).anonymous).toEqual([]);
   });
 });
 
