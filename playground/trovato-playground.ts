@@ -1,0 +1,576 @@
+/**
+ * `<trovato-playground>`: write a plugin, compile it in the browser, run it in a kernel of its
+ * own beside the reference plugins, inspect every tap, and share it all as a link.
+ */
+import { html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { parse as parseToml } from 'smol-toml';
+import '../src/ui/trovato-render.js';
+import './playground-editor.js';
+import type { Diagnostic } from '../src/build/compile-plugin.js';
+import { messageOf } from '../src/kernel/errors.js';
+import type { LoadReport, LogEntry, PluginSource, RegisteredRoute, RouteResponse, TraceEntry, UserProfile } from '../src/kernel/protocol.js';
+import type { NavigateDetail } from '../src/render/types.js';
+import { PlaygroundCompiler, type CompilePhase } from './compiler.js';
+import type { FileChangeDetail, PlaygroundEditor } from './playground-editor.js';
+import { PlaygroundKernel } from './playground-kernel.js';
+import { decodeState, encodeState, MAX_LINK_LENGTH, stateFromFile, stateToFile, type PlaygroundState } from './share-link.js';
+import { stateFromTemplate, TEMPLATES, type TemplateName } from './templates.js';
+import { formatJson, formatMicros, splitRoute } from './format.js';
+
+const DRAFT_KEY = 'trovato-playground-draft';
+const PLUGINS_URL = `${import.meta.env.BASE_URL}plugins/`;
+const NAME_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
+
+/** What the page is doing; tests and the benchmark wait on `data-status`. */
+export type PlaygroundStatus = 'idle' | 'compiling' | 'booting' | 'running' | 'ready' | 'failed';
+
+interface Notice {
+  kind: 'error' | 'info';
+  text: string;
+}
+
+/** A plugin uploaded as built files (any language): run instead of the editor's source. */
+interface Upload {
+  source: PluginSource;
+  files: string;
+}
+
+export class TrovatoPlayground extends LitElement {
+  static override properties: PropertyDeclarations = {
+    _status: { state: true },
+    _state: { state: true },
+    _notices: { state: true },
+    _diagnostics: { state: true },
+    _progress: { state: true },
+    _report: { state: true },
+    _routes: { state: true },
+    _users: { state: true },
+    _response: { state: true },
+    _trace: { state: true },
+    _logs: { state: true },
+    _references: { state: true },
+    _upload: { state: true },
+    _link: { state: true },
+    _pendingDraft: { state: true },
+    _address: { state: true },
+    _lowerTab: { state: true },
+  };
+
+  declare _status: PlaygroundStatus;
+  declare _state: PlaygroundState;
+  declare _notices: Notice[];
+  declare _diagnostics: Diagnostic[];
+  declare _progress: CompilePhase | null;
+  declare _report: LoadReport | null;
+  declare _routes: RegisteredRoute[];
+  declare _users: UserProfile[];
+  declare _response: RouteResponse | null | undefined;
+  declare _trace: TraceEntry[];
+  declare _logs: LogEntry[];
+  declare _references: string[];
+  declare _upload: Upload | null;
+  declare _link: { url: string; tooLong: boolean } | null;
+  /** A saved draft that the current state (from a link) must not overwrite without asking. */
+  declare _pendingDraft: PlaygroundState | null;
+  declare _address: string;
+  declare _lowerTab: 'inspector' | 'console' | 'plugins';
+
+  readonly #compiler = new PlaygroundCompiler();
+  readonly #kernel = new PlaygroundKernel();
+  #generation = 0;
+  #runStarted = 0;
+  #diagnosticsEntry = '';
+
+  constructor() {
+    super();
+    this._status = 'idle';
+    this._state = stateFromTemplate('hello');
+    this._notices = [];
+    this._diagnostics = [];
+    this._progress = null;
+    this._report = null;
+    this._routes = [];
+    this._users = [];
+    this._response = undefined;
+    this._trace = [];
+    this._logs = [];
+    this._references = [];
+    this._upload = null;
+    this._link = null;
+    this._pendingDraft = null;
+    this._address = '';
+    this._lowerTab = 'inspector';
+  }
+
+  // Light DOM: CodeMirror and the page stylesheet work on it directly.
+  protected override createRenderRoot(): HTMLElement {
+    return this;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.#start();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.#compiler.dispose();
+    this.#kernel.dispose();
+  }
+
+  /** Opens the state of the link, or the draft, or the default template, and runs it. */
+  async #start(): Promise<void> {
+    void this.#loadReferences();
+    const draft = readDraft();
+    const hash = location.hash;
+    let state: PlaygroundState;
+    if (hash.length > 1) {
+      const decoded = decodeState(hash);
+      if (decoded.ok) {
+        state = decoded.state;
+        this.#notify('info', 'Opened a shared playground. Its plugin runs in the sandboxed playground kernel, never on the site.');
+      } else {
+        state = stateFromTemplate('hello');
+        this.#notify('error', decoded.error);
+      }
+      // Whatever the link held, the user's own draft stays until they choose.
+      if (draft && !sameState(draft, state)) this._pendingDraft = draft;
+    } else {
+      state = draft ?? stateFromTemplate('hello');
+    }
+    await this.updateComplete;
+    this.#setState(state, { save: false });
+    await this.run();
+  }
+
+  async #loadReferences(): Promise<void> {
+    try {
+      const response = await fetch(`${PLUGINS_URL}plugins.json`);
+      const index = (await response.json()) as { plugins?: unknown };
+      this._references = Array.isArray(index.plugins) ? index.plugins.filter((p): p is string => typeof p === 'string') : [];
+    } catch (error) {
+      this.#notify('error', `The reference plugins could not be listed (${PLUGINS_URL}plugins.json): ${messageOf(error)}`);
+    }
+  }
+
+  /** Compiles (unless a built plugin was uploaded), boots a fresh kernel and opens the route. */
+  async run(): Promise<void> {
+    const generation = ++this.#generation;
+    const stale = (): boolean => generation !== this.#generation;
+    this._notices = this._notices.filter((n) => n.kind === 'info');
+    this._response = undefined;
+    let plugin: PluginSource;
+    if (this._upload) {
+      plugin = this._upload.source;
+    } else {
+      const name = pluginName(this._state.manifest);
+      if (typeof name !== 'string') {
+        this._status = 'failed';
+        this.#notify('error', name.error);
+        return;
+      }
+      this._status = 'compiling';
+      this._progress = null;
+      try {
+        const outcome = await this.#compiler.compile(name, this._state.source, (phase) => {
+          if (!stale()) this._progress = phase;
+        });
+        if (stale()) return;
+        this._progress = null;
+        this.#diagnosticsEntry = outcome.entry;
+        this.#showDiagnostics(outcome.result.diagnostics);
+        if (!outcome.result.ok) {
+          this._status = 'failed';
+          this.#notify('error', `The plugin did not compile: ${outcome.result.diagnostics.filter((d) => d.severity === 'error').length} error(s), listed under the editor.`);
+          return;
+        }
+        plugin = { name, manifest: this._state.manifest, wasm: outcome.result.wasm };
+      } catch (error) {
+        if (stale()) return;
+        this._progress = null;
+        this._status = 'failed';
+        this.#notify('error', messageOf(error));
+        return;
+      }
+    }
+    this._status = 'booting';
+    this.#runStarted = Date.now();
+    try {
+      const booted = await this.#kernel.boot(PLUGINS_URL, this._state.enabled, plugin);
+      if (stale()) return;
+      this._report = booted.report;
+      this._routes = booted.routes;
+      this._users = booted.users;
+      this._trace = [];
+      const refused = booted.report.plugins.find((p) => p.name === plugin.name && p.status === 'refused');
+      if (refused) this.#notify('error', `The kernel refused ${plugin.name}: ${refused.errors.join(' ')}`);
+      await this.navigate(this._state.route);
+    } catch (error) {
+      if (stale()) return;
+      this._status = 'failed';
+      this.#notify('error', `The playground kernel failed: ${messageOf(error)}`);
+    }
+  }
+
+  /** Opens `path` (with an optional `?query`) in the preview. */
+  async navigate(path: string): Promise<void> {
+    const generation = this.#generation;
+    const { path: route, query } = splitRoute(path);
+    this.#setState({ ...this._state, route: path });
+    this._address = path;
+    this._status = 'running';
+    try {
+      const user = this._users.find((u) => u.roles.includes(this._state.user)) ?? this._users[0];
+      const response = await this.#kernel.callRoute(route, user, query);
+      if (generation !== this.#generation) return;
+      this._response = response;
+      this._status = 'ready';
+    } catch (error) {
+      if (generation !== this.#generation) return;
+      this._status = 'failed';
+      this.#notify('error', `The route ${path} could not run: ${messageOf(error)}`);
+    }
+    await this.#refreshInspector();
+  }
+
+  async #refreshInspector(): Promise<void> {
+    try {
+      const since = this._trace.at(-1)?.seq ?? 0;
+      const [entries, logs] = await Promise.all([this.#kernel.trace(since), this.#kernel.readLogs()]);
+      this._trace = [...this._trace, ...entries].slice(-200);
+      this._logs = logs.filter((entry) => entry.time >= this.#runStarted).reverse();
+    } catch {
+      // The inspector is a view: a stopped kernel (a newer run) leaves it as it was.
+    }
+  }
+
+  #setState(state: PlaygroundState, { save = true } = {}): void {
+    const filesChanged = state.source !== this._state.source || state.manifest !== this._state.manifest;
+    this._state = state;
+    this._link = null;
+    if (filesChanged || !save) this.querySelector('playground-editor')?.setFiles(state);
+    if (save && !this._pendingDraft) writeDraft(state);
+  }
+
+  #showDiagnostics(diagnostics: Diagnostic[]): void {
+    this._diagnostics = diagnostics;
+    const editor = this.querySelector('playground-editor');
+    if (editor) editor.diagnostics = diagnostics.filter((d) => d.file === this.#diagnosticsEntry);
+  }
+
+  #notify(kind: Notice['kind'], text: string): void {
+    this._notices = [...this._notices, { kind, text }];
+  }
+
+  #onFileChange = (event: CustomEvent<FileChangeDetail>): void => {
+    const { tab, text } = event.detail;
+    this._state = { ...this._state, [tab]: text };
+    this._link = null;
+    if (!this._pendingDraft) writeDraft(this._state);
+  };
+
+  #openTemplate(name: TemplateName): void {
+    this._upload = null;
+    this.#setState(stateFromTemplate(name));
+    this.#showDiagnostics([]);
+    void this.run();
+  }
+
+  #copyLink(): void {
+    const fragment = encodeState(this._state);
+    const url = `${location.origin}${location.pathname}#${fragment}`;
+    const tooLong = url.length > MAX_LINK_LENGTH;
+    this._link = { url, tooLong };
+    if (tooLong) return;
+    history.replaceState(null, '', `#${fragment}`);
+    navigator.clipboard?.writeText(url).catch(() => undefined);
+  }
+
+  #downloadState(): void {
+    const blob = new Blob([stateToFile(this._state)], { type: 'application/json' });
+    const a = document.createElement('a');
+    a.href = URL.createObjectURL(blob);
+    a.download = `${pluginNameOr(this._state.manifest, 'playground')}.trovato.json`;
+    a.click();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  }
+
+  async #openFile(event: Event): Promise<void> {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    input.value = '';
+    if (!file) return;
+    const opened = stateFromFile(await file.text());
+    if (!opened.ok) {
+      this.#notify('error', `${file.name}: ${opened.error}`);
+      return;
+    }
+    this._upload = null;
+    this.#setState(opened.state);
+    await this.run();
+  }
+
+  async #uploadWasm(event: Event): Promise<void> {
+    const input = event.target as HTMLInputElement;
+    const files = [...(input.files ?? [])];
+    input.value = '';
+    const wasmFile = files.find((f) => f.name.endsWith('.wasm'));
+    const tomlFile = files.find((f) => f.name.endsWith('.info.toml'));
+    if (!wasmFile || !tomlFile) {
+      this.#notify('error', 'Choose two files together: the plugin\'s <name>.wasm and its <name>.info.toml.');
+      return;
+    }
+    const name = wasmFile.name.replace(/\.wasm$/, '');
+    const source: PluginSource = { name, manifest: await tomlFile.text(), wasm: new Uint8Array(await wasmFile.arrayBuffer()) };
+    this._upload = { source, files: `${wasmFile.name} + ${tomlFile.name}` };
+    this.#showDiagnostics([]);
+    await this.run();
+  }
+
+  #toggleReference(name: string, on: boolean): void {
+    const enabled = on ? [...new Set([...this._state.enabled, name])].sort() : this._state.enabled.filter((n) => n !== name);
+    this.#setState({ ...this._state, enabled });
+    void this.run();
+  }
+
+  #restoreDraft(): void {
+    const draft = this._pendingDraft;
+    this._pendingDraft = null;
+    if (!draft) return;
+    this._upload = null;
+    this.#setState(draft, { save: false });
+    void this.run();
+  }
+
+  #keepLinkState(): void {
+    this._pendingDraft = null;
+    writeDraft(this._state);
+  }
+
+  override render(): TemplateResult {
+    return html`
+      <header class="toolbar">
+        <strong class="brand">Trovato playground</strong>
+        <label>Template
+          <select id="template" @change=${(e: Event) => this.#openTemplate((e.target as HTMLSelectElement).value as TemplateName)}>
+            <option value="" selected disabled>choose…</option>
+            ${Object.keys(TEMPLATES).map((name) => html`<option value=${name}>${name}</option>`)}
+          </select>
+        </label>
+        <button id="run" @click=${() => void this.run()} ?disabled=${this._status === 'compiling' || this._status === 'booting'}>
+          ${this._upload ? 'Run uploaded plugin' : 'Compile & run'}
+        </button>
+        <button id="copy-link" class="secondary" @click=${() => this.#copyLink()}>Copy link</button>
+        <label class="button secondary">Open file<input id="open-file" type="file" accept=".json,application/json" hidden @change=${(e: Event) => void this.#openFile(e)} /></label>
+        <label class="button secondary">Upload wasm<input id="upload-wasm" type="file" accept=".wasm,.toml" multiple hidden @change=${(e: Event) => void this.#uploadWasm(e)} /></label>
+        <span class="status" data-status=${this._status}>${this._status}</span>
+      </header>
+      ${this.#renderNotices()} ${this.#renderLink()}
+      <main class="panes">
+        <section class="left">
+          ${this._upload
+            ? html`<p class="notice info" id="upload-note">Running the uploaded ${this._upload.files}; links share the editor's source, not uploads.
+                <button class="secondary" @click=${() => { this._upload = null; void this.run(); }}>Back to the source</button></p>`
+            : nothing}
+          <playground-editor @file-change=${this.#onFileChange}></playground-editor>
+          ${this.#renderProgress()} ${this.#renderDiagnostics()}
+        </section>
+        <section class="right">${this.#renderPreview()}</section>
+      </main>
+      <section class="lower">
+        <nav class="lower-tabs" role="tablist">
+          ${(['inspector', 'console', 'plugins'] as const).map(
+            (tab) => html`<button role="tab" class="secondary" aria-selected=${this._lowerTab === tab} @click=${() => (this._lowerTab = tab)}>
+              ${{ inspector: `Taps (${this._trace.length})`, console: `Console (${this._logs.length})`, plugins: 'Plugins' }[tab]}
+            </button>`,
+          )}
+        </nav>
+        ${this._lowerTab === 'inspector' ? this.#renderInspector() : this._lowerTab === 'console' ? this.#renderConsole() : this.#renderPlugins()}
+      </section>
+    `;
+  }
+
+  #renderNotices(): TemplateResult {
+    return html`<div class="notices">
+      ${this._pendingDraft
+        ? html`<p class="notice info" id="draft-kept">Your own draft is kept: it was not replaced by what this page opened.
+            <button class="secondary" @click=${() => this.#restoreDraft()}>Restore my draft</button>
+            <button class="secondary" @click=${() => this.#keepLinkState()}>Replace my draft with this</button></p>`
+        : nothing}
+      ${this._notices.map(
+        (n, i) => html`<p class="notice ${n.kind}" role=${n.kind === 'error' ? 'alert' : 'status'}>${n.text}
+          <button class="close" aria-label="Dismiss" @click=${() => (this._notices = this._notices.filter((_, j) => j !== i))}>×</button></p>`,
+      )}
+    </div>`;
+  }
+
+  #renderLink(): TemplateResult | typeof nothing {
+    const link = this._link;
+    if (!link) return nothing;
+    if (link.tooLong) {
+      return html`<p class="notice error" id="link-too-long">This playground is too large for a link (${link.url.length.toLocaleString()} characters; links stop at
+        ${MAX_LINK_LENGTH.toLocaleString()}). Download it as a file instead; “Open file” opens it again.
+        <button @click=${() => this.#downloadState()}>Download .trovato.json</button></p>`;
+    }
+    return html`<p class="notice info">Link (${link.url.length} characters, copied to the clipboard where allowed):
+      <input id="share-link" readonly .value=${link.url} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} /></p>`;
+  }
+
+  #renderProgress(): TemplateResult | typeof nothing {
+    const p = this._progress;
+    if (this._status !== 'compiling') return nothing;
+    if (p?.phase === 'downloading') {
+      return html`<div class="progress"><label>Downloading the compiler… ${(p.loaded / 1e6).toFixed(1)} / ${(p.total / 1e6).toFixed(1)} MB
+        <progress id="compile-progress" max=${p.total} .value=${p.loaded}></progress></label></div>`;
+    }
+    return html`<div class="progress"><label>Compiling… <progress id="compile-progress"></progress></label></div>`;
+  }
+
+  #renderDiagnostics(): TemplateResult | typeof nothing {
+    if (this._diagnostics.length === 0) return nothing;
+    return html`<ul class="diagnostics" id="diagnostics">
+      ${this._diagnostics.map(
+        (d) => html`<li class=${d.severity}>
+          <button class="link" data-line=${d.line} @click=${() => this.querySelector('playground-editor')?.reveal(d.line, d.column)}>
+            ${d.file}${d.line > 0 ? `:${d.line}:${d.column}` : ''}</button>
+          <span class="severity">${d.severity}</span> ${d.message}
+        </li>`,
+      )}
+    </ul>`;
+  }
+
+  #renderPreview(): TemplateResult {
+    const userRoles = ['anonymous', 'editor', 'administrator'];
+    return html`
+      <form class="address" @submit=${(e: Event) => { e.preventDefault(); void this.navigate(this._address || '/'); }}>
+        <select id="route-list" aria-label="Routes" @change=${(e: Event) => void this.navigate((e.target as HTMLSelectElement).value)}>
+          <option value="" selected disabled>routes…</option>
+          ${this._routes.map((r) => html`<option value=${r.path}>${r.path} (${r.plugin})</option>`)}
+        </select>
+        <input id="address" aria-label="Address" .value=${this._address} @input=${(e: Event) => (this._address = (e.target as HTMLInputElement).value)} />
+        <button type="submit">Go</button>
+        <select id="user" aria-label="User" @change=${(e: Event) => { this.#setState({ ...this._state, user: (e.target as HTMLSelectElement).value }); void this.navigate(this._state.route); }}>
+          ${userRoles.map((role) => html`<option value=${role} ?selected=${this._state.user === role}>${role}</option>`)}
+        </select>
+      </form>
+      <div class="preview" id="preview" @navigate=${(e: CustomEvent<NavigateDetail>) => void this.navigate(e.detail.path)}>${this.#renderResponse()}</div>
+    `;
+  }
+
+  #renderResponse(): TemplateResult | typeof nothing {
+    const response = this._response;
+    if (response === undefined) return this._status === 'ready' || this._status === 'failed' ? nothing : html`<p class="muted">Starting…</p>`;
+    if (response === null) return html`<p class="notice error">No route matches ${this._state.route}. Pick one of the plugin's routes above.</p>`;
+    const { result } = response;
+    if (result.error) {
+      const at = result.location ? ` (${result.location.file}:${result.location.line}:${result.location.column})` : '';
+      return html`<p class="notice error" id="route-error">${result.error}${at}</p>`;
+    }
+    return html`<trovato-render .element=${result.output} plugin=${result.plugin}></trovato-render>`;
+  }
+
+  #renderInspector(): TemplateResult {
+    if (this._trace.length === 0) return html`<p class="muted">No dispatches yet.</p>`;
+    return html`<ol class="trace" id="trace">
+      ${this._trace.map((entry) => {
+        const failed = entry.results.some((r) => r.error);
+        const micros = entry.results.reduce((sum, r) => sum + r.ms * 1000, 0);
+        return html`<li class=${failed ? 'failed' : ''}>
+          <details>
+            <summary><code>${entry.kind === 'route' ? `route ${entry.name}` : entry.name}</code> · ${entry.results.length} handler(s) · ${formatMicros(micros)}
+              ${failed ? html`<span class="severity error">error</span>` : nothing}</summary>
+            <h4>Input</h4><pre>${formatJson(entry.input)}</pre>
+            ${entry.results.map(
+              (r, i) => html`<h4>${i + 1}. ${r.plugin} · ${formatMicros(r.ms * 1000)}</h4>
+                ${r.error
+                  ? html`<pre class="error">${r.error}${r.location ? `\n  at ${r.location.file}:${r.location.line}:${r.location.column}` : ''}</pre>`
+                  : html`<pre>${formatJson(r.output)}</pre>`}`,
+            )}
+          </details>
+        </li>`;
+      })}
+    </ol>`;
+  }
+
+  #renderConsole(): TemplateResult {
+    if (this._logs.length === 0) return html`<p class="muted">No log lines in this run.</p>`;
+    return html`<ol class="console" id="console">
+      ${this._logs.map(
+        (l) => html`<li class=${l.level}><span class="plugin">${l.plugin}</span> <span class="source">${l.source}</span>
+          <span class="level">${l.level}</span> ${l.message}</li>`,
+      )}
+    </ol>`;
+  }
+
+  #renderPlugins(): TemplateResult {
+    const name = this._upload?.source.name ?? pluginNameOr(this._state.manifest, '');
+    const statuses = new Map((this._report?.plugins ?? []).map((p) => [p.name, p]));
+    return html`<div class="plugins" id="plugins">
+      <p>Reference plugins to enable beside yours:</p>
+      ${this._references
+        .filter((ref) => ref !== name)
+        .map(
+          (ref) => html`<label><input type="checkbox" data-plugin=${ref} .checked=${this._state.enabled.includes(ref)}
+            @change=${(e: Event) => this.#toggleReference(ref, (e.target as HTMLInputElement).checked)} /> ${ref}</label>`,
+        )}
+      <h4>Load report</h4>
+      <ul>
+        ${[...statuses.values()].map(
+          (p) => html`<li class=${p.status}><code>${p.name}</code> ${p.status}${p.errors.length ? html`: ${p.errors.join(' ')}` : nothing}
+            ${p.warnings.length ? html`<br /><small>${p.warnings.join(' ')}</small>` : nothing}</li>`,
+        )}
+        ${(this._report?.routeProblems ?? []).map((p) => html`<li class="refused">${p.plugin} ${p.path}: ${p.message}</li>`)}
+      </ul>
+    </div>`;
+  }
+}
+
+function pluginName(manifest: string): string | { error: string } {
+  let parsed: Record<string, unknown>;
+  try {
+    parsed = parseToml(manifest) as Record<string, unknown>;
+  } catch (error) {
+    return { error: `info.toml is not valid TOML: ${messageOf(error)}` };
+  }
+  const name = parsed.name;
+  if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
+    return { error: 'info.toml needs a `name` such as "my_plugin" (lowercase letters, digits and _, starting with a letter).' };
+  }
+  return name;
+}
+
+function pluginNameOr(manifest: string, fallback: string): string {
+  const name = pluginName(manifest);
+  return typeof name === 'string' ? name : fallback;
+}
+
+function readDraft(): PlaygroundState | null {
+  try {
+    const text = localStorage.getItem(DRAFT_KEY);
+    if (!text) return null;
+    const opened = stateFromFile(text);
+    return opened.ok ? opened.state : null;
+  } catch {
+    return null;
+  }
+}
+
+function writeDraft(state: PlaygroundState): void {
+  try {
+    localStorage.setItem(DRAFT_KEY, stateToFile(state));
+  } catch {
+    // Storage full or disabled: the draft is a convenience, the link and file still work.
+  }
+}
+
+function sameState(a: PlaygroundState, b: PlaygroundState): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+if (!customElements.get('trovato-playground')) customElements.define('trovato-playground', TrovatoPlayground);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'trovato-playground': TrovatoPlayground;
+  }
+}
