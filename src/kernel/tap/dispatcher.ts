@@ -225,8 +225,11 @@ function readOutput(memory: WebAssembly.Memory, packed: unknown, plugin: string,
 
 function isReportedError(output: unknown): output is { error: string } {
   if (typeof output !== 'object' || output === null || Array.isArray(output)) return false;
-  const keys = Object.keys(output);
-  return keys.length === 1 && keys[0] === 'error' && typeof (output as { error: unknown }).error === 'string';
+  if (typeof (output as { error?: unknown }).error !== 'string') return false;
+  // Only now count the keys: most outputs have no "error" and never get here.
+  let keys = 0;
+  for (const key in output) if (Object.hasOwn(output, key)) keys++;
+  return keys === 1;
 }
 
 function failure(plugin: string, errorCode: KernelErrorCode, error: string, started: number): HandlerResult {

@@ -170,6 +170,22 @@ describe('pooledInstances', () => {
     expect(pool.acquire()).not.toBe(first);
   });
 
+  it('puts every byte of memory back, in the zero regions and the data alike', async () => {
+    const { pool } = await source(`(data (i32.const 5000) "initial data") (func (export "poke") (param i32) (i32.store8 (local.get 0) (i32.const 255)))`);
+    const first = pool.acquire();
+    const initial = new Uint8Array(first.exports.memory.buffer).slice();
+    pool.release(first, { trapped: false });
+    for (const address of [0, 63, 64, 4095, 4096, 5000, 5011, 8191, 40000, 65535]) {
+      const instance = pool.acquire();
+      expect(instance).toBe(first);
+      (instance.exports.poke as (address: number) => void)(address);
+      pool.release(instance, { trapped: false });
+      const now = new Uint8Array(first.exports.memory.buffer);
+      expect(now.length).toBe(initial.length);
+      expect(now.findIndex((byte, i) => byte !== initial[i])).toBe(-1);
+    }
+  });
+
   it('restores globals, memory written after _initialize, and table entries', async () => {
     const { pool } = await source(`
       (global $g (mut i64) (i64.const 5))
