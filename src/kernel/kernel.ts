@@ -9,6 +9,7 @@ import { HOST_FUNCTIONS, HOST_MODULE_PREFIX } from './host/imports.js';
 import { createWasiImports } from './host/wasi.js';
 import { loadPlugins, type CompiledPlugin, type PluginSource, type PluginStatus } from './plugin/loader.js';
 import { checkExportSignature } from './plugin/module-check.js';
+import { parseManifest } from './plugin/manifest.js';
 import { MenuRegistry, normalizeMenuDefinition, type MenuTreeNode, type RegisteredRoute, type RouteMatch } from './menu/registry.js';
 import { Dispatcher, type DispatchResult, type HandlerResult } from './tap/dispatcher.js';
 import { freshInstances, type InstanceSource, type Initializer } from './tap/plugin-instance.js';
@@ -42,6 +43,13 @@ export interface KernelOptions {
   /** Called with every log line as it happens (the CLI prints them; the UI streams them). */
   onLog?: (entry: LogEntry) => void;
   /**
+   * Called as each plugin call starts, with the plugin and the tap or callback: the worker
+   * reports it to the page, which can name the plugin when the thread stops answering.
+   */
+  onCallStart?: (plugin: string, exportName: string) => void;
+  /** Plugins not to load, with the reason (see Kernel.setQuarantined). */
+  quarantined?: Readonly<Record<string, string>>;
+  /**
    * How each call gets an instance in its initial state: 'pool' (default) reuses instances,
    * reset to a snapshot after every call; 'fresh' makes a new one per call (for comparison).
    */
@@ -58,6 +66,8 @@ export interface LoadReport {
   order: string[];
   /** Problems with routes from tap_menu (duplicates, bad callbacks), by plugin. */
   routeProblems: Array<{ plugin: string; path: string; message: string }>;
+  /** Plugins that were given but held back because they are quarantined, with the reason. */
+  quarantined?: Record<string, string>;
 }
 
 /**
@@ -98,6 +108,11 @@ export interface Kernel {
    * returns and discarded when it throws. `body` is synchronous, like all plugin code.
    */
   request<T>(user: UserSpec | undefined, body: (session: RequestSession) => T): Promise<T>;
+  /**
+   * Plugins to hold back (name -> reason, e.g. "hung twice in tap_cron"), from the next load on:
+   * they are reported as refused with the reason and never run. An empty record releases them.
+   */
+  setQuarantined(reasons: Readonly<Record<string, string>>): void;
 }
 
 interface EnabledPlugin {
@@ -115,7 +130,8 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   let menu = new MenuRegistry();
   let declaredPermissions: Array<{ name: string; description: string; plugin: string }> = [];
   let report: LoadReport = { plugins: [], order: [], routeProblems: [] };
-  const dispatcher = new Dispatcher(registry, calls, { instances: (name) => enabled.get(name)?.instances });
+  let quarantine = new Map(Object.entries(options.quarantined ?? {}));
+  const dispatcher = new Dispatcher(registry, calls, { instances: (name) => enabled.get(name)?.instances, onCallStart: options.onCallStart });
 
   const record = (request: RequestState, entry: LogEntry): void => {
     request.logs.push(entry);
@@ -193,7 +209,9 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     if (request.logs.length > 0) await options.storage?.appendLogs(request.logs);
   }
 
-  async function load(sources: readonly PluginSource[]): Promise<LoadReport> {
+  async function load(given: readonly PluginSource[]): Promise<LoadReport> {
+    const held = given.filter((source) => quarantine.has(source.name));
+    const sources = held.length === 0 ? given : given.filter((source) => !quarantine.has(source.name));
     const outcome = await loadPlugins(sources, { maxMemoryPages });
     for (const name of registry.plugins()) registry.unregister(name);
     enabled = new Map();
@@ -208,9 +226,10 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     const routeProblems = await collectRoutes();
     declaredPermissions = await collectPermissions();
     report = {
-      plugins: outcome.statuses,
+      plugins: [...outcome.statuses, ...held.map((source) => quarantinedStatus(source, quarantine.get(source.name)!))],
       order: outcome.order.map((c) => c.manifest.name),
       routeProblems,
+      ...(held.length > 0 ? { quarantined: Object.fromEntries(held.map((source) => [source.name, quarantine.get(source.name)!])) } : {}),
     };
     return report;
   }
@@ -292,6 +311,9 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     routes: () => menu.routes(),
     menuTree: () => menu.tree(),
     permissions: () => [...declaredPermissions],
+    setQuarantined: (reasons) => {
+      quarantine = new Map(Object.entries(reasons));
+    },
     status: () => report,
     user: userOf,
     request: (spec, body) =>
@@ -306,6 +328,23 @@ export function createKernel(options: KernelOptions = {}): Kernel {
           handlers: (tap) => registry.handlers(tap).map((h) => h.plugin),
         }),
       ),
+  };
+}
+
+/** A held-back plugin as the load report lists it: refused, with the quarantine reason. */
+function quarantinedStatus(source: PluginSource, reason: string): PluginStatus {
+  const parsed = parseManifest(source.manifest, { file: `${source.name}.info.toml`, expectedName: source.name });
+  const manifest = parsed.ok ? parsed.manifest : undefined;
+  return {
+    name: source.name,
+    version: manifest?.version ?? '',
+    description: manifest?.description ?? '',
+    status: 'refused',
+    errors: [`${source.name} is quarantined: ${reason} Re-enable it to load it again.`],
+    warnings: [],
+    taps: manifest ? [...manifest.taps.implements] : [],
+    dependencies: manifest ? [...manifest.dependencies] : [],
+    weight: manifest?.taps.weight ?? 0,
   };
 }
 

@@ -111,7 +111,23 @@ export interface ItemDraft {
   status: 0 | 1;
 }
 
-export interface KernelWorkerApi {
+/**
+ * What the worker posts on the supervisor's port: `[plugin, export]` as each plugin call starts,
+ * and `'pong'` in answer to `'ping'` (a worker stuck in plugin code cannot answer).
+ */
+export type SupervisorMessage = readonly [plugin: string, exportName: string] | 'pong';
+
+/** The worker's side of supervision (src/supervisor/kernel-supervisor.ts drives it). */
+export interface SupervisedWorkerApi {
+  /** Starts reporting plugin calls on `port` (transfer it) and answering its pings. */
+  watchCalls(port: MessagePort): Promise<void>;
+  /** Plugins to hold back from the next boot or load on (name -> reason); `{}` releases them. */
+  setQuarantined(reasons: Record<string, string>): Promise<void>;
+  /** The worker's JS heap in bytes, where the runtime tells (Chromium's performance.memory). */
+  heapUsed(): Promise<number | null>;
+}
+
+export interface KernelWorkerApi extends SupervisedWorkerApi {
   boot(options: BootOptions): Promise<LoadReport>;
   load(sources: PluginSource[]): Promise<LoadReport>;
   dispatch(tap: string, input?: unknown, user?: UserSpec): Promise<DispatchResult>;

@@ -6,6 +6,7 @@
  */
 import type { HostFunctionSpec } from './imports.js';
 import type { RequestState } from '../tap/request-state.js';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json-depth.js';
 
 /** ABI §4 error codes. */
 export const HostCode = {
@@ -107,6 +108,7 @@ export function readString(memory: WebAssembly.Memory, ptr: number, len: number,
 
 /** Parses a JSON argument, or throws a HostFailure that says which argument and why. */
 export function parseJsonArgument(text: string, what: string): unknown {
+  if (jsonDepthExceeds(text)) throw new HostFailure(HostCode.badArguments, `${what} is nested more than ${MAX_JSON_DEPTH} levels deep.`);
   try {
     return JSON.parse(text);
   } catch (error) {
