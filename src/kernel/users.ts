@@ -18,7 +18,8 @@ export type RoleTable = Record<string, readonly string[]>;
 export const DEFAULT_ROLES: RoleTable = {
   anonymous: ['access content'],
   authenticated: ['access content'],
-  editor: ['access content', 'view unpublished content', 'administer content'],
+  // Editors get create / edit own / delete own per content type from the site's role table.
+  editor: ['access content', 'view unpublished content'],
   administrator: ['*'],
 };
 

@@ -15,7 +15,17 @@ export async function fetchPluginIndex(baseUrl: string): Promise<PluginIndex> {
   if (!response.ok) {
     throw new KernelError('PLUGIN_NOT_FOUND', `The plugin index ${url} answered ${response.status}; run \`npm run build:plugins\` to create it.`);
   }
-  const index: unknown = await response.json();
+  let index: unknown;
+  try {
+    index = await response.json();
+  } catch {
+    // Dev servers and static hosts answer unknown paths with the HTML app shell.
+    const type = response.headers.get('content-type') ?? 'unknown type';
+    throw new KernelError(
+      'PLUGIN_NOT_FOUND',
+      `The plugin index ${url} is not JSON (the server sent ${type}); check the plugins URL, and run \`npm run build:plugins\` to create the index.`,
+    );
+  }
   if (!index || typeof index !== 'object' || !Array.isArray((index as PluginIndex).plugins)) {
     throw new KernelError('BAD_INPUT', `The plugin index ${url} must look like {"plugins": ["blog", ...]}.`);
   }
