@@ -37,9 +37,11 @@ function format(results: CaseResult[]): Map<string, string[]> {
   const byName = new Map(results.map((r) => [r.name, r]));
   const rows = new Map<string, string[]>();
   for (const r of results) {
-    const base = r.baseline ? byName.get(r.baseline) : undefined;
-    const ratio = base ? `${(r.stats.median / base.stats.median).toFixed(2)}x` : '-';
-    rows.set(r.name, [r.stats.median.toFixed(2), r.stats.p95.toFixed(2), ratio]);
+    const ratios = (r.baselines ?? [])
+      .map((name) => byName.get(name))
+      .filter((base): base is CaseResult => base !== undefined)
+      .map((base) => `${(r.stats.median / base.stats.median).toFixed(2)}x`);
+    rows.set(r.name, [r.stats.median.toFixed(2), r.stats.p95.toFixed(2), ratios.join(' / ') || '-']);
   }
   return rows;
 }
@@ -55,8 +57,8 @@ export async function runBench(args: string[]): Promise<number> {
   }
   const nodeRows = format(node);
   const browserRows = format(browser);
-  const header = ['case', 'baseline', 'node median µs', 'node p95 µs', 'node ratio', 'chromium median µs', 'chromium p95 µs', 'chromium ratio'];
-  const rows = node.map((r) => [r.name, r.baseline ?? '(baseline)', ...(nodeRows.get(r.name) ?? []), ...(browserRows.get(r.name) ?? ['-', '-', '-'])]);
+  const header = ['case', 'compared with', 'node median µs', 'node p95 µs', 'node ratio', 'chromium median µs', 'chromium p95 µs', 'chromium ratio'];
+  const rows = node.map((r) => [r.name, r.baselines?.join(' / ') ?? '(baseline)', ...(nodeRows.get(r.name) ?? []), ...(browserRows.get(r.name) ?? ['-', '-', '-'])]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
   console.log(line(header));
