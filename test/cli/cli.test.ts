@@ -2,13 +2,16 @@
  * The `trovato` command as a user runs it: a real process over real plugin folders (WAT
  * fixtures written to a temporary directory, and the reference plugins in public/plugins).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { constantJson, ECHO, watPlugin } from '../support/wat-plugin.js';
 import type { PluginSource } from '../../src/kernel/plugin/loader.js';
+
+// Each run starts a Node process with tsx; a loaded CI machine needs more than the default 5 s.
+vi.setConfig({ testTimeout: 30_000 });
 
 const BIN = join(process.cwd(), 'bin', 'trovato.js');
 
