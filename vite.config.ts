@@ -1,8 +1,11 @@
 import { existsSync } from 'node:fs';
-import { defineConfig } from 'vite';
+import { copyFileSync, existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { defineConfig, type Plugin } from 'vite';
 import { ascFromVendor, assemblyScriptVendor } from './playground/vite-plugin.js';
 
 export default defineConfig({
+  plugins: [notFoundPage()],
   // The playground's compiler is served as static files, not through the dependency pipeline.
   plugins: [assemblyScriptVendor()],
   worker: { format: 'es', plugins: () => [ascFromVendor()] },
@@ -16,3 +19,22 @@ export default defineConfig({
     include: ['@bjorn3/browser_wasi_shim', 'smol-toml', 'comlink', 'idb', 'lit', 'lit/static-html.js', 'lit/directives/unsafe-html.js', 'dompurify', 'fflate', 'wabt', 'fast-check'],
   },
 });
+
+/**
+ * Static hosts (GitHub Pages and the like) answer unknown paths with 404.html: a copy of the
+ * site's index.html there makes deep links (/blog/my-post) boot the site, whose router shows them.
+ */
+function notFoundPage(): Plugin {
+  let outDir = '';
+  return {
+    name: 'trovato-not-found-page',
+    apply: 'build',
+    configResolved(config) {
+      outDir = resolve(config.root, config.build.outDir);
+    },
+    closeBundle() {
+      const index = join(outDir, 'index.html');
+      if (existsSync(index)) copyFileSync(index, join(outDir, '404.html'));
+    },
+  };
+}
