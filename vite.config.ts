@@ -1,13 +1,11 @@
-import { existsSync } from 'node:fs';
 import { copyFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { ascFromVendor, assemblyScriptVendor } from './playground/vite-plugin.js';
 
 export default defineConfig({
-  plugins: [notFoundPage()],
   // The playground's compiler is served as static files, not through the dependency pipeline.
-  plugins: [assemblyScriptVendor()],
+  plugins: [assemblyScriptVendor(), notFoundPage()],
   worker: { format: 'es', plugins: () => [ascFromVendor()] },
   build: {
     target: 'es2022',
