@@ -41,12 +41,33 @@ export async function openSiteDatabase(
         }
       });
   });
+  // A connection at an older version that does not close on `versionchange` (an old tab, another
+  // tool) blocks the upgrade; the open request would then wait forever. Say so instead. Our own
+  // connections close in their versionchange handler, which comes first, so they never block.
+  let blocked = false;
+  const whenBlocked = new Promise<never>((_resolve, reject) => {
+    request.addEventListener('blocked', (event) => {
+      blocked = true;
+      reject(
+        new KernelError(
+          'STORAGE_FAILURE',
+          `Opening the site database "${name}" is blocked: another tab or window has it open at schema version ${event.oldVersion} ` +
+            `and does not let go, so it cannot be upgraded to version ${version}. Close the site's other tabs (or reload them), then reload this page.`,
+        ),
+      );
+    });
+  });
+  // If the other connection closes later, the open completes: close it, since nobody awaits it.
+  request.addEventListener('success', () => {
+    if (blocked) request.result.close();
+  });
   try {
-    const db = (await wrap(request)) as unknown as SiteDatabase;
+    const db = (await Promise.race([wrap(request), whenBlocked])) as unknown as SiteDatabase;
     // Another tab wants a newer schema: step aside rather than block it forever.
     db.addEventListener('versionchange', () => db.close());
     return db;
   } catch (error) {
+    if (error instanceof KernelError) throw error;
     if (upgradeFailure) {
       throw new KernelError(
         'STORAGE_FAILURE',
