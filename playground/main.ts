@@ -1,2 +1,3 @@
 /** The playground page's entry. */
 import './trovato-playground.js';
+import './bench-hook.js';

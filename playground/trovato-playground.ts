@@ -27,6 +27,8 @@ export type PlaygroundStatus = 'idle' | 'compiling' | 'booting' | 'running' | 'r
 interface Notice {
   kind: 'error' | 'info';
   text: string;
+  /** Notices of a run are replaced by the next run's; the others stay until dismissed. */
+  fromRun: boolean;
 }
 
 /** A plugin uploaded as built files (any language): run instead of the editor's source. */
@@ -128,10 +130,10 @@ export class TrovatoPlayground extends LitElement {
       const decoded = decodeState(hash);
       if (decoded.ok) {
         state = decoded.state;
-        this.#notify('info', 'Opened a shared playground. Its plugin runs in the sandboxed playground kernel, never on the site.');
+        this.#notify('info', 'Opened a shared playground. Its plugin runs in the sandboxed playground kernel, never on the site.', false);
       } else {
         state = stateFromTemplate('hello');
-        this.#notify('error', decoded.error);
+        this.#notify('error', decoded.error, false);
       }
       // Whatever the link held, the user's own draft stays until they choose.
       if (draft && !sameState(draft, state)) this._pendingDraft = draft;
@@ -149,7 +151,7 @@ export class TrovatoPlayground extends LitElement {
       const index = (await response.json()) as { plugins?: unknown };
       this._references = Array.isArray(index.plugins) ? index.plugins.filter((p): p is string => typeof p === 'string') : [];
     } catch (error) {
-      this.#notify('error', `The reference plugins could not be listed (${PLUGINS_URL}plugins.json): ${messageOf(error)}`);
+      this.#notify('error', `The reference plugins could not be listed (${PLUGINS_URL}plugins.json): ${messageOf(error)}`, false);
     }
   }
 
@@ -157,7 +159,7 @@ export class TrovatoPlayground extends LitElement {
   async run(): Promise<void> {
     const generation = ++this.#generation;
     const stale = (): boolean => generation !== this.#generation;
-    this._notices = this._notices.filter((n) => n.kind === 'info');
+    this._notices = this._notices.filter((n) => !n.fromRun);
     this._response = undefined;
     let plugin: PluginSource;
     if (this._upload) {
@@ -258,8 +260,8 @@ export class TrovatoPlayground extends LitElement {
     if (editor) editor.diagnostics = diagnostics.filter((d) => d.file === this.#diagnosticsEntry);
   }
 
-  #notify(kind: Notice['kind'], text: string): void {
-    this._notices = [...this._notices, { kind, text }];
+  #notify(kind: Notice['kind'], text: string, fromRun = true): void {
+    this._notices = [...this._notices, { kind, text, fromRun }];
   }
 
   #onFileChange = (event: CustomEvent<FileChangeDetail>): void => {
@@ -302,7 +304,7 @@ export class TrovatoPlayground extends LitElement {
     if (!file) return;
     const opened = stateFromFile(await file.text());
     if (!opened.ok) {
-      this.#notify('error', `${file.name}: ${opened.error}`);
+      this.#notify('error', `${file.name}: ${opened.error}`, false);
       return;
     }
     this._upload = null;
@@ -317,7 +319,7 @@ export class TrovatoPlayground extends LitElement {
     const wasmFile = files.find((f) => f.name.endsWith('.wasm'));
     const tomlFile = files.find((f) => f.name.endsWith('.info.toml'));
     if (!wasmFile || !tomlFile) {
-      this.#notify('error', 'Choose two files together: the plugin\'s <name>.wasm and its <name>.info.toml.');
+      this.#notify('error', 'Choose two files together: the plugin\'s <name>.wasm and its <name>.info.toml.', false);
       return;
     }
     const name = wasmFile.name.replace(/\.wasm$/, '');

@@ -114,13 +114,14 @@ export function assemblyScriptVendor(): Plugin[] {
 /**
  * Resolves `assemblyscript/asc` (imported by src/build/compile-plugin.ts) to the playground's
  * loader of the vendored files. Also needed in `worker.plugins`: a worker bundle gets no page
- * plugins. Off under Vitest, where compile-plugin's own tests import the package directly.
+ * plugins. Off on Vitest's dev servers, where compile-plugin's own tests import the package
+ * directly; on for every build (the playground's end-to-end test builds the site).
  */
 export function ascFromVendor(): Plugin {
   return {
     name: 'trovato:asc-from-vendor',
     enforce: 'pre',
-    apply: () => !process.env.VITEST,
+    apply: (_config, env) => env.command === 'build' || !process.env.VITEST,
     resolveId(id) {
       return id === 'assemblyscript/asc' ? LOADER : null;
     },

@@ -1,0 +1,176 @@
+/**
+ * The playground end to end, on the BUILT site in Debian's Chromium: the test builds the site
+ * into a temporary folder (about two seconds; `npm test` does not build it otherwise), serves
+ * it with `vite preview`, and drives the page with Playwright.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { preview, type PreviewServer } from 'vite';
+import { chromium, type Browser, type Page } from 'playwright';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../src/chromium.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+let outDir = '';
+let server: PreviewServer;
+let browser: Browser;
+let baseUrl = '';
+
+/** `vite build` in a child process: Vitest's environment (NODE_ENV=test) must not leak into the bundle. */
+function buildSite(out: string): Promise<void> {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST') && key !== 'NODE_ENV' && key !== 'TEST'));
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, env });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', fail);
+    child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`vite build failed (exit ${code}):\n${output}`))));
+  });
+}
+
+beforeAll(async () => {
+  outDir = await mkdtemp(join(tmpdir(), 'trovato-playground-'));
+  await buildSite(outDir);
+  server = await preview({ root: ROOT, configFile: false, logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1', strictPort: false } });
+  baseUrl = server.resolvedUrls?.local[0] ?? '';
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await new Promise<void>((done) => server?.httpServer.close(() => done()) ?? done());
+  if (outDir) await rm(outDir, { recursive: true, force: true });
+});
+
+async function openPlayground(url = `${baseUrl}playground/`): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`playground page error: ${error.message}`));
+  await page.goto(url);
+  return page;
+}
+
+/** Waits until the run started by the last action has finished (ready or failed). */
+async function settled(page: Page): Promise<string> {
+  await page.waitForSelector('.status[data-status="ready"], .status[data-status="failed"]', { timeout: 90_000 });
+  return (await page.locator('.status').getAttribute('data-status')) ?? '';
+}
+
+async function runAndSettle(page: Page): Promise<string> {
+  await page.click('#run');
+  await page.waitForSelector('.status:not([data-status="ready"]):not([data-status="failed"])', { timeout: 10_000 }).catch(() => undefined);
+  return settled(page);
+}
+
+/** The rendered page's text (it renders in trovato-render's shadow root, which Playwright's CSS pierces). */
+async function previewText(page: Page): Promise<string> {
+  return (await page.locator('#preview trovato-render h1, #preview trovato-render p, #preview .notice').allInnerTexts()).join('\n');
+}
+
+/** Replaces the source in CodeMirror the way a paste does. */
+async function setSource(page: Page, text: string): Promise<void> {
+  await page.click('playground-editor .editor-tabs button[data-tab="source"]');
+  await page.click('playground-editor .cm-content');
+  await page.keyboard.press('Control+A');
+  await page.keyboard.insertText(text);
+}
+
+const helloSource = await readFile(join(ROOT, 'plugins/hello/index.ts'), 'utf8');
+const howdySource = helloSource.replace('"Hello, "', '"Howdy, "');
+
+describe('the playground, built', { timeout: 180_000 }, () => {
+  let shared = '';
+
+  it('compiles an edited template in the browser and shows it in the preview', async () => {
+    const page = await openPlayground();
+    expect(await settled(page)).toBe('ready');
+    await expect.poll(() => previewText(page)).toContain('Hello, world!');
+
+    await page.selectOption('#template', 'hello');
+    await page.waitForSelector('.status:not([data-status="ready"])', { timeout: 10_000 }).catch(() => undefined);
+    await settled(page);
+    await setSource(page, howdySource);
+    expect(await runAndSettle(page)).toBe('ready');
+    await expect.poll(() => previewText(page)).toContain('Howdy, world!');
+
+    // The inspector lists the route call with its handler.
+    expect(await page.locator('#trace').innerText()).toContain('route hello_page');
+
+    // A query string goes to the route callback.
+    await page.fill('#address', '/hello?name=Ada');
+    await page.press('#address', 'Enter');
+    await expect.poll(() => previewText(page)).toContain('Howdy, Ada!');
+    await page.context().close();
+  });
+
+  it('shows a syntax error at its line, inline and in the list', async () => {
+    const page = await openPlayground();
+    await settled(page);
+    const lines = helloSource.split('\n');
+    const at = lines.findIndex((line) => line.includes('jsonList<MenuDefinition>'));
+    lines[at] = lines[at].replace(')]);', ']);');
+    await setSource(page, lines.join('\n'));
+    expect(await runAndSettle(page)).toBe('failed');
+
+    const list = await page.locator('#diagnostics').innerText();
+    expect(list).toContain(`plugins/hello/index.ts:${at + 1}:`);
+    // The inline mark sits on that line of the editor.
+    const marked = page.locator('.cm-line:has(.cm-lintRange-error)').first();
+    expect(await marked.innerText()).toBe(lines[at]);
+    await page.context().close();
+  });
+
+  it('restores the same result from a copied link in a fresh page', async () => {
+    const page = await openPlayground();
+    await settled(page);
+    await setSource(page, howdySource);
+    await runAndSettle(page);
+    await page.fill('#address', '/hello?name=Link');
+    await page.press('#address', 'Enter');
+    await expect.poll(() => previewText(page)).toContain('Howdy, Link!');
+    await page.click('#copy-link');
+    shared = await page.locator('#share-link').inputValue();
+    expect(shared).toMatch(/#v1\./);
+    await page.context().close();
+
+    const fresh = await openPlayground(shared);
+    expect(await settled(fresh)).toBe('ready');
+    await expect.poll(() => previewText(fresh)).toContain('Howdy, Link!');
+    await fresh.context().close();
+  });
+
+  it('opens the default template on a damaged link and keeps the draft', async () => {
+    const page = await openPlayground();
+    await settled(page);
+    await setSource(page, howdySource.replace('Howdy', 'Draft'));
+    // A hash change alone does not reload the page; a link opened from elsewhere does.
+    await page.goto(`${baseUrl}playground/#v1.not-a-real-link`);
+    await page.reload();
+    expect(await settled(page)).toBe('ready');
+    expect(await page.locator('.notice.error').first().innerText()).toContain('damaged');
+    await expect.poll(() => previewText(page)).toContain('Hello, world!');
+    await page.click('#draft-kept button:text("Restore my draft")');
+    await settled(page);
+    await expect.poll(() => previewText(page)).toContain('Draft, world!');
+    await page.context().close();
+  });
+
+  it('runs an uploaded prebuilt wasm, and shows the kernel refusing a bad one', async () => {
+    const page = await openPlayground();
+    await settled(page);
+    const built = join(ROOT, 'public/plugins/hello');
+    await page.setInputFiles('#upload-wasm', [join(built, 'hello.wasm'), join(built, 'hello.info.toml')]);
+    await page.waitForSelector('#upload-note');
+    expect(await settled(page)).toBe('ready');
+    await expect.poll(() => previewText(page)).toContain('Hello, world!');
+
+    // A manifest that names another plugin: the same check as the site refuses it.
+    await page.setInputFiles('#upload-wasm', [join(built, 'hello.wasm'), join(ROOT, 'public/plugins/blog/blog.info.toml')]);
+    await settled(page);
+    await expect.poll(() => page.locator('.notice.error').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('The kernel refused hello')]));
+    await page.context().close();
+  });
+});
