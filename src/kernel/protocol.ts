@@ -127,6 +127,21 @@ export interface SupervisedWorkerApi {
   heapUsed(): Promise<number | null>;
 }
 
+/** One call the worker ran for a caller, as the playground's tap inspector lists it. */
+export interface TraceEntry {
+  /** Increases by one per entry, so a reader can ask only for what is new. */
+  seq: number;
+  /** When it started, in Unix milliseconds. */
+  time: number;
+  /** `tap`: every handler of a tap; `route`: one plugin's route callback (`name` is the export). */
+  kind: 'tap' | 'route';
+  name: string;
+  input: unknown;
+  user?: UserSpec;
+  /** The handlers in the order they ran, each with output, error, location and time. */
+  results: HandlerResult[];
+}
+
 export interface KernelWorkerApi extends SupervisedWorkerApi {
   boot(options: BootOptions): Promise<LoadReport>;
   load(sources: PluginSource[]): Promise<LoadReport>;
@@ -137,4 +152,9 @@ export interface KernelWorkerApi extends SupervisedWorkerApi {
   routes(): Promise<RegisteredRoute[]>;
   menuTree(): Promise<MenuTreeNode[]>;
   status(): Promise<LoadReport>;
+  /**
+   * The most recent calls made through this API (a bounded ring buffer), oldest first; with
+   * `since`, only entries whose `seq` is greater.
+   */
+  trace(since?: number): Promise<TraceEntry[]>;
 }
