@@ -5,6 +5,7 @@
 import { createKernel } from '../src/kernel/kernel.js';
 import type { PluginSource } from '../src/kernel/plugin/loader.js';
 import { measure, measureSync, type Stats } from './measure.js';
+import { runSiteCases } from './site-cases.js';
 
 export interface CaseResult {
   name: string;
@@ -18,6 +19,13 @@ export interface BenchFixtures {
   echo: PluginSource;
   /** Ten copies of it under different names, for a dispatch to ten handlers. */
   tenEchoes: PluginSource[];
+  /** The reference plugins as built into public/plugins (blog, categories, hello). */
+  reference: PluginSource[];
+}
+
+export interface BenchEnvironment {
+  /** Real IndexedDB in the browser, fake-indexeddb in Node. */
+  indexedDB: IDBFactory;
 }
 
 const INPUT = { item: { id: '5f0c6a4e-3d2b-4c1a-9e8f-7a6b5c4d3e2f', title: 'Hello, world', status: 1 } };
@@ -30,7 +38,7 @@ function stubImports(module: WebAssembly.Module): WebAssembly.Imports {
   return imports;
 }
 
-export async function runCases(fixtures: BenchFixtures, log: (line: string) => void = () => undefined): Promise<CaseResult[]> {
+export async function runCases(fixtures: BenchFixtures, environment: BenchEnvironment, log: (line: string) => void = () => undefined): Promise<CaseResult[]> {
   const results: CaseResult[] = [];
   const input = new TextEncoder().encode(JSON.stringify(INPUT));
   const module = await WebAssembly.compile(fixtures.echo.wasm as BufferSource);
@@ -102,5 +110,6 @@ export async function runCases(fixtures: BenchFixtures, log: (line: string) => v
     baselines: ['dispatch, 1 handler'],
     stats: await measure(() => ten.dispatch('tap_item_view', INPUT), { batch: 50, batches: 30 }),
   });
+  results.push(...(await runSiteCases(fixtures.reference, fixtures.echo, environment.indexedDB, log)));
   return results;
 }

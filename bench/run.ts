@@ -8,6 +8,7 @@ import { chromium } from 'playwright';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../src/chromium.js';
 import { runCases, type CaseResult } from './cases.js';
 import { buildFixtures } from './fixtures.js';
+import { nodeIndexedDB } from '../src/kernel/storage/node-indexeddb.js';
 import type { PluginSource } from '../src/kernel/plugin/loader.js';
 
 function toWire(source: PluginSource): { name: string; manifest: string; wasm: number[] } {
@@ -25,7 +26,7 @@ async function inChromium(fixtures: Awaited<ReturnType<typeof buildFixtures>>): 
     page.on('pageerror', (error) => console.error(`chromium: ${error.message}`));
     await page.goto(`http://127.0.0.1:${port}/bench/browser.html`);
     await page.waitForFunction(() => window.benchReady === true, undefined, { timeout: 60_000 });
-    const wire = { echo: toWire(fixtures.echo), tenEchoes: fixtures.tenEchoes.map(toWire) };
+    const wire = { echo: toWire(fixtures.echo), tenEchoes: fixtures.tenEchoes.map(toWire), reference: fixtures.reference.map(toWire) };
     return await page.evaluate((f) => window.runBench(f), wire);
   } finally {
     await browser.close();
@@ -49,7 +50,7 @@ function format(results: CaseResult[]): Map<string, string[]> {
 export async function runBench(args: string[]): Promise<number> {
   const fixtures = await buildFixtures();
   console.error('Node: running cases...');
-  const node = await runCases(fixtures, (line) => console.error(`  ${line}`));
+  const node = await runCases(fixtures, { indexedDB: nodeIndexedDB() }, (line) => console.error(`  ${line}`));
   let browser: CaseResult[] = [];
   if (!args.includes('--node-only')) {
     console.error('Chromium: running cases...');

@@ -1,0 +1,82 @@
+/**
+ * Site-level cases: booting plugins, and a full page request (route, callback, host queries,
+ * render tree back) for the blog listing with 50 posts, on real IndexedDB in Chromium and on
+ * fake-indexeddb in Node.
+ */
+import { createKernel } from '../src/kernel/kernel.js';
+import { openSiteStore } from '../src/kernel/storage/site-store.js';
+import { openSite } from '../src/kernel/site/site.js';
+import { DEMO_USERS } from '../src/kernel/site/roles.js';
+import type { PluginSource } from '../src/kernel/plugin/loader.js';
+import { measure } from './measure.js';
+import type { CaseResult } from './cases.js';
+
+const ANONYMOUS = { id: DEMO_USERS[0].id, roles: [...DEMO_USERS[0].roles] };
+const ADMIN = { id: DEMO_USERS[2].id, roles: [...DEMO_USERS[2].roles] };
+
+/** `count` plugins: the reference plugins plus renamed copies of `filler` up to the count. */
+function pluginSet(reference: readonly PluginSource[], filler: PluginSource, count: number): PluginSource[] {
+  const copies = Array.from({ length: Math.max(0, count - reference.length) }, (_, i) => {
+    const name = `${filler.name}_copy_${i}`;
+    return { name, wasm: filler.wasm, manifest: filler.manifest.replace(/^name = ".*"$/m, `name = "${name}"`) };
+  });
+  return [...reference, ...copies];
+}
+
+export async function runSiteCases(
+  reference: readonly PluginSource[],
+  filler: PluginSource,
+  indexedDB: IDBFactory,
+  log: (line: string) => void,
+): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
+  const twenty = pluginSet(reference, filler, 20);
+
+  log('boot: load 20 plugins (check, compile, rewrite, tap_menu, tap_perm)');
+  results.push({
+    name: 'boot, 20 plugins',
+    stats: await measure(() => createKernel().load(twenty), { batch: 1, batches: 15 }),
+  });
+
+  const name = `trovato-bench-${Date.now()}`;
+  const store = await openSiteStore({ name, indexedDB });
+  try {
+    log('boot: open a site with the reference plugins');
+    const site = await openSite({ store, sources: reference });
+    const tag = await site.saveItem({ item_type: 'category_term', title: 'news', fields: {}, status: 1 }, ADMIN);
+    if (!tag.ok) throw new Error(`bench setup: ${JSON.stringify(tag.errors)}`);
+    for (let i = 0; i < 50; i++) {
+      const post = await site.saveItem(
+        {
+          item_type: 'blog',
+          title: `Post number ${i}`,
+          status: 1,
+          fields: {
+            slug: `post-${i}`,
+            body: { value: `<p>Body of post ${i}, with <em>some</em> text.</p>`, format: 'filtered_html' },
+            tags: [tag.item.id],
+          },
+        },
+        ADMIN,
+      );
+      if (!post.ok) throw new Error(`bench setup: ${JSON.stringify(post.errors)}`);
+    }
+    const probe = await site.kernel.callRoute('/blog', { user: ANONYMOUS });
+    if (!probe || probe.result.error !== undefined) throw new Error(`bench setup: /blog failed: ${probe?.result.error}`);
+
+    log('page request: /blog listing 50 posts');
+    results.push({
+      name: 'page request, /blog with 50 posts',
+      stats: await measure(() => site.kernel.callRoute('/blog', { user: ANONYMOUS }), { batch: 10, batches: 20 }),
+    });
+    log('page request: /blog/:slug (route, callback, tag links)');
+    results.push({
+      name: 'page request, /blog/post-7',
+      stats: await measure(() => site.kernel.callRoute('/blog/post-7', { user: ANONYMOUS }), { batch: 20, batches: 20 }),
+    });
+  } finally {
+    await store.close();
+    indexedDB.deleteDatabase(name);
+  }
+  return results;
+}
