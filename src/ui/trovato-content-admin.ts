@@ -30,9 +30,11 @@ export class TrovatoContentAdmin extends LitElement {
     css`
       .toolbar { display: flex; flex-wrap: wrap; gap: 1rem; align-items: end; margin: 0 0 1rem; }
       .toolbar label { display: grid; gap: 0.25rem; font-size: 0.9rem; font-weight: 600; }
+      .toolbar select { font-weight: 400; }
       .add { display: flex; flex-wrap: wrap; gap: 0.5rem; margin: 0 0 1.25rem; }
       .pager { display: flex; gap: 1rem; align-items: center; justify-content: space-between; margin-top: 1rem; flex-wrap: wrap; }
       td.actions a { margin-inline-end: 0.75rem; }
+      td.title { min-width: 10rem; }
       .empty { padding: 1rem 0; }
     `,
   ];
@@ -88,7 +90,7 @@ export class TrovatoContentAdmin extends LitElement {
             <caption class="visually-hidden">Content, page ${page} of ${pages}</caption>
             <thead><tr><th scope="col">Title</th><th scope="col">Type</th><th scope="col">Status</th><th scope="col">Updated</th><th scope="col">Actions</th></tr></thead>
             <tbody>${this.items.map((item) => html`<tr>
-              <td><a href=${hrefFor(`/item/${encodeURIComponent(item.id)}`, this.base)}>${item.title || '(untitled)'}</a></td>
+              <td class="title"><a href=${hrefFor(`/item/${encodeURIComponent(item.id)}`, this.base)}>${item.title || '(untitled)'}</a></td>
               <td>${label(item.item_type)}</td>
               <td><span class="badge ${item.status === 1 ? 'on' : 'off'}">${item.status === 1 ? 'Published' : 'Unpublished'}</span></td>
               <td>${formatTime(item.changed)}</td>

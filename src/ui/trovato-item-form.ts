@@ -52,6 +52,7 @@ export class TrovatoItemForm extends LitElement {
       legend { padding: 0 0.3rem; }
       .required { color: #b3261e; margin-inline-start: 0.2rem; }
       .hint { font-size: 0.875rem; color: #5b636e; margin: 0; }
+      .hint.legend { margin: 0 0 1rem; }
       .field-error { color: #b3261e; font-size: 0.9rem; margin: 0; font-weight: 500; }
       .field-error::before { content: '⚠ '; }
       input[type='text'], input[type='email'], input[type='number'], input[type='date'], input[type='url'], select { max-width: 100%; }
@@ -65,6 +66,7 @@ export class TrovatoItemForm extends LitElement {
       .confirm { border: 1px solid #e3a29d; background: #fdecea; border-radius: 8px; padding: 0.75rem 1rem; display: grid; gap: 0.5rem; }
       .confirm p { margin: 0; color: #5f100b; }
       select[multiple] { min-width: 16rem; }
+      select:disabled { background: #f1f3f5; color: #5b636e; }
     `,
   ];
 
@@ -117,7 +119,7 @@ export class TrovatoItemForm extends LitElement {
     return html`
       <h1>${this.item === null ? `Add ${type.label.toLowerCase()}` : `Edit “${this.item.title}”`}</h1>
       ${type.description ? html`<p class="muted">${type.description}</p>` : nothing}
-      <p class="hint">Fields marked <span class="required" aria-hidden="true">*</span><span class="visually-hidden">with an asterisk</span> are required.</p>
+      <p class="hint legend">Fields marked <span class="required" aria-hidden="true">*</span><span class="visually-hidden">with an asterisk</span> are required.</p>
       ${formErrors.length > 0
         ? html`<div class="notice error form-errors" role="alert" tabindex="-1">
             The item was not saved:
@@ -176,9 +178,9 @@ export class TrovatoItemForm extends LitElement {
     return html`<div class="field">
       <label class="field-label" for=${inputId(field.field_name, 0)}>${field.label}${required}</label>
       ${this.#input(field, 0, field.label)}
+      ${this.#errorMessages(field.field_name)}
       ${kind === 'textarea' ? this.#formatSelect(field) : nothing}
       ${this.#hint(field)}
-      ${this.#errorMessages(field.field_name)}
     </div>`;
   }
 
@@ -194,6 +196,7 @@ export class TrovatoItemForm extends LitElement {
               aria-label=${`Remove ${field.label} value ${index + 1}`} @click=${this._onRemoveValue}>Remove</button>`
           : nothing}
       </div>`)}
+      ${this.#errorMessages(field.field_name)}
       ${fieldKind(field.field_type) === 'textarea' ? this.#formatSelect(field) : nothing}
       <div>
         <button type="button" class="secondary add-value" data-field=${field.field_name} ?disabled=${full} @click=${this._onAddValue}>
@@ -201,7 +204,6 @@ export class TrovatoItemForm extends LitElement {
         </button>
       </div>
       ${this.#hint(field)}
-      ${this.#errorMessages(field.field_name)}
     </fieldset>`;
   }
 
@@ -213,18 +215,18 @@ export class TrovatoItemForm extends LitElement {
     return html`<div class="field">
       <label class="field-label" for=${inputId(field.field_name, 0)}>${field.label}${required}</label>
       <select id=${inputId(field.field_name, 0)} data-field=${field.field_name} ?multiple=${multiple}
-        size=${multiple ? String(Math.min(6, Math.max(3, options.length))) : nothing}
+        size=${multiple ? String(Math.min(6, Math.max(2, options.length))) : nothing}
         aria-required=${String(field.required)} aria-invalid=${String(this.#invalid(field))}
-        aria-describedby=${this.#describedBy(field)} @change=${this._onSelect}>
+        aria-describedby=${this.#describedBy(field)} ?disabled=${options.length === 0} @change=${this._onSelect}>
         ${multiple ? nothing : html`<option value="" ?selected=${selected.size === 0}>— None —</option>`}
         ${options.map((option) => html`<option value=${option.id} ?selected=${selected.has(option.id)}>${option.title}</option>`)}
       </select>
+      ${this.#errorMessages(field.field_name)}
       ${options.length === 0
         ? html`<p class="hint" id=${`hint-${field.field_name}`}>No items of type <code>${target}</code> exist yet.</p>`
         : multiple
           ? html`<p class="hint" id=${`hint-${field.field_name}`}>Hold Ctrl (⌘ on a Mac) to pick more than one.</p>`
           : nothing}
-      ${this.#errorMessages(field.field_name)}
     </div>`;
   }
 

@@ -22,6 +22,7 @@ export class TrovatoLogViewer extends LitElement {
     css`
       .toolbar { display: flex; flex-wrap: wrap; gap: 1rem; margin: 0 0 1rem; }
       .toolbar label { display: grid; gap: 0.25rem; font-size: 0.9rem; font-weight: 600; }
+      .toolbar select { font-weight: 400; }
       td.time { white-space: nowrap; font-variant-numeric: tabular-nums; }
       td.message { white-space: pre-wrap; word-break: break-word; }
       .level { font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.04em; }
