@@ -33,7 +33,8 @@ const NO_SQL =
 
 function checkTable(table: unknown): string {
   if (typeof table !== 'string' || !TABLE_NAME.test(table)) {
-    throw badArgument(`The table name ${describe(table)} is not valid: use lowercase letters, digits and _, starting with a letter (^[a-z][a-z0-9_]{0,63}$).`);
+    const shown = typeof table === 'string' ? JSON.stringify(table) : describe(table);
+    throw badArgument(`The table name ${shown} is not valid: use lowercase letters, digits and _, starting with a letter (^[a-z][a-z0-9_]{0,63}$).`);
   }
   return table;
 }
