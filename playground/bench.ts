@@ -18,6 +18,8 @@ export async function benchPlaygroundCompile(browser: Browser, baseUrl: string):
   try {
     await page.goto(new URL('playground/', baseUrl).href);
     await page.waitForFunction(() => window.trovatoPlaygroundBench !== undefined, undefined, { timeout: 60_000 });
+    // The page compiles and runs its own state first; measuring beside it would time both.
+    await page.waitForSelector('.status[data-status="ready"], .status[data-status="failed"]', { timeout: 120_000 });
     return await page.evaluate(() => (window.trovatoPlaygroundBench as NonNullable<Window['trovatoPlaygroundBench']>).measureCompiles());
   } finally {
     await page.close();
