@@ -1,15 +1,14 @@
 /**
  * The page's end of the kernel worker: starts the worker, boots the site and forwards calls.
- * The only file in ui/ that imports comlink; elements reach the kernel through the host that
- * owns this controller, never through the proxy.
+ * The worker is owned by a KernelSupervisor (src/supervisor/), which holds comlink and gives
+ * every call a deadline; elements reach the kernel through the host that owns this controller.
  */
-import * as Comlink from 'comlink';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { KernelError, kernelErrorTransferHandler, messageOf } from '../kernel/errors.js';
+import { KernelError, messageOf } from '../kernel/errors.js';
+import { KernelSupervisor, localStorageQuarantine, type SupervisedApi } from '../supervisor/kernel-supervisor.js';
 import type { ContentType, KernelWorkerApi, LoadReport, MenuTreeNode, SiteWorkerApi, UserProfile } from '../kernel/protocol.js';
 
-// KernelErrors thrown in the worker arrive here as KernelErrors with their code.
-Comlink.transferHandlers.set('throw', kernelErrorTransferHandler);
+// KernelErrors keep their code across the worker boundary: the supervisor registers the handler.
 
 /** Everything the worker answers. */
 export type WorkerApi = KernelWorkerApi & SiteWorkerApi;
@@ -57,8 +56,9 @@ const PHASE_PROGRESS: Record<BootPhase, number> = {
 export class KernelController implements ReactiveController {
   readonly #host: ReactiveControllerHost;
   readonly #options: () => KernelControllerOptions;
-  #worker: Worker | null = null;
-  #api: Comlink.Remote<WorkerApi> | null = null;
+  /** Owns the worker: a plugin that hangs is stopped, named and, if it hangs again, quarantined. */
+  #supervisor: KernelSupervisor<WorkerApi> | null = null;
+  #api: SupervisedApi<WorkerApi> | null = null;
   #generation = 0;
 
   phase: BootPhase = 'idle';
@@ -84,9 +84,8 @@ export class KernelController implements ReactiveController {
 
   hostDisconnected(): void {
     this.#generation++;
-    this.#api?.[Comlink.releaseProxy]();
-    this.#worker?.terminate();
-    this.#worker = null;
+    this.#supervisor?.close();
+    this.#supervisor = null;
     this.#api = null;
     this.phase = 'idle';
     this.site = null;
@@ -101,7 +100,7 @@ export class KernelController implements ReactiveController {
     if (this.#api === null) {
       return Promise.reject(new KernelError('BAD_INPUT', `The kernel is not running (${this.phase}), so "${method}" cannot be called; wait for the site to boot.`));
     }
-    const fn = this.#api[method] as unknown as (...a: unknown[]) => Promise<Awaited<ReturnType<WorkerApi[K]>>>;
+    const fn = (this.#api as unknown as Record<K, unknown>)[method] as unknown as (...a: unknown[]) => Promise<Awaited<ReturnType<WorkerApi[K]>>>;
     return fn(...args);
   }
 
@@ -119,8 +118,15 @@ export class KernelController implements ReactiveController {
     const { siteName, pluginsUrl } = this.#options();
     this.#setPhase('starting');
     try {
-      this.#worker = new Worker(new URL('../kernel/worker.ts', import.meta.url), { type: 'module', name: `trovato ${siteName}` });
-      this.#api = Comlink.wrap<WorkerApi>(this.#worker);
+      this.#supervisor = new KernelSupervisor<WorkerApi>({
+        createWorker: () => new Worker(new URL('../kernel/worker.ts', import.meta.url), { type: 'module', name: `trovato ${siteName}` }),
+        quarantine: localStorageQuarantine(`trovato:quarantine:${siteName}`),
+      });
+      // After a hang the worker was replaced and re-booted: read the site again (a plugin may be quarantined).
+      this.#supervisor.on((event) => {
+        if (event.type === 'restarted' && generation === this.#generation) void this.refresh();
+      });
+      this.#api = this.#supervisor.api;
       this.#setPhase('loading-plugins');
       // Absolute, because the worker resolves relative URLs against its own script.
       await this.#api.bootSite({ siteName, pluginsUrl: new URL(pluginsUrl, document.baseURI).href });

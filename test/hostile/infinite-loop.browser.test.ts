@@ -76,6 +76,10 @@ describe('a plugin that loops forever, supervised from the page', () => {
     expect(status.order).toEqual(['keeper']);
     expect(status.quarantined).toEqual({ spinner: 'it hung 2 times (last in tap_cron, past the 300 ms limit).' });
     expect(status.plugins.find((p) => p.name === 'spinner')).toMatchObject({ status: 'refused' });
+    expect((await api.plugins()).find((p) => p.name === 'spinner')).toMatchObject({
+      status: 'refused',
+      quarantined: 'it hung 2 times (last in tap_cron, past the 300 ms limit).',
+    });
     const cron = await api.dispatch('tap_cron');
     expect(cron.results.map((r) => [r.plugin, r.error])).toEqual([['keeper', undefined]]);
     expect((await api.dispatch('tap_queue_info')).results[0].output).toBe('lost');

@@ -74,6 +74,7 @@ export function describePlugins(
         taps: [...status.taps],
         dependencies: [...status.dependencies],
         dependents: [],
+        ...(report.quarantined?.[source.name] !== undefined ? { quarantined: report.quarantined[source.name] } : {}),
       };
     }
     // Not loaded: read its manifest so the page can still say what it is.
