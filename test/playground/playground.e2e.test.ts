@@ -158,6 +158,32 @@ describe('the playground, built', { timeout: 180_000 }, () => {
     await page.context().close();
   });
 
+  it('offers a file for a state too large for a link, and opens it again', async () => {
+    // Incompressible comment lines: a link of this state would pass 8,000 characters.
+    let seed = 7;
+    const noise = Array.from({ length: 120 }, () =>
+      `// ${Array.from({ length: 90 }, () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), 'abcdefghijklmnopqrstuvwxyz0123456789'[seed % 36])).join('')}`,
+    ).join('\n');
+    const page = await openPlayground();
+    await settled(page);
+    await setSource(page, `${noise}\n${howdySource}`);
+    await page.click('#copy-link');
+    expect(await page.locator('#link-too-long').innerText()).toContain('too large for a link');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#link-too-long button')]);
+    expect(download.suggestedFilename()).toBe('hello.trovato.json');
+    const saved = join(outDir, 'saved.trovato.json');
+    await download.saveAs(saved);
+    await page.context().close();
+
+    const fresh = await openPlayground();
+    await settled(fresh);
+    await fresh.setInputFiles('#open-file', saved);
+    await fresh.waitForSelector('.status:not([data-status="ready"])', { timeout: 10_000 }).catch(() => undefined);
+    expect(await settled(fresh)).toBe('ready');
+    await expect.poll(() => previewText(fresh)).toContain('Howdy, world!');
+    await fresh.context().close();
+  });
+
   it('runs an uploaded prebuilt wasm, and shows the kernel refusing a bad one', async () => {
     const page = await openPlayground();
     await settled(page);
