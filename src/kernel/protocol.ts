@@ -72,6 +72,8 @@ export interface UserProfile {
   id: string;
   name: string;
   roles: string[];
+  /** What the roles grant on this site now (the UI offers only what the kernel would allow). */
+  permissions?: string[];
 }
 
 export interface LogQuery {

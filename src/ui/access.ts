@@ -3,10 +3,9 @@
  * kernel still checks every request; this only keeps the UI from offering what it would refuse.
  */
 import type { ContentType, Item, UserProfile } from '../kernel/protocol.js';
-import { siteRoles } from '../kernel/site/roles.js';
 
-/** A demo user, possibly with the permissions the worker resolved for it. */
-export type SiteUser = UserProfile & { permissions?: readonly string[] };
+/** A demo user with the permissions the worker resolved for it. */
+export type SiteUser = UserProfile;
 
 /** One user's permissions on one site. */
 export interface Access {
@@ -20,17 +19,13 @@ export interface Access {
 }
 
 /**
- * The access of `user` on a site with `contentTypes`. Uses the permissions the worker sent when
- * it sends them; otherwise the site's role table (the one the worker gives the kernel).
+ * The access of `user` on a site with `contentTypes`, from the permissions the worker resolved
+ * (the page never recomputes roles: the kernel's role table is the only one).
  *
  * @example createAccess(editor, types).canCreate('blog') // true
  */
 export function createAccess(user: SiteUser | undefined, contentTypes: readonly ContentType[]): Access {
   const granted = new Set<string>(user?.permissions ?? []);
-  if (user !== undefined && user.permissions === undefined) {
-    const roles = siteRoles(contentTypes.map((t) => t.machine_name));
-    for (const role of user.roles) for (const permission of roles[role] ?? []) granted.add(permission);
-  }
   const can = (permission: string): boolean => granted.has('*') || granted.has(permission);
   return {
     can,

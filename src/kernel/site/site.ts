@@ -177,7 +177,12 @@ export async function openSite(options: SiteOptions): Promise<Site> {
       const names = new Set(declared.map((p) => p.name));
       return [...declared, ...contentTypePermissions(types).filter((p) => !names.has(p.name))];
     },
-    users: async () => structuredClone([...DEMO_USERS]),
+    users: async () =>
+      DEMO_USERS.map((profile) => ({
+        ...profile,
+        roles: [...profile.roles],
+        permissions: [...kernel.user({ id: profile.id, name: profile.name, roles: [...profile.roles] }).permissions].sort(),
+      })),
     viewItem: (id, user) => session(user, (s) => buildItemPage(s, id, types)),
     editableItem: (id, user) => session(user, (s) => editableItem(s, id)),
     saveItem: (draft, user) => session(user, (s) => saveItem(s, draft, types)),
