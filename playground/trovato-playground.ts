@@ -479,7 +479,7 @@ export class TrovatoPlayground extends LitElement {
         const micros = entry.results.reduce((sum, r) => sum + r.ms * 1000, 0);
         return html`<li class=${failed ? 'failed' : ''}>
           <details>
-            <summary><code>${entry.kind === 'route' ? `route ${entry.name}` : entry.name}</code> · ${entry.results.length} handler(s) · ${formatMicros(micros)}
+            <summary><code>${entry.kind === 'call' ? `call ${entry.name}` : entry.name}</code> · ${entry.results.length} handler(s) · ${formatMicros(micros)}
               ${failed ? html`<span class="severity error">error</span>` : nothing}</summary>
             <h4>Input</h4><pre>${formatJson(entry.input)}</pre>
             ${entry.results.map(

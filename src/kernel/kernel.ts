@@ -11,7 +11,7 @@ import { loadPlugins, type CompiledPlugin, type PluginSource, type PluginStatus 
 import { checkExportSignature } from './plugin/module-check.js';
 import { parseManifest } from './plugin/manifest.js';
 import { MenuRegistry, normalizeMenuDefinition, type MenuTreeNode, type RegisteredRoute, type RouteMatch } from './menu/registry.js';
-import { Dispatcher, type DispatchResult, type HandlerResult } from './tap/dispatcher.js';
+import { Dispatcher, type DispatchEvent, type DispatchResult, type HandlerResult } from './tap/dispatcher.js';
 import { freshInstances, type InstanceSource, type Initializer } from './tap/plugin-instance.js';
 import { pooledInstances } from './tap/instance-pool.js';
 import { TapRegistry } from './tap/registry.js';
@@ -47,6 +47,8 @@ export interface KernelOptions {
    * reports it to the page, which can name the plugin when the thread stops answering.
    */
   onCallStart?: (plugin: string, exportName: string) => void;
+  /** Every dispatch and call with its input and results, for tracing (see DispatchEvent). */
+  onDispatch?: (event: DispatchEvent) => void;
   /** Plugins not to load, with the reason (see Kernel.setQuarantined). */
   quarantined?: Readonly<Record<string, string>>;
   /**
@@ -131,7 +133,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   let declaredPermissions: Array<{ name: string; description: string; plugin: string }> = [];
   let report: LoadReport = { plugins: [], order: [], routeProblems: [] };
   let quarantine = new Map(Object.entries(options.quarantined ?? {}));
-  const dispatcher = new Dispatcher(registry, calls, { instances: (name) => enabled.get(name)?.instances, onCallStart: options.onCallStart });
+  const dispatcher = new Dispatcher(registry, calls, { instances: (name) => enabled.get(name)?.instances, onCallStart: options.onCallStart, onDispatch: options.onDispatch });
 
   const record = (request: RequestState, entry: LogEntry): void => {
     request.logs.push(entry);

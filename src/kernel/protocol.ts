@@ -135,11 +135,12 @@ export interface TraceEntry {
   seq: number;
   /** When it started, in Unix milliseconds. */
   time: number;
-  /** `tap`: every handler of a tap; `route`: one plugin's route callback (`name` is the export). */
-  kind: 'tap' | 'route';
+  /** `tap`: every handler of a tap; `call`: one export of one plugin (a route callback, a lifecycle tap, an invoke). */
+  kind: 'tap' | 'call';
   name: string;
   input: unknown;
-  user?: UserSpec;
+  /** The id of the user the request ran as. */
+  user: string;
   /** The handlers in the order they ran, each with output, error, location and time. */
   results: HandlerResult[];
 }

@@ -7,27 +7,33 @@
  * `bootSite`, the KernelWorkerApi calls go to the site's kernel.
  */
 import * as Comlink from 'comlink';
-import { createKernel, type Kernel } from './kernel.js';
+import { createKernel, type Kernel, type KernelOptions } from './kernel.js';
+import type { DispatchEvent } from './tap/dispatcher.js';
 import { fetchPluginIndex, fetchPlugins } from './plugin/fetch-plugins.js';
 import { KernelError, kernelErrorTransferHandler } from './errors.js';
 import { openSiteStore } from './storage/site-store.js';
 import { openSite, type Site } from './site/site.js';
 import { createWorkerSupervision } from '../supervisor/worker-side.js';
-import type { HandlerResult, KernelWorkerApi, SiteWorkerApi, TraceEntry, UserSpec } from './protocol.js';
+import type { KernelWorkerApi, SiteWorkerApi, TraceEntry } from './protocol.js';
 
 // The playground's tap inspector reads these; bounded so a long session does not grow the worker.
 const TRACE_LIMIT = 500;
 const traceBuffer: TraceEntry[] = [];
 let traceSeq = 0;
 
-function record(kind: TraceEntry['kind'], name: string, input: unknown, user: UserSpec | undefined, results: HandlerResult[]): void {
-  traceBuffer.push({ seq: ++traceSeq, time: Date.now(), kind, name, input, user, results });
+/** Every dispatch the kernel makes, boot and site services included, not only the page's own calls. */
+function record(event: DispatchEvent): void {
+  traceBuffer.push({ seq: ++traceSeq, time: Date.now(), ...event });
   if (traceBuffer.length > TRACE_LIMIT) traceBuffer.shift();
+}
+
+function kernelOptions(): KernelOptions {
+  return { ...supervision.kernelOptions(), onDispatch: record };
 }
 
 // The page's KernelSupervisor names hung plugins and holds back quarantined ones through this.
 const supervision = createWorkerSupervision(() => [kernel]);
-let kernel: Kernel = createKernel({ ...supervision.kernelOptions() });
+let kernel: Kernel = createKernel(kernelOptions());
 let site: Site | null = null;
 
 function opened(): Site {
@@ -43,22 +49,10 @@ const api: KernelWorkerApi & SiteWorkerApi = {
     return kernel.load([...sources, ...(options.extra ?? [])]);
   },
   load: (sources) => kernel.load(sources),
-  async dispatch(tap, input, user) {
-    const result = await kernel.dispatch(tap, input, { user });
-    record('tap', tap, input ?? null, user, result.results);
-    return result;
-  },
-  async dispatchOne(tap, input, user) {
-    const result = await kernel.dispatchOne(tap, input, { user });
-    record('tap', tap, input ?? null, user, result.results);
-    return result;
-  },
+  dispatch: (tap, input, user) => kernel.dispatch(tap, input, { user }),
+  dispatchOne: (tap, input, user) => kernel.dispatchOne(tap, input, { user }),
   route: async (path) => kernel.route(path),
-  async callRoute(path, user, query) {
-    const response = await kernel.callRoute(path, { user, query });
-    if (response) record('route', response.match.route.callback, { path, params: response.match.params, query: query ?? {} }, user, [response.result]);
-    return response;
-  },
+  callRoute: (path, user, query) => kernel.callRoute(path, { user, query }),
   routes: async () => kernel.routes(),
   menuTree: async () => kernel.menuTree(),
   status: async () => kernel.status(),
@@ -71,7 +65,7 @@ const api: KernelWorkerApi & SiteWorkerApi = {
     await site?.store.close();
     site = null;
     const store = await openSiteStore({ name: options.siteName });
-    site = await openSite({ store, sources, kernel: supervision.kernelOptions() });
+    site = await openSite({ store, sources, kernel: kernelOptions() });
     kernel = site.kernel;
     return site.report();
   },

@@ -45,6 +45,21 @@ export interface DispatcherPlugins {
    * thread can name the plugin that hangs.
    */
   onCallStart?(plugin: string, exportName: string): void;
+  /**
+   * Called after every dispatch of a tap and every single call (route callbacks, lifecycle
+   * taps, invoke), with what went in and what came out: the playground's tap inspector.
+   */
+  onDispatch?(event: DispatchEvent): void;
+}
+
+/** One traced dispatch: a tap to all its handlers, or one call of one export. */
+export interface DispatchEvent {
+  readonly kind: 'tap' | 'call';
+  /** The tap, or the export called. */
+  readonly name: string;
+  readonly input: unknown;
+  readonly user: string;
+  readonly results: HandlerResult[];
 }
 
 export class Dispatcher {
@@ -52,6 +67,7 @@ export class Dispatcher {
   readonly #calls: CallStack;
   readonly #plugins: DispatcherPlugins;
   readonly #onCallStart: ((plugin: string, exportName: string) => void) | undefined;
+  readonly #onDispatch: ((event: DispatchEvent) => void) | undefined;
   /** The export running now, so a nested invoke can announce its caller again when it returns. */
   #running = '';
 
@@ -60,6 +76,7 @@ export class Dispatcher {
     this.#calls = calls;
     this.#plugins = plugins;
     this.#onCallStart = plugins.onCallStart?.bind(plugins);
+    this.#onDispatch = plugins.onDispatch?.bind(plugins);
   }
 
   /** Runs every handler of `tap` in order; each sees the same input. */
@@ -67,8 +84,9 @@ export class Dispatcher {
     const bytes = encodeInput(input);
     const results: HandlerResult[] = [];
     for (const handler of this.#registry.handlers(tap)) {
-      results.push(this.call(handler.plugin, tap, bytes, request));
+      results.push(this.#run(handler.plugin, tap, bytes, request));
     }
+    this.#onDispatch?.({ kind: 'tap', name: tap, input: input ?? null, user: request.user.id, results });
     return { tap, results };
   }
 
@@ -80,11 +98,13 @@ export class Dispatcher {
     const bytes = encodeInput(input);
     const results: HandlerResult[] = [];
     for (const handler of this.#registry.handlers(tap)) {
-      const result = this.call(handler.plugin, tap, bytes, request);
+      const result = this.#run(handler.plugin, tap, bytes, request);
       results.push(result);
-      if (result.error === undefined && result.output !== null) return { tap, results, answer: result };
+      if (result.error === undefined && result.output !== null) break;
     }
-    return { tap, results, answer: null };
+    this.#onDispatch?.({ kind: 'tap', name: tap, input: input ?? null, user: request.user.id, results });
+    const last = results[results.length - 1];
+    return { tap, results, answer: last && last.error === undefined && last.output !== null ? last : null };
   }
 
   /**
@@ -92,6 +112,14 @@ export class Dispatcher {
    * without input (ptr = 0, len = 0).
    */
   call(plugin: string, exportName: string, input: Uint8Array | null, request: RequestState): HandlerResult {
+    const result = this.#run(plugin, exportName, input, request);
+    if (this.#onDispatch) {
+      this.#onDispatch({ kind: 'call', name: exportName, input: traceInput(input), user: request.user.id, results: [result] });
+    }
+    return result;
+  }
+
+  #run(plugin: string, exportName: string, input: Uint8Array | null, request: RequestState): HandlerResult {
     const started = performance.now();
     const source = this.#plugins.instances(plugin);
     if (!source) {
@@ -155,6 +183,17 @@ export class Dispatcher {
     this.#onCallStart?.(caller, callerExport);
     if (result.error !== undefined) return { code: HostCode.storageFailure, message: result.error };
     return { code: 0, output: result.output === null ? '' : JSON.stringify(result.output) };
+  }
+}
+
+/** An encoded input as the trace shows it: JSON when it parses, else the text (an invoke payload may be anything). */
+function traceInput(input: Uint8Array | null): unknown {
+  if (!input || input.length === 0) return null;
+  const text = new TextDecoder().decode(input);
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
 }
 
