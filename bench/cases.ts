@@ -6,6 +6,7 @@ import { createKernel } from '../src/kernel/kernel.js';
 import type { PluginSource } from '../src/kernel/plugin/loader.js';
 import { measure, measureSync, type Stats } from './measure.js';
 import { runSiteCases } from './site-cases.js';
+import { runStorageCases } from './storage-cases.js';
 
 export interface CaseResult {
   name: string;
@@ -21,6 +22,8 @@ export interface BenchFixtures {
   tenEchoes: PluginSource[];
   /** The reference plugins as built into public/plugins (blog, categories, hello). */
   reference: PluginSource[];
+  /** host_probe (test/fixtures/host-probe), which performs host functions on request. */
+  probe: PluginSource;
 }
 
 export interface BenchEnvironment {
@@ -111,5 +114,6 @@ export async function runCases(fixtures: BenchFixtures, environment: BenchEnviro
     stats: await measure(() => ten.dispatch('tap_item_view', INPUT), { batch: 50, batches: 30 }),
   });
   results.push(...(await runSiteCases(fixtures.reference, fixtures.echo, environment.indexedDB, log)));
+  results.push(...(await runStorageCases(fixtures.probe, environment.indexedDB, log)));
   return results;
 }

@@ -1,7 +1,11 @@
 /** Builds the benchmark's plugins from source (WAT through wabt) in Node. */
 import { ECHO, watPlugin } from '../test/support/wat-plugin.js';
 import type { BenchFixtures } from './cases.js';
+import type { PluginSource } from '../src/kernel/plugin/loader.js';
 import { readPluginFolder } from '../src/cli/plugin-folder.js';
+import { buildPluginDir } from '../src/build/build-plugins.js';
+import { formatDiagnostic } from '../src/build/compile-plugin.js';
+import { readFile } from 'node:fs/promises';
 
 export async function buildFixtures(): Promise<BenchFixtures> {
   const echo = await watPlugin({ name: 'echo', exports: { tap_item_view: ECHO } });
@@ -12,5 +16,13 @@ export async function buildFixtures(): Promise<BenchFixtures> {
   if (problems.length > 0 || reference.length === 0) {
     throw new Error(`The reference plugins are not built (${problems.map((p) => p.message).join(' ')}); run \`npm run build:plugins\` first.`);
   }
-  return { echo, tenEchoes, reference };
+  return { echo, tenEchoes, reference, probe: await buildProbe() };
+}
+
+/** host_probe, optimized like a real plugin; into test/fixtures/build/, where the tests' copy lives (skipped when up to date). */
+async function buildProbe(): Promise<PluginSource> {
+  const dir = 'test/fixtures/host-probe/host_probe';
+  const result = await buildPluginDir(dir, 'test/fixtures/build');
+  if (result.status === 'failed' || !result.wasmPath) throw new Error(`host_probe did not build:\n${result.diagnostics.map(formatDiagnostic).join('\n')}`);
+  return { name: 'host_probe', manifest: await readFile(`${dir}/host_probe.info.toml`, 'utf8'), wasm: new Uint8Array(await readFile(result.wasmPath)) };
 }

@@ -1,0 +1,144 @@
+/**
+ * Storage cases, through the real kernel and the host_probe plugin (test/fixtures/host-probe):
+ * a host `get-item` served from the read model, requests that write 1, 100 and 10,000 items
+ * (staging and the one-transaction commit), and opening a site whose database holds 10,000
+ * items (the read model is loaded whole at boot). Real IndexedDB in Chromium, fake-indexeddb in
+ * Node. Per-item and per-call figures divide a timed batch by its size, like measure.ts does.
+ */
+import { createKernel, type Kernel } from '../src/kernel/kernel.js';
+import { kernelStorage } from '../src/kernel/host/storage-host.js';
+import { openSiteStore, type SiteStore } from '../src/kernel/storage/site-store.js';
+import type { Item } from '../src/kernel/storage/schema.js';
+import type { PluginSource } from '../src/kernel/plugin/loader.js';
+import type { HandlerResult } from '../src/kernel/tap/dispatcher.js';
+import { anonymousUser } from '../src/kernel/tap/request-state.js';
+import { measure, summarize, type Stats } from './measure.js';
+import type { CaseResult } from './cases.js';
+
+const ADMIN = { id: 'bench-admin', roles: ['administrator'] };
+
+interface ProbeKernel {
+  name: string;
+  store: SiteStore;
+  kernel: Kernel;
+}
+
+async function probeKernel(probe: PluginSource, indexedDB: IDBFactory): Promise<ProbeKernel> {
+  const name = `trovato-bench-storage-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const store = await openSiteStore({ name, indexedDB });
+  const kernel = createKernel({ storage: kernelStorage(store) });
+  const report = await kernel.load([probe]);
+  if (report.order.length !== 1) throw new Error(`bench setup: host_probe did not load: ${JSON.stringify(report.plugins)}`);
+  return { name, store, kernel };
+}
+
+async function dispose(indexedDB: IDBFactory, site: ProbeKernel): Promise<void> {
+  await site.store.close();
+  await deleteDatabase(indexedDB, site.name);
+}
+
+/** Bench databases go away afterwards, so real IndexedDB does not keep growing run after run. */
+function deleteDatabase(indexedDB: IDBFactory, name: string): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = request.onerror = request.onblocked = () => resolve();
+  });
+}
+
+/** The probe's answer to one op, which must have succeeded. */
+function answer(result: HandlerResult): unknown {
+  const output = result.output as { ok?: boolean; result?: unknown; error?: string } | null;
+  if (result.error !== undefined || !output?.ok) throw new Error(`bench: host_probe failed: ${result.error ?? output?.error}`);
+  return output.result;
+}
+
+function perUnit(stats: Stats, units: number): Stats {
+  return { median: stats.median / units, p95: stats.p95 / units, samples: stats.samples };
+}
+
+function benchItem(i: number, now: number): Item {
+  return {
+    id: `bench-${i.toString().padStart(6, '0')}`,
+    item_type: 'page',
+    title: `Benchmark item ${i}`,
+    fields: { body: { value: 'Some text for the body of the item.', format: 'plain_text' } },
+    status: 1,
+    author_id: ADMIN.id,
+    revision_id: crypto.randomUUID(),
+    created: now,
+    changed: now,
+  };
+}
+
+export async function runStorageCases(probe: PluginSource, indexedDB: IDBFactory, log: (line: string) => void): Promise<CaseResult[]> {
+  const results: CaseResult[] = [];
+
+  log('storage: host get-item served from memory (the probe loops inside one call)');
+  const reader = await probeKernel(probe, indexedDB);
+  try {
+    const saved = answer(
+      await reader.kernel.request(ADMIN, (s) =>
+        s.call('host_probe', 'tap_queue_worker', { op: 'save-item', args: { item: { item_type: 'page', title: 'Read me', fields: { body: { value: 'x', format: 'plain_text' } } } } }),
+      ),
+    ) as { id: string };
+    for (const [raw, calls] of [[true, 10_000], [false, 1_000]] as const) {
+      const loop = () =>
+        reader.kernel.request(ADMIN, (s) => answer(s.call('host_probe', 'tap_queue_worker', { op: 'bench-get-item', args: { id: saved.id, n: calls, raw } })));
+      results.push({
+        name: raw ? 'host get-item, per call (raw import)' : 'host get-item, per call (SDK getItem, parsed)',
+        ...(raw ? {} : { baselines: ['host get-item, per call (raw import)'] }),
+        stats: perUnit(await measure(loop, { batch: 1, batches: 15 }), calls),
+      });
+    }
+  } finally {
+    await dispose(indexedDB, reader);
+  }
+
+  for (const [count, runs] of [[1, 100], [100, 30], [10_000, 5]] as const) {
+    log(`storage: a request that writes ${count} item(s), then commits them`);
+    const writer = await probeKernel(probe, indexedDB);
+    try {
+      const whole: number[] = [];
+      const commits: number[] = [];
+      for (let run = 0; run <= runs; run++) {
+        let staged = 0;
+        const start = performance.now();
+        await writer.kernel.request(ADMIN, (s) => {
+          answer(s.call('host_probe', 'tap_queue_worker', { op: 'bench-save-items', args: { item_type: 'page', n: count } }));
+          staged = performance.now();
+        });
+        const end = performance.now();
+        // The first run warms the engine up; it is not counted.
+        if (run === 0) continue;
+        whole.push(((end - start) * 1000) / count);
+        commits.push(((end - staged) * 1000) / count);
+      }
+      const label = count === 1 ? '1 item' : `${count.toLocaleString('en')} items`;
+      results.push({ name: `request writing ${label}, per item (stage + commit)`, stats: summarize(whole) });
+      results.push({ name: `commit of ${label}, per item`, stats: summarize(commits) });
+    } finally {
+      await dispose(indexedDB, writer);
+    }
+  }
+
+  log('storage: open a site database holding 10,000 items (loads the read model)');
+  const name = `trovato-bench-boot-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const seeded = await openSiteStore({ name, indexedDB });
+  try {
+    const work = seeded.beginWork(anonymousUser());
+    const now = Math.floor(Date.now() / 1000);
+    for (let i = 0; i < 10_000; i++) work.putItem(benchItem(i, now));
+    await work.commit();
+  } finally {
+    await seeded.close();
+  }
+  try {
+    results.push({
+      name: 'open a site holding 10,000 items (whole open)',
+      stats: await measure(async () => (await openSiteStore({ name, indexedDB })).close(), { batch: 1, batches: 10 }),
+    });
+  } finally {
+    await deleteDatabase(indexedDB, name);
+  }
+  return results;
+}
