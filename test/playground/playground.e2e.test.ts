@@ -97,7 +97,7 @@ describe('the playground, built', { timeout: 180_000 }, () => {
     await expect.poll(() => previewText(page)).toContain('Howdy, world!');
 
     // The inspector lists the route call with its handler.
-    expect(await page.locator('#trace').innerText()).toContain('route hello_page');
+    expect(await page.locator('#trace').innerText()).toContain('call hello_page');
 
     // A query string goes to the route callback.
     await page.fill('#address', '/hello?name=Ada');
