@@ -2,6 +2,7 @@
  * Dates for display. Item times are Unix seconds (ABI §5); plugins have no locale, so dates are
  * shown in ISO form, which every reader can parse.
  */
+import { StringBuilder } from "./json";
 
 /** `YYYY-MM-DD` (UTC) of Unix time `seconds`. */
 export function isoDate(seconds: i64): string {
@@ -17,9 +18,17 @@ export function isoDate(seconds: i64): string {
   const d = doy - (153 * mp + 2) / 5 + 1;
   const m = mp < 10 ? mp + 3 : mp - 9;
   const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  return y.toString() + "-" + pad2(m) + "-" + pad2(d);
+  // Written in place: a list page formats a date per entry, and concatenation allocates per step.
+  const out = new StringBuilder(10);
+  out.appendInt(y);
+  out.appendCode(0x2d);
+  pad2(out, m);
+  out.appendCode(0x2d);
+  pad2(out, d);
+  return out.finish();
 }
 
-function pad2(n: i64): string {
-  return n < 10 ? "0" + n.toString() : n.toString();
+function pad2(out: StringBuilder, n: i64): void {
+  if (n < 10) out.appendCode(0x30);
+  out.appendInt(n);
 }

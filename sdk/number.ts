@@ -103,15 +103,15 @@ export function parseJsonNumber(text: string): f64 {
     i = 1;
   }
   // Significant digits without leading zeros, and the power of ten they are scaled by.
-  const digitParts: string[] = [];
   let exp10: i32 = 0;
   let intStart = i;
   while (i < text.length && isDigit(text.charCodeAt(i))) i++;
-  digitParts.push(text.substring(intStart, i));
+  let digits = text.substring(intStart, i);
   if (i < text.length && text.charCodeAt(i) == 0x2e) {
     const fracStart = ++i;
     while (i < text.length && isDigit(text.charCodeAt(i))) i++;
-    digitParts.push(text.substring(fracStart, i));
+    // One concatenation, not Array#join: asc compiles join to repeated concatenation when shrinking.
+    digits += text.substring(fracStart, i);
     exp10 -= i - fracStart;
   }
   if (i < text.length && (text.charCodeAt(i) == 0x65 || text.charCodeAt(i) == 0x45)) {
@@ -130,7 +130,6 @@ export function parseJsonNumber(text: string): f64 {
     }
     exp10 += expNegative ? -e : e;
   }
-  let digits = digitParts.join("");
   let start = 0;
   while (start < digits.length && digits.charCodeAt(start) == 0x30) start++;
   let end = digits.length;

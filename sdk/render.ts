@@ -13,87 +13,135 @@
 import { JsonValue } from "./json";
 import { PLAIN_TEXT } from "./types";
 
-/** One node of a render tree. Setters return the element, so builders chain. */
+/**
+ * One node of a render tree. Setters return the element, so builders chain.
+ *
+ * The element keeps its tree as one JSON object, `#` properties first and children after, and
+ * `toJson` hands that object out without copying it: a later change to the element copies it
+ * first (its top level only), so JSON taken earlier keeps what it had. Change the element, not
+ * the JSON it returned.
+ */
 export class RenderElement {
-  private props: JsonValue = JsonValue.obj();
-  private kids: JsonValue = JsonValue.obj();
+  private node: JsonValue = JsonValue.obj();
+  /** How many members of `node` are `#` properties (they come first). */
+  private propCount: i32 = 0;
+  /** Whether `node` has been handed out by `toJson` (and must be copied before a change). */
+  private shared: bool = false;
+  /** Whether `#attributes` / `#rows` are this element's own (not in JSON handed out or given in). */
+  private attributesOwned: bool = false;
+  private rowsOwned: bool = false;
 
   constructor(type: string) {
-    this.props.setString("#type", type);
+    this.setProp("#type", JsonValue.str(type));
+  }
+
+  /** `node`, ready to be changed. */
+  private own(): JsonValue {
+    if (this.shared) {
+      this.node = this.node.shallowCopy();
+      this.shared = false;
+    }
+    return this.node;
+  }
+
+  private setProp(name: string, value: JsonValue): void {
+    const node = this.own();
+    const before = node.length;
+    node.insertAt(this.propCount, name, value);
+    if (node.length > before) this.propCount++;
+  }
+
+  private getProp(name: string): JsonValue | null {
+    const node = this.node;
+    for (let i = 0; i < this.propCount; i++) {
+      if (node.keyAt(i) == name) return node.at(i);
+    }
+    return null;
   }
 
   /** The `#type`: container, markup, link, list, table, form or item. */
   get type(): string {
-    return this.props.getString("#type");
+    const v = this.getProp("#type");
+    return v === null ? "" : v.asString();
   }
 
   /** Children render by `#weight` ascending, then in key order. */
   weight(w: i32): RenderElement {
-    this.props.setNumber("#weight", <f64>w);
+    this.setProp("#weight", JsonValue.num(<f64>w));
     return this;
   }
 
   /** The HTML element name the UI uses (`h1`, `p`, `ul`, `section`...). */
   tag(name: string): RenderElement {
-    this.props.setString("#tag", name);
+    this.setProp("#tag", JsonValue.str(name));
     return this;
   }
 
   /** The text of `markup` and `item` (escaped by the UI unless `#format` is `filtered_html`). */
   value(text: string): RenderElement {
-    this.props.setString("#value", text);
+    this.setProp("#value", JsonValue.str(text));
     return this;
   }
 
   /** `plain_text` (default) or `filtered_html` (sanitized before it reaches the page). */
   format(name: string): RenderElement {
-    this.props.setString("#format", name);
+    this.setProp("#format", JsonValue.str(name));
     return this;
   }
 
   /** Sets one `#attributes` entry (`href`, `class`, `id`, `data-*`...). */
   attr(name: string, value: string): RenderElement {
-    let attributes = this.props.getObject("#attributes");
-    if (attributes === null) {
+    const current = this.getProp("#attributes");
+    let attributes: JsonValue;
+    if (current !== null && current.isObject()) {
+      // Copied once after being handed out, so that JSON taken earlier keeps its attributes.
+      attributes = this.attributesOwned ? current : current.shallowCopy();
+    } else {
       attributes = JsonValue.obj();
-      this.props.set("#attributes", attributes);
     }
     attributes.setString(name, value);
+    this.setProp("#attributes", attributes);
+    this.attributesOwned = true;
     return this;
   }
 
   /** Adds (or replaces) the child `key`. Keys are plain names; they never start with '#'. */
   child(key: string, element: RenderElement): RenderElement {
     assert(!key.startsWith("#"), "RenderElement.child: a child key cannot start with '#'");
-    this.kids.set(key, element.toJson());
+    this.own().set(key, element.toJson());
     return this;
   }
 
   /** Adds a child given as raw JSON (for example a tree received in `tap_item_view_alter`). */
   childJson(key: string, element: JsonValue): RenderElement {
-    this.kids.set(key, element);
+    assert(!key.startsWith("#"), "RenderElement.childJson: a child key cannot start with '#'");
+    this.own().set(key, element);
     return this;
   }
 
   /** Whether child `key` exists. */
   hasChild(key: string): bool {
-    return this.kids.has(key);
+    return !key.startsWith("#") && this.node.has(key);
   }
 
   /** Removes child `key`; returns whether it was there. */
   removeChild(key: string): bool {
-    return this.kids.remove(key);
+    if (key.startsWith("#") || !this.node.has(key)) return false;
+    return this.own().remove(key);
   }
 
   /** The number of children. */
   get childCount(): i32 {
-    return this.kids.length;
+    return this.node.length - this.propCount;
   }
 
   /** Sets any `#` property not covered above (kept as given, for renderers that know it). */
   prop(name: string, value: JsonValue): RenderElement {
     assert(name.startsWith("#"), "RenderElement.prop: a property name starts with '#'");
-    this.props.set(name, value);
+    this.setProp(name, value);
+    // The caller keeps `value`: copy it before adding to it.
+    if (name == "#attributes") this.attributesOwned = false;
+    else if (name == "#rows") this.rowsOwned = false;
     return this;
   }
 
@@ -104,43 +152,55 @@ export class RenderElement {
 
   /** Adds a row to a `table`; each cell is a JSON string or a RenderElement's `toJson()`. */
   rowJson(cells: JsonValue): RenderElement {
-    let rows = this.props.getArray("#rows");
-    if (rows === null) {
+    const current = this.getProp("#rows");
+    let rows: JsonValue;
+    if (current !== null && current.isArray()) {
+      // Copied once after being handed out, so that JSON taken earlier keeps its rows.
+      rows = this.rowsOwned ? current : current.shallowCopy();
+    } else {
       rows = JsonValue.arr();
-      this.props.set("#rows", rows);
     }
     rows.push(cells);
+    this.setProp("#rows", rows);
+    this.rowsOwned = true;
     return this;
   }
 
   /** Appends `element` under a generated key with `#weight` = its position (lists, tables). */
   append(element: RenderElement): RenderElement {
-    const n = this.kids.length;
+    const n = this.childCount;
     return this.child("item-" + n.toString(), element.weight(n));
   }
 
+  /** The tree as JSON: `#` properties, then children. */
   toJson(): JsonValue {
-    const out = JsonValue.obj();
-    const propKeys = this.props.keys();
-    for (let i = 0; i < propKeys.length; i++) out.set(propKeys[i], this.props.at(i) as JsonValue);
-    const kidKeys = this.kids.keys();
-    for (let i = 0; i < kidKeys.length; i++) out.set(kidKeys[i], this.kids.at(i) as JsonValue);
-    return out;
+    this.shared = true;
+    this.attributesOwned = false;
+    this.rowsOwned = false;
+    return this.node;
   }
 
   /**
    * An element from JSON (as `tap_item_view_alter` receives it). Children stay JSON until
-   * replaced, so an alter hook only pays for what it changes.
+   * replaced, and `v` is copied only when the element changes, so an alter hook only pays for
+   * what it changes.
    */
   static fromJson(v: JsonValue): RenderElement {
-    const el = new RenderElement(v.getString("#type", "container"));
-    const keys = v.keys();
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i];
-      const value = v.at(i) as JsonValue;
-      if (key.startsWith("#")) el.props.set(key, value);
-      else el.kids.set(key, value);
+    const el = new RenderElement("container");
+    const node = JsonValue.obj();
+    let props = 0;
+    const members = v.isObject() ? v.length : 0;
+    for (let i = 0; i < members; i++) {
+      const key = v.keyAt(i);
+      if (key.startsWith("#")) node.insertAt(props++, key, v.at(i) as JsonValue);
+      else node.set(key, v.at(i) as JsonValue);
     }
+    if (!node.has("#type")) {
+      node.insertAt(0, "#type", JsonValue.str("container"));
+      props++;
+    }
+    el.node = node;
+    el.propCount = props;
     return el;
   }
 }
