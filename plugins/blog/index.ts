@@ -7,6 +7,7 @@ import {
   permission, PermissionDefinition, menu, MenuDefinition,
   RenderElement, container, markup, link, list, item,
   queryItems, query, invoke, pluginExists, lastHostError, isoDate,
+  saveItem, log, FILTERED_HTML,
 } from "../../sdk";
 
 export { alloc, dealloc } from "../../sdk";
@@ -18,6 +19,7 @@ export function tap_perm(ptr: i32, len: i32): i64 { return tap(ptr, len, perms);
 export function tap_menu(ptr: i32, len: i32): i64 { return tap(ptr, len, routes); }
 export function tap_item_access(ptr: i32, len: i32): i64 { return tap(ptr, len, access); }
 export function tap_item_view(ptr: i32, len: i32): i64 { return tap(ptr, len, view); }
+export function tap_install(ptr: i32, len: i32): i64 { return tap(ptr, len, install); }
 export function blog_list(ptr: i32, len: i32): i64 { return tap(ptr, len, listPage); }
 export function blog_post(ptr: i32, len: i32): i64 { return tap(ptr, len, postPage); }
 
@@ -28,6 +30,26 @@ function itemInfo(input: JsonValue): JsonValue {
       .field(field("slug", FieldType.text(128), "URL slug").required())
       .field(field("tags", FieldType.recordReference("category_term"), "Tags").unlimited()),
   ]);
+}
+
+// tap_install: runs once, when a site first enables the plugin (as the site administrator), so
+// a new site has a post to show. A failure is logged, not fatal: the site works without it.
+function install(input: JsonValue): JsonValue | null {
+  const welcome = Item.create(BLOG, "A first post, written by a plugin")
+    .setField("slug", JsonValue.str("welcome"))
+    .setText(
+      "body",
+      "<p>This post was written by the <strong>blog</strong> plugin's <code>tap_install</code>. " +
+        "Everything on this site comes from WebAssembly plugins running in your browser.</p>" +
+        "<p>Switch to the editor in the header to write a post, or open the playground to write a plugin.</p>",
+      FILTERED_HTML,
+    );
+  welcome.status = 1;
+  if (saveItem(welcome) === null) {
+    const err = lastHostError();
+    log("warning", "The welcome post could not be created: " + (err === null ? "unknown error" : err.message));
+  }
+  return null;
 }
 
 function perms(input: JsonValue): JsonValue {

@@ -79,7 +79,7 @@ describe('the site', () => {
     await expect.element(page.getByRole('heading', { name: 'Welcome to Trovato' }), BOOT).toBeVisible();
     await userEvent.click(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Blog', exact: true }));
     await expect.element(page.getByRole('heading', { name: 'Blog', exact: true })).toBeVisible();
-    await expect.element(page.getByText('No posts yet.')).toBeVisible();
+    await expect.element(page.getByRole('link', { name: 'A first post, written by a plugin' })).toBeVisible();
     expect(location.pathname).toBe('/blog');
   });
 

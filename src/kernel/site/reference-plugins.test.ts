@@ -19,6 +19,15 @@ function built(name: string): PluginSource {
 }
 
 describe('the site with blog, categories and hello', () => {
+  it("greets a new site with blog's first post, written once by tap_install", async () => {
+    const site = await testSite(['hello', 'categories', 'blog'].map(built));
+    const listing = await site.kernel.callRoute('/blog', { user: ANONYMOUS });
+    expect(JSON.stringify(listing?.result.output)).toContain('A first post, written by a plugin');
+    const { items, total } = await site.listItems({ type: 'blog' }, ANONYMOUS);
+    expect(total).toBe(1);
+    expect(items[0]).toMatchObject({ status: 1, fields: { slug: 'welcome' } });
+  });
+
   it('declares their content types, renders a post with blog, adds tag links with categories, and guards the dependency', async () => {
     const site = await testSite(['hello', 'categories', 'blog'].map(built));
     expect(site.report().order).toEqual(expect.arrayContaining(['blog', 'categories', 'hello']));
