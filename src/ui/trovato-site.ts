@@ -268,8 +268,9 @@ export class TrovatoSite extends LitElement {
       }
       case 'item-view': {
         const page = await kernel.call('viewItem', route.id, spec);
-        if (page.access === 'not-found' || page.item === null) return { kind: 'status', status: 404, message: `There is no item with the id ${route.id}.` };
+        // A denied page carries no item either: check the refusal first, or it reads as "no such item".
         if (page.access === 'denied') return { kind: 'status', status: 403, message: page.errors.at(-1) ?? `${user?.name ?? 'This user'} may not view this item.` };
+        if (page.access === 'not-found' || page.item === null) return { kind: 'status', status: 404, message: `There is no item with the id ${route.id}.` };
         return { kind: 'item', page, canEdit: access.canOn(page.item, 'edit') };
       }
       case 'item-add': {
