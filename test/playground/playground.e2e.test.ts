@@ -1,52 +1,27 @@
 /**
  * The playground end to end, on the BUILT site in Debian's Chromium: the test builds the site
  * into a temporary folder (about two seconds; `npm test` does not build it otherwise), serves
- * it with `vite preview`, and drives the page with Playwright.
+ * it as a static host would (test/support/built-site.ts), and drives the page with Playwright.
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { preview, type PreviewServer } from 'vite';
-import { chromium, type Browser, type Page } from 'playwright';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../src/chromium.js';
+import type { Page } from 'playwright';
+import { startBuiltSite, type BuiltSite } from '../support/built-site.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-let outDir = '';
-let server: PreviewServer;
-let browser: Browser;
-let baseUrl = '';
-
-/** `vite build` in a child process: Vitest's environment (NODE_ENV=test) must not leak into the bundle. */
-function buildSite(out: string): Promise<void> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST') && key !== 'NODE_ENV' && key !== 'TEST'));
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, env });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', fail);
-    child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`vite build failed (exit ${code}):\n${output}`))));
-  });
-}
+let site: BuiltSite;
 
 beforeAll(async () => {
-  outDir = await mkdtemp(join(tmpdir(), 'trovato-playground-'));
-  await buildSite(outDir);
-  server = await preview({ root: ROOT, configFile: false, logLevel: 'error', build: { outDir }, preview: { port: 0, host: '127.0.0.1', strictPort: false } });
-  baseUrl = server.resolvedUrls?.local[0] ?? '';
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  site = await startBuiltSite('playground');
 }, 120_000);
 
 afterAll(async () => {
-  await browser?.close();
-  await new Promise<void>((done) => server?.httpServer.close(() => done()) ?? done());
-  if (outDir) await rm(outDir, { recursive: true, force: true });
+  await site?.close();
 });
 
-async function openPlayground(url = `${baseUrl}playground/`): Promise<Page> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
+async function openPlayground(url = `${site.baseUrl}playground/`): Promise<Page> {
+  const context = await site.browser.newContext({ viewport: { width: 1400, height: 1000 } });
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`playground page error: ${error.message}`));
   await page.goto(url);
@@ -147,7 +122,7 @@ describe('the playground, built', { timeout: 180_000 }, () => {
     await settled(page);
     await setSource(page, howdySource.replace('Howdy', 'Draft'));
     // A hash change alone does not reload the page; a link opened from elsewhere does.
-    await page.goto(`${baseUrl}playground/#v1.not-a-real-link`);
+    await page.goto(`${site.baseUrl}playground/#v1.not-a-real-link`);
     await page.reload();
     expect(await settled(page)).toBe('ready');
     expect(await page.locator('.notice.error').first().innerText()).toContain('damaged');
@@ -171,7 +146,7 @@ describe('the playground, built', { timeout: 180_000 }, () => {
     expect(await page.locator('#link-too-long').innerText()).toContain('too large for a link');
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#link-too-long button')]);
     expect(download.suggestedFilename()).toBe('hello.trovato.json');
-    const saved = join(outDir, 'saved.trovato.json');
+    const saved = join(site.outDir, 'saved.trovato.json');
     await download.saveAs(saved);
     await page.context().close();
 

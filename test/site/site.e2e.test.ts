@@ -1,0 +1,333 @@
+/**
+ * The site end to end, on the BUILT site in Debian's Chromium, served as a static host serves it
+ * (deep links get 404.html): an editor tags and publishes a post through the generated forms, a
+ * visitor reads it, drafts stay hidden, pages a user may not see are refused, and the plugin
+ * admin refuses to disable a plugin another one needs. Every scenario opens a fresh browser
+ * context, so it starts on an empty IndexedDB (the blog plugin's welcome post only).
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { BrowserContext, Locator, Page, Response } from 'playwright';
+import { startBuiltSite, type BuiltSite } from '../support/built-site.js';
+
+/** Booting compiles three plugins in a worker: slow on a two-core CI machine, so waits are long. */
+const WAIT = 90_000;
+
+let site: BuiltSite;
+const contexts: BrowserContext[] = [];
+
+beforeAll(async () => {
+  site = await startBuiltSite('site');
+}, 120_000);
+
+afterEach(async () => {
+  await Promise.all(contexts.splice(0).map((context) => context.close()));
+});
+
+afterAll(async () => {
+  await site?.close();
+});
+
+interface Visit {
+  page: Page;
+  /** Uncaught errors on the page; a scenario ends by checking there were none. */
+  errors: string[];
+}
+
+/** A new browser context (empty storage), opened at `path` (relative to the site's root). */
+async function openSite(path = ''): Promise<Visit & { response: Response | null }> {
+  const context = await site.browser.newContext({ viewport: { width: 1200, height: 900 } });
+  contexts.push(context);
+  context.setDefaultTimeout(WAIT);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  const response = await page.goto(url(path));
+  await booted(page);
+  return { page, errors, response };
+}
+
+function url(path: string): string {
+  return new URL(path.replace(/^\//, ''), site.baseUrl).href;
+}
+
+/** The site's path of the page now shown. */
+function pathOf(page: Page): string {
+  return new URL(page.url()).pathname;
+}
+
+/** The user switcher appears once the kernel is up; then the first page is loaded. */
+async function booted(page: Page): Promise<void> {
+  await page.getByLabel('Viewing as').waitFor();
+  await settled(page);
+}
+
+/** The main column has finished loading its page (it is aria-busy while it loads). */
+async function settled(page: Page): Promise<void> {
+  await page.locator('main[aria-busy="false"]').waitFor();
+}
+
+/** Runs the next requests as one of the demo users, and waits for the page to load again as them. */
+async function actAs(page: Page, name: 'Anonymous' | 'Edna Editor' | 'Ada Administrator'): Promise<void> {
+  await page.getByLabel('Viewing as').selectOption({ label: name });
+  await settled(page);
+}
+
+function nav(page: Page): Locator {
+  return page.getByRole('navigation', { name: 'Main' });
+}
+
+function heading(page: Page, name: string): Locator {
+  return page.getByRole('heading', { name, exact: true });
+}
+
+/** Goes to /admin/content through the navigation and follows its "Add <type>" link. */
+async function openAddForm(page: Page, label: string): Promise<void> {
+  await nav(page).getByRole('link', { name: 'Content', exact: true }).click();
+  await heading(page, 'Content').waitFor();
+  await page.getByRole('link', { name: `Add ${label}`, exact: true }).click();
+  await heading(page, `Add ${label}`).waitFor();
+}
+
+/** Adds a tag through the generated category term form; returns its id (from the saved item's URL). */
+async function addTerm(page: Page, name: string, description: string): Promise<string> {
+  await openAddForm(page, 'category term');
+  await page.getByRole('textbox', { name: 'Title', exact: true }).fill(name);
+  await page.getByRole('textbox', { name: 'Description' }).fill(description);
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('status').filter({ hasText: `Saved “${name}”.` }).waitFor();
+  return idFromItemUrl(page);
+}
+
+interface PostInput {
+  title: string;
+  slug: string;
+  body: string;
+  tags?: string[];
+  published?: boolean;
+}
+
+/** Adds a blog post through the generated form; returns its id. */
+async function addPost(page: Page, post: PostInput): Promise<string> {
+  await openAddForm(page, 'blog post');
+  await page.getByRole('textbox', { name: 'Title', exact: true }).fill(post.title);
+  await page.getByRole('textbox', { name: 'Body' }).fill(post.body);
+  await page.getByRole('textbox', { name: 'URL slug' }).fill(post.slug);
+  if (post.tags) await page.getByLabel('Tags', { exact: true }).selectOption(post.tags.map((label) => ({ label })));
+  if (post.published === false) await page.getByRole('checkbox', { name: 'Published' }).uncheck();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('status').filter({ hasText: `Saved “${post.title}”.` }).waitFor();
+  await heading(page, post.title).waitFor();
+  return idFromItemUrl(page);
+}
+
+function idFromItemUrl(page: Page): string {
+  const match = /^\/item\/([^/]+)$/.exec(pathOf(page));
+  if (match === null) throw new Error(`After saving, the page is ${page.url()}, not an item's page.`);
+  return decodeURIComponent(match[1]);
+}
+
+/** The links of the rendered "Tags" block, by name (their order is the form's option order). */
+async function tagLinks(page: Page): Promise<{ name: string; href: string | null }[]> {
+  const links = page.locator('trovato-render div.item').filter({ hasText: 'Tags' }).locator('a');
+  const found = await Promise.all((await links.all()).map(async (link) => ({ name: (await link.innerText()).trim(), href: await link.getAttribute('href') })));
+  return found.sort((a, b) => a.name.localeCompare(b.name));
+}
+
+describe('the site, built', { timeout: 240_000 }, () => {
+  it('an editor files a post under new tags; a visitor reads it at /blog and at its address, with tag links, after a reload too', async () => {
+    const { page, errors } = await openSite();
+    await heading(page, 'Welcome to Trovato').waitFor();
+
+    // Visitors are offered no way to add tags; the editor's role may create category_term items.
+    expect(await nav(page).getByRole('link', { name: 'Content', exact: true }).count()).toBe(0);
+    await actAs(page, 'Edna Editor');
+    const rust = await addTerm(page, 'Rust', 'Posts about Rust.');
+    const wasm = await addTerm(page, 'WebAssembly', 'Posts about WebAssembly.');
+
+    const post = { title: 'Tagged from the built site', slug: 'tagged-post', body: 'A body written through the generated form.' };
+    await addPost(page, { ...post, tags: ['Rust', 'WebAssembly'] });
+    expect(await tagLinks(page)).toEqual([
+      { name: 'Rust', href: `/tags/${rust}` },
+      { name: 'WebAssembly', href: `/tags/${wasm}` },
+    ]);
+
+    await actAs(page, 'Anonymous');
+    await nav(page).getByRole('link', { name: 'Blog', exact: true }).click();
+    await heading(page, 'Blog').waitFor();
+    await page.getByRole('link', { name: post.title }).click();
+    await page.getByText(post.body).waitFor();
+    expect(pathOf(page)).toBe(`/blog/${post.slug}`);
+    expect(await heading(page, post.title).isVisible()).toBe(true);
+    // /blog/:slug is a route, not an item view: blog asks categories (invoke) for the tag links.
+    expect(await tagLinks(page)).toEqual([
+      { name: 'Rust', href: `/tags/${rust}` },
+      { name: 'WebAssembly', href: `/tags/${wasm}` },
+    ]);
+
+    // The tag link leads to the tag's listing, which links back to the post.
+    await page.getByRole('link', { name: 'Rust', exact: true }).click();
+    await heading(page, 'Tagged: Rust').waitFor();
+    expect(pathOf(page)).toBe(`/tags/${rust}`);
+    expect(await page.getByText('Posts about Rust.').isVisible()).toBe(true);
+    expect(await page.getByRole('link', { name: post.title }).getAttribute('href')).toBe(`/blog/${post.slug}`);
+
+    // A reload boots a new worker on the same IndexedDB: the post, its tags and the user are kept.
+    await page.goto(url(`/blog/${post.slug}`));
+    await booted(page);
+    await page.getByText(post.body).waitFor();
+    expect(await page.getByLabel('Viewing as').locator('option:checked').innerText()).toBe('Anonymous');
+    expect((await tagLinks(page)).map((link) => link.name)).toEqual(['Rust', 'WebAssembly']);
+    await page.reload();
+    await booted(page);
+    await nav(page).getByRole('link', { name: 'Blog', exact: true }).click();
+    await heading(page, 'Blog').waitFor();
+    await page.getByRole('link', { name: post.title }).waitFor();
+    expect(await page.getByRole('link', { name: 'A first post, written by a plugin' }).isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it('hides an unpublished post from visitors (not listed, its URLs refused) and shows it to its author', async () => {
+    const { page, errors } = await openSite();
+    await actAs(page, 'Edna Editor');
+    const draft = { title: 'A draft nobody else sees', slug: 'secret-draft', body: 'Not ready yet.', published: false };
+    const id = await addPost(page, draft);
+    expect(await page.getByText('This post is not published.').isVisible()).toBe(true);
+
+    // The author: the post at its own address, marked as a draft, but not in the public listing.
+    await page.goto(url(`/blog/${draft.slug}`));
+    await booted(page);
+    await page.getByText(draft.body).waitFor();
+    expect(await page.getByText('This post is not published.').isVisible()).toBe(true);
+    await nav(page).getByRole('link', { name: 'Blog', exact: true }).click();
+    await page.getByRole('link', { name: 'A first post, written by a plugin' }).waitFor();
+    expect(await page.getByRole('link', { name: draft.title }).count()).toBe(0);
+
+    await actAs(page, 'Anonymous');
+    await page.getByRole('link', { name: 'A first post, written by a plugin' }).waitFor();
+    expect(await page.getByRole('link', { name: draft.title }).count()).toBe(0);
+
+    await page.goto(url(`/blog/${draft.slug}`));
+    await booted(page);
+    await heading(page, 'Post not found').waitFor();
+    expect(await page.getByText(draft.body).count()).toBe(0);
+
+    await page.goto(url(`/item/${id}`));
+    await booted(page);
+    await heading(page, 'Access denied').waitFor();
+    expect(await page.getByText(/This item is unpublished/).isVisible()).toBe(true);
+    expect(await page.getByText(draft.body).count()).toBe(0);
+
+    // Back as the author, the item page shows it again.
+    await actAs(page, 'Edna Editor');
+    await heading(page, draft.title).waitFor();
+    expect(await page.getByText(draft.body).isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it('refuses pages whose permission the user lacks, and plugins check permissions too', async () => {
+    const { page, errors } = await openSite('/admin/plugins');
+    await heading(page, 'Access denied').waitFor();
+    expect(await page.getByText('Anonymous lacks the permission "administer plugins" this page needs.').isVisible()).toBe(true);
+    expect(await page.getByText('Error 403').isVisible()).toBe(true);
+    expect(await page.title()).toBe('Access denied · Trovato');
+
+    for (const [path, permission] of [['/admin/logs', 'view logs'], ['/admin/content', 'administer content']] as const) {
+      await page.goto(url(path));
+      await booted(page);
+      await heading(page, 'Access denied').waitFor();
+      expect(await page.getByText(`Anonymous lacks the permission "${permission}" this page needs.`).isVisible()).toBe(true);
+    }
+    await page.goto(url('/item/add/blog'));
+    await booted(page);
+    await heading(page, 'Access denied').waitFor();
+    expect(await page.getByText('Anonymous may not create blog post items.').isVisible()).toBe(true);
+
+    // The editor writes content but does not run the site.
+    await actAs(page, 'Edna Editor');
+    await heading(page, 'Add blog post').waitFor();
+    await page.goto(url('/admin/plugins'));
+    await booted(page);
+    await heading(page, 'Access denied').waitFor();
+    expect(await page.getByText('Edna Editor lacks the permission "administer plugins" this page needs.').isVisible()).toBe(true);
+    await actAs(page, 'Ada Administrator');
+    await heading(page, 'Plugins').waitFor();
+
+    // hello declares "see hello secrets" (tap_perm) and checks it while building /hello.
+    const secret = page.getByText('You may see hello secrets.');
+    await page.goto(url('/hello?name=Ada'));
+    await booted(page);
+    await heading(page, 'Hello, Ada!').waitFor();
+    expect(await secret.isVisible()).toBe(true);
+    await actAs(page, 'Anonymous');
+    await secret.waitFor({ state: 'detached' });
+    expect(await heading(page, 'Hello, Ada!').isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+  });
+
+  it('refuses to disable categories while blog needs it, and says so on the page', async () => {
+    const { page, errors } = await openSite('/admin/plugins');
+    await actAs(page, 'Ada Administrator');
+    await heading(page, 'Plugins').waitFor();
+    const row = (plugin: string) => page.locator(`tr[data-plugin="${plugin}"]`);
+    expect(await row('categories').locator('td').nth(4).innerText()).toBe('blog');
+
+    await page.getByRole('button', { name: 'Disable categories' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.innerText()).toContain('Cannot disable "categories": blog depends on it. Disable blog first.');
+    expect(await row('categories').locator('.status').innerText()).toBe('enabled');
+    expect(await page.getByRole('button', { name: 'Disable categories' }).isEnabled()).toBe(true);
+
+    // After a reload the refusal stands: categories still runs, and tag pages still work.
+    await page.reload();
+    await booted(page);
+    await heading(page, 'Plugins').waitFor();
+    expect(await row('categories').locator('.status').innerText()).toBe('enabled');
+    await page.goto(url('/tags/nothing-here'));
+    await booted(page);
+    await heading(page, 'Unknown tag').waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('opens deep links through the static host\'s 404.html, and the back and forward buttons retrace the pages', async () => {
+    const { page, errors, response } = await openSite('/blog/welcome');
+    // A static host has no file at /blog/welcome: it answers 404 with the site's 404.html.
+    expect(response?.status()).toBe(404);
+    await heading(page, 'A first post, written by a plugin').waitFor();
+    expect(await page.title()).toBe('Blog post · Trovato');
+
+    await nav(page).getByRole('link', { name: 'Hello', exact: true }).click();
+    await heading(page, 'Hello, world!').waitFor();
+    expect(pathOf(page)).toBe('/hello');
+    await page.getByRole('link', { name: 'Trovato', exact: true }).click();
+    await heading(page, 'Welcome to Trovato').waitFor();
+
+    await page.goBack();
+    await heading(page, 'Hello, world!').waitFor();
+    expect(pathOf(page)).toBe('/hello');
+    await page.goBack();
+    await heading(page, 'A first post, written by a plugin').waitFor();
+    expect(pathOf(page)).toBe('/blog/welcome');
+    await page.goForward();
+    await heading(page, 'Hello, world!').waitFor();
+
+    // A query string survives the deep link; an unknown path is the site's own 404 page.
+    const hello = await page.goto(url('/hello?name=Deep'));
+    expect(hello?.status()).toBe(404);
+    await booted(page);
+    await heading(page, 'Hello, Deep!').waitFor();
+    await page.goto(url('/item/no-such-item'));
+    await booted(page);
+    await heading(page, 'Page not found').waitFor();
+    expect(await page.getByText('There is no item with the id no-such-item.').isVisible()).toBe(true);
+    await page.goto(url('/no/such/page'));
+    await booted(page);
+    await heading(page, 'Page not found').waitFor();
+    expect(await page.getByText('No page lives at /no/such/page.').isVisible()).toBe(true);
+    // Its links lead back into the site.
+    await page.getByRole('link', { name: 'Blog', exact: true }).first().click();
+    await heading(page, 'Blog').waitFor();
+    expect(pathOf(page)).toBe('/blog');
+    expect(errors).toEqual([]);
+  });
+});
