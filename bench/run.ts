@@ -1,7 +1,8 @@
 /**
  * `npm run bench`: runs the cases in Node, then in headless Chromium (Debian's, through
  * Playwright, served by Vite), and prints one table with median, p95 and the ratio to each
- * case's baseline measured in the same run and the same engine.
+ * case's baseline measured in the same run and the same engine. Then the page-level cases on
+ * the built site (page-cases.ts) print a second table, in milliseconds (skip: --no-pages).
  */
 import { createServer } from 'vite';
 import { chromium } from 'playwright';
@@ -9,6 +10,7 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../src/chromium.js';
 import { runCases, type CaseResult } from './cases.js';
 import { buildFixtures } from './fixtures.js';
 import { nodeIndexedDB } from '../src/kernel/storage/node-indexeddb.js';
+import { runPageCases, type PageBenchReport } from './page-cases.js';
 import type { PluginSource } from '../src/kernel/plugin/loader.js';
 
 function toWire(source: PluginSource): { name: string; manifest: string; wasm: number[] } {
@@ -65,5 +67,36 @@ export async function runBench(args: string[]): Promise<number> {
   console.log(line(header));
   console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
   for (const row of rows) console.log(line(row));
+  if (args.includes('--node-only') || args.includes('--no-pages')) {
+    console.log('\nPage-level cases skipped (--node-only or --no-pages).');
+    return 0;
+  }
+  console.error('Chromium, built site: running page cases...');
+  printPages(await runPageCases((text) => console.error(`  ${text}`)));
   return 0;
+}
+
+/** Prints rows under a header; the columns in `left` are text (left-aligned), the rest figures. */
+function printTable(header: string[], rows: string[][], left: readonly number[]): void {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (left.includes(i) ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
+  console.log(line(header));
+  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+  for (const row of rows) console.log(line(row));
+}
+
+function printPages(report: PageBenchReport): void {
+  console.log('\nPage level: the built site in Chromium ("rendered" = the site\'s trovato:page mark, tree in the DOM)');
+  printTable(
+    ['case', 'median ms', 'p95 ms', 'runs', 'what'],
+    report.cases.map((c) => [c.name, c.stats.median.toFixed(1), c.stats.p95.toFixed(1), String(c.stats.samples), c.note ?? '']),
+    [0, 4],
+  );
+  console.log('\nPlayground compile (built site)');
+  printTable(
+    ['template', 'cold ms', 'warm ms', 'wasm bytes', 'link chars'],
+    report.compile.map((c) => [c.template, c.coldMs.toFixed(0), c.warmMs.toFixed(0), String(c.wasmBytes), String(c.linkChars)]),
+    [0],
+  );
+  for (const note of report.notes) console.log(`note: ${note}`);
 }

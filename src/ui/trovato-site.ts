@@ -244,6 +244,22 @@ export class TrovatoSite extends LitElement {
     if (seq !== this.#loadSeq) return;
     this._page = page;
     document.title = `${this.#titleOf(page)} · ${this.siteTitle}`;
+    void this.#markRendered(seq);
+  }
+
+  /**
+   * User Timing marks for `npm run bench`: `trovato:page` (detail: the path) once a page's tree
+   * is in the DOM, the page's own element included; `trovato:first-page` the first time only.
+   */
+  async #markRendered(seq: number): Promise<void> {
+    await this.updateComplete;
+    const shown = this.renderRoot.querySelector('.sheet > *');
+    if (shown instanceof LitElement) await shown.updateComplete;
+    if (seq !== this.#loadSeq) return;
+    // One entry at a time: a long session must not grow the performance timeline.
+    performance.clearMarks('trovato:page');
+    performance.mark('trovato:page', { detail: this._location.path });
+    if (performance.getEntriesByName('trovato:first-page').length === 0) performance.mark('trovato:first-page', { detail: this._location.path });
   }
 
   async #pageFor(route: AppRoute): Promise<Page> {

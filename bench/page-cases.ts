@@ -1,0 +1,211 @@
+/**
+ * Page-level cases for `npm run bench`, in Chromium against the BUILT site (built into a
+ * temporary folder and served as a static host serves it, see test/support/built-site.ts):
+ * boot to the first rendered page, route changes, a page request through the worker, a
+ * 500-element tree in `<trovato-render>`, and the playground's compile timings.
+ *
+ * "Rendered" is the site's `trovato:page` / `trovato:first-page` User Timing mark: set when the
+ * page's tree is in the DOM (the site's and the page element's Lit updates are done), before
+ * layout and paint. Boot figures are the mark's time since navigation start.
+ */
+import { writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { build } from 'vite';
+import type { BrowserContext, Page } from 'playwright';
+import { startBuiltSite, type BuiltSite } from '../test/support/built-site.js';
+import { benchPlaygroundCompile, type CompileTiming } from '../playground/bench.js';
+import { summarize, type Stats } from './measure.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const SITE_NAME = 'trovato-site';
+/** Fewer posts are tried when a listing of more fails (plugin memory limits). */
+const POST_COUNTS = [50, 20, 10];
+const COLD_RUNS = 7;
+const WARM_RUNS = 12;
+const ROUTE_RUNS = 20;
+const TREE_ELEMENTS = 500;
+const TREE_RUNS = 30;
+
+/** One row of the page table: milliseconds. */
+export interface PageCaseResult {
+  name: string;
+  stats: Stats;
+  note?: string;
+}
+
+export interface PageBenchReport {
+  cases: PageCaseResult[];
+  compile: CompileTiming[];
+  /** What the figures rest on (post counts used, fallbacks), for the printout. */
+  notes: string[];
+}
+
+interface Rendered {
+  /** Milliseconds since navigation start. */
+  ms: number;
+  path: string;
+  /** What the main column shows: the page element's tag. */
+  shown: string;
+  /** Links to blog posts in the rendered tree (a listing's length). */
+  postLinks: number;
+}
+
+/**
+ * Builds and serves the site, runs the page cases and the playground compile benchmark.
+ *
+ * @example const report = await runPageCases((line) => console.error(line));
+ */
+export async function runPageCases(log: (line: string) => void): Promise<PageBenchReport> {
+  log('building the site into a temporary folder...');
+  const site = await startBuiltSite('bench');
+  try {
+    await buildProbes(site.outDir);
+    const cases: PageCaseResult[] = [];
+    const notes: string[] = [];
+
+    log(`boot, cold: ${COLD_RUNS} fresh browser contexts (empty HTTP cache and IndexedDB) open /blog`);
+    const cold: number[] = [];
+    for (let i = 0; i < COLD_RUNS; i++) {
+      const context = await site.browser.newContext();
+      try {
+        const page = await openPage(context, `${site.baseUrl}blog`);
+        cold.push(expectListing(await firstPage(page)).ms);
+      } finally {
+        await context.close();
+      }
+    }
+    cases.push({ name: 'boot → first page /blog, cold', stats: summarize(cold), note: 'fresh context: first visit, plugins installed' });
+
+    log(`boot, warm: ${WARM_RUNS} reloads of /blog in one context`);
+    const context = await site.browser.newContext();
+    try {
+      const page = await openPage(context, `${site.baseUrl}blog`);
+      expectListing(await firstPage(page));
+      cases.push({ name: 'boot → first page /blog, warm', stats: summarize(await reloads(page, WARM_RUNS)), note: 'reload: HTTP cache and IndexedDB warm' });
+    } finally {
+      await context.close();
+    }
+
+    const { page, posts, context: seeded } = await siteWithPosts(site, log, notes);
+    try {
+      cases.push({
+        name: `boot → first page /blog, warm, ${posts} posts`,
+        stats: summarize(await reloads(page, WARM_RUNS)),
+        note: 'reload',
+      });
+
+      log(`route change: ${ROUTE_RUNS} clicks on the nav links /hello and /blog`);
+      const clicks = await probe<{ hello: number[]; blog: number[] }>(page, 'routeChanges', ROUTE_RUNS);
+      cases.push({ name: 'route change: click nav link → /hello', stats: summarize(clicks.hello), note: 'click to page in DOM' });
+      cases.push({ name: `route change: click nav link → /blog (${posts} posts)`, stats: summarize(clicks.blog), note: 'click to page in DOM' });
+
+      log(`page request through the worker: ${ROUTE_RUNS} × navigate('/blog')`);
+      const requests = await probe<number[]>(page, 'pageRequests', ROUTE_RUNS);
+      cases.push({ name: `page request via worker, /blog with ${posts} posts`, stats: summarize(requests), note: 'callRoute in the worker + render' });
+
+      log(`<trovato-render>: a ${TREE_ELEMENTS}-element tree, ${TREE_RUNS} times`);
+      const tree = await probe<{ ms: number[]; nodes: number }>(page, 'renderTree', { elements: TREE_ELEMENTS, runs: TREE_RUNS });
+      cases.push({ name: `<trovato-render>, ${TREE_ELEMENTS}-element tree`, stats: summarize(tree.ms), note: `${tree.nodes} DOM nodes; to DOM, no layout` });
+    } finally {
+      await seeded.close();
+    }
+
+    log('playground: cold and warm compiles');
+    const compile = await benchPlaygroundCompile(site.browser, site.baseUrl);
+    return { cases, compile, notes };
+  } finally {
+    await site.close();
+  }
+}
+
+/** Bundles page-probes.ts into the build, beside a blank page on the site's origin to seed from. */
+async function buildProbes(outDir: string): Promise<void> {
+  const dir = join(outDir, 'bench-probes');
+  await build({
+    configFile: false,
+    root: ROOT,
+    logLevel: 'warn',
+    build: {
+      outDir: dir,
+      emptyOutDir: false,
+      target: 'es2022',
+      minify: false,
+      lib: { entry: join(ROOT, 'bench/page-probes.ts'), formats: ['es'], fileName: () => 'probes.js' },
+    },
+  });
+  await writeFile(join(dir, 'index.html'), '<!doctype html><meta charset="utf-8"><title>bench probes</title>');
+}
+
+async function openPage(context: BrowserContext, url: string): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (error) => console.error(`chromium: ${error.message}`));
+  await page.goto(url);
+  return page;
+}
+
+/** Waits for the site's first rendered page and describes it. */
+async function firstPage(page: Page): Promise<Rendered> {
+  await page.waitForFunction(() => performance.getEntriesByName('trovato:first-page').length > 0, undefined, { timeout: 60_000 });
+  return page.evaluate(() => {
+    const mark = performance.getEntriesByName('trovato:first-page')[0] as PerformanceMark;
+    const shown = document.querySelector('trovato-site')?.shadowRoot?.querySelector('.sheet > *');
+    const links = shown?.shadowRoot?.querySelectorAll('a[href^="/blog/"]').length ?? 0;
+    return { ms: mark.startTime, path: String(mark.detail), shown: shown?.localName ?? '(nothing)', postLinks: links };
+  });
+}
+
+function expectListing(rendered: Rendered): Rendered {
+  if (rendered.path !== '/blog' || rendered.shown !== 'trovato-render') {
+    throw new Error(`The first page was ${rendered.path} showing <${rendered.shown}>, not the /blog listing; open the built site to see why.`);
+  }
+  return rendered;
+}
+
+async function reloads(page: Page, runs: number): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    await page.reload();
+    times.push(expectListing(await firstPage(page)).ms);
+  }
+  return times;
+}
+
+/**
+ * A context whose site lists the most posts the blog plugin can render, of POST_COUNTS:
+ * seeded from a blank page of the same origin before the site first opens the database.
+ */
+async function siteWithPosts(site: BuiltSite, log: (line: string) => void, notes: string[]): Promise<{ page: Page; posts: number; context: BrowserContext }> {
+  for (const count of POST_COUNTS) {
+    log(`seeding ${count} posts...`);
+    const context = await site.browser.newContext();
+    const page = await openPage(context, `${site.baseUrl}bench-probes/index.html`);
+    const total = await probe<number>(page, 'seedPosts', { siteName: SITE_NAME, pluginsUrl: `${site.baseUrl}plugins/`, count });
+    await page.goto(`${site.baseUrl}blog`);
+    const rendered = await firstPage(page);
+    // The listing links each post, plus the one tap_install wrote.
+    if (rendered.shown === 'trovato-render' && rendered.postLinks >= count) {
+      if (count !== POST_COUNTS[0]) notes.push(`/blog with ${POST_COUNTS[0]} posts did not render; the listing cases use ${count}.`);
+      notes.push(`The listing cases' site holds ${total} blog posts (${count} seeded, 1 from tap_install), ${rendered.postLinks} post links rendered.`);
+      return { page, posts: count, context };
+    }
+    const why = await page.evaluate(() => document.querySelector('trovato-site')?.shadowRoot?.querySelector('.sheet')?.textContent?.trim().slice(0, 300) ?? '');
+    log(`/blog with ${count} posts did not render a listing: ${why}`);
+    notes.push(`/blog with ${count} posts failed: ${why}`);
+    await context.close();
+  }
+  throw new Error(`/blog rendered no listing with ${POST_COUNTS.join(', ')} posts; see the notes above.`);
+}
+
+/**
+ * Calls an export of page-probes.ts in the page. The probes are bundled by Vite rather than sent
+ * as function text: tsx's name helpers would not exist in the page.
+ */
+async function probe<T>(page: Page, name: string, arg: unknown): Promise<T> {
+  return page.evaluate(
+    async ({ name, arg }) => {
+      const probes = (await import('/bench-probes/probes.js' as string)) as Record<string, (arg: unknown) => Promise<unknown>>;
+      return probes[name](arg);
+    },
+    { name, arg },
+  ) as Promise<T>;
+}
