@@ -17,7 +17,7 @@ const USAGE = `Usage:
   trovato route <path> --plugins <dir> [--json]
   trovato build <plugin-dir> [--out <dir>]
   trovato build-all <plugins-src-dir> <out-dir>
-  trovato bench [--node-only]`;
+  trovato bench [--node-only] [--no-pages]`;
 
 class UsageError extends Error {}
 
