@@ -4,11 +4,10 @@
  * Playwright round trip per step would be timed with them). Each export takes one JSON argument.
  */
 import { fetchPluginIndex, fetchPlugins } from '../src/kernel/plugin/fetch-plugins.js';
-import { DEMO_USERS } from '../src/kernel/site/roles.js';
 import { openSite } from '../src/kernel/site/site.js';
 import { openSiteStore } from '../src/kernel/storage/site-store.js';
+import { BENCH_ADMIN, seedBlogPosts } from './seed.js';
 
-const ADMIN = { id: DEMO_USERS[2].id, roles: [...DEMO_USERS[2].roles] };
 
 /**
  * Adds `count` published posts, each tagged "news", through the site services the worker uses;
@@ -20,25 +19,8 @@ export async function seedPosts({ siteName, pluginsUrl, count }: { siteName: str
   const store = await openSiteStore({ name: siteName });
   try {
     const site = await openSite({ store, sources });
-    const tag = await site.saveItem({ item_type: 'category_term', title: 'news', fields: {}, status: 1 }, ADMIN);
-    if (!tag.ok) throw new Error(`seeding: the tag was refused: ${JSON.stringify(tag.errors)}`);
-    for (let i = 0; i < count; i++) {
-      const post = await site.saveItem(
-        {
-          item_type: 'blog',
-          title: `Post number ${i}`,
-          status: 1,
-          fields: {
-            slug: `post-${i}`,
-            body: { value: `<p>Body of post ${i}, with <em>some</em> text.</p>`, format: 'filtered_html' },
-            tags: [tag.item.id],
-          },
-        },
-        ADMIN,
-      );
-      if (!post.ok) throw new Error(`seeding: post ${i} was refused: ${JSON.stringify(post.errors)}`);
-    }
-    return (await site.listItems({ type: 'blog', limit: 1000 }, ADMIN)).total;
+    await seedBlogPosts(site, count);
+    return (await site.listItems({ type: 'blog', limit: 1000 }, BENCH_ADMIN)).total;
   } finally {
     await store.close();
   }

@@ -10,9 +10,9 @@ import { DEMO_USERS } from '../src/kernel/site/roles.js';
 import type { PluginSource } from '../src/kernel/plugin/loader.js';
 import { measure } from './measure.js';
 import type { CaseResult } from './cases.js';
+import { seedBlogPosts } from './seed.js';
 
 const ANONYMOUS = { id: DEMO_USERS[0].id, roles: [...DEMO_USERS[0].roles] };
-const ADMIN = { id: DEMO_USERS[2].id, roles: [...DEMO_USERS[2].roles] };
 
 /** `count` plugins: the reference plugins plus renamed copies of `filler` up to the count. */
 function pluginSet(reference: readonly PluginSource[], filler: PluginSource, count: number): PluginSource[] {
@@ -43,24 +43,7 @@ export async function runSiteCases(
   try {
     log('boot: open a site with the reference plugins');
     const site = await openSite({ store, sources: reference });
-    const tag = await site.saveItem({ item_type: 'category_term', title: 'news', fields: {}, status: 1 }, ADMIN);
-    if (!tag.ok) throw new Error(`bench setup: ${JSON.stringify(tag.errors)}`);
-    for (let i = 0; i < 50; i++) {
-      const post = await site.saveItem(
-        {
-          item_type: 'blog',
-          title: `Post number ${i}`,
-          status: 1,
-          fields: {
-            slug: `post-${i}`,
-            body: { value: `<p>Body of post ${i}, with <em>some</em> text.</p>`, format: 'filtered_html' },
-            tags: [tag.item.id],
-          },
-        },
-        ADMIN,
-      );
-      if (!post.ok) throw new Error(`bench setup: ${JSON.stringify(post.errors)}`);
-    }
+    await seedBlogPosts(site, 50);
     const probe = await site.kernel.callRoute('/blog', { user: ANONYMOUS });
     if (!probe || probe.result.error !== undefined) throw new Error(`bench setup: /blog failed: ${probe?.result.error}`);
 
