@@ -74,6 +74,7 @@ export class TrovatoSite extends LitElement {
       .loading { color: #5b636e; }
       footer { border-top: 1px solid #e1e5ea; background: #fff; }
       footer p { max-width: 64rem; margin: 0 auto; padding: 1rem 1.25rem; font-size: 0.875rem; color: #5b636e; }
+      footer a { margin-left: 0.5rem; }
       .home ul { padding-inline-start: 1.25rem; }
       @media (max-width: 48rem) {
         .bar { padding: 0.6rem 1rem; }
@@ -171,7 +172,8 @@ export class TrovatoSite extends LitElement {
       <footer>
         <p>${site
           ? `${site.report.order.length} plugin${site.report.order.length === 1 ? '' : 's'} running as WebAssembly in a Web Worker, data in this browser's IndexedDB.`
-          : 'A content site whose every feature is a WebAssembly plugin.'}</p>
+          : 'A content site whose every feature is a WebAssembly plugin.'}
+          <a rel="external" href=${`${this.base}playground/`}>Write a plugin in the playground</a></p>
       </footer>
     `;
   }
@@ -211,7 +213,8 @@ export class TrovatoSite extends LitElement {
     const links = this.#links().filter((link) => link.path !== '/');
     return html`<section class="home">
       <h1>Welcome to ${this.siteTitle}</h1>
-      <p>Every page here is built by WebAssembly plugins running in your browser. Pick a user in the header to see what each one may do.</p>
+      <p>Every page here is built by WebAssembly plugins running in your browser. Pick a user in the header to see what each one may do,
+        or <a rel="external" href=${`${this.base}playground/`}>write a plugin in the playground</a> and share it with a link.</p>
       ${links.length > 0 ? html`<ul>${links.map((link) => html`<li><a href=${hrefFor(link.path, this.base)}>${link.title}</a></li>`)}</ul>` : nothing}
     </section>`;
   }
@@ -387,7 +390,8 @@ export class TrovatoSite extends LitElement {
   private _onClick = (event: MouseEvent): void => {
     if (event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
     const link = event.composedPath().find((node): node is HTMLAnchorElement => node instanceof HTMLAnchorElement);
-    if (link === undefined || link.hasAttribute('download') || (link.target && link.target !== '_self')) return;
+    // rel="external": another page of the same origin (the playground), not a route of this site.
+    if (link === undefined || link.hasAttribute('download') || link.relList.contains('external') || (link.target && link.target !== '_self')) return;
     const href = link.getAttribute('href');
     if (href === null || href.startsWith('#')) return;
     const url = new URL(link.href, location.href);
