@@ -14,8 +14,12 @@ export function tap_menu(ptr: i32, len: i32): i64 {
 }
 
 function routes(input: JsonValue): JsonValue {
-  // Without .permission(...) a route needs "access content", which visitors have.
-  return jsonList<MenuDefinition>([menu("/hello", "Hello", "hello_page")]);
+  return jsonList<MenuDefinition>([
+    // Without .permission(...) a route needs "access content", which visitors have.
+    menu("/hello", "Hello", "hello_page"),
+    // The kernel refuses this one to anyone without "see hello secrets".
+    menu("/hello/secret", "Hello secret", "secret_page").parent("/hello").permission("see hello secrets"),
+  ]);
 }
 
 // tap_perm: the permissions this plugin defines (site admins grant them to roles).
@@ -24,7 +28,7 @@ export function tap_perm(ptr: i32, len: i32): i64 {
 }
 
 function perms(input: JsonValue): JsonValue {
-  return jsonList<PermissionDefinition>([permission("see hello secrets", "See the extra line on /hello.")]);
+  return jsonList<PermissionDefinition>([permission("see hello secrets", "See /hello/secret and the extra line on /hello.")]);
 }
 
 // The route callback: input {path, params, query}, output a render tree.
@@ -40,4 +44,12 @@ function page(input: JsonValue): JsonValue {
     .child("user", markup("p", "You are user " + currentUserId() + "."));
   if (hasPermission("see hello secrets")) page.child("secret", markup("p", "You may see hello secrets."));
   return page.toJson();
+}
+
+export function secret_page(ptr: i32, len: i32): i64 {
+  return tap(ptr, len, secret);
+}
+
+function secret(input: JsonValue): JsonValue {
+  return markup("p", "The secret: every page here is a WebAssembly export.").toJson();
 }

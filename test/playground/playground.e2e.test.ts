@@ -85,8 +85,9 @@ describe('the playground, built', { timeout: 180_000 }, () => {
     const page = await openPlayground();
     await settled(page);
     const lines = helloSource.split('\n');
-    const at = lines.findIndex((line) => line.includes('jsonList<MenuDefinition>'));
-    lines[at] = lines[at].replace(')]);', ']);');
+    const at = lines.findIndex((line) => line.includes('menu("/hello", "Hello", "hello_page"),'));
+    expect(at).toBeGreaterThan(0);
+    lines[at] = `${lines[at]} )`;
     await setSource(page, lines.join('\n'));
     expect(await runAndSettle(page)).toBe('failed');
 

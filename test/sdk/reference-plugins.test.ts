@@ -28,6 +28,7 @@ describe('hello', () => {
     });
     expect(plugin.call('tap_menu')).toEqual([
       { path: '/hello', title: 'Hello', callback: 'hello_page', permission: 'access content', weight: 0 },
+      { path: '/hello/secret', title: 'Hello secret', callback: 'secret_page', permission: 'see hello secrets', weight: 0, parent: '/hello' },
     ]);
     expect(plugin.call('tap_perm')).toEqual([{ name: 'see hello secrets', description: expect.any(String) }]);
     expect(plugin.call('hello_page', { path: '/hello', params: {}, query: {} })).toEqual({

@@ -9,7 +9,7 @@ import type { PluginSource } from '../plugin/loader.js';
 import { DEMO_USERS } from './roles.js';
 import { testSite } from './site-fixtures.test-support.js';
 
-const [ANONYMOUS, EDITOR] = DEMO_USERS;
+const [ANONYMOUS, EDITOR, ADMINISTRATOR] = DEMO_USERS;
 const BUILT = join(import.meta.dirname, '../../../public/plugins');
 
 function built(name: string): PluginSource {
@@ -19,6 +19,14 @@ function built(name: string): PluginSource {
 }
 
 describe('the site with blog, categories and hello', () => {
+  it("refuses hello's guarded route to users without its permission", async () => {
+    const site = await testSite(['hello', 'categories', 'blog'].map(built));
+    const denied = await site.kernel.callRoute('/hello/secret', { user: ANONYMOUS });
+    expect(denied?.result).toMatchObject({ errorCode: 'ACCESS_DENIED', error: 'Access denied: /hello/secret needs the permission "see hello secrets".' });
+    const granted = await site.kernel.callRoute('/hello/secret', { user: { ...ADMINISTRATOR, roles: [...ADMINISTRATOR.roles] } });
+    expect(JSON.stringify(granted?.result.output)).toContain('every page here is a WebAssembly export');
+  });
+
   it("greets a new site with blog's first post, written once by tap_install", async () => {
     const site = await testSite(['hello', 'categories', 'blog'].map(built));
     const listing = await site.kernel.callRoute('/blog', { user: ANONYMOUS });
