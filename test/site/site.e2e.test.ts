@@ -261,6 +261,14 @@ describe('the site, built', { timeout: 240_000 }, () => {
     await actAs(page, 'Anonymous');
     await secret.waitFor({ state: 'detached' });
     expect(await heading(page, 'Hello, Ada!').isVisible()).toBe(true);
+
+    // A plugin route guarded by that permission: the kernel refuses it, the page says why.
+    await page.goto(url('/hello/secret'));
+    await booted(page);
+    await heading(page, 'Access denied').waitFor();
+    expect(await page.getByText('needs the permission "see hello secrets"').isVisible()).toBe(true);
+    await actAs(page, 'Ada Administrator');
+    await page.getByText('The secret: every page here is a WebAssembly export.').waitFor();
     expect(errors).toEqual([]);
   });
 
