@@ -14,4 +14,6 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--disable-quic',
   '--no-first-run',
+  // Lets memory tests collect garbage before they read the heap (test/hostile/kernel-soak).
+  '--js-flags=--expose-gc',
 ];
