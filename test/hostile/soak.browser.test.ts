@@ -33,7 +33,12 @@ describe('soak', () => {
     const input = { item: { title: 'Soak', body: 'x'.repeat(2000) } };
     // Warm up, so the baseline includes compiled code and pooled instances.
     for (let i = 0; i < 200; i++) await api.dispatch('tap_item_view', input);
-    const pageHeap = (): number | null => (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null;
+    // Live heap only: collect first (Chromium runs with --expose-gc, see src/chromium.ts), or
+    // garbage not yet collected under a busy machine reads as growth.
+    const pageHeap = (): number | null => {
+      (globalThis as { gc?: () => void }).gc?.();
+      return (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null;
+    };
     const before = await api.heapUsed();
     const pageBefore = pageHeap();
     for (let i = 0; i < DISPATCHES; i++) {
@@ -51,7 +56,7 @@ describe('soak', () => {
     expect(supervisor.restarts).toBe(0);
     if (pageBefore !== null && pageAfter !== null) {
       console.info(`[figure] page heap before ${(pageBefore / MiB).toFixed(1)} MiB, after ${DISPATCHES} dispatches ${(pageAfter / MiB).toFixed(1)} MiB`);
-      expect(pageAfter - pageBefore).toBeLessThan(16 * MiB);
+      expect(pageAfter - pageBefore).toBeLessThan(4 * MiB);
     }
     if (before !== null && after !== null) {
       console.info(`[figure] worker heap before ${(before / MiB).toFixed(1)} MiB, after ${DISPATCHES} dispatches ${(after / MiB).toFixed(1)} MiB`);
