@@ -9,18 +9,9 @@ import { fetchPluginIndex, fetchPlugins } from '../../src/kernel/plugin/fetch-pl
 import { openSite } from '../../src/kernel/site/site.js';
 import { DEMO_USERS } from '../../src/kernel/site/roles.js';
 import { openSiteStore } from '../../src/kernel/storage/site-store.js';
+import { liveHeap, MiB } from './heap.js';
 
 const DISPATCHES = 10_000;
-const MiB = 1024 * 1024;
-
-function liveHeap(): number {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  if (typeof gc !== 'function') throw new Error('This test needs Chromium started with --js-flags=--expose-gc (see src/chromium.ts).');
-  gc();
-  const memory = (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory;
-  if (!memory) throw new Error('performance.memory is missing: this test needs Chromium.');
-  return memory.usedJSHeapSize;
-}
 
 describe('kernel soak', () => {
   it(`keeps the kernel heap flat over a second ${DISPATCHES.toLocaleString('en')} page requests and dispatches`, { timeout: 120_000 }, async () => {
