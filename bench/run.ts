@@ -62,11 +62,7 @@ export async function runBench(args: string[]): Promise<number> {
   const browserRows = format(browser);
   const header = ['case', 'compared with', 'node median µs', 'node p95 µs', 'node ratio', 'chromium median µs', 'chromium p95 µs', 'chromium ratio'];
   const rows = node.map((r) => [r.name, r.baselines?.join(' / ') ?? '(baseline)', ...(nodeRows.get(r.name) ?? []), ...(browserRows.get(r.name) ?? ['-', '-', '-'])]);
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join(' | ');
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
-  for (const row of rows) console.log(line(row));
+  printTable(header, rows, [0, 1]);
   if (args.includes('--node-only') || args.includes('--no-pages')) {
     console.log('\nPage-level cases skipped (--node-only or --no-pages).');
     return 0;
