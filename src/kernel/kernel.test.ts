@@ -257,3 +257,25 @@ describe('tracing', () => {
     ]);
   });
 });
+
+describe('refusals decided before the module is checked', () => {
+  const plugin = (name: string, dependencies: string[] = []) => watPlugin({ name, dependencies, exports: { tap_cron: '(i64.const 0)' } });
+
+  it('holds back a quarantined plugin with its reason, and its dependents say it was refused', async () => {
+    const kernel = createKernel({ quarantined: { categories: 'it hung 2 times.' } });
+    const report = await kernel.load([await plugin('categories'), await plugin('blog', ['categories']), await plugin('hello')]);
+    expect(report.order).toEqual(['hello']);
+    const errors = Object.fromEntries(report.plugins.map((p) => [p.name, p.errors.join(' ')]));
+    expect(errors.categories).toBe('categories is quarantined: it hung 2 times. Re-enable it to load it again.');
+    expect(errors.blog).toContain('categories, which was refused');
+    expect(report.plugins.find((p) => p.name === 'categories')).toMatchObject({ version: '1.0.0', taps: ['tap_cron'] });
+    expect(report.quarantined).toEqual({ categories: 'it hung 2 times.' });
+  });
+
+  it('refuses two plugins with the same name instead of letting one win', async () => {
+    const kernel = createKernel();
+    const report = await kernel.load([await plugin('twin'), await plugin('twin'), await plugin('solo')]);
+    expect(report.order).toEqual(['solo']);
+    expect(report.plugins.find((p) => p.name === 'twin')?.errors).toEqual(['twin: two plugins are named "twin"; rename one.']);
+  });
+});

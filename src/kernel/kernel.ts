@@ -8,8 +8,8 @@ import { createEnvImports } from './host/env.js';
 import { HOST_FUNCTIONS, HOST_MODULE_PREFIX } from './host/imports.js';
 import { createWasiImports } from './host/wasi.js';
 import { loadPlugins, type CompiledPlugin, type PluginSource, type PluginStatus } from './plugin/loader.js';
-import { checkExportSignature } from './plugin/module-check.js';
-import { parseManifest } from './plugin/manifest.js';
+import { checkExportSignature, TAP_SIGNATURE } from './plugin/module-check.js';
+import { hasPermission } from './host/user.js';
 import { MenuRegistry, normalizeMenuDefinition, type MenuTreeNode, type RegisteredRoute, type RouteMatch } from './menu/registry.js';
 import { Dispatcher, type DispatchEvent, type DispatchResult, type HandlerResult } from './tap/dispatcher.js';
 import { freshInstances, type InstanceSource, type Initializer } from './tap/plugin-instance.js';
@@ -122,6 +122,8 @@ interface EnabledPlugin {
   readonly instances: InstanceSource;
 }
 
+const utf8 = new TextEncoder();
+
 export function createKernel(options: KernelOptions = {}): Kernel {
   const maxMemoryPages = options.maxMemoryPages ?? DEFAULT_MAX_MEMORY_PAGES;
   const rolesOption = options.roles ?? DEFAULT_ROLES;
@@ -212,9 +214,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   }
 
   async function load(given: readonly PluginSource[]): Promise<LoadReport> {
-    const held = given.filter((source) => quarantine.has(source.name));
-    const sources = held.length === 0 ? given : given.filter((source) => !quarantine.has(source.name));
-    const outcome = await loadPlugins(sources, { maxMemoryPages });
+    const outcome = await loadPlugins(given, { maxMemoryPages, quarantined: quarantine });
     for (const name of registry.plugins()) registry.unregister(name);
     enabled = new Map();
     menu = new MenuRegistry();
@@ -227,11 +227,12 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     });
     const routeProblems = await collectRoutes();
     declaredPermissions = await collectPermissions();
+    const held = given.filter((source) => quarantine.has(source.name)).map((source) => [source.name, quarantine.get(source.name)!]);
     report = {
-      plugins: [...outcome.statuses, ...held.map((source) => quarantinedStatus(source, quarantine.get(source.name)!))],
+      plugins: outcome.statuses,
       order: outcome.order.map((c) => c.manifest.name),
       routeProblems,
-      ...(held.length > 0 ? { quarantined: Object.fromEntries(held.map((source) => [source.name, quarantine.get(source.name)!])) } : {}),
+      ...(held.length > 0 ? { quarantined: Object.fromEntries(held) } : {}),
     };
     return report;
   }
@@ -258,7 +259,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
           problems.push({ plugin: handler.plugin, path: pathOf(raw), message: normalized.message });
           continue;
         }
-        const signatureProblem = checkExportSignature(shape, normalized.value.callback, { params: ['i32', 'i32'], results: ['i64'] });
+        const signatureProblem = checkExportSignature(shape, normalized.value.callback, TAP_SIGNATURE);
         if (signatureProblem) {
           problems.push({ plugin: handler.plugin, path: normalized.value.path, message: `${handler.plugin} route ${normalized.value.path}: ${signatureProblem}` });
           continue;
@@ -287,27 +288,34 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     return list;
   }
 
+  /** One request whose dispatches share one unit of work: everything public runs through it. */
+  function request<T>(spec: UserSpec | undefined, body: (session: RequestSession) => T): Promise<T> {
+    return inRequest(spec, (request) =>
+      body({
+        user: request.user,
+        work: request.work,
+        dispatch: (tap, input) => dispatcher.dispatch(tap, input, request),
+        dispatchOne: (tap, input) => dispatcher.dispatchOne(tap, input, request),
+        call: (plugin, exportName, input) => dispatcher.call(plugin, exportName, input === undefined || input === null ? null : utf8.encode(JSON.stringify(input)), request),
+        handlers: (tap) => registry.handlers(tap).map((h) => h.plugin),
+      }),
+    );
+  }
+
   return {
     load,
-    dispatch: (tap, input, opts) => inRequest(opts?.user, (request) => dispatcher.dispatch(tap, input, request)),
-    dispatchOne: (tap, input, opts) => inRequest(opts?.user, (request) => dispatcher.dispatchOne(tap, input, request)),
+    dispatch: (tap, input, opts) => request(opts?.user, (session) => session.dispatch(tap, input)),
+    dispatchOne: (tap, input, opts) => request(opts?.user, (session) => session.dispatchOne(tap, input)),
     route: (path) => menu.match(path),
     async callRoute(path, opts) {
       const match = menu.match(path);
       if (!match) return null;
-      const input = new TextEncoder().encode(JSON.stringify({ path, params: match.params, query: opts?.query ?? {} }));
-      const result = await inRequest(opts?.user, (request) => {
-        if (!request.user.permissions.has(match.route.permission)) {
-          return {
-            plugin: match.route.plugin,
-            output: null,
-            error: `Access denied: ${path} needs the permission "${match.route.permission}".`,
-            errorCode: 'ACCESS_DENIED' as const,
-            ms: 0,
-          };
-        }
-        return dispatcher.call(match.route.plugin, match.route.callback, input, request);
-      });
+      const { plugin, callback, permission } = match.route;
+      const result = await request(opts?.user, (session): HandlerResult =>
+        hasPermission(session.user, permission)
+          ? session.call(plugin, callback, { path, params: match.params, query: opts?.query ?? {} })
+          : { plugin, output: null, error: `Access denied: ${path} needs the permission "${permission}".`, errorCode: 'ACCESS_DENIED', ms: 0 },
+      );
       return { match, result };
     },
     routes: () => menu.routes(),
@@ -318,35 +326,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     },
     status: () => report,
     user: userOf,
-    request: (spec, body) =>
-      inRequest(spec, (request) =>
-        body({
-          user: request.user,
-          work: request.work,
-          dispatch: (tap, input) => dispatcher.dispatch(tap, input, request),
-          dispatchOne: (tap, input) => dispatcher.dispatchOne(tap, input, request),
-          call: (plugin, exportName, input) =>
-            dispatcher.call(plugin, exportName, input === undefined || input === null ? null : new TextEncoder().encode(JSON.stringify(input)), request),
-          handlers: (tap) => registry.handlers(tap).map((h) => h.plugin),
-        }),
-      ),
-  };
-}
-
-/** A held-back plugin as the load report lists it: refused, with the quarantine reason. */
-function quarantinedStatus(source: PluginSource, reason: string): PluginStatus {
-  const parsed = parseManifest(source.manifest, { file: `${source.name}.info.toml`, expectedName: source.name });
-  const manifest = parsed.ok ? parsed.manifest : undefined;
-  return {
-    name: source.name,
-    version: manifest?.version ?? '',
-    description: manifest?.description ?? '',
-    status: 'refused',
-    errors: [`${source.name} is quarantined: ${reason} Re-enable it to load it again.`],
-    warnings: [],
-    taps: manifest ? [...manifest.taps.implements] : [],
-    dependencies: manifest ? [...manifest.dependencies] : [],
-    weight: manifest?.taps.weight ?? 0,
+    request,
   };
 }
 

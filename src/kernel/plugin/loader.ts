@@ -53,6 +53,8 @@ export interface LoadOutcome {
 export interface LoaderOptions {
   /** The site's memory limit per plugin, in 64 KiB pages. */
   readonly maxMemoryPages: number;
+  /** Plugins held back (name -> reason): refused before their module is even checked. */
+  readonly quarantined?: ReadonlyMap<string, string>;
 }
 
 export async function loadPlugins(sources: readonly PluginSource[], options: LoaderOptions): Promise<LoadOutcome> {
@@ -69,6 +71,16 @@ export async function loadPlugins(sources: readonly PluginSource[], options: Loa
       continue;
     }
     const manifest = parsed.manifest;
+    const reason = options.quarantined?.get(manifest.name);
+    if (reason !== undefined) {
+      statuses.set(source.name, statusOf(manifest, 'refused', [`${manifest.name} is quarantined: ${reason} Re-enable it to load it again.`], warnings));
+      continue;
+    }
+    if (statuses.has(source.name)) {
+      statuses.set(source.name, statusOf(manifest, 'refused', [`${manifest.name}: two plugins are named "${manifest.name}"; rename one.`], warnings));
+      candidates.delete(source.name);
+      continue;
+    }
     const limit = Math.min(options.maxMemoryPages, manifest.memory?.maxPages ?? options.maxMemoryPages);
     const check = checkModule(source.wasm, {
       plugin: manifest.name,
@@ -94,11 +106,6 @@ export async function loadPlugins(sources: readonly PluginSource[], options: Loa
         source.name,
         statusOf(manifest, 'refused', [`${manifest.name} (${manifest.name}.wasm): the module does not compile: ${messageOf(error)}`], warnings),
       );
-      continue;
-    }
-    if (statuses.has(source.name) || candidates.has(source.name)) {
-      statuses.set(source.name, statusOf(manifest, 'refused', [`${manifest.name}: two plugins are named "${manifest.name}"; rename one.`], warnings));
-      candidates.delete(source.name);
       continue;
     }
     candidates.set(manifest.name, {
