@@ -14,7 +14,7 @@ import { KernelError, kernelErrorTransferHandler } from './errors.js';
 import { openSiteStore } from './storage/site-store.js';
 import { openSite, type Site } from './site/site.js';
 import { createWorkerSupervision } from '../supervisor/worker-side.js';
-import type { KernelWorkerApi, SiteWorkerApi, TraceEntry } from './protocol.js';
+import type { BootOptions, KernelWorkerApi, PluginSource, SiteWorkerApi, TraceEntry } from './protocol.js';
 
 // The playground's tap inspector reads these; bounded so a long session does not grow the worker.
 const TRACE_LIMIT = 500;
@@ -36,6 +36,12 @@ const supervision = createWorkerSupervision(() => [kernel]);
 let kernel: Kernel = createKernel(kernelOptions());
 let site: Site | null = null;
 
+/** The named plugins (or the index's), fetched, plus the ones given as bytes. */
+async function offeredPlugins(options: BootOptions): Promise<PluginSource[]> {
+  const names = options.enabled ?? (await fetchPluginIndex(options.pluginsUrl)).plugins;
+  return [...(await fetchPlugins(options.pluginsUrl, names)), ...(options.extra ?? [])];
+}
+
 function opened(): Site {
   if (site) return site;
   throw new KernelError('BAD_INPUT', 'The site is not open yet: call bootSite({ siteName, pluginsUrl }) before the site services.');
@@ -44,9 +50,7 @@ function opened(): Site {
 const api: KernelWorkerApi & SiteWorkerApi = {
   ...supervision.api,
   async boot(options) {
-    const names = options.enabled ?? (await fetchPluginIndex(options.pluginsUrl)).plugins;
-    const sources = await fetchPlugins(options.pluginsUrl, names);
-    return kernel.load([...sources, ...(options.extra ?? [])]);
+    return kernel.load(await offeredPlugins(options));
   },
   load: (sources) => kernel.load(sources),
   dispatch: (tap, input, user) => kernel.dispatch(tap, input, { user }),
@@ -60,8 +64,7 @@ const api: KernelWorkerApi & SiteWorkerApi = {
 
   async bootSite(options) {
     // The site's plugins are every plugin offered; which of them run is the site's own setting.
-    const names = options.enabled ?? (await fetchPluginIndex(options.pluginsUrl)).plugins;
-    const sources = [...(await fetchPlugins(options.pluginsUrl, names)), ...(options.extra ?? [])];
+    const sources = await offeredPlugins(options);
     await site?.store.close();
     site = null;
     const store = await openSiteStore({ name: options.siteName });

@@ -35,6 +35,7 @@ export const MAX_INVOKE_DEPTH = 8;
 
 const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lenientUtf8 = new TextDecoder();
 
 export interface DispatcherPlugins {
   /** The instance source of an enabled plugin, or undefined. */
@@ -189,7 +190,7 @@ export class Dispatcher {
 /** An encoded input as the trace shows it: JSON when it parses, else the text (an invoke payload may be anything). */
 function traceInput(input: Uint8Array | null): unknown {
   if (!input || input.length === 0) return null;
-  const text = new TextDecoder().decode(input);
+  const text = lenientUtf8.decode(input);
   try {
     return JSON.parse(text);
   } catch {
