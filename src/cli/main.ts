@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { readFile } from 'node:fs/promises';
 import { createKernel, type Kernel, type LoadReport } from '../kernel/kernel.js';
 import type { UserSpec } from '../kernel/users.js';
-import { readPluginFolder } from './plugin-folder.js';
+import { readPluginFolder, type FolderProblem } from './plugin-folder.js';
 import { colour, preview, table } from './format.js';
 import { createNodeStorage } from './node-storage.js';
 
@@ -56,11 +56,11 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function bootKernel(dir: string): Promise<{ kernel: Kernel; report: LoadReport; folderProblems: string[] }> {
+async function bootKernel(dir: string): Promise<{ kernel: Kernel; report: LoadReport; folderProblems: FolderProblem[] }> {
   const { sources, problems } = await readPluginFolder(dir);
   const kernel = createKernel({ storage: await createNodeStorage() });
   const report = await kernel.load(sources);
-  return { kernel, report, folderProblems: problems.map((p) => p.message) };
+  return { kernel, report, folderProblems: problems };
 }
 
 async function check(args: string[]): Promise<number> {
@@ -68,7 +68,7 @@ async function check(args: string[]): Promise<number> {
   const dir = positionals[0];
   if (!dir) throw new UsageError('check needs the plugins directory.');
   const { report, folderProblems } = await bootKernel(dir);
-  const missing = folderProblems.map((message) => ({ name: message.split(':')[0], version: '', status: 'refused' as const, errors: [message], warnings: [] }));
+  const missing = folderProblems.map(({ name, message }) => ({ name, version: '', status: 'refused' as const, errors: [message], warnings: [] }));
   const plugins = [
     ...report.plugins.map((p) => ({ name: p.name, version: p.version, status: p.status, errors: p.errors, warnings: p.warnings })),
     ...missing,
@@ -135,8 +135,8 @@ function parseUser(text: string | undefined): UserSpec | undefined {
   return value as UserSpec;
 }
 
-function reportRefusals(report: LoadReport, folderProblems: string[]): void {
-  for (const message of folderProblems) console.error(`${colour.yellow('skipped')} ${message}`);
+function reportRefusals(report: LoadReport, folderProblems: FolderProblem[]): void {
+  for (const { message } of folderProblems) console.error(`${colour.yellow('skipped')} ${message}`);
   for (const p of report.plugins.filter((p) => p.status === 'refused')) {
     console.error(`${colour.yellow('skipped')} ${p.name} was refused: ${p.errors.join(' ')}`);
   }
