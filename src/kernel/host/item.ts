@@ -65,21 +65,34 @@ export function canViewItem(user: CurrentUser, item: Item): boolean {
   return item.status === 1 || owns(user, item) || mayOnItems(user, 'view unpublished content');
 }
 
-/** Throws -3 naming the permission needed unless `user` may `op` the item. */
-export function checkItemPermission(user: CurrentUser, op: 'create' | 'edit' | 'delete', item: Pick<Item, 'id' | 'item_type' | 'author_id'>): void {
+/**
+ * Why `user` may not `op` the item, as a sentence naming the permission needed; null when they
+ * may. The item-api host functions and the site's item access both decide by this.
+ */
+export function itemPermissionProblem(
+  user: CurrentUser,
+  op: 'create' | 'edit' | 'delete',
+  item: Pick<Item, 'id' | 'item_type' | 'author_id'>,
+): string | null {
   const type = item.item_type;
   if (op === 'create') {
-    if (mayOnItems(user, `create ${type} content`)) return;
-    throw denied(`Creating a "${type}" item needs the permission "create ${type} content" (or "administer content").`);
+    if (mayOnItems(user, `create ${type} content`)) return null;
+    return `Creating a "${type}" item needs the permission "create ${type} content" (or "administer content").`;
   }
   const own = `${op} own ${type} content`;
   const any = `${op} any ${type} content`;
-  if (mayOnItems(user, any) || (owns(user, item) && mayOnItems(user, own))) return;
+  if (mayOnItems(user, any) || (owns(user, item) && mayOnItems(user, own))) return null;
   const verb = op === 'edit' ? 'Editing' : 'Deleting';
-  throw denied(
+  return (
     `${verb} the "${type}" item ${item.id} needs the permission "${any}"` +
-      `${owns(user, item) ? ` or "${own}"` : ` (or "${own}" for one's own items)`} (or "administer content").`,
+    `${owns(user, item) ? ` or "${own}"` : ` (or "${own}" for one's own items)`} (or "administer content").`
   );
+}
+
+/** Throws -3 naming the permission needed unless `user` may `op` the item. */
+function checkItemPermission(user: CurrentUser, op: 'create' | 'edit' | 'delete', item: Pick<Item, 'id' | 'item_type' | 'author_id'>): void {
+  const problem = itemPermissionProblem(user, op, item);
+  if (problem !== null) throw denied(problem);
 }
 
 function denied(message: string): HostFailure {

@@ -8,8 +8,7 @@
  */
 import type { ItemOperation } from '../content/types.js';
 import type { RequestSession } from '../kernel.js';
-import { canViewItem, checkItemPermission } from '../host/item.js';
-import { HostFailure } from '../host/abi.js';
+import { canViewItem, itemPermissionProblem } from '../host/item.js';
 import { hasPermission } from '../host/user.js';
 import type { Item } from '../storage/schema.js';
 import type { DispatchResult, HandlerResult } from '../tap/dispatcher.js';
@@ -66,11 +65,7 @@ function byPermissions(user: CurrentUser, item: Item, op: ItemOperation): Omit<A
     if (canViewItem(user, item)) return { granted: true, reason: `${user.name} may view this item.` };
     return { granted: false, reason: `This item is unpublished; viewing it needs the permission "view unpublished content" (or being its author).` };
   }
-  try {
-    checkItemPermission(user, op === 'update' ? 'edit' : op, item);
-    return { granted: true, reason: `${user.name} may ${op} this item.` };
-  } catch (error) {
-    if (error instanceof HostFailure) return { granted: false, reason: error.message };
-    throw error;
-  }
+  const problem = itemPermissionProblem(user, op === 'update' ? 'edit' : op, item);
+  if (problem !== null) return { granted: false, reason: `Permission denied: ${problem}` };
+  return { granted: true, reason: `${user.name} may ${op} this item.` };
 }
