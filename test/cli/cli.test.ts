@@ -62,6 +62,21 @@ describe('trovato check', () => {
     );
   });
 
+  it('lists a folder without its wasm as refused, by folder name, saying how to build it', async () => {
+    const broken = await mkdtemp(join(tmpdir(), 'trovato-cli-broken-'));
+    try {
+      await mkdir(join(broken, 'unbuilt'));
+      await writeFile(join(broken, 'unbuilt', 'unbuilt.info.toml'), 'name = "unbuilt"');
+      const { code, stdout } = await trovato(['check', broken, '--json']);
+      expect(code).toBe(1);
+      expect(JSON.parse(stdout).plugins).toEqual([
+        { name: 'unbuilt', version: '', status: 'refused', errors: [expect.stringContaining('npx trovato build plugins/unbuilt')], warnings: [] },
+      ]);
+    } finally {
+      await rm(broken, { recursive: true, force: true });
+    }
+  });
+
   it('exits 0 on the reference plugins', async () => {
     const { code, stdout } = await trovato(['check', 'public/plugins']);
     expect(stdout).toMatch(/categories/);
