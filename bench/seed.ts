@@ -1,4 +1,7 @@
-/** The benchmark's content: published blog posts tagged "news", written through the site services. */
+/**
+ * The benchmark's content (published blog posts tagged "news", written through the site
+ * services) and the removal of its scratch databases.
+ */
 import { DEMO_USERS } from '../src/kernel/site/roles.js';
 import type { Site } from '../src/kernel/site/site.js';
 
@@ -24,4 +27,12 @@ export async function seedBlogPosts(site: Site, count: number): Promise<void> {
     );
     if (!post.ok) throw new Error(`seeding: post ${i} was refused: ${JSON.stringify(post.errors)}`);
   }
+}
+
+/** Bench databases go away afterwards, so real IndexedDB does not keep growing run after run. */
+export function deleteDatabase(indexedDB: IDBFactory, name: string): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = request.onerror = request.onblocked = () => resolve();
+  });
 }

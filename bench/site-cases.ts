@@ -10,7 +10,7 @@ import { DEMO_USERS } from '../src/kernel/site/roles.js';
 import type { PluginSource } from '../src/kernel/plugin/loader.js';
 import { measure } from './measure.js';
 import type { CaseResult } from './cases.js';
-import { seedBlogPosts } from './seed.js';
+import { deleteDatabase, seedBlogPosts } from './seed.js';
 
 const ANONYMOUS = { id: DEMO_USERS[0].id, roles: [...DEMO_USERS[0].roles] };
 
@@ -59,7 +59,7 @@ export async function runSiteCases(
     });
   } finally {
     await store.close();
-    indexedDB.deleteDatabase(name);
+    await deleteDatabase(indexedDB, name);
   }
   return results;
 }

@@ -14,6 +14,7 @@ import type { HandlerResult } from '../src/kernel/tap/dispatcher.js';
 import { anonymousUser } from '../src/kernel/tap/request-state.js';
 import { measure, summarize, type Stats } from './measure.js';
 import type { CaseResult } from './cases.js';
+import { deleteDatabase } from './seed.js';
 
 const ADMIN = { id: 'bench-admin', roles: ['administrator'] };
 
@@ -35,14 +36,6 @@ async function probeKernel(probe: PluginSource, indexedDB: IDBFactory): Promise<
 async function dispose(indexedDB: IDBFactory, site: ProbeKernel): Promise<void> {
   await site.store.close();
   await deleteDatabase(indexedDB, site.name);
-}
-
-/** Bench databases go away afterwards, so real IndexedDB does not keep growing run after run. */
-function deleteDatabase(indexedDB: IDBFactory, name: string): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const request = indexedDB.deleteDatabase(name);
-    request.onsuccess = request.onerror = request.onblocked = () => resolve();
-  });
 }
 
 /** The probe's answer to one op, which must have succeeded. */
