@@ -37,8 +37,8 @@ export function checkItemAccess(session: RequestSession, item: Item, op: ItemOpe
   return decideFromAnswers(user, item, op, dispatched.results);
 }
 
-/** Rules 3 to 5 over the handlers' answers (exported for tests of the order). */
-export function decideFromAnswers(user: CurrentUser, item: Item, op: ItemOperation, answers: readonly HandlerResult[]): AccessDecision {
+/** Rules 3 to 5 over the handlers' answers. */
+function decideFromAnswers(user: CurrentUser, item: Item, op: ItemOperation, answers: readonly HandlerResult[]): AccessDecision {
   const errors: string[] = [];
   const deniers: string[] = [];
   const granters: string[] = [];
