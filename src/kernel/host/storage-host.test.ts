@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SiteStore } from '../storage/site-store.js';
+import { UnitOfWork } from '../storage/unit-of-work.js';
 import { createRequestState } from '../tap/request-state.js';
 import { adaptHostFunction, CallStack, HostCode, type ActiveCall } from './abi.js';
 import { HOST_FUNCTIONS } from './imports.js';
@@ -56,7 +57,8 @@ describe('createStorageHostFunctions', () => {
   it('kernelStorage gives the kernel units of work, the host functions and the log', async () => {
     const storage = kernelStorage(store);
     const work = storage.beginWork(someone);
-    work.setVariable('p', 'n', 'v');
+    expect(work).toBeInstanceOf(UnitOfWork);
+    (work as UnitOfWork).setVariable('p', 'n', 'v');
     await work.commit();
     expect(store.beginWork(someone).getVariable('p', 'n')).toBe('v');
     expect(Object.keys(storage.hostFunctions())).toContain('item-api');

@@ -2,6 +2,7 @@
  * The host functions backed by the site store (ABI §4), ready to be adapted into wasm imports.
  * `errors` and `plugin-api` are the kernel's own.
  */
+import type { KernelStorage } from '../kernel.js';
 import type { LogRecord } from '../storage/schema.js';
 import type { SiteStore } from '../storage/site-store.js';
 import type { UnitOfWork } from '../storage/unit-of-work.js';
@@ -35,20 +36,13 @@ export function createStorageHostFunctions(store: SiteStore): HostImplementation
   };
 }
 
-/** What the kernel needs from storage (structurally the kernel's `KernelStorage`). */
-export interface StorageForKernel {
-  beginWork(user: CurrentUser): UnitOfWork;
-  hostFunctions(): HostImplementations;
-  appendLogs(entries: readonly LogRecord[]): Promise<void>;
-}
-
 /**
  * The site store in the shape the kernel takes as its `storage` option.
  *
  * @example
  * const kernel = createKernel({ storage: kernelStorage(await openSiteStore({ name: 'my-site' })) });
  */
-export function kernelStorage(store: SiteStore): StorageForKernel {
+export function kernelStorage(store: SiteStore): KernelStorage {
   return {
     beginWork: (user: CurrentUser): UnitOfWork => store.beginWork(user),
     hostFunctions: (): HostImplementations => createStorageHostFunctions(store),
