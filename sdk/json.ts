@@ -684,10 +684,7 @@ class Parser {
     const keyBase = keys.length;
     const valueBase = values.length;
     this.skipWhitespace();
-    if (this.pos < this.text.length && this.text.charCodeAt(this.pos) == 0x7d) {
-      this.pos++;
-      return JsonValue.obj();
-    }
+    if (this.eat(0x7d)) return JsonValue.obj();
     while (true) {
       this.skipWhitespace();
       if (this.pos >= this.text.length || this.text.charCodeAt(this.pos) != 0x22) {
@@ -696,10 +693,7 @@ class Parser {
       const key = this.parseString();
       if (key === null) return null;
       this.skipWhitespace();
-      if (this.pos >= this.text.length || this.text.charCodeAt(this.pos) != 0x3a) {
-        return this.fail("expected ':' after the object key \"" + key + "\" but found " + this.describeHere());
-      }
-      this.pos++;
+      if (!this.eat(0x3a)) return this.fail("expected ':' after the object key \"" + key + "\" but found " + this.describeHere());
       const value = this.parseValue(depth + 1);
       if (value === null) return null;
       // A repeated key keeps its first place and takes the last value, like JSON.parse.
@@ -716,18 +710,11 @@ class Parser {
         keys.push(key);
         values.push(value);
       }
-      this.skipWhitespace();
-      if (this.pos >= this.text.length) return this.fail("an object is not closed: expected ',' or '}'");
-      const c = this.text.charCodeAt(this.pos);
-      this.pos++;
-      if (c == 0x7d) {
+      const next = this.afterMember(0x7d, "}", "an object");
+      if (next < 0) return null;
+      if (next > 0) {
         const count = keys.length - keyBase;
-        const obj = JsonValue.withMembers(takeKeys(keys, keyBase), takeValues(values, valueBase), count);
-        return obj;
-      }
-      if (c != 0x2c) {
-        this.pos--;
-        return this.fail("expected ',' or '}' in an object but found " + this.describeHere());
+        return JsonValue.withMembers(take(keys, keyBase), take(values, valueBase), count);
       }
     }
     return null;
@@ -738,28 +725,42 @@ class Parser {
     const values = this.values;
     const base = values.length;
     this.skipWhitespace();
-    if (this.pos < this.text.length && this.text.charCodeAt(this.pos) == 0x5d) {
-      this.pos++;
-      return JsonValue.arr();
-    }
+    if (this.eat(0x5d)) return JsonValue.arr();
     while (true) {
       const value = this.parseValue(depth + 1);
       if (value === null) return null;
       values.push(value);
-      this.skipWhitespace();
-      if (this.pos >= this.text.length) return this.fail("an array is not closed: expected ',' or ']'");
-      const c = this.text.charCodeAt(this.pos);
-      this.pos++;
-      if (c == 0x5d) {
+      const next = this.afterMember(0x5d, "]", "an array");
+      if (next < 0) return null;
+      if (next > 0) {
         const count = values.length - base;
-        return JsonValue.withElements(takeValues(values, base), count);
-      }
-      if (c != 0x2c) {
-        this.pos--;
-        return this.fail("expected ',' or ']' in an array but found " + this.describeHere());
+        return JsonValue.withElements(take(values, base), count);
       }
     }
     return null;
+  }
+
+  /** Steps over the code unit `c` when it is next; false (nothing consumed) otherwise. */
+  private eat(c: i32): bool {
+    if (this.pos >= this.text.length || this.text.charCodeAt(this.pos) != c) return false;
+    this.pos++;
+    return true;
+  }
+
+  /**
+   * After a member of an object or array (`what`, closed by `close`, spelled `closeText`):
+   * 0 past a ',', 1 past the closing bracket, -1 (failed) on anything else.
+   */
+  private afterMember(close: i32, closeText: string, what: string): i32 {
+    this.skipWhitespace();
+    if (this.pos >= this.text.length) {
+      this.fail(what + " is not closed: expected ',' or '" + closeText + "'");
+      return -1;
+    }
+    if (this.eat(close)) return 1;
+    if (this.eat(0x2c)) return 0;
+    this.fail("expected ',' or '" + closeText + "' in " + what + " but found " + this.describeHere());
+    return -1;
   }
 
   /** Parses a string starting at the opening quote; null (with an error) when malformed. */
@@ -933,18 +934,10 @@ class Parser {
   }
 }
 
-/** Moves `stack[base..]` into an exactly sized StaticArray and pops it. */
-function takeValues(stack: JsonValue[], base: i32): StaticArray<JsonValue> {
+/** Moves `stack[base..]` (references) into an exactly sized StaticArray and pops it. */
+function take<T>(stack: T[], base: i32): StaticArray<T> {
   const count = stack.length - base;
-  const out = new StaticArray<JsonValue>(count);
-  memory.copy(changetype<usize>(out), stack.dataStart + (<usize>base << alignof<usize>()), <usize>count << alignof<usize>());
-  stack.length = base;
-  return out;
-}
-
-function takeKeys(stack: string[], base: i32): StaticArray<string> {
-  const count = stack.length - base;
-  const out = new StaticArray<string>(count);
+  const out = new StaticArray<T>(count);
   memory.copy(changetype<usize>(out), stack.dataStart + (<usize>base << alignof<usize>()), <usize>count << alignof<usize>());
   stack.length = base;
   return out;

@@ -115,7 +115,10 @@ describe('SDK JSON', () => {
 
   it.each([
     ['{"a" 1}', "expected ':' after the object key \"a\"", 1, 6],
-    ['[1,2', "an array is not closed", 1, 5],
+    ['[1,2', "an array is not closed: expected ',' or ']'", 1, 5],
+    ['[1 2]', "expected ',' or ']' in an array but found '2'", 1, 4],
+    ['{"a":1', "an object is not closed: expected ',' or '}'", 1, 7],
+    ['{"a":1 "b":2}', "expected ',' or '}' in an object but found '\"'", 1, 8],
     ['{"a":1,}', 'expected a string key', 1, 8],
     ['"abc', 'a string is not closed', 1, 5],
     ['[1]\n  x', "unexpected 'x' after the JSON value", 2, 3],
