@@ -88,6 +88,19 @@ export function cron(name: string, body: string, extra: { imports?: string; fiel
 /** The attacks, one plugin each; every one implements `tap_cron`. */
 export const attacks = {
   trapper: () => cron('trapper', '(unreachable)'),
+  /** Writes its own variable `saved` in `tap_cron`, then traps; `tap_queue_info` reads it back (null when unset). */
+  scribbler: () =>
+    watPlugin({
+      name: 'scribbler',
+      imports: VARIABLES,
+      fields: data(16, 'saved') + data(32, 'null') + data(48, '"written"'),
+      exports: {
+        tap_cron: '(drop (call $vset (i32.const 16) (i32.const 5) (i32.const 48) (i32.const 9))) (unreachable)',
+        tap_queue_info: `(local $n i32)
+          (local.set $n (call $vget (i32.const 16) (i32.const 5) (i32.const 32) (i32.const 4) (i32.const 1024) (i32.const 30000)))
+          ${AT_1024('(local.get $n)')}`,
+      },
+    }),
   /** Grows its memory a page at a time until the kernel's limit refuses, then keeps going. */
   grower: () => cron('grower', '(loop $more (br_if $more (i32.ne (memory.grow (i32.const 1)) (i32.const -1)))) (unreachable)'),
   /** Returns output that lies past the end of its memory. */
