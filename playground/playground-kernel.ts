@@ -1,13 +1,13 @@
 /**
  * The playground's kernel: a worker of its own, on its own IndexedDB database, never the site's.
  * Each run starts a fresh worker, so a plugin from a shared link cannot leave anything behind in
- * memory; its data stays in `trovato-playground`.
+ * memory; its data stays in `trovato-playground`. Like the site's, the worker is owned by a
+ * KernelSupervisor: a plugin that loops is stopped at the deadline and named, and the kernel is
+ * re-booted with the same plugins.
  */
-import * as Comlink from 'comlink';
-import { KernelError, kernelErrorTransferHandler } from '../src/kernel/errors.js';
+import { KernelError } from '../src/kernel/errors.js';
 import type { KernelWorkerApi, LoadReport, LogEntry, PluginSource, RegisteredRoute, RouteResponse, SiteWorkerApi, TraceEntry, UserProfile } from '../src/kernel/protocol.js';
-
-Comlink.transferHandlers.set('throw', kernelErrorTransferHandler);
+import { KernelSupervisor, memoryQuarantine, type SupervisedApi } from '../src/supervisor/kernel-supervisor.js';
 
 /** The playground's database; the site uses another name, so nothing here touches it. */
 export const PLAYGROUND_SITE = 'trovato-playground';
@@ -21,15 +21,17 @@ export interface BootedPlayground {
 }
 
 export class PlaygroundKernel {
-  #worker: Worker | null = null;
-  #api: Comlink.Remote<WorkerApi> | null = null;
+  #supervisor: KernelSupervisor<WorkerApi> | null = null;
 
   /** Starts a fresh kernel worker with the reference plugins `enabled` and the plugin under test. */
   async boot(pluginsUrl: string, enabled: string[], plugin: PluginSource): Promise<BootedPlayground> {
     this.dispose();
-    this.#worker = new Worker(new URL('../src/kernel/worker.ts', import.meta.url), { type: 'module', name: 'trovato playground kernel' });
-    const api = Comlink.wrap<WorkerApi>(this.#worker);
-    this.#api = api;
+    // Quarantine lasts one run: the next run is a fresh supervisor, and the plugin is probably edited.
+    this.#supervisor = new KernelSupervisor<WorkerApi>({
+      createWorker: () => new Worker(new URL('../src/kernel/worker.ts', import.meta.url), { type: 'module', name: 'trovato playground kernel' }),
+      quarantine: memoryQuarantine(),
+    });
+    const api = this.#supervisor.api;
     const report = await api.bootSite({
       siteName: PLAYGROUND_SITE,
       pluginsUrl: new URL(pluginsUrl, document.baseURI).href,
@@ -53,14 +55,12 @@ export class PlaygroundKernel {
   }
 
   dispose(): void {
-    this.#api?.[Comlink.releaseProxy]();
-    this.#worker?.terminate();
-    this.#api = null;
-    this.#worker = null;
+    this.#supervisor?.close();
+    this.#supervisor = null;
   }
 
-  #running(): Comlink.Remote<WorkerApi> {
-    if (!this.#api) throw new KernelError('BAD_INPUT', 'The playground kernel is not running: press Run first.');
-    return this.#api;
+  #running(): SupervisedApi<WorkerApi> {
+    if (!this.#supervisor) throw new KernelError('BAD_INPUT', 'The playground kernel is not running: press Run first.');
+    return this.#supervisor.api;
   }
 }

@@ -99,6 +99,21 @@ describe('the playground, built', { timeout: 180_000 }, () => {
     await page.context().close();
   });
 
+  it('stops a route that loops forever, says which plugin hung, and keeps the playground running', async () => {
+    const page = await openPlayground();
+    await settled(page);
+    const looping = helloSource.replace('const request = RouteRequest.fromJson(input);', 'const request = RouteRequest.fromJson(input);\n  while (request.path.length >= 0) {}');
+    expect(looping).not.toBe(helloSource);
+    await setSource(page, looping);
+    expect(await runAndSettle(page)).toBe('failed');
+    await expect.poll(() => page.locator('.notice.error').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('hello hello_page did not finish within')]));
+    // The kernel was replaced and booted again: a route that does not loop still answers.
+    await page.fill('#address', '/hello/secret');
+    await page.press('#address', 'Enter');
+    expect(await settled(page)).toBe('ready');
+    await page.context().close();
+  });
+
   it('restores the same result from a copied link in a fresh page', async () => {
     const page = await openPlayground();
     await settled(page);
