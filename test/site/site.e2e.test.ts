@@ -2,8 +2,9 @@
  * The site end to end, on the BUILT site in Debian's Chromium, served as a static host serves it
  * (deep links get 404.html): an editor tags and publishes a post through the generated forms, a
  * visitor reads it, drafts stay hidden, pages a user may not see are refused, and the plugin
- * admin refuses to disable a plugin another one needs. Every scenario opens a fresh browser
- * context, so it starts on an empty IndexedDB (the blog plugin's welcome post only).
+ * admin refuses to disable a plugin another one needs; on a narrow screen the navigation folds
+ * behind its Menu button. Every scenario opens a fresh browser context, so it starts on an empty
+ * IndexedDB (the blog plugin's welcome post only).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Locator, Page, Response } from 'playwright';
@@ -336,6 +337,24 @@ describe('the site, built', { timeout: 240_000 }, () => {
     await page.getByRole('link', { name: 'Blog', exact: true }).first().click();
     await heading(page, 'Blog').waitFor();
     expect(pathOf(page)).toBe('/blog');
+    expect(errors).toEqual([]);
+  });
+
+  it('folds the navigation behind its Menu button on a narrow screen; the administrator opens the logs from it', async () => {
+    const { page, errors } = await openSite('/blog');
+    await actAs(page, 'Ada Administrator');
+    await page.setViewportSize({ width: 390, height: 800 });
+    const menu = nav(page).getByRole('button', { name: 'Menu' });
+    const logs = nav(page).getByRole('link', { name: 'Logs', exact: true });
+    expect(await menu.getAttribute('aria-expanded')).toBe('false');
+    expect(await logs.isVisible()).toBe(false);
+    await menu.click();
+    expect(await menu.getAttribute('aria-expanded')).toBe('true');
+    await logs.click();
+    await heading(page, 'Logs').waitFor();
+    expect(pathOf(page)).toBe('/admin/logs');
+    // Following a link folds the menu again.
+    expect(await menu.getAttribute('aria-expanded')).toBe('false');
     expect(errors).toEqual([]);
   });
 });
