@@ -8,7 +8,7 @@
  * it started looping is still delivered) and quarantined when it hangs again.
  */
 import * as Comlink from 'comlink';
-import { KernelError, kernelErrorTransferHandler } from '../kernel/errors.js';
+import { KernelError, kernelErrorTransferHandler, messageOf } from '../kernel/errors.js';
 import type { KernelWorkerApi, SupervisedWorkerApi, SupervisorMessage } from '../kernel/protocol.js';
 import { localStorageQuarantine, type QuarantineStore } from './quarantine-store.js';
 
@@ -337,7 +337,7 @@ export class KernelSupervisor<Api extends KernelWorkerApi = KernelWorkerApi> {
     } catch (error) {
       // A boot that hung again has started the next restart already (and quarantined at the limit).
       if (worker !== this.#worker) return;
-      this.#emit({ type: 'restart-failed', message: `The kernel restarted but could not boot again: ${(error as Error)?.message ?? String(error)}` });
+      this.#emit({ type: 'restart-failed', message: `The kernel restarted but could not boot again: ${messageOf(error)}` });
     }
   }
 }
