@@ -104,10 +104,9 @@ export class TrovatoNav extends LitElement {
   }
 
   #links(nodes: MenuTreeNode[]): NavLink[] {
-    return [...nodes]
-      // Routes with parameters (`/blog/:slug`) have no page of their own to link to.
-      .filter((node) => !node.route.path.includes(':') && this.access?.can(node.route.permission) === true)
-      .sort((a, b) => a.route.weight - b.route.weight || a.route.title.localeCompare(b.route.title))
+    // The kernel's tree holds no routes with parameters and is in menu order (weight, then title).
+    return nodes
+      .filter((node) => this.access?.can(node.route.permission) === true)
       .map((node) => ({ path: node.route.path, title: node.route.title, children: this.#links(node.children) }));
   }
 

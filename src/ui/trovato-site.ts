@@ -222,7 +222,7 @@ export class TrovatoSite extends LitElement {
   /** Top-level pages the user may visit, for the home and error pages. */
   #links(): StatusLink[] {
     const menu = (this.#kernel.site?.menu ?? [])
-      .filter((node) => !node.route.path.includes(':') && this.#access().can(node.route.permission))
+      .filter((node) => this.#access().can(node.route.permission))
       .map((node) => ({ path: node.route.path, title: node.route.title }));
     const admin = this.#access().canManageContent() ? [{ path: '/admin/content', title: 'Content administration' }] : [];
     return [{ path: '/', title: 'Home' }, ...menu, ...admin];
