@@ -186,8 +186,21 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     return resolveUser(spec, roles(), declaredPermissions.map((p) => p.name));
   }
 
-  /** Runs `body` as one request: one unit of work, committed at the end unless it throws. */
-  async function inRequest<T>(spec: UserSpec | undefined, body: (request: RequestState) => T): Promise<T> {
+  /** Resolves when the request started last has committed (or failed). */
+  let previousRequest: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Runs `body` as one request: one unit of work, committed at the end unless it throws.
+   * Requests run one after another: a request begins only once the one before it has committed,
+   * so it always reads what earlier requests wrote (the storage's rule 1).
+   */
+  function inRequest<T>(spec: UserSpec | undefined, body: (request: RequestState) => T): Promise<T> {
+    const run = previousRequest.then(() => runRequest(spec, body));
+    previousRequest = run.catch(() => undefined);
+    return run;
+  }
+
+  async function runRequest<T>(spec: UserSpec | undefined, body: (request: RequestState) => T): Promise<T> {
     const user = userOf(spec);
     const work = options.storage?.beginWork(user);
     const request = createRequestState(user, work ?? NO_WORK);

@@ -338,3 +338,12 @@ describe('plugins admin', () => {
     expect(data().rows).toBe(1);
   });
 });
+
+describe('requests sent together', () => {
+  it('run one after another: a list sent with a save sees the saved item', async () => {
+    const site = await testSite([await typesPlugin()]);
+    const [saved, listed] = await Promise.all([site.saveItem(article('Sent together'), ADMIN), site.listItems({ type: 'article' }, ADMIN)]);
+    expect(saved.ok).toBe(true);
+    expect(listed.total).toBe(1);
+  });
+});
