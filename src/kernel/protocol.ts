@@ -125,8 +125,6 @@ export interface SupervisedWorkerApi {
   watchCalls(port: MessagePort): Promise<void>;
   /** Plugins to hold back from the next boot or load on (name -> reason); `{}` releases them. */
   setQuarantined(reasons: Record<string, string>): Promise<void>;
-  /** The worker's JS heap in bytes, where the runtime tells (Chromium's performance.memory). */
-  heapUsed(): Promise<number | null>;
 }
 
 /** One call the worker ran for a caller, as the playground's tap inspector lists it. */

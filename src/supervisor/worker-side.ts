@@ -42,7 +42,6 @@ export function createWorkerSupervision(kernels: () => readonly Kernel[]): Worke
         quarantined = { ...reasons };
         for (const kernel of kernels()) kernel.setQuarantined(quarantined);
       },
-      heapUsed: async () => (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? null,
     },
   };
 }

@@ -35,6 +35,12 @@ describe('what the UI offers each demo user', () => {
     expect(access.can('access content')).toBe(true);
   });
 
+  it('treats "administer site" as every permission, as the kernel does', () => {
+    const access = createAccess({ ...anonymous, permissions: ['administer site'] }, [blog]);
+    expect(access.canCreate('blog')).toBe(true);
+    expect(access.can('see hello secrets')).toBe(true);
+  });
+
   it('offers nothing to a profile without permissions', () => {
     expect(createAccess({ ...anonymous, permissions: undefined }, [blog]).can('access content')).toBe(false);
   });

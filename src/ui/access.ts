@@ -26,7 +26,8 @@ export interface Access {
  */
 export function createAccess(user: SiteUser | undefined, contentTypes: readonly ContentType[]): Access {
   const granted = new Set<string>(user?.permissions ?? []);
-  const can = (permission: string): boolean => granted.has('*') || granted.has(permission);
+  // The kernel's rule (host/user.ts hasPermission): "administer site" holds every permission.
+  const can = (permission: string): boolean => granted.has(permission) || granted.has('administer site');
   return {
     can,
     canCreate: (type) => can('administer content') || can(`create ${type} content`),

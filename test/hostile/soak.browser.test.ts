@@ -2,7 +2,7 @@
  * 10,000 dispatches in one page load through the supervisor and a real kernel worker on real
  * IndexedDB. What must stay bounded: calls waiting in the supervisor, worker restarts, and the
  * page's live heap, which holds the supervisor and comlink. The worker's heap cannot be read
- * here (Chromium gives workers no performance.memory, so `heapUsed` answers null);
+ * here (Chromium gives workers no performance.memory);
  * kernel-soak.browser.test.ts bounds the kernel's own heap by running it on a page.
  */
 import { afterEach, describe, expect, it } from 'vitest';
