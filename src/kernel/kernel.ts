@@ -18,6 +18,7 @@ import { TapRegistry } from './tap/registry.js';
 import { anonymousUser, createRequestState, NO_WORK, type CurrentUser, type LogEntry, type RequestState, type RequestWork } from './tap/request-state.js';
 import { DEFAULT_ROLES, resolveUser, type RoleTable, type UserSpec } from './users.js';
 import { KernelError, messageOf } from './errors.js';
+import { resolveLimits, type KernelLimits } from './limits.js';
 
 /** 64 KiB pages: 256 pages = 16 MiB, ample for content plugins and small enough for a tab. */
 export const DEFAULT_MAX_MEMORY_PAGES = 256;
@@ -56,6 +57,8 @@ export interface KernelOptions {
    * reset to a snapshot after every call; 'fresh' makes a new one per call (for comparison).
    */
   isolation?: 'pool' | 'fresh';
+  /** Quotas to change from their defaults (limits.ts DEFAULT_LIMITS; docs/abi.md §7.4). */
+  limits?: Partial<KernelLimits>;
 }
 
 export interface RequestOptions {
@@ -126,6 +129,7 @@ const utf8 = new TextEncoder();
 
 export function createKernel(options: KernelOptions = {}): Kernel {
   const maxMemoryPages = options.maxMemoryPages ?? DEFAULT_MAX_MEMORY_PAGES;
+  const limits = resolveLimits(options.limits);
   const rolesOption = options.roles ?? DEFAULT_ROLES;
   const roles = typeof rolesOption === 'function' ? rolesOption : () => rolesOption;
   const calls = new CallStack();
@@ -161,8 +165,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   });
 
   function importsFor(plugin: string): WebAssembly.Imports {
-    const wasi = createWasiImports(calls, (stream, line) => {
-      const call = calls.current();
+    const wasi = createWasiImports(calls, (call, stream, line) => {
       record(call.request, { plugin, level: stream === 'stderr' ? 'warning' : 'info', message: line, time: Date.now(), source: stream });
     });
     return { ...hostImports, env, wasi_snapshot_preview1: wasi } as WebAssembly.Imports;
@@ -173,7 +176,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     return (instance) => {
       const initialize = instance.exports._initialize;
       if (typeof initialize !== 'function') return;
-      calls.push({ plugin, memory: instance.exports.memory, request: createRequestState(anonymousUser([])), lastError: '', pending: null });
+      calls.push({ plugin, memory: instance.exports.memory, request: createRequestState(anonymousUser([]), NO_WORK, limits), lastError: '', pending: null });
       try {
         initialize();
       } finally {
@@ -203,7 +206,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   async function runRequest<T>(spec: UserSpec | undefined, body: (request: RequestState) => T): Promise<T> {
     const user = userOf(spec);
     const work = options.storage?.beginWork(user);
-    const request = createRequestState(user, work ?? NO_WORK);
+    const request = createRequestState(user, work ?? NO_WORK, limits);
     let result: T;
     try {
       result = body(request);
@@ -279,10 +282,10 @@ export function createKernel(options: KernelOptions = {}): Kernel {
         }
         definitions.push(normalized.value);
       }
-      problems.push(...menu.add(handler.plugin, definitions));
+      for (const problem of menu.add(handler.plugin, definitions)) problems.push(problem);
     }
     // Parent links are checked once every plugin's routes are in: a parent may come later.
-    problems.push(...menu.problems());
+    for (const problem of menu.problems()) problems.push(problem);
     return problems;
   }
 

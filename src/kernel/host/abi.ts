@@ -7,6 +7,7 @@
 import type { HostFunctionSpec } from './imports.js';
 import type { RequestState } from '../tap/request-state.js';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json-depth.js';
+import { ARGUMENT_LIMITS } from '../limits.js';
 
 /** ABI §4 error codes. */
 export const HostCode = {
@@ -53,13 +54,30 @@ export interface PendingResult {
 /** The calls in progress, innermost last (plugin-api.invoke nests calls). */
 export class CallStack {
   readonly #calls: ActiveCall[] = [];
+  readonly #atEnd = new WeakMap<ActiveCall, Array<() => void>>();
 
   push(call: ActiveCall): void {
     this.#calls.push(call);
   }
 
+  /** Ends the innermost call, after running what was registered with `atEnd` for it. */
   pop(): void {
-    this.#calls.pop();
+    const call = this.#calls[this.#calls.length - 1];
+    const tasks = call ? this.#atEnd.get(call) : undefined;
+    try {
+      // Still the current call while they run, so what they record is attributed to it.
+      for (const task of tasks ?? []) task();
+    } finally {
+      if (call) this.#atEnd.delete(call);
+      this.#calls.pop();
+    }
+  }
+
+  /** Runs `task` when `call` ends (WASI output flushes a call's unterminated line this way). */
+  atEnd(call: ActiveCall, task: () => void): void {
+    const tasks = this.#atEnd.get(call);
+    if (tasks) tasks.push(task);
+    else this.#atEnd.set(call, [task]);
   }
 
   get depth(): number {
@@ -148,11 +166,14 @@ export function adaptHostFunction(
   impl: HostImpl,
 ): (...raw: number[]) => number {
   const { strings: stringCount, integers: extraCount, returnsData } = spec;
+  const argumentLimits = ARGUMENT_LIMITS[qualifiedName];
   return (...raw: number[]): number => {
     const call = calls.current();
     try {
       const strings: string[] = [];
       for (let i = 0; i < stringCount; i++) {
+        const limit = argumentLimits?.[i];
+        if (limit !== undefined) call.request.quota.checkValue(call, limit, raw[i * 2 + 1] >>> 0, `Argument ${i + 1} (the value)`, call.request);
         strings.push(readString(call.memory, raw[i * 2], raw[i * 2 + 1], `Argument ${i + 1} of ${qualifiedName}`));
       }
       const numbers = raw.slice(stringCount * 2, stringCount * 2 + extraCount);

@@ -5,7 +5,9 @@
  */
 import type { SiteStore } from '../storage/site-store.js';
 import { HostCode, HostFailure, parseJsonArgument, type ActiveCall, type HostImpl } from './abi.js';
-import { badArgument, describe, workOf } from './storage-work.js';
+import { cacheWriteBytes, WRITE_OVERHEAD_BYTES } from '../storage/unit-of-work.js';
+import { utf8Length } from '../limits.js';
+import { badArgument, chargeStaging, describe, workOf } from './storage-work.js';
 
 function checkBin(bin: string): void {
   if (bin.length === 0) throw badArgument('The cache bin must be a non-empty string.');
@@ -28,6 +30,7 @@ export function cacheHostFunctions(store: SiteStore): Record<string, HostImpl> {
     if (!Number.isInteger(maxAge) || maxAge < 0) {
       throw badArgument(`The cache max-age must be a whole number of seconds, 0 for no expiry; got ${maxAge}.`);
     }
+    chargeStaging(call, work, cacheWriteBytes(bin, key, value, tags));
     work.setCache(bin, key, value, tags, maxAge);
     return 0;
   };
@@ -44,7 +47,9 @@ export function cacheHostFunctions(store: SiteStore): Record<string, HostImpl> {
     'set-with-max-age': (call, strings, [maxAge]) => set(call, strings, maxAge),
     'invalidate-tag': (call, [tag]) => {
       if (tag.length === 0) throw badArgument('The cache tag must be a non-empty string.');
-      workOf(call, store).invalidateTag(tag);
+      const work = workOf(call, store);
+      chargeStaging(call, work, WRITE_OVERHEAD_BYTES + utf8Length(tag));
+      work.invalidateTag(tag);
       return 0;
     },
   };

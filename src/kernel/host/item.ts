@@ -21,7 +21,11 @@ import {
   parseDirection,
   parseObject,
   workOf,
+  chargeStaging,
+  checkValueSize,
 } from './storage-work.js';
+import { itemWriteBytes } from '../storage/unit-of-work.js';
+import { utf8Length } from '../limits.js';
 import { hasPermission } from './user.js';
 
 export const CONDITION_OPS = ['eq', 'ne', 'lt', 'gt', 'lte', 'gte', 'in', 'contains'] as const;
@@ -159,8 +163,11 @@ export function itemHostFunctions(store: SiteStore): Record<string, HostImpl> {
         created: existing?.created ?? now,
         changed: now,
       };
+      const json = JSON.stringify(item);
+      checkValueSize(call, 'itemBytes', utf8Length(json), 'The item');
+      chargeStaging(call, work, itemWriteBytes(item, id));
       work.putItem(item);
-      return JSON.stringify(item);
+      return json;
     },
 
     'delete-item': (call, [id]) => {
@@ -168,6 +175,7 @@ export function itemHostFunctions(store: SiteStore): Record<string, HostImpl> {
       const item = work.getItem(id);
       if (!item) throw notFound(id);
       checkItemPermission(call.request.user, 'delete', item);
+      chargeStaging(call, work, itemWriteBytes(null, id));
       work.deleteItem(id);
       return 0;
     },

@@ -3,6 +3,7 @@
  * handlers of that request and dropped at its end (never persisted).
  */
 import { HostCode, HostFailure, type HostImpl } from './abi.js';
+import { utf8Length } from '../limits.js';
 
 /** The request-context host functions. */
 export function requestContextHostFunctions(): Record<string, HostImpl> {
@@ -13,6 +14,9 @@ export function requestContextHostFunctions(): Record<string, HostImpl> {
       return value;
     },
     set: (call, [key, value]) => {
+      const before = call.request.context.get(key);
+      // The value alone was checked on the argument; the context as a whole is checked here.
+      call.request.quota.chargeContext(call, before === undefined ? 0 : utf8Length(key) + utf8Length(before), utf8Length(key) + utf8Length(value), call.request);
       call.request.context.set(key, value);
       return 0;
     },

@@ -4,7 +4,8 @@
  */
 import type { SiteStore } from '../storage/site-store.js';
 import type { HostImpl } from './abi.js';
-import { badArgument, workOf } from './storage-work.js';
+import { variableWriteBytes } from '../storage/unit-of-work.js';
+import { badArgument, chargeStaging, workOf } from './storage-work.js';
 
 function checkName(name: string): void {
   if (name.length === 0 || name.length > 255) throw badArgument(`A variable name must have 1 to 255 characters, got ${name.length}.`);
@@ -19,7 +20,10 @@ export function variablesHostFunctions(store: SiteStore): Record<string, HostImp
     },
     set: (call, [name, value]) => {
       checkName(name);
-      workOf(call, store).setVariable(call.plugin, name, value);
+      const work = workOf(call, store);
+      // The value's own size was checked on the argument (limits.ts ARGUMENT_LIMITS).
+      chargeStaging(call, work, variableWriteBytes(name, value));
+      work.setVariable(call.plugin, name, value);
       return 0;
     },
   };

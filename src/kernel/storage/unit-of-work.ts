@@ -16,6 +16,7 @@ import {
   type ReadModel,
 } from './read-model.js';
 import type { CacheRecord, Item, Row, RowId } from './schema.js';
+import { utf8Length } from '../limits.js';
 
 /** What a unit of work needs from the store that made it. */
 export interface WorkBackend {
@@ -34,6 +35,53 @@ type Op =
 
 export type WorkState = 'open' | 'committing' | 'committed' | 'discarded';
 
+/**
+ * What one staged write counts against the request's staging quota: the UTF-8 bytes of its
+ * data plus a fixed overhead, so a million tiny writes are bounded too. Deletions and tag
+ * invalidations count their keys.
+ */
+export const WRITE_OVERHEAD_BYTES = 64;
+
+/** Staged bytes of a variable write. */
+export function variableWriteBytes(name: string, value: string): number {
+  return WRITE_OVERHEAD_BYTES + utf8Length(name) + utf8Length(value);
+}
+
+/** Staged bytes of a cache write. */
+export function cacheWriteBytes(bin: string, key: string, value: string, tags: readonly string[]): number {
+  let bytes = WRITE_OVERHEAD_BYTES + utf8Length(bin) + utf8Length(key) + utf8Length(value);
+  for (const tag of tags) bytes += utf8Length(tag);
+  return bytes;
+}
+
+/** Staged bytes of a row write (null: a deletion). */
+export function rowWriteBytes(table: string, row: Row | null, id: RowId): number {
+  return WRITE_OVERHEAD_BYTES + utf8Length(table) + utf8Length(row === null ? String(id) : JSON.stringify(row));
+}
+
+/** Staged bytes of an item write (null: a deletion), with the two tag invalidations it brings. */
+export function itemWriteBytes(item: Item | null, id: string): number {
+  let bytes = WRITE_OVERHEAD_BYTES + utf8Length(item === null ? id : JSON.stringify(item));
+  for (const tag of itemTags(id)) bytes += WRITE_OVERHEAD_BYTES + utf8Length(tag);
+  return bytes;
+}
+
+function opBytes(op: Op): number {
+  switch (op.kind) {
+    case 'item':
+      // The item's invalidations are ops of their own and count themselves.
+      return WRITE_OVERHEAD_BYTES + utf8Length(op.item === null ? op.id : JSON.stringify(op.item));
+    case 'row':
+      return rowWriteBytes(op.table, op.row, op.id);
+    case 'variable':
+      return variableWriteBytes(op.name, op.value);
+    case 'cache':
+      return cacheWriteBytes(op.record.bin, op.record.key, op.record.value, op.record.tags);
+    case 'invalidate':
+      return WRITE_OVERHEAD_BYTES + utf8Length(op.tag);
+  }
+}
+
 /** The cache tags every item save or delete invalidates. */
 export function itemTags(id: string): string[] {
   return [`item:${id}`, 'item_list'];
@@ -47,6 +95,9 @@ export class UnitOfWork implements RequestWork {
   readonly user: CurrentUser;
   readonly #backend: WorkBackend;
   #ops: Op[] = [];
+  /** Staged bytes of each op, in step with #ops (see opBytes). */
+  #opBytes: number[] = [];
+  #stagedBytes = 0;
   #overlay = emptyChangeSet();
   #invalidated = new Set<string>();
   #state: WorkState = 'open';
@@ -71,6 +122,11 @@ export class UnitOfWork implements RequestWork {
     return this.#backend.now();
   }
 
+  /** Bytes of the writes staged now (see WRITE_OVERHEAD_BYTES); a rollback gives them back. */
+  get stagedBytes(): number {
+    return this.#stagedBytes;
+  }
+
   /** A marker to roll back to: everything staged after it can be dropped. */
   savepoint(): number {
     return this.#ops.length;
@@ -84,6 +140,8 @@ export class UnitOfWork implements RequestWork {
     }
     if (savepoint === this.#ops.length) return;
     this.#ops.length = savepoint;
+    this.#opBytes.length = savepoint;
+    this.#stagedBytes = this.#opBytes.reduce((sum, bytes) => sum + bytes, 0);
     // Replaying is simpler than undo records and rollbacks only follow a failing handler.
     this.#overlay = emptyChangeSet();
     this.#invalidated = new Set();
@@ -203,6 +261,8 @@ export class UnitOfWork implements RequestWork {
   discard(): void {
     if (this.#state === 'committing') throw this.#closedError();
     this.#ops = [];
+    this.#opBytes = [];
+    this.#stagedBytes = 0;
     this.#overlay = emptyChangeSet();
     this.#invalidated = new Set();
     if (this.#state === 'open') this.#state = 'discarded';
@@ -230,6 +290,9 @@ export class UnitOfWork implements RequestWork {
   #push(op: Op): void {
     this.#assertOpen();
     this.#ops.push(op);
+    const bytes = opBytes(op);
+    this.#opBytes.push(bytes);
+    this.#stagedBytes += bytes;
     this.#apply(op);
   }
 

@@ -1,8 +1,11 @@
 /**
  * What one request carries through every handler it runs: who is asking, the per-request
- * context store (`request-context`), the unit of work its writes go to, and the log lines it
- * produced. Created by the kernel at the start of a request and dropped at its end.
+ * context store (`request-context`), the unit of work its writes go to, the log lines it
+ * produced and its use of the kernel's quotas. Created by the kernel at the start of a request
+ * and dropped at its end.
  */
+import { DEFAULT_LIMITS, type KernelLimits } from '../limits.js';
+import { RequestQuota } from '../host/quota.js';
 
 /** The user a request runs as. Anonymous is the nil UUID with the `anonymous` role. */
 export interface CurrentUser {
@@ -52,8 +55,10 @@ export interface RequestState {
   readonly context: Map<string, string>;
   readonly work: RequestWork;
   readonly logs: LogEntry[];
+  /** What the request's calls have used of the kernel's quotas. */
+  readonly quota: RequestQuota;
 }
 
-export function createRequestState(user: CurrentUser, work: RequestWork = NO_WORK): RequestState {
-  return { user, context: new Map(), work, logs: [] };
+export function createRequestState(user: CurrentUser, work: RequestWork = NO_WORK, limits: KernelLimits = DEFAULT_LIMITS): RequestState {
+  return { user, context: new Map(), work, logs: [], quota: new RequestQuota(limits) };
 }
