@@ -10,7 +10,7 @@ import { createWasiImports } from './host/wasi.js';
 import { loadPlugins, type CompiledPlugin, type PluginSource, type PluginStatus } from './plugin/loader.js';
 import { checkExportSignature, TAP_SIGNATURE } from './plugin/module-check.js';
 import { hasPermission } from './host/user.js';
-import { MenuRegistry, normalizeMenuDefinition, type MenuTreeNode, type RegisteredRoute, type RouteMatch } from './menu/registry.js';
+import { MAX_ROUTES_PER_PLUGIN, MenuRegistry, normalizeMenuDefinition, type MenuTreeNode, type RegisteredRoute, type RouteMatch } from './menu/registry.js';
 import { Dispatcher, type DispatchEvent, type DispatchResult, type HandlerResult } from './tap/dispatcher.js';
 import { freshInstances, type InstanceSource, type Initializer } from './tap/plugin-instance.js';
 import { pooledInstances } from './tap/instance-pool.js';
@@ -265,6 +265,16 @@ export function createKernel(options: KernelOptions = {}): Kernel {
       if (handler.output === null) continue;
       if (!Array.isArray(handler.output)) {
         problems.push({ plugin: handler.plugin, path: '', message: `${handler.plugin} tap_menu must return an array of MenuDefinition objects.` });
+        continue;
+      }
+      if (handler.output.length > MAX_ROUTES_PER_PLUGIN) {
+        problems.push({
+          plugin: handler.plugin,
+          path: '',
+          message:
+            `${handler.plugin} tap_menu returned ${handler.output.length} routes; a plugin may declare at most ${MAX_ROUTES_PER_PLUGIN}, so none of them were registered. ` +
+            'Use parameters (/tags/:tag) for pages that share a callback.',
+        });
         continue;
       }
       const shape = enabled.get(handler.plugin)!.compiled.shape;

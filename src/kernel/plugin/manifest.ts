@@ -55,6 +55,12 @@ const MACHINE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 const SEMVER =
   /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
 
+/**
+ * Problems of one severity reported per manifest; past it, one more problem says how many were
+ * left out. A manifest with 10,000 unknown keys gets a readable report, built in linear time.
+ */
+export const MAX_REPORTED_PROBLEMS = 50;
+
 const TOP_KEYS = ['name', 'description', 'version', 'abi', 'dependencies', 'taps', 'memory'];
 const TAPS_KEYS = ['implements', 'weight'];
 const MEMORY_KEYS = ['max_pages'];
@@ -112,6 +118,9 @@ class ManifestChecker {
   readonly #expectedName: string | undefined;
   readonly #errors: ManifestProblem[] = [];
   readonly #warnings: ManifestProblem[] = [];
+  /** Problems past MAX_REPORTED_PROBLEMS, counted but not built. */
+  readonly #leftOut = { error: 0, warning: 0 };
+  #keyLines: KeyLines | undefined;
   #plugin: string;
   #where: string;
 
@@ -136,6 +145,8 @@ class ManifestChecker {
     const dependencies = this.#dependencies(name);
     const taps = this.#taps();
     const memory = this.#memory();
+    this.#reportLeftOut('error');
+    this.#reportLeftOut('warning');
 
     if (this.#errors.length > 0 || name === undefined || description === undefined || version === undefined) {
       return { ok: false, errors: this.#errors, warnings: this.#warnings };
@@ -264,6 +275,8 @@ class ManifestChecker {
         const key = `taps.implements[${index}]`;
         if (typeof entry !== 'string') {
           this.#typeError(key, 'a tap name (string)', entry, '', 'taps.implements');
+        } else if (!isKnownTap(entry) && this.#full('error')) {
+          this.#leftOut.error++;
         } else if (!isKnownTap(entry)) {
           const guess = nearest(entry, KNOWN_TAPS) ?? (isKnownTap(`tap_${entry}`) ? `tap_${entry}` : undefined);
           const hint = guess !== undefined ? `did you mean \`${guess}\`?` : `the known taps are listed in ABI §1.`;
@@ -323,6 +336,10 @@ class ManifestChecker {
   #unknownKeys(table: Record<string, unknown>, prefix: string, known: readonly string[]): void {
     for (const key of Object.keys(table)) {
       if (known.includes(key)) continue;
+      if (this.#full('warning')) {
+        this.#leftOut.warning++;
+        continue;
+      }
       const path = prefix === '' ? key : `${prefix}.${key}`;
       const guess = nearest(key, known);
       let hint: string;
@@ -350,7 +367,28 @@ class ManifestChecker {
     this.#problem('error', key, detail, lineKey);
   }
 
+  #full(severity: ManifestProblem['severity']): boolean {
+    return (severity === 'error' ? this.#errors : this.#warnings).length >= MAX_REPORTED_PROBLEMS;
+  }
+
+  #reportLeftOut(severity: ManifestProblem['severity']): void {
+    const count = this.#leftOut[severity];
+    if (count === 0) return;
+    const kind = severity === 'error' ? 'errors' : 'warnings';
+    (severity === 'error' ? this.#errors : this.#warnings).push({
+      severity,
+      plugin: this.#plugin,
+      file: this.#file,
+      key: '',
+      message: `${this.#where}: ${count} more ${kind} like the ones above were left out of this report (it shows the first ${MAX_REPORTED_PROBLEMS}); fix those and load again.`,
+    });
+  }
+
   #problem(severity: ManifestProblem['severity'], key: string, detail: string, lineKey: string): void {
+    if (this.#full(severity)) {
+      this.#leftOut[severity]++;
+      return;
+    }
     const problem: ManifestProblem = {
       severity,
       plugin: this.#plugin,
@@ -359,7 +397,8 @@ class ManifestChecker {
       // "key "x" is required" but "key "x": "1.0" is not a semantic version".
       message: `${this.#where}: key "${key}"${/^(is|must) /.test(detail) ? ' ' : ': '}${detail}`,
     };
-    const line = findKeyLine(this.#text, lineKey);
+    this.#keyLines ??= indexKeyLines(this.#text);
+    const line = this.#keyLines.find(lineKey);
     if (line !== undefined) problem.line = line;
     (severity === 'error' ? this.#errors : this.#warnings).push(problem);
   }
@@ -390,17 +429,28 @@ function toMachineName(value: string): string {
   return cleaned;
 }
 
+/** Where keys are set in a manifest's text, found in one pass (see `indexKeyLines`). */
+interface KeyLines {
+  /** The 1-based line on which `path` (dotted, e.g. `taps.weight`) is set, or undefined. */
+  find(path: string): number | undefined;
+}
+
 /**
- * The line on which a key is set, best effort: smol-toml does not report positions, so this
+ * The lines on which keys are set, best effort: smol-toml does not report positions, so this
  * scans for `key =` inside the right `[table]` (or as a dotted key, or for the table header
- * itself). Lines inside multi-line strings are skipped. Undefined when not found.
+ * itself), skipping lines inside multi-line strings. The text is scanned once; each lookup then
+ * costs the depth of the key, so reporting every key of a large manifest stays linear.
  */
-function findKeyLine(text: string, path: string): number | undefined {
-  const parts = path.split('.');
+function indexKeyLines(text: string): KeyLines {
+  // First line that sets exactly this key (a header or an assignment).
+  const exact = new Map<string, number>();
+  // First assignment of this key to a value that may hold deeper keys (`a = {b = 1}` sets a.b).
+  const prefix = new Map<string, number>();
+  // First header of this table, the fallback for a key inside it that was not found.
+  const header = new Map<string, number>();
   const lines = text.split(/\r?\n/);
   let table: string[] = [];
   let inMultiline: string | undefined;
-  let tableHeaderLine: number | undefined;
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i];
     if (inMultiline !== undefined) {
@@ -408,27 +458,39 @@ function findKeyLine(text: string, path: string): number | undefined {
       continue;
     }
     const line = raw.trim();
-    const header = /^\[\[?\s*([^\]]+?)\s*\]\]?/.exec(line);
-    if (header) {
-      table = header[1].split('.').map((s) => unquote(s.trim()));
-      if (sameKeys(table, parts)) return i + 1;
-      if (parts.length > 1 && sameKeys(table, parts.slice(0, -1))) tableHeaderLine ??= i + 1;
+    const headerMatch = /^\[\[?\s*([^\]]+?)\s*\]\]?/.exec(line);
+    if (headerMatch) {
+      table = headerMatch[1].split('.').map((part) => unquote(part.trim()));
+      const key = joinKey(table);
+      if (!exact.has(key)) exact.set(key, i + 1);
+      if (!header.has(key)) header.set(key, i + 1);
       continue;
     }
     const assignment = /^((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=(.*)$/.exec(line);
     if (assignment) {
-      const key = [...table, ...assignment[1].split('.').map((s) => unquote(s.trim()))];
-      if (sameKeys(key, parts) || (key.length < parts.length && sameKeys(key, parts.slice(0, key.length)))) return i + 1;
+      const key = joinKey([...table, ...assignment[1].split('.').map((part) => unquote(part.trim()))]);
+      if (!exact.has(key)) exact.set(key, i + 1);
+      if (!prefix.has(key)) prefix.set(key, i + 1);
       for (const quote of ['"""', "'''"]) {
         if (countOccurrences(assignment[2], quote) % 2 === 1) inMultiline = quote;
       }
     }
   }
-  return tableHeaderLine;
+  return {
+    find(path: string): number | undefined {
+      const parts = path.split('.');
+      let best = exact.get(joinKey(parts));
+      for (let length = 1; length < parts.length; length++) {
+        const line = prefix.get(joinKey(parts.slice(0, length)));
+        if (line !== undefined && (best === undefined || line < best)) best = line;
+      }
+      return best ?? (parts.length > 1 ? header.get(joinKey(parts.slice(0, -1))) : undefined);
+    },
+  };
 }
 
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((part, i) => part === b[i]);
+function joinKey(parts: readonly string[]): string {
+  return parts.join('\u0000');
 }
 
 function unquote(s: string): string {

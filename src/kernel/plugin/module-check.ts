@@ -294,8 +294,18 @@ function engineReason(bytes: Uint8Array): string {
   return 'the engine refuses it';
 }
 
+// Exports by name, built once per module: routes and taps look up thousands of names.
+const exportIndex = new WeakMap<ModuleShape, Map<string, ModuleExport>>();
+
 function findExport(shape: ModuleShape, name: string): ModuleExport | undefined {
-  return shape.exports.find((e) => e.name === name);
+  let index = exportIndex.get(shape);
+  if (!index) {
+    index = new Map();
+    // Export names are unique in a valid module; the first wins should a reader see a repeat.
+    for (const entry of shape.exports) if (!index.has(entry.name)) index.set(entry.name, entry);
+    exportIndex.set(shape, index);
+  }
+  return index.get(name);
 }
 
 function functionExportNames(shape: ModuleShape): string[] {
