@@ -35,15 +35,13 @@ function connect(): Comlink.Remote<typeof api> {
 describe('kernelErrorTransferHandler', () => {
   it('brings a thrown KernelError across with its code and location', async () => {
     const remote = connect();
-    const error = await remote.fail().catch((caught: unknown) => caught);
+    const error = await (remote.fail() as Promise<unknown>).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(KernelError);
     expect(error).toMatchObject({ code: 'ROUTE_NOT_FOUND', message: 'No page lives at /nowhere.', location: { key: 'path' } });
   });
 
   it('brings other thrown errors across as errors with their name', async () => {
-    const error = await connect()
-      .failPlainly()
-      .catch((caught: unknown) => caught);
+    const error = await (connect().failPlainly() as Promise<unknown>).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Error);
     expect(error).toMatchObject({ name: 'TypeError', message: 'not a kernel error' });
   });

@@ -95,9 +95,10 @@ export class CallStack {
 /**
  * A host function over decoded arguments. Data-returning functions return the result (a
  * string or bytes, written with the buffer convention); status functions return a number.
- * Extra integer arguments (after the strings) arrive in `numbers`.
+ * Extra integer arguments (after the strings) arrive in `numbers`; `byteLengths` are the
+ * strings' UTF-8 sizes as the plugin passed them (for quotas, without re-encoding).
  */
-export type HostImpl = (call: ActiveCall, strings: string[], numbers: number[]) => string | Uint8Array | number;
+export type HostImpl = (call: ActiveCall, strings: string[], numbers: number[], byteLengths: number[]) => string | Uint8Array | number;
 
 /** Implementations per interface and function name, as in HOST_FUNCTIONS. */
 export type HostImplementations = Record<string, Record<string, HostImpl>>;
@@ -169,9 +170,16 @@ export function adaptHostFunction(
   const argumentLimits = ARGUMENT_LIMITS[qualifiedName];
   return (...raw: number[]): number => {
     const call = calls.current();
+    const spent = call.request.quota.spentFor(call, qualifiedName);
+    if (spent) {
+      call.pending = null;
+      return fail(call, spent.code, `${qualifiedName}: ${spent.message}`);
+    }
     try {
       const strings: string[] = [];
+      const byteLengths: number[] = [];
       for (let i = 0; i < stringCount; i++) {
+        byteLengths.push(raw[i * 2 + 1] >>> 0);
         const limit = argumentLimits?.[i];
         if (limit !== undefined) call.request.quota.checkValue(call, limit, raw[i * 2 + 1] >>> 0, `Argument ${i + 1} (the value)`, call.request);
         strings.push(readString(call.memory, raw[i * 2], raw[i * 2 + 1], `Argument ${i + 1} of ${qualifiedName}`));
@@ -179,7 +187,7 @@ export function adaptHostFunction(
       const numbers = raw.slice(stringCount * 2, stringCount * 2 + extraCount);
       if (!returnsData) {
         call.pending = null;
-        const result = impl(call, strings, numbers);
+        const result = impl(call, strings, numbers, byteLengths);
         if (typeof result !== 'number') throw new Error(`${qualifiedName} returned data where a status was expected.`);
         return result;
       }
@@ -190,7 +198,7 @@ export function adaptHostFunction(
       if (call.pending && call.pending.key === key) {
         bytes = call.pending.bytes;
       } else {
-        const result = impl(call, strings, numbers);
+        const result = impl(call, strings, numbers, byteLengths);
         bytes = typeof result === 'string' ? utf8.encode(result) : result instanceof Uint8Array ? result : utf8.encode(String(result));
       }
       const written = writeResult(call.memory, outPtr, outMax, bytes);

@@ -23,14 +23,14 @@ function parseTags(text: string): string[] {
 
 /** The cache-api host functions over `store`. */
 export function cacheHostFunctions(store: SiteStore): Record<string, HostImpl> {
-  const set = (call: ActiveCall, [bin, key, value, tagsJson]: string[], maxAge: number): number => {
+  const set = (call: ActiveCall, [bin, key, value, tagsJson]: string[], maxAge: number, valueBytes: number): number => {
     const work = workOf(call, store);
     checkBin(bin);
     const tags = parseTags(tagsJson);
     if (!Number.isInteger(maxAge) || maxAge < 0) {
       throw badArgument(`The cache max-age must be a whole number of seconds, 0 for no expiry; got ${maxAge}.`);
     }
-    chargeStaging(call, work, cacheWriteBytes(bin, key, value, tags));
+    chargeStaging(call, work, cacheWriteBytes(bin, key, value, tags, valueBytes));
     work.setCache(bin, key, value, tags, maxAge);
     return 0;
   };
@@ -43,8 +43,8 @@ export function cacheHostFunctions(store: SiteStore): Record<string, HostImpl> {
       }
       return value;
     },
-    set: (call, strings) => set(call, strings, 0),
-    'set-with-max-age': (call, strings, [maxAge]) => set(call, strings, maxAge),
+    set: (call, strings, _numbers, byteLengths) => set(call, strings, 0, byteLengths[2]),
+    'set-with-max-age': (call, strings, [maxAge], byteLengths) => set(call, strings, maxAge, byteLengths[2]),
     'invalidate-tag': (call, [tag]) => {
       if (tag.length === 0) throw badArgument('The cache tag must be a non-empty string.');
       const work = workOf(call, store);

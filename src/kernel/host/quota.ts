@@ -18,6 +18,8 @@ interface CallUsage {
   logLines: number;
   logBytes: number;
   outputBytes: number;
+  /** Set once the call's line quota is spent: every later line gets the same refusal. */
+  linesRefused?: HostFailure;
 }
 
 /** The logs of the request that a first refusal warns in. */
@@ -25,26 +27,51 @@ interface QuotaLog {
   readonly logs: LogEntry[];
 }
 
+/** Distinct refusals kept per request (see #refusals); messages past it are built each time. */
+const MAX_KEPT_REFUSALS = 64;
+
 export class RequestQuota {
   readonly limits: KernelLimits;
   #logLines = 0;
   #logBytes = 0;
   #outputBytes = 0;
   #contextBytes = 0;
+  #linesRefused: HostFailure | undefined;
   // Keyed by the call object: a nested invoke is a call of its own.
   readonly #calls = new WeakMap<ChargedCall, CallUsage>();
   readonly #warned = new Set<string>();
+  /**
+   * Refusals by message. A plugin that ignores -6 repeats the same refused call (a million
+   * log lines): building an Error each time would cost more than the call itself.
+   */
+  readonly #refusals = new Map<string, HostFailure>();
 
   constructor(limits: KernelLimits = DEFAULT_LIMITS) {
     this.limits = limits;
   }
 
+  /**
+   * A refusal that holds whatever the arguments are, so the host function can answer without
+   * even decoding them: a spent line quota, for `logging.log`.
+   */
+  spentFor(call: ChargedCall, qualifiedName: string): HostFailure | undefined {
+    if (qualifiedName !== 'logging.log') return undefined;
+    return this.#calls.get(call)?.linesRefused ?? this.#linesRefused;
+  }
+
   /** Counts one `logging.log` line of `bytes`, or throws -6 when a log quota is spent. */
   chargeLog(call: ChargedCall, bytes: number, log: QuotaLog): void {
     const usage = this.#usage(call);
+    // Spent line quotas stay spent: answer at once (a plugin may keep trying a million times).
+    if (usage.linesRefused) throw usage.linesRefused;
+    if (this.#linesRefused) throw this.#linesRefused;
     const { limits } = this;
-    if (usage.logLines + 1 > limits.logLinesPerCall) throw this.#refuse(call, log, 'logLinesPerCall', `this call already logged ${usage.logLines} lines`);
-    if (this.#logLines + 1 > limits.logLinesPerRequest) throw this.#refuse(call, log, 'logLinesPerRequest', `this request already logged ${this.#logLines} lines`);
+    if (usage.logLines + 1 > limits.logLinesPerCall) {
+      throw (usage.linesRefused = this.#refuse(call, log, 'logLinesPerCall', `this call already logged ${usage.logLines} lines`));
+    }
+    if (this.#logLines + 1 > limits.logLinesPerRequest) {
+      throw (this.#linesRefused = this.#refuse(call, log, 'logLinesPerRequest', `this request already logged ${this.#logLines} lines`));
+    }
     if (usage.logBytes + bytes > limits.logBytesPerCall) {
       throw this.#refuse(call, log, 'logBytesPerCall', `this call already logged ${usage.logBytes} bytes and the line has ${bytes}`);
     }
@@ -115,6 +142,11 @@ export class RequestQuota {
       this.#warned.add(warnedKey);
       log.logs.push({ plugin: call.plugin, level: 'warning', message: `${call.plugin} went ${message}`, time: Date.now(), source: 'log' });
     }
-    return new HostFailure(HostCode.limitExceeded, message);
+    let refusal = this.#refusals.get(message);
+    if (!refusal) {
+      refusal = new HostFailure(HostCode.limitExceeded, message);
+      if (this.#refusals.size < MAX_KEPT_REFUSALS) this.#refusals.set(message, refusal);
+    }
+    return refusal;
   }
 }

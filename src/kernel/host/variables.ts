@@ -18,11 +18,11 @@ export function variablesHostFunctions(store: SiteStore): Record<string, HostImp
       checkName(name);
       return workOf(call, store).getVariable(call.plugin, name) ?? fallback;
     },
-    set: (call, [name, value]) => {
+    set: (call, [name, value], _numbers, [nameBytes, valueBytes]) => {
       checkName(name);
       const work = workOf(call, store);
       // The value's own size was checked on the argument (limits.ts ARGUMENT_LIMITS).
-      chargeStaging(call, work, variableWriteBytes(name, value));
+      chargeStaging(call, work, variableWriteBytes(name, value, nameBytes, valueBytes));
       work.setVariable(call.plugin, name, value);
       return 0;
     },

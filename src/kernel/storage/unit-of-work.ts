@@ -42,14 +42,14 @@ export type WorkState = 'open' | 'committing' | 'committed' | 'discarded';
  */
 export const WRITE_OVERHEAD_BYTES = 64;
 
-/** Staged bytes of a variable write. */
-export function variableWriteBytes(name: string, value: string): number {
-  return WRITE_OVERHEAD_BYTES + utf8Length(name) + utf8Length(value);
+/** Staged bytes of a variable write (sizes in UTF-8 bytes, when the caller knows them). */
+export function variableWriteBytes(name: string, value: string, nameBytes = utf8Length(name), valueBytes = utf8Length(value)): number {
+  return WRITE_OVERHEAD_BYTES + nameBytes + valueBytes;
 }
 
-/** Staged bytes of a cache write. */
-export function cacheWriteBytes(bin: string, key: string, value: string, tags: readonly string[]): number {
-  let bytes = WRITE_OVERHEAD_BYTES + utf8Length(bin) + utf8Length(key) + utf8Length(value);
+/** Staged bytes of a cache write (the value's size in UTF-8 bytes, when the caller knows it). */
+export function cacheWriteBytes(bin: string, key: string, value: string, tags: readonly string[], valueBytes = utf8Length(value)): number {
+  let bytes = WRITE_OVERHEAD_BYTES + utf8Length(bin) + utf8Length(key) + valueBytes;
   for (const tag of tags) bytes += utf8Length(tag);
   return bytes;
 }
