@@ -7,6 +7,7 @@ import type { PluginSource } from '../src/kernel/plugin/loader.js';
 import { measure, measureSync, type Stats } from './measure.js';
 import { runSiteCases } from './site-cases.js';
 import { runStorageCases } from './storage-cases.js';
+import { runLimitCases, type LimitFixtures } from './limit-cases.js';
 
 export interface CaseResult {
   name: string;
@@ -24,6 +25,8 @@ export interface BenchFixtures {
   reference: PluginSource[];
   /** host_probe (test/fixtures/host-probe), which performs host functions on request. */
   probe: PluginSource;
+  /** The oversized plugins of the limit cases (bench/limit-cases.ts). */
+  limits: LimitFixtures;
 }
 
 export interface BenchEnvironment {
@@ -115,5 +118,6 @@ export async function runCases(fixtures: BenchFixtures, environment: BenchEnviro
   });
   results.push(...(await runSiteCases(fixtures.reference, fixtures.echo, environment.indexedDB, log)));
   results.push(...(await runStorageCases(fixtures.probe, environment.indexedDB, log)));
+  results.push(...(await runLimitCases(fixtures.echo, fixtures.limits, environment.indexedDB, log)));
   return results;
 }

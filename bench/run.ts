@@ -9,6 +9,7 @@ import { chromium } from 'playwright';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../src/chromium.js';
 import { runCases, type CaseResult } from './cases.js';
 import { buildFixtures } from './fixtures.js';
+import type { LimitFixtures } from './limit-cases.js';
 import { nodeIndexedDB } from '../src/kernel/storage/node-indexeddb.js';
 import { runPageCases, type PageBenchReport } from './page-cases.js';
 import type { PluginSource } from '../src/kernel/plugin/loader.js';
@@ -28,7 +29,13 @@ async function inChromium(fixtures: Awaited<ReturnType<typeof buildFixtures>>): 
     page.on('pageerror', (error) => console.error(`chromium: ${error.message}`));
     await page.goto(`http://127.0.0.1:${port}/bench/browser.html`);
     await page.waitForFunction(() => window.benchReady === true, undefined, { timeout: 60_000 });
-    const wire = { echo: toWire(fixtures.echo), tenEchoes: fixtures.tenEchoes.map(toWire), reference: fixtures.reference.map(toWire), probe: toWire(fixtures.probe) };
+    const wire = {
+      echo: toWire(fixtures.echo),
+      tenEchoes: fixtures.tenEchoes.map(toWire),
+      reference: fixtures.reference.map(toWire),
+      probe: toWire(fixtures.probe),
+      limits: Object.fromEntries(Object.entries(fixtures.limits).map(([key, source]) => [key, toWire(source)])) as Record<keyof LimitFixtures, ReturnType<typeof toWire>>,
+    };
     return await page.evaluate((f) => window.runBench(f), wire);
   } finally {
     await browser.close();
