@@ -170,12 +170,12 @@ export function adaptHostFunction(
   const argumentLimits = ARGUMENT_LIMITS[qualifiedName];
   return (...raw: number[]): number => {
     const call = calls.current();
-    const spent = call.request.quota.spentFor(call, qualifiedName);
-    if (spent) {
-      call.pending = null;
-      return fail(call, spent.code, `${qualifiedName}: ${spent.message}`);
-    }
     try {
+      const spent = call.request.quota.spentFor(call, qualifiedName);
+      if (spent) {
+        call.pending = null;
+        return fail(call, spent.code, `${qualifiedName}: ${spent.message}`);
+      }
       const strings: string[] = [];
       const byteLengths: number[] = [];
       for (let i = 0; i < stringCount; i++) {
