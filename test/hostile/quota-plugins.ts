@@ -145,6 +145,22 @@ export function printer(times: number, size: number): Promise<PluginSource> {
 }
 
 /**
+ * speaker: `tap_cron` writes "one\ntw" and then "o" to stdout, and "err" to stderr, with no
+ * final newline: the unterminated lines are recorded when the call ends.
+ */
+export function speaker(): Promise<PluginSource> {
+  const write = (fd: number, iovec: number) => `(drop (call $fdWrite (i32.const ${fd}) (i32.const ${iovec}) (i32.const 1) (i32.const 300)))`;
+  return watPlugin({
+    name: 'speaker',
+    imports: FD_WRITE,
+    fields: `(data (i32.const 512) "one\\0atw") (data (i32.const 520) "o") (data (i32.const 528) "err")
+      (data (i32.const 256) "\\00\\02\\00\\00\\06\\00\\00\\00") (data (i32.const 272) "\\08\\02\\00\\00\\01\\00\\00\\00")
+      (data (i32.const 288) "\\10\\02\\00\\00\\03\\00\\00\\00")`,
+    exports: { tap_cron: `${write(1, 256)} ${write(1, 272)} ${write(2, 288)} (i64.const 0)` },
+  });
+}
+
+/**
  * `times` calls of variables.set("big", <size bytes of "b">). Reads "big" back with
  * `tap_queue_info` (its length, as JSON).
  */

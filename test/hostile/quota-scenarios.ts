@@ -14,7 +14,7 @@ import type { SiteStore } from '../../src/kernel/storage/site-store.js';
 import { MAX_MENU_DEPTH, MAX_ROUTES_PER_PLUGIN, type MenuTreeNode } from '../../src/kernel/menu/registry.js';
 import { MAX_REPORTED_PROBLEMS } from '../../src/kernel/plugin/manifest.js';
 import { keeperWithTable } from './plugins.js';
-import { hoarder, logger, manyTaps, menuChain, oversized, printer, unknownKeys } from './quota-plugins.js';
+import { hoarder, logger, manyTaps, menuChain, oversized, printer, speaker, unknownKeys } from './quota-plugins.js';
 
 export interface QuotaEnvironment {
   /** Opens (or reopens) the site store called `name`. */
@@ -135,6 +135,23 @@ export const QUOTA_SCENARIOS: readonly QuotaScenario[] = [
         expect(lines.map((entry) => entry.message.length)).toEqual(Array.from({ length: 16 }, () => 16384));
         expect(lines.every((entry) => /^a+$/.test(entry.message))).toBe(true);
         expect(logs.filter((entry) => entry.level === 'warning')).toHaveLength(1);
+      }),
+  },
+  {
+    name: 'WASI output is line-buffered per call: an unterminated line is recorded when its call ends, under that call',
+    run: (env) =>
+      afterCommittedData(env, speaker(), async ({ kernel, store }) => {
+        await kernel.dispatch('tap_cron', null, { user: ADMIN });
+        await kernel.dispatch('tap_cron', null, { user: ADMIN });
+        const logs = (await store.readLogs({ plugin: 'speaker' })).reverse();
+        // Two calls: each ends its own lines; nothing of the first runs into the second.
+        expect(logs.map((entry) => [entry.source, entry.level, entry.message])).toEqual(
+          [1, 2].flatMap(() => [
+            ['stdout', 'info', 'one'],
+            ['stdout', 'info', 'two'],
+            ['stderr', 'warning', 'err'],
+          ]),
+        );
       }),
   },
   {
