@@ -18,7 +18,8 @@ import { TapRegistry } from './tap/registry.js';
 import { anonymousUser, createRequestState, NO_WORK, type CurrentUser, type LogEntry, type RequestState, type RequestWork } from './tap/request-state.js';
 import { DEFAULT_ROLES, resolveUser, type RoleTable, type UserSpec } from './users.js';
 import { KernelError, messageOf } from './errors.js';
-import { resolveLimits, type KernelLimits } from './limits.js';
+import { resolveLimits, utf8Length, type KernelLimits } from './limits.js';
+import { MAX_LOG_MESSAGE } from './host/logging.js';
 
 /** 64 KiB pages: 256 pages = 16 MiB, ample for content plugins and small enough for a tab. */
 export const DEFAULT_MAX_MEMORY_PAGES = 256;
@@ -161,7 +162,19 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   };
   const hostImports = buildHostImports(calls, { ...(options.storage?.hostFunctions() ?? {}), ...kernelHost });
   const env = createEnvImports(calls, {
-    trace: (call, message) => record(call.request, { plugin: call.plugin, level: 'debug', message, time: Date.now(), source: 'log' }),
+    trace: (call, message) => {
+      // trace() has no return value to refuse with: over the log quotas its lines are dropped
+      // (the first refusal still leaves its warning in the log).
+      if (call.request.quota.spentFor(call, 'logging.log')) return;
+      const text = message.length > MAX_LOG_MESSAGE ? `${message.slice(0, MAX_LOG_MESSAGE)}... (cut from ${message.length} characters)` : message;
+      try {
+        call.request.quota.chargeLog(call, utf8Length(text), call.request);
+      } catch (error) {
+        if (error instanceof HostFailure) return;
+        throw error;
+      }
+      record(call.request, { plugin: call.plugin, level: 'debug', message: text, time: Date.now(), source: 'log' });
+    },
   });
 
   function importsFor(plugin: string): WebAssembly.Imports {

@@ -144,6 +144,24 @@ export function printer(times: number, size: number): Promise<PluginSource> {
   });
 }
 
+/** tracer: `tap_cron` calls AssemblyScript's `env.trace("hi")` `times` times. */
+export function tracer(times: number): Promise<PluginSource> {
+  return watPlugin({
+    name: 'tracer',
+    imports: `(import "env" "trace" (func $trace (param i32 i32 f64 f64 f64 f64 f64)))`,
+    // An AssemblyScript string: its byte length at ptr - 4, then UTF-16.
+    fields: `(data (i32.const 60) "\\04\\00\\00\\00h\\00i\\00")`,
+    exports: {
+      tap_cron: `(local $i i32)
+        (loop $again
+          (call $trace (i32.const 64) (i32.const 0) (f64.const 0) (f64.const 0) (f64.const 0) (f64.const 0) (f64.const 0))
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $again (i32.lt_u (local.get $i) (i32.const ${times}))))
+        (i64.const 0)`,
+    },
+  });
+}
+
 /**
  * speaker: `tap_cron` writes "one\ntw" and then "o" to stdout, and "err" to stderr, with no
  * final newline: the unterminated lines are recorded when the call ends.

@@ -14,7 +14,7 @@ import type { SiteStore } from '../../src/kernel/storage/site-store.js';
 import { MAX_MENU_DEPTH, MAX_ROUTES_PER_PLUGIN, type MenuTreeNode } from '../../src/kernel/menu/registry.js';
 import { MAX_REPORTED_PROBLEMS } from '../../src/kernel/plugin/manifest.js';
 import { keeperWithTable } from './plugins.js';
-import { hoarder, logger, manyTaps, menuChain, oversized, printer, speaker, unknownKeys } from './quota-plugins.js';
+import { hoarder, logger, manyTaps, menuChain, oversized, printer, speaker, tracer, unknownKeys } from './quota-plugins.js';
 
 export interface QuotaEnvironment {
   /** Opens (or reopens) the site store called `name`. */
@@ -135,6 +135,19 @@ export const QUOTA_SCENARIOS: readonly QuotaScenario[] = [
         expect(lines.map((entry) => entry.message.length)).toEqual(Array.from({ length: 16 }, () => 16384));
         expect(lines.every((entry) => /^a+$/.test(entry.message))).toBe(true);
         expect(logs.filter((entry) => entry.level === 'warning')).toHaveLength(1);
+      }),
+  },
+  {
+    name: "10,000 env.trace calls keep the first 1,000 lines: trace counts against the log quotas, though it cannot return an error",
+    run: (env) =>
+      afterCommittedData(env, tracer(10_000), async ({ kernel, store }) => {
+        const { results } = await kernel.dispatch('tap_cron', null, { user: ADMIN });
+        expect(results.find((r) => r.plugin === 'tracer')?.error).toBeUndefined();
+        const logs = await store.readLogs({ plugin: 'tracer', limit: 5000 });
+        expect(logs.filter((entry) => entry.level === 'debug' && entry.message === 'hi')).toHaveLength(1000);
+        expect(logs.filter((entry) => entry.level === 'warning').map((entry) => entry.message)).toEqual([
+          `tracer went over the quota logLinesPerCall (1000 lines): this call already logged 1000 lines. ${ADVICE('logLinesPerCall')}`,
+        ]);
       }),
   },
   {
