@@ -3,7 +3,7 @@
  * callback) as one user, with one unit of work that commits when the request ends. All plugin
  * code runs synchronously inside a request; only the commit awaits storage.
  */
-import { CallStack, HostCode, HostFailure, adaptHostFunction, type HostImpl, type HostImplementations } from './host/abi.js';
+import { CallStack, HostCode, type CurrentCall, HostFailure, adaptHostFunction, type HostImpl, type HostImplementations } from './host/abi.js';
 import { createEnvImports } from './host/env.js';
 import { HOST_FUNCTIONS, HOST_MODULE_PREFIX } from './host/imports.js';
 import { createWasiImports } from './host/wasi.js';
@@ -18,6 +18,7 @@ import { TapRegistry } from './tap/registry.js';
 import { anonymousUser, createRequestState, NO_WORK, type CurrentUser, type LogEntry, type RequestState, type RequestWork } from './tap/request-state.js';
 import { DEFAULT_ROLES, resolveUser, type RoleTable, type UserSpec } from './users.js';
 import { KernelError, messageOf } from './errors.js';
+import { DEFAULT_CALL_FUEL, DEFAULT_REQUEST_FUEL, FuelExhausted, MAX_CALL_FUEL, OutOfFuel, chargeFuel, fuelCounter, outOfFuelMessage, requestFuel, startFunction, type RequestFuel } from './tap/fuel.js';
 
 /** 64 KiB pages: 256 pages = 16 MiB, ample for content plugins and small enough for a tab. */
 export const DEFAULT_MAX_MEMORY_PAGES = 256;
@@ -56,6 +57,12 @@ export interface KernelOptions {
    * reset to a snapshot after every call; 'fresh' makes a new one per call (for comparison).
    */
   isolation?: 'pool' | 'fresh';
+  /**
+   * Instruction fuel (docs/abi.md §7.1): each call's budget (a manifest's `[limits] fuel`
+   * overrides it, up to MAX_CALL_FUEL) and each request's. `false` loads plugins unmetered,
+   * only to measure what fuel costs: nothing then stops a plugin that loops.
+   */
+  fuel?: false | { perCall?: number; perRequest?: number };
 }
 
 export interface RequestOptions {
@@ -135,7 +142,17 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   let declaredPermissions: Array<{ name: string; description: string; plugin: string }> = [];
   let report: LoadReport = { plugins: [], order: [], routeProblems: [] };
   let quarantine = new Map(Object.entries(options.quarantined ?? {}));
-  const dispatcher = new Dispatcher(registry, calls, { instances: (name) => enabled.get(name)?.instances, onCallStart: options.onCallStart, onDispatch: options.onDispatch });
+  const metered = options.fuel !== false;
+  const fuelOptions = options.fuel === false ? {} : (options.fuel ?? {});
+  const perCall = Math.min(fuelOptions.perCall ?? DEFAULT_CALL_FUEL, MAX_CALL_FUEL);
+  const perRequest = fuelOptions.perRequest ?? DEFAULT_REQUEST_FUEL;
+  const callFuel = (plugin: string): number => enabled.get(plugin)?.compiled.manifest.limits?.fuel ?? perCall;
+  const dispatcher = new Dispatcher(registry, calls, {
+    instances: (name) => enabled.get(name)?.instances,
+    callFuel,
+    onCallStart: options.onCallStart,
+    onDispatch: options.onDispatch,
+  });
 
   const record = (request: RequestState, entry: LogEntry): void => {
     request.logs.push(entry);
@@ -155,29 +172,54 @@ export function createKernel(options: KernelOptions = {}): Kernel {
       'plugin-exists': (_call, [plugin]) => (enabled.has(plugin) ? 1 : 0),
     },
   };
-  const hostImports = buildHostImports(calls, { ...(options.storage?.hostFunctions() ?? {}), ...kernelHost });
-  const env = createEnvImports(calls, {
-    trace: (call, message) => record(call.request, { plugin: call.plugin, level: 'debug', message, time: Date.now(), source: 'log' }),
-  });
+  const hostImplementations = { ...(options.storage?.hostFunctions() ?? {}), ...kernelHost };
 
+  /**
+   * Each plugin gets its own import functions, which refuse to act for a call of another
+   * plugin: a host call is always attributed to the plugin whose instance makes it.
+   */
   function importsFor(plugin: string): WebAssembly.Imports {
-    const wasi = createWasiImports(calls, (stream, line) => {
-      const call = calls.current();
+    const owned = ownedCalls(calls, plugin);
+    const hostImports = buildHostImports(owned, hostImplementations);
+    const env = createEnvImports(owned, {
+      trace: (call, message) => record(call.request, { plugin: call.plugin, level: 'debug', message, time: Date.now(), source: 'log' }),
+    });
+    const wasi = createWasiImports(owned, (stream, line) => {
+      const call = owned.current();
       record(call.request, { plugin, level: stream === 'stderr' ? 'warning' : 'info', message: line, time: Date.now(), source: stream });
     });
     return { ...hostImports, env, wasi_snapshot_preview1: wasi } as WebAssembly.Imports;
   }
 
-  /** `_initialize` runs as nobody, with no storage: see Initializer. */
+  /**
+   * A new instance's start function (exported by the module rewrite instead of running inside
+   * `new WebAssembly.Instance`, on someone else's stack) and then `_initialize` run as the
+   * plugin itself, as nobody, with no storage: see Initializer. Both run under the plugin's
+   * fuel per call, taken from the request that needed the instance when there is one.
+   */
   function initializerFor(plugin: string): Initializer {
-    return (instance) => {
+    return (instance, fuel?: RequestFuel) => {
+      const start = startFunction(instance.exports);
       const initialize = instance.exports._initialize;
-      if (typeof initialize !== 'function') return;
-      calls.push({ plugin, memory: instance.exports.memory, request: createRequestState(anonymousUser([])), lastError: '', pending: null });
+      if (!start && typeof initialize !== 'function') return;
+      const counter = fuelCounter(instance.exports);
+      const budget = Math.min(callFuel(plugin), fuel?.remaining ?? Number.POSITIVE_INFINITY);
+      if (counter) counter.value = Math.max(0, budget);
+      calls.push({ plugin, memory: instance.exports.memory, request: createRequestState(anonymousUser([])), lastError: '', pending: null, fuel: counter });
+      let phase = 'start function';
       try {
-        initialize();
+        start?.();
+        phase = '_initialize';
+        if (typeof initialize === 'function') initialize();
+      } catch (error) {
+        if (counter && (error instanceof OutOfFuel || (counter.value as number) < 0)) {
+          const cause = fuel && budget < callFuel(plugin) ? 'request' : 'call';
+          throw new FuelExhausted(outOfFuelMessage(plugin, phase, Math.max(0, budget), cause, { perCall: callFuel(plugin), max: MAX_CALL_FUEL, perRequest: fuel?.limit ?? perRequest }));
+        }
+        throw error;
       } finally {
         calls.pop();
+        if (counter && fuel) fuel.remaining -= budget - Math.max(0, counter.value as number);
       }
     };
   }
@@ -203,7 +245,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   async function runRequest<T>(spec: UserSpec | undefined, body: (request: RequestState) => T): Promise<T> {
     const user = userOf(spec);
     const work = options.storage?.beginWork(user);
-    const request = createRequestState(user, work ?? NO_WORK);
+    const request = createRequestState(user, work ?? NO_WORK, requestFuel(perRequest));
     let result: T;
     try {
       result = body(request);
@@ -227,27 +269,62 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   }
 
   async function load(given: readonly PluginSource[]): Promise<LoadReport> {
-    const outcome = await loadPlugins(given, { maxMemoryPages, quarantined: quarantine });
+    const outcome = await loadPlugins(given, { maxMemoryPages, quarantined: quarantine, fuel: metered });
     for (const name of registry.plugins()) registry.unregister(name);
     enabled = new Map();
     menu = new MenuRegistry();
+    // Plugins refused as their first instance is made (a start function or _initialize that
+    // traps or runs out of fuel), and the plugins that depend on them.
+    const failedAtStart = new Map<string, string>();
     outcome.order.forEach((compiled, index) => {
       const name = compiled.manifest.name;
+      const missing = compiled.manifest.dependencies.find((dependency) => failedAtStart.has(dependency));
+      if (missing !== undefined) {
+        failedAtStart.set(name, `${name} depends on ${missing}, which was refused (see its errors).`);
+        return;
+      }
       const sourceOf = options.isolation === 'fresh' || compiled.notPoolable !== undefined ? freshInstances : pooledInstances;
       const instances = sourceOf(compiled.module, importsFor(name), initializerFor(name), { memoryLimitPages: compiled.memoryLimitPages });
       enabled.set(name, { compiled, instances });
+      const problem = startFirstInstance(name, instances);
+      if (problem !== undefined) {
+        enabled.delete(name);
+        failedAtStart.set(name, problem);
+        return;
+      }
       registry.register(name, compiled.manifest.taps.implements, compiled.manifest.taps.weight, index);
     });
+    const statuses = outcome.statuses.map((status) => {
+      const problem = failedAtStart.get(status.name);
+      return problem === undefined ? status : { ...status, status: 'refused' as const, errors: [...status.errors, problem] };
+    });
+    const order = outcome.order.map((c) => c.manifest.name).filter((name) => !failedAtStart.has(name));
     const routeProblems = await collectRoutes();
     declaredPermissions = await collectPermissions();
     const held = given.filter((source) => quarantine.has(source.name)).map((source) => [source.name, quarantine.get(source.name)!]);
     report = {
-      plugins: outcome.statuses,
-      order: outcome.order.map((c) => c.manifest.name),
+      plugins: [...statuses.filter((s) => s.status === 'ok'), ...statuses.filter((s) => s.status !== 'ok')],
+      order,
       routeProblems,
       ...(held.length > 0 ? { quarantined: Object.fromEntries(held) } : {}),
     };
     return report;
+  }
+
+  /**
+   * Makes the plugin's first instance at load, so its start function and `_initialize` run
+   * now, under fuel, rather than inside some later request. Returns why the plugin is refused.
+   */
+  function startFirstInstance(name: string, instances: InstanceSource): string | undefined {
+    let instance;
+    try {
+      instance = instances.acquire(requestFuel(perRequest));
+    } catch (error) {
+      if (error instanceof FuelExhausted) return error.message;
+      return `${name} could not start: its start function or _initialize failed: ${messageOf(error)}`;
+    }
+    instances.release(instance, { trapped: false });
+    return undefined;
   }
 
   async function collectRoutes(): Promise<LoadReport['routeProblems']> {
@@ -347,8 +424,25 @@ function pathOf(raw: unknown): string {
   return raw && typeof raw === 'object' && typeof (raw as { path?: unknown }).path === 'string' ? (raw as { path: string }).path : '';
 }
 
+/**
+ * A view of the call stack for one plugin's imports: `current()` is the call in progress only
+ * when it is that plugin's. Anything else is a kernel bug, and fails loudly rather than letting
+ * one plugin act with another's identity, memory or request.
+ */
+function ownedCalls(calls: CallStack, plugin: string): CurrentCall {
+  return {
+    current() {
+      const call = calls.current();
+      if (call.plugin !== plugin) {
+        throw new Error(`A host call from ${plugin} arrived while ${call.plugin} was running; it was refused (a kernel bug: please report it).`);
+      }
+      return call;
+    },
+  };
+}
+
 /** Every `trovato:kernel/*` import, wired to its implementation or to a clear -5. */
-function buildHostImports(calls: CallStack, implementations: HostImplementations): Record<string, Record<string, (...raw: number[]) => number>> {
+function buildHostImports(calls: CurrentCall, implementations: HostImplementations): Record<string, Record<string, (...raw: number[]) => number>> {
   const imports: Record<string, Record<string, (...raw: number[]) => number>> = {};
   for (const [iface, functions] of Object.entries(HOST_FUNCTIONS)) {
     const module: Record<string, (...raw: number[]) => number> = {};

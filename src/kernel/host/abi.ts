@@ -7,6 +7,7 @@
 import type { HostFunctionSpec } from './imports.js';
 import type { RequestState } from '../tap/request-state.js';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json-depth.js';
+import { chargeFuel, hostCallCost } from '../tap/fuel.js';
 
 /** ABI §4 error codes. */
 export const HostCode = {
@@ -43,11 +44,18 @@ export interface ActiveCall {
   lastError: string;
   /** A result that did not fit its buffer, kept so the retry does not run the call twice. */
   pending: PendingResult | null;
+  /** The running instance's fuel counter (tap/fuel.ts): host calls are charged to it. Absent when unmetered. */
+  readonly fuel?: WebAssembly.Global | null;
 }
 
 export interface PendingResult {
   readonly key: string;
   readonly bytes: Uint8Array;
+}
+
+/** What a host function needs of the call stack: the call it acts for. */
+export interface CurrentCall {
+  current(): ActiveCall;
 }
 
 /** The calls in progress, innermost last (plugin-api.invoke nests calls). */
@@ -142,7 +150,7 @@ function fail(call: ActiveCall, code: HostCodeValue, message: string): number {
  * when the function returns data.
  */
 export function adaptHostFunction(
-  calls: CallStack,
+  calls: CurrentCall,
   qualifiedName: string,
   spec: HostFunctionSpec,
   impl: HostImpl,
@@ -150,6 +158,12 @@ export function adaptHostFunction(
   const { strings: stringCount, integers: extraCount, returnsData } = spec;
   return (...raw: number[]): number => {
     const call = calls.current();
+    // Host work is paid in fuel like instructions, so a loop of host calls ends like any loop.
+    // Thrown before the try: running out unwinds the plugin, it is not an error code to ignore.
+    let moved = 0;
+    for (let i = 0; i < stringCount; i++) moved += raw[i * 2 + 1] >>> 0;
+    chargeFuel(call.fuel, hostCallCost(moved));
+    let resultBytes = 0;
     try {
       const strings: string[] = [];
       for (let i = 0; i < stringCount; i++) {
@@ -175,12 +189,15 @@ export function adaptHostFunction(
       const written = writeResult(call.memory, outPtr, outMax, bytes);
       // Keep a result that did not fit: the retry with a bigger buffer must not run a write twice.
       call.pending = written > (outMax >>> 0) ? { key, bytes } : null;
+      resultBytes = bytes.length;
       return written;
     } catch (error) {
       call.pending = null;
       if (error instanceof HostFailure) return fail(call, error.code, `${qualifiedName}: ${error.message}`);
       // A host bug must not unwind through the plugin: report it as a storage failure.
       return fail(call, HostCode.storageFailure, `${qualifiedName} failed inside the kernel: ${(error as Error)?.message ?? String(error)}`);
+    } finally {
+      if (resultBytes > 0) chargeFuel(call.fuel, resultBytes >>> 5);
     }
   };
 }

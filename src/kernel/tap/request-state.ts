@@ -1,8 +1,10 @@
 /**
  * What one request carries through every handler it runs: who is asking, the per-request
  * context store (`request-context`), the unit of work its writes go to, and the log lines it
- * produced. Created by the kernel at the start of a request and dropped at its end.
+ * produced, and the fuel it has left. Created by the kernel at the start of a request and
+ * dropped at its end.
  */
+import { requestFuel, type RequestFuel } from './fuel.js';
 
 /** The user a request runs as. Anonymous is the nil UUID with the `anonymous` role. */
 export interface CurrentUser {
@@ -52,8 +54,12 @@ export interface RequestState {
   readonly context: Map<string, string>;
   readonly work: RequestWork;
   readonly logs: LogEntry[];
+  /** Instruction fuel left for every call of this request (see fuel.ts). */
+  readonly fuel: RequestFuel;
+  /** How many `plugin-api.invoke` calls this request has made, at any depth. */
+  invokes: number;
 }
 
-export function createRequestState(user: CurrentUser, work: RequestWork = NO_WORK): RequestState {
-  return { user, context: new Map(), work, logs: [] };
+export function createRequestState(user: CurrentUser, work: RequestWork = NO_WORK, fuel: RequestFuel = requestFuel()): RequestState {
+  return { user, context: new Map(), work, logs: [], fuel, invokes: 0 };
 }
