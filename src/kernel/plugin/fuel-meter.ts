@@ -25,6 +25,13 @@ export interface MeterIndices {
   readonly chargeElements: number;
 }
 
+/**
+ * The check itself runs 8 instructions (global.get, i32.const, i32.sub, global.set,
+ * global.get, i32.const, i32.lt_s, if); they are charged too, so a unit is one instruction
+ * executed and a tight loop burns its fuel as fast as the time it takes.
+ */
+export const CHECK_COST = 8;
+
 /** Bytes a fuel unit pays for in bulk memory operations. */
 export const BULK_BYTES_PER_UNIT = 32;
 
@@ -171,7 +178,7 @@ function meterFunction(r: Reader, indices: MeterIndices, memory64: boolean): Uin
     while (c < charges.length && charges[c].at < region.at) copied = emitCharge(out, r.bytes, copied, charges[c++]);
     out.bytes(r.bytes.subarray(copied, region.at));
     copied = region.at;
-    check(out, indices.fuelGlobal, Math.max(1, region.cost));
+    check(out, indices.fuelGlobal, region.cost + CHECK_COST);
   }
   while (c < charges.length) copied = emitCharge(out, r.bytes, copied, charges[c++]);
   out.bytes(r.bytes.subarray(copied, r.end));

@@ -24,6 +24,8 @@ export interface HandlerResult {
   readonly location?: { file: string; line: number; column: number };
   /** Wall time of the call, in milliseconds. */
   readonly ms: number;
+  /** Instruction fuel the call burned (its own code and host calls, not the plugins it invoked); absent when unmetered. */
+  readonly fuel?: number;
 }
 
 export interface DispatchResult {
@@ -128,6 +130,12 @@ export class Dispatcher {
   }
 
   #run(plugin: string, exportName: string, input: Uint8Array | null, request: RequestState): HandlerResult {
+    const frameOut: { frame: FuelFrame | null } = { frame: null };
+    const result = this.#runMetered(plugin, exportName, input, request, frameOut);
+    return frameOut.frame ? { ...result, fuel: frameOut.frame.used } : result;
+  }
+
+  #runMetered(plugin: string, exportName: string, input: Uint8Array | null, request: RequestState, frameOut: { frame: FuelFrame | null }): HandlerResult {
     const started = performance.now();
     const source = this.#plugins.instances(plugin);
     if (!source) {
@@ -157,7 +165,8 @@ export class Dispatcher {
           return failure(plugin, 'OUT_OF_FUEL', message, started);
         }
         counter.value = granted;
-        frame = { counter, granted, base: granted, cause: granted < perCall ? 'request' : 'call' };
+        frame = { counter, granted, base: granted, used: 0, cause: granted < perCall ? 'request' : 'call' };
+        frameOut.frame = frame;
       }
       this.#fuel.push(frame);
       const call: ActiveCall = { plugin, memory: exports.memory, request, lastError: '', pending: null, fuel: counter };
@@ -245,6 +254,8 @@ interface FuelFrame {
   readonly granted: number;
   /** The counter's value when the request was last charged for this call. */
   base: number;
+  /** What the request has been charged for this call so far. */
+  used: number;
   /** Whether the per-call budget or the request's remainder bounded the call. */
   cause: 'call' | 'request';
 }
@@ -253,6 +264,7 @@ interface FuelFrame {
 function settle(frame: FuelFrame, request: RequestState): void {
   const left = Math.max(0, frame.counter.value as number);
   request.fuel.remaining -= frame.base - left;
+  frame.used += frame.base - left;
   frame.base = left;
 }
 

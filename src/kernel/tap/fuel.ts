@@ -12,13 +12,15 @@
 import { FUEL_EXPORT, START_EXPORT } from '../plugin/module-rewrite.js';
 
 /**
- * A call's budget unless the plugin's manifest asks for another. Measured (bench/fuel): the
- * reference plugins' heaviest call, the blog listing of 200 posts, burns about 1.1 M units;
- * 50 M units of a tight loop run for roughly 40 to 80 ms in V8 on a busy machine.
+ * A call's budget unless the plugin's manifest asks for another. Measured in Node 22: the
+ * reference plugins' heaviest call, the blog listing of 200 posts, burns 56 M units (most of
+ * it the AssemblyScript JSON code and its host calls), so the default leaves it room for
+ * about 350 posts; a plugin spinning in a tight loop burns 20 M units in 1 to 2 ms, so the
+ * default stops it within about 10 ms (`npm run bench` measures it in Node and Chromium).
  */
-export const DEFAULT_CALL_FUEL = 20_000_000;
-/** A request's budget: every call it makes, nested invokes included. */
-export const DEFAULT_REQUEST_FUEL = 100_000_000;
+export const DEFAULT_CALL_FUEL = 100_000_000;
+/** A request's budget: every call it makes, nested invokes and new instances included. */
+export const DEFAULT_REQUEST_FUEL = 500_000_000;
 /** The most a manifest may ask for per call (`[limits] fuel`); the counter is an i32. */
 export const MAX_CALL_FUEL = 1_000_000_000;
 /** What a host call costs before the bytes it moves: its JavaScript side is not metered. */
