@@ -77,6 +77,8 @@ export interface LoadReport {
   routeProblems: Array<{ plugin: string; path: string; message: string }>;
   /** Plugins that were given but held back because they are quarantined, with the reason. */
   quarantined?: Record<string, string>;
+  /** Taps the kernel calls while loading (tap_perm) that failed, by plugin; absent when none did. */
+  tapProblems?: Array<{ plugin: string; tap: string; message: string }>;
 }
 
 /**
@@ -300,13 +302,15 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     });
     const order = outcome.order.map((c) => c.manifest.name).filter((name) => !failedAtStart.has(name));
     const routeProblems = await collectRoutes();
-    declaredPermissions = await collectPermissions();
+    const permissions = await collectPermissions();
+    declaredPermissions = permissions.list;
     const held = given.filter((source) => quarantine.has(source.name)).map((source) => [source.name, quarantine.get(source.name)!]);
     report = {
       plugins: [...statuses.filter((s) => s.status === 'ok'), ...statuses.filter((s) => s.status !== 'ok')],
       order,
       routeProblems,
       ...(held.length > 0 ? { quarantined: Object.fromEntries(held) } : {}),
+      ...(permissions.problems.length > 0 ? { tapProblems: permissions.problems } : {}),
     };
     return report;
   }
@@ -363,9 +367,12 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     return problems;
   }
 
-  async function collectPermissions(): Promise<Array<{ name: string; description: string; plugin: string }>> {
+  async function collectPermissions(): Promise<{ list: Array<{ name: string; description: string; plugin: string }>; problems: Array<{ plugin: string; tap: string; message: string }> }> {
     const result = await inRequest({ roles: ['administrator'] }, (request) => dispatcher.dispatch('tap_perm', null, request));
     const list: Array<{ name: string; description: string; plugin: string }> = [];
+    const problems = result.results
+      .filter((handler) => handler.error !== undefined)
+      .map((handler) => ({ plugin: handler.plugin, tap: 'tap_perm', message: handler.error! }));
     for (const handler of result.results) {
       if (!Array.isArray(handler.output)) continue;
       for (const entry of handler.output) {
@@ -375,7 +382,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
         }
       }
     }
-    return list;
+    return { list, problems };
   }
 
   /** One request whose dispatches share one unit of work: everything public runs through it. */
