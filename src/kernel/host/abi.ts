@@ -197,7 +197,7 @@ export function adaptHostFunction(
       // A host bug must not unwind through the plugin: report it as a storage failure.
       return fail(call, HostCode.storageFailure, `${qualifiedName} failed inside the kernel: ${(error as Error)?.message ?? String(error)}`);
     } finally {
-      if (resultBytes > 0) chargeFuel(call.fuel, resultBytes >>> 5);
+      if (resultBytes > 0) chargeFuel(call.fuel, hostCallCost(resultBytes) - hostCallCost(0));
     }
   };
 }

@@ -8,7 +8,8 @@
  *
  * Bulk operations do work no instruction count shows (`memory.fill` of 16 MiB is one
  * instruction): before each of them a helper function (appended to the module, so no index
- * changes) charges their size operand too, one unit per 32 bytes or per table element.
+ * changes) charges their size operand too, one unit per 4 bytes or per table element. Slow
+ * instructions (division, calls through a table, memory.grow) are weighted (see weightOf).
  *
  * The kernel sets the global before each call and reads it afterwards (see tap/fuel.ts); a trap
  * with the global below zero is "ran out of fuel".
@@ -32,8 +33,21 @@ export interface MeterIndices {
  */
 export const CHECK_COST = 8;
 
-/** Bytes a fuel unit pays for in bulk memory operations. */
-export const BULK_BYTES_PER_UNIT = 32;
+/** Bytes a fuel unit pays for in bulk memory operations (memory.fill/copy/init move a few bytes per instruction's time). */
+export const BULK_BYTES_PER_UNIT = 4;
+
+/**
+ * Instructions that take far longer than one simple instruction count as several, so a unit
+ * stays near the time of a simple instruction whatever a loop is made of: integer division and
+ * remainder (tens of cycles), float division and square root, calls through a table, memory.grow.
+ */
+function weightOf(op: number): number {
+  if ((op >= 0x6d && op <= 0x70) || (op >= 0x7f && op <= 0x82)) return 24; // i32/i64 div, rem
+  if (op === 0x91 || op === 0x95 || op === 0x9f || op === 0xa3) return 8; // f32/f64 sqrt, div
+  if (op === 0x11 || op === 0x13) return 4; // call_indirect, return_call_indirect
+  if (op === 0x40) return 64; // memory.grow
+  return 1;
+}
 
 const BLOCK = 0x02;
 const LOOP = 0x03;
@@ -127,7 +141,7 @@ function meterFunction(r: Reader, indices: MeterIndices, memory64: boolean): Uin
   while (frames.length > 0) {
     const at = r.pos;
     const op = r.byte();
-    regions[frames[frames.length - 1]].cost++;
+    regions[frames[frames.length - 1]].cost += weightOf(op);
     switch (op) {
       case BLOCK:
       case IF:
