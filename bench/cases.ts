@@ -7,6 +7,7 @@ import type { PluginSource } from '../src/kernel/plugin/loader.js';
 import { measure, measureSync, type Stats } from './measure.js';
 import { runSiteCases } from './site-cases.js';
 import { runStorageCases } from './storage-cases.js';
+import { runFuelCases } from './fuel-cases.js';
 
 export interface CaseResult {
   name: string;
@@ -24,6 +25,8 @@ export interface BenchFixtures {
   reference: PluginSource[];
   /** host_probe (test/fixtures/host-probe), which performs host functions on request. */
   probe: PluginSource;
+  /** A plugin whose tap_cron loops forever (stopped by fuel). */
+  spinner: PluginSource;
 }
 
 export interface BenchEnvironment {
@@ -115,5 +118,6 @@ export async function runCases(fixtures: BenchFixtures, environment: BenchEnviro
   });
   results.push(...(await runSiteCases(fixtures.reference, fixtures.echo, environment.indexedDB, log)));
   results.push(...(await runStorageCases(fixtures.probe, environment.indexedDB, log)));
+  results.push(...(await runFuelCases(fixtures.echo, fixtures.spinner, fixtures.reference, environment.indexedDB, log)));
   return results;
 }

@@ -16,7 +16,8 @@ export async function buildFixtures(): Promise<BenchFixtures> {
   if (problems.length > 0 || reference.length === 0) {
     throw new Error(`The reference plugins are not built (${problems.map((p) => p.message).join(' ')}); run \`npm run build:plugins\` first.`);
   }
-  return { echo, tenEchoes, reference, probe: await buildProbe() };
+  const spinner = await watPlugin({ name: 'spinner', exports: { tap_cron: '(loop $forever (br $forever)) (i64.const 0)' } });
+  return { echo, tenEchoes, reference, probe: await buildProbe(), spinner };
 }
 
 /** host_probe, optimized like a real plugin; into test/fixtures/build/, where the tests' copy lives (skipped when up to date). */
