@@ -14,13 +14,13 @@ function fromWire(source: WireSource): PluginSource {
 
 declare global {
   interface Window {
-    runBench(fixtures: { echo: WireSource; tenEchoes: WireSource[]; reference: WireSource[]; probe: WireSource; spinner: WireSource }): Promise<CaseResult[]>;
+    runBench(fixtures: { echo: WireSource; tenEchoes: WireSource[]; reference: WireSource[]; probe: WireSource; spinner: WireSource }, only?: 'fuel'): Promise<CaseResult[]>;
     benchReady: boolean;
   }
 }
 
-window.runBench = (wire) => {
+window.runBench = (wire, only) => {
   const fixtures: BenchFixtures = { echo: fromWire(wire.echo), tenEchoes: wire.tenEchoes.map(fromWire), reference: wire.reference.map(fromWire), probe: fromWire(wire.probe), spinner: fromWire(wire.spinner) };
-  return runCases(fixtures, { indexedDB });
+  return runCases(fixtures, { indexedDB }, undefined, only);
 };
 window.benchReady = true;

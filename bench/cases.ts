@@ -44,7 +44,13 @@ function stubImports(module: WebAssembly.Module): WebAssembly.Imports {
   return imports;
 }
 
-export async function runCases(fixtures: BenchFixtures, environment: BenchEnvironment, log: (line: string) => void = () => undefined): Promise<CaseResult[]> {
+export async function runCases(
+  fixtures: BenchFixtures,
+  environment: BenchEnvironment,
+  log: (line: string) => void = () => undefined,
+  only?: 'fuel',
+): Promise<CaseResult[]> {
+  if (only === 'fuel') return runFuelCases(fixtures.echo, fixtures.spinner, fixtures.reference, environment.indexedDB, log);
   const results: CaseResult[] = [];
   const input = new TextEncoder().encode(JSON.stringify(INPUT));
   const module = await WebAssembly.compile(fixtures.echo.wasm as BufferSource);

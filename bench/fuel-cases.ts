@@ -9,7 +9,7 @@ import { openSiteStore } from '../src/kernel/storage/site-store.js';
 import { openSite } from '../src/kernel/site/site.js';
 import { DEMO_USERS } from '../src/kernel/site/roles.js';
 import type { PluginSource } from '../src/kernel/plugin/loader.js';
-import { measure } from './measure.js';
+import { measure, measurePair } from './measure.js';
 import type { CaseResult } from './cases.js';
 import { deleteDatabase, seedBlogPosts } from './seed.js';
 
@@ -30,32 +30,35 @@ export async function runFuelCases(
   await plain.load([echo]);
   const meteredKernel = createKernel();
   await meteredKernel.load([echo]);
-  results.push({ name: 'dispatch, 1 handler, unmetered', stats: await measure(() => plain.dispatch('tap_item_view', INPUT), { batch: 200, batches: 30 }) });
-  results.push({
-    name: 'dispatch, 1 handler, metered',
-    baselines: ['dispatch, 1 handler, unmetered'],
-    stats: await measure(() => meteredKernel.dispatch('tap_item_view', INPUT), { batch: 200, batches: 30 }),
-  });
+  const [unmeteredDispatch, meteredDispatch] = await measurePair(
+    () => plain.dispatch('tap_item_view', INPUT),
+    () => meteredKernel.dispatch('tap_item_view', INPUT),
+    { batch: 200, batches: 30 },
+  );
+  results.push({ name: 'dispatch, 1 handler, unmetered', stats: unmeteredDispatch });
+  results.push({ name: 'dispatch, 1 handler, metered', baselines: ['dispatch, 1 handler, unmetered'], stats: meteredDispatch });
 
-  for (const metered of [false, true]) {
-    const name = `trovato-bench-fuel-${Date.now()}-${metered}`;
-    const store = await openSiteStore({ name, indexedDB });
-    try {
-      log(`fuel: /blog listing 200 posts, ${metered ? 'metered' : 'unmetered'}`);
-      const site = await openSite({ store, sources: reference, kernel: metered ? {} : { fuel: false } });
+  log('fuel: /blog listing 200 posts, unmetered and metered (one database each, same content)');
+  const names = [`trovato-bench-fuel-${Date.now()}-plain`, `trovato-bench-fuel-${Date.now()}-metered`];
+  const stores = await Promise.all(names.map((name) => openSiteStore({ name, indexedDB })));
+  try {
+    const sites = await Promise.all(stores.map((store, i) => openSite({ store, sources: reference, kernel: i === 0 ? { fuel: false } : {} })));
+    for (const site of sites) {
       await seedBlogPosts(site, 200);
       const probe = await site.kernel.callRoute('/blog', { user: ANONYMOUS });
       if (!probe || probe.result.error !== undefined) throw new Error(`bench setup: /blog failed: ${probe?.result.error}`);
-      if (metered) log(`  /blog with 200 posts burns ${probe.result.fuel} units of fuel`);
-      results.push({
-        name: `page request, /blog with 200 posts, ${metered ? 'metered' : 'unmetered'}`,
-        baselines: metered ? ['page request, /blog with 200 posts, unmetered'] : undefined,
-        stats: await measure(() => site.kernel.callRoute('/blog', { user: ANONYMOUS }), { batch: 3, batches: 15 }),
-      });
-    } finally {
-      await store.close();
-      await deleteDatabase(indexedDB, name);
+      if (probe.result.fuel !== undefined) log(`  /blog with 200 posts burns ${probe.result.fuel} units of fuel`);
     }
+    const [plainBlog, meteredBlog] = await measurePair(
+      () => sites[0].kernel.callRoute('/blog', { user: ANONYMOUS }),
+      () => sites[1].kernel.callRoute('/blog', { user: ANONYMOUS }),
+      { batch: 3, batches: 15 },
+    );
+    results.push({ name: 'page request, /blog with 200 posts, unmetered', stats: plainBlog });
+    results.push({ name: 'page request, /blog with 200 posts, metered', baselines: ['page request, /blog with 200 posts, unmetered'], stats: meteredBlog });
+  } finally {
+    for (const store of stores) await store.close();
+    for (const name of names) await deleteDatabase(indexedDB, name);
   }
 
   log('fuel: a call that loops forever, then the next request answered');
