@@ -20,21 +20,23 @@ declare global {
       tenEchoes: WireSource[];
       reference: WireSource[];
       probe: WireSource;
+      spinner: WireSource;
       limits: Record<keyof LimitFixtures, WireSource>;
-    }): Promise<CaseResult[]>;
+    }, only?: 'fuel'): Promise<CaseResult[]>;
     benchReady: boolean;
   }
 }
 
-window.runBench = (wire) => {
+window.runBench = (wire, only) => {
   const limits = Object.fromEntries(Object.entries(wire.limits).map(([key, source]) => [key, fromWire(source)])) as unknown as LimitFixtures;
   const fixtures: BenchFixtures = {
     echo: fromWire(wire.echo),
     tenEchoes: wire.tenEchoes.map(fromWire),
     reference: wire.reference.map(fromWire),
     probe: fromWire(wire.probe),
+    spinner: fromWire(wire.spinner),
     limits,
   };
-  return runCases(fixtures, { indexedDB });
+  return runCases(fixtures, { indexedDB }, undefined, only);
 };
 window.benchReady = true;

@@ -8,6 +8,7 @@ import { measure, measureSync, type Stats } from './measure.js';
 import { runSiteCases } from './site-cases.js';
 import { runStorageCases } from './storage-cases.js';
 import { runLimitCases, type LimitFixtures } from './limit-cases.js';
+import { runFuelCases } from './fuel-cases.js';
 
 export interface CaseResult {
   name: string;
@@ -27,6 +28,8 @@ export interface BenchFixtures {
   probe: PluginSource;
   /** The oversized plugins of the limit cases (bench/limit-cases.ts). */
   limits: LimitFixtures;
+  /** A plugin whose tap_cron loops forever (stopped by fuel). */
+  spinner: PluginSource;
 }
 
 export interface BenchEnvironment {
@@ -44,7 +47,13 @@ function stubImports(module: WebAssembly.Module): WebAssembly.Imports {
   return imports;
 }
 
-export async function runCases(fixtures: BenchFixtures, environment: BenchEnvironment, log: (line: string) => void = () => undefined): Promise<CaseResult[]> {
+export async function runCases(
+  fixtures: BenchFixtures,
+  environment: BenchEnvironment,
+  log: (line: string) => void = () => undefined,
+  only?: 'fuel',
+): Promise<CaseResult[]> {
+  if (only === 'fuel') return runFuelCases(fixtures.echo, fixtures.spinner, fixtures.reference, environment.indexedDB, log);
   const results: CaseResult[] = [];
   const input = new TextEncoder().encode(JSON.stringify(INPUT));
   const module = await WebAssembly.compile(fixtures.echo.wasm as BufferSource);
@@ -119,5 +128,6 @@ export async function runCases(fixtures: BenchFixtures, environment: BenchEnviro
   results.push(...(await runSiteCases(fixtures.reference, fixtures.echo, environment.indexedDB, log)));
   results.push(...(await runStorageCases(fixtures.probe, environment.indexedDB, log)));
   results.push(...(await runLimitCases(fixtures.echo, fixtures.limits, environment.indexedDB, log)));
+  results.push(...(await runFuelCases(fixtures.echo, fixtures.spinner, fixtures.reference, environment.indexedDB, log)));
   return results;
 }

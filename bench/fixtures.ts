@@ -18,7 +18,7 @@ export async function buildFixtures(): Promise<BenchFixtures> {
   if (problems.length > 0 || reference.length === 0) {
     throw new Error(`The reference plugins are not built (${problems.map((p) => p.message).join(' ')}); run \`npm run build:plugins\` first.`);
   }
-  return { echo, tenEchoes, reference, probe: await buildProbe(), limits: await buildLimitFixtures() };
+  return { echo, tenEchoes, reference, probe: await buildProbe(), limits: await buildLimitFixtures(), spinner: await watPlugin({ name: 'spinner', exports: { tap_cron: '(loop $forever (br $forever)) (i64.const 0)' } }) };
 }
 
 async function buildLimitFixtures(): Promise<LimitFixtures> {

@@ -18,7 +18,7 @@ function toWire(source: PluginSource): { name: string; manifest: string; wasm: n
   return { name: source.name, manifest: source.manifest, wasm: Array.from(source.wasm) };
 }
 
-async function inChromium(fixtures: Awaited<ReturnType<typeof buildFixtures>>): Promise<CaseResult[]> {
+async function inChromium(fixtures: Awaited<ReturnType<typeof buildFixtures>>, only: 'fuel' | undefined): Promise<CaseResult[]> {
   const server = await createServer({ root: process.cwd(), logLevel: 'error', server: { port: 0, host: '127.0.0.1' } });
   await server.listen();
   const address = server.httpServer?.address();
@@ -34,9 +34,10 @@ async function inChromium(fixtures: Awaited<ReturnType<typeof buildFixtures>>): 
       tenEchoes: fixtures.tenEchoes.map(toWire),
       reference: fixtures.reference.map(toWire),
       probe: toWire(fixtures.probe),
+      spinner: toWire(fixtures.spinner),
       limits: Object.fromEntries(Object.entries(fixtures.limits).map(([key, source]) => [key, toWire(source)])) as Record<keyof LimitFixtures, ReturnType<typeof toWire>>,
     };
-    return await page.evaluate((f) => window.runBench(f), wire);
+    return await page.evaluate(([f, o]) => window.runBench(f, o), [wire, only] as const);
   } finally {
     await browser.close();
     await server.close();
@@ -59,19 +60,21 @@ function format(results: CaseResult[]): Map<string, string[]> {
 export async function runBench(args: string[]): Promise<number> {
   const fixtures = await buildFixtures();
   console.error('Node: running cases...');
-  const node = await runCases(fixtures, { indexedDB: nodeIndexedDB() }, (line) => console.error(`  ${line}`));
+  // `--fuel-only`: just the fuel cases (fuel-cases.ts), then no page cases.
+  const only = args.includes('--fuel-only') ? ('fuel' as const) : undefined;
+  const node = await runCases(fixtures, { indexedDB: nodeIndexedDB() }, (line) => console.error(`  ${line}`), only);
   let browser: CaseResult[] = [];
   if (!args.includes('--node-only')) {
     console.error('Chromium: running cases...');
-    browser = await inChromium(fixtures);
+    browser = await inChromium(fixtures, only);
   }
   const nodeRows = format(node);
   const browserRows = format(browser);
   const header = ['case', 'compared with', 'node median µs', 'node p95 µs', 'node ratio', 'chromium median µs', 'chromium p95 µs', 'chromium ratio'];
   const rows = node.map((r) => [r.name, r.baselines?.join(' / ') ?? '(baseline)', ...(nodeRows.get(r.name) ?? []), ...(browserRows.get(r.name) ?? ['-', '-', '-'])]);
   printTable(header, rows, [0, 1]);
-  if (args.includes('--node-only') || args.includes('--no-pages')) {
-    console.log('\nPage-level cases skipped (--node-only or --no-pages).');
+  if (args.includes('--node-only') || args.includes('--no-pages') || only) {
+    console.log('\nPage-level cases skipped (--node-only, --no-pages or --fuel-only).');
     return 0;
   }
   console.error('Chromium, built site: running page cases...');

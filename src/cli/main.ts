@@ -73,7 +73,7 @@ async function check(args: string[]): Promise<number> {
     ...report.plugins.map((p) => ({ name: p.name, version: p.version, status: p.status, errors: p.errors, warnings: p.warnings })),
     ...missing,
   ];
-  for (const problem of report.routeProblems) {
+  for (const problem of [...report.routeProblems, ...(report.tapProblems ?? [])]) {
     plugins.find((p) => p.name === problem.plugin)?.warnings.push(problem.message);
   }
   const failed = plugins.some((p) => p.status === 'refused');

@@ -14,6 +14,7 @@ export type KernelErrorCode =
   | 'PLUGIN_OUTPUT_INVALID'
   | 'PLUGIN_REPORTED_ERROR'
   | 'MEMORY_LIMIT'
+  | 'OUT_OF_FUEL'
   | 'TIMEOUT'
   | 'ROUTE_NOT_FOUND'
   | 'ROUTE_DUPLICATE'

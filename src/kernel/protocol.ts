@@ -19,6 +19,11 @@ export interface BootOptions {
   enabled?: string[];
   /** Extra plugins given as bytes (the playground's compiled plugin, an uploaded wasm). */
   extra?: PluginSource[];
+  /**
+   * The kernel's instruction fuel (KernelOptions.fuel). `false` runs plugins unmetered, so only
+   * the supervisor's deadline stops a loop: for testing that last line of defence, never for a site.
+   */
+  fuel?: false | { perCall?: number; perRequest?: number };
 }
 
 export interface SiteBootOptions extends BootOptions {

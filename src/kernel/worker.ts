@@ -50,6 +50,7 @@ function opened(): Site {
 const api: KernelWorkerApi & SiteWorkerApi = {
   ...supervision.api,
   async boot(options) {
+    if (options.fuel !== undefined) kernel = createKernel({ ...kernelOptions(), fuel: options.fuel });
     return kernel.load(await offeredPlugins(options));
   },
   load: (sources) => kernel.load(sources),
@@ -68,7 +69,7 @@ const api: KernelWorkerApi & SiteWorkerApi = {
     await site?.store.close();
     site = null;
     const store = await openSiteStore({ name: options.siteName });
-    site = await openSite({ store, sources, kernel: kernelOptions() });
+    site = await openSite({ store, sources, kernel: { ...kernelOptions(), ...(options.fuel !== undefined ? { fuel: options.fuel } : {}) } });
     kernel = site.kernel;
     return site.report();
   },

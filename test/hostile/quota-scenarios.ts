@@ -48,12 +48,13 @@ async function afterCommittedData(
   hostile: Promise<PluginSource>,
   attack: (site: Site) => Promise<void>,
   limits?: Partial<KernelLimits>,
+  fuel?: false,
 ): Promise<void> {
   const name = `quota-${crypto.randomUUID()}`;
   const keeper = await keeperWithTable();
   let store = await env.openStore(name);
   try {
-    const kernel = createKernel({ storage: kernelStorage(store), limits });
+    const kernel = createKernel({ storage: kernelStorage(store), limits, fuel });
     await kernel.load([keeper, await hostile]);
     await kernel.dispatch('tap_queue_worker', COMMITTED, { user: ADMIN });
     await kernel.dispatch('tap_user_login', ROW, { user: ADMIN });
@@ -85,6 +86,8 @@ export const QUOTA_SCENARIOS: readonly QuotaScenario[] = [
   {
     name: '1,000,000 logging.log calls end with a clear quota error (-6), and the first 1,000 lines are kept',
     run: (env) =>
+      // Unmetered: a repeater goes on calling after -6, and 1,000,000 host calls are far more
+      // fuel than a call has; the scenario after this one is the same plugin under fuel.
       afterCommittedData(env, logger1M(), async ({ kernel, store }) => {
         const answer = await cronAnswer(kernel, 'logger');
         expect(answer).toEqual([
@@ -98,6 +101,19 @@ export const QUOTA_SCENARIOS: readonly QuotaScenario[] = [
         expect(logs.filter((entry) => entry.level === 'warning').map((entry) => entry.message)).toEqual([
           `logger went over the quota logLinesPerCall (1000 lines): this call already logged 1000 lines. ${ADVICE('logLinesPerCall')}`,
         ]);
+      }, undefined, false),
+  },
+  {
+    name: 'under fuel, a plugin that goes on logging past its quota is stopped by fuel; the 1,000 lines and the warning stay',
+    run: (env) =>
+      afterCommittedData(env, logger1M(), async ({ kernel, store }) => {
+        const result = (await kernel.dispatch('tap_cron', null, { user: ADMIN })).results.find((r) => r.plugin === 'logger');
+        expect(result?.error).toMatch(/^ran out of fuel \(100000000 instructions\) in logger tap_cron/);
+        const logs = await store.readLogs({ plugin: 'logger', limit: 5000 });
+        expect(logs.filter((entry) => entry.message === 'line')).toHaveLength(1000);
+        expect(logs.filter((entry) => entry.level === 'warning').map((entry) => entry.message)).toContain(
+          `logger went over the quota logLinesPerCall (1000 lines): this call already logged 1000 lines. ${ADVICE('logLinesPerCall')}`,
+        );
       }),
   },
   {
@@ -135,7 +151,7 @@ export const QUOTA_SCENARIOS: readonly QuotaScenario[] = [
         expect(lines.map((entry) => entry.message.length)).toEqual(Array.from({ length: 16 }, () => 16384));
         expect(lines.every((entry) => /^a+$/.test(entry.message))).toBe(true);
         expect(logs.filter((entry) => entry.level === 'warning')).toHaveLength(1);
-      }),
+      }, undefined, false),
   },
   {
     name: "10,000 env.trace calls keep the first 1,000 lines: trace counts against the log quotas, though it cannot return an error",
@@ -193,7 +209,7 @@ export const QUOTA_SCENARIOS: readonly QuotaScenario[] = [
         ]);
         const info = (await kernel.dispatch('tap_queue_info')).results.find((r) => r.plugin === 'hoarder');
         expect(info?.output).toBe(1_000_000);
-      }),
+      }, undefined, false),
   },
   ...(['cache', 'context', 'row', 'item'] as const).map(
     (kind): QuotaScenario => ({

@@ -8,6 +8,7 @@ import type { HostFunctionSpec } from './imports.js';
 import type { RequestState } from '../tap/request-state.js';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json-depth.js';
 import { ARGUMENT_LIMITS } from '../limits.js';
+import { chargeFuel, hostCallCost, OutOfFuel } from '../tap/fuel.js';
 
 /** ABI §4 error codes. */
 export const HostCode = {
@@ -44,11 +45,20 @@ export interface ActiveCall {
   lastError: string;
   /** A result that did not fit its buffer, kept so the retry does not run the call twice. */
   pending: PendingResult | null;
+  /** The running instance's fuel counter (tap/fuel.ts): host calls are charged to it. Absent when unmetered. */
+  readonly fuel?: WebAssembly.Global | null;
 }
 
 export interface PendingResult {
   readonly key: string;
   readonly bytes: Uint8Array;
+}
+
+/** What a host function needs of the call stack: the call it acts for. */
+export interface CurrentCall {
+  current(): ActiveCall;
+  /** Runs `task` when `call` ends (WASI output flushes a call's unterminated line this way). */
+  atEnd(call: ActiveCall, task: () => void): void;
 }
 
 /** The calls in progress, innermost last (plugin-api.invoke nests calls). */
@@ -161,7 +171,7 @@ function fail(call: ActiveCall, code: HostCodeValue, message: string): number {
  * when the function returns data.
  */
 export function adaptHostFunction(
-  calls: CallStack,
+  calls: CurrentCall,
   qualifiedName: string,
   spec: HostFunctionSpec,
   impl: HostImpl,
@@ -170,6 +180,12 @@ export function adaptHostFunction(
   const argumentLimits = ARGUMENT_LIMITS[qualifiedName];
   return (...raw: number[]): number => {
     const call = calls.current();
+    // Host work is paid in fuel like instructions, so a loop of host calls ends like any loop.
+    // Running out unwinds the plugin (OutOfFuel passes the catch below): it is not an error
+    // code to ignore. The bytes are paid as they are read, so an argument a quota refuses by
+    // its length alone costs only the call.
+    chargeFuel(call.fuel, hostCallCost(0));
+    let resultBytes = 0;
     try {
       const spent = call.request.quota.spentFor(call, qualifiedName);
       if (spent) {
@@ -182,6 +198,7 @@ export function adaptHostFunction(
         byteLengths.push(raw[i * 2 + 1] >>> 0);
         const limit = argumentLimits?.[i];
         if (limit !== undefined) call.request.quota.checkValue(call, limit, raw[i * 2 + 1] >>> 0, `Argument ${i + 1} (the value)`, call.request);
+        chargeFuel(call.fuel, hostCallCost(raw[i * 2 + 1] >>> 0) - hostCallCost(0));
         strings.push(readString(call.memory, raw[i * 2], raw[i * 2 + 1], `Argument ${i + 1} of ${qualifiedName}`));
       }
       const numbers = raw.slice(stringCount * 2, stringCount * 2 + extraCount);
@@ -204,12 +221,16 @@ export function adaptHostFunction(
       const written = writeResult(call.memory, outPtr, outMax, bytes);
       // Keep a result that did not fit: the retry with a bigger buffer must not run a write twice.
       call.pending = written > (outMax >>> 0) ? { key, bytes } : null;
+      resultBytes = bytes.length;
       return written;
     } catch (error) {
       call.pending = null;
+      if (error instanceof OutOfFuel) throw error;
       if (error instanceof HostFailure) return fail(call, error.code, `${qualifiedName}: ${error.message}`);
       // A host bug must not unwind through the plugin: report it as a storage failure.
       return fail(call, HostCode.storageFailure, `${qualifiedName} failed inside the kernel: ${(error as Error)?.message ?? String(error)}`);
+    } finally {
+      if (resultBytes > 0) chargeFuel(call.fuel, hostCallCost(resultBytes) - hostCallCost(0));
     }
   };
 }

@@ -8,10 +8,17 @@
  * quotas (limits.ts): past them, fd_write answers ERRNO_NOSPC and `last-error` says which
  * quota. A line longer than MAX_OUTPUT_LINE is recorded in pieces; what is left of a line
  * when the call ends is recorded then, under that call.
+ *
+ * No call blocks: the shim's `poll_oneoff` waits for a clock by spinning until it passes (an
+ * hour's sleep spins for an hour, and nothing can interrupt JavaScript), so the kernel answers
+ * `poll_oneoff` itself: every clock subscription is reported due at once, without waiting, and
+ * every file descriptor subscription is refused with ENOTSUP in its event. Each WASI call is
+ * charged fuel like a host call.
  */
 import { ConsoleStdout, File, OpenFile, WASI, wasi as wasiDefs } from '@bjorn3/browser_wasi_shim';
-import type { ActiveCall, CallStack } from './abi.js';
+import type { ActiveCall, CurrentCall } from './abi.js';
 import { WASI_FUNCTIONS } from './imports.js';
+import { chargeFuel, hostCallCost } from '../tap/fuel.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 export type WasiOutput = (call: ActiveCall, stream: OutputStream, line: string) => void;
@@ -68,7 +75,7 @@ class QuotaOutput extends ConsoleStdout {
 
   constructor(
     readonly stream: OutputStream,
-    readonly calls: CallStack,
+    readonly calls: CurrentCall,
     readonly output: WasiOutput,
   ) {
     super(() => undefined);
@@ -97,7 +104,7 @@ class QuotaOutput extends ConsoleStdout {
 }
 
 /** One WASI instance per plugin; it always acts on the memory of the call in progress. */
-export function createWasiImports(calls: CallStack, output: WasiOutput): Record<string, (...args: never[]) => unknown> {
+export function createWasiImports(calls: CurrentCall, output: WasiOutput): Record<string, (...args: never[]) => unknown> {
   const wasi = new WASI(
     [],
     [],
@@ -107,13 +114,61 @@ export function createWasiImports(calls: CallStack, output: WasiOutput): Record<
   for (const name of Object.keys(WASI_FUNCTIONS)) {
     const shim = wasi.wasiImport[name];
     if (!shim) throw new Error(`The WASI shim lacks ${name}; update WASI_FUNCTIONS in host/imports.ts.`);
+    if (name === 'poll_oneoff') {
+      imports[name] = (...args: never[]) => {
+        const call = calls.current();
+        chargeFuel(call.fuel, hostCallCost(0));
+        return pollAtOnce(call.memory, ...(args as unknown as [number, number, number, number]));
+      };
+      continue;
+    }
     imports[name] = (...args: never[]) => {
       // The shim reads memory through `inst`; point it at whoever is calling now.
-      wasi.inst = { exports: { memory: calls.current().memory } };
+      const call = calls.current();
+      chargeFuel(call.fuel, hostCallCost(0));
+      wasi.inst = { exports: { memory: call.memory } };
       const result = shim(...args);
       // The shim returns nothing from a few calls that must return an errno (random_get).
       return result === undefined ? 0 : result;
     };
   }
   return imports;
+}
+
+const ERRNO_SUCCESS = 0;
+const ERRNO_FAULT = 21;
+const ERRNO_INVAL = 28;
+const ERRNO_NOTSUP = 58;
+const EVENTTYPE_CLOCK = 0;
+const SUBSCRIPTION_SIZE = 48;
+const EVENT_SIZE = 32;
+/** More subscriptions than any real program waits on at once; a bound on the work of one call. */
+const MAX_SUBSCRIPTIONS = 1024;
+
+/**
+ * `poll_oneoff(in, out, nsubscriptions, nevents_ptr)` that never waits: one event per
+ * subscription, written at once (a clock is due now; a file descriptor is not supported).
+ * A program that sleeps goes on immediately, as if the time had passed.
+ */
+export function pollAtOnce(memory: WebAssembly.Memory, inPtr: number, outPtr: number, count: number, neventsPtr: number): number {
+  const n = count >>> 0;
+  if (n === 0 || n > MAX_SUBSCRIPTIONS) return ERRNO_INVAL;
+  const size = memory.buffer.byteLength;
+  const input = inPtr >>> 0;
+  const output = outPtr >>> 0;
+  const nevents = neventsPtr >>> 0;
+  if (input + n * SUBSCRIPTION_SIZE > size || output + n * EVENT_SIZE > size || nevents + 4 > size) return ERRNO_FAULT;
+  const view = new DataView(memory.buffer);
+  for (let i = 0; i < n; i++) {
+    const subscription = input + i * SUBSCRIPTION_SIZE;
+    const event = output + i * EVENT_SIZE;
+    const userdata = view.getBigUint64(subscription, true);
+    const type = view.getUint8(subscription + 8);
+    new Uint8Array(memory.buffer, event, EVENT_SIZE).fill(0);
+    view.setBigUint64(event, userdata, true);
+    view.setUint16(event + 8, type === EVENTTYPE_CLOCK ? ERRNO_SUCCESS : ERRNO_NOTSUP, true);
+    view.setUint8(event + 10, type);
+  }
+  view.setUint32(nevents, n, true);
+  return ERRNO_SUCCESS;
 }

@@ -4,6 +4,7 @@
  */
 import { parse, TomlDate, TomlError } from 'smol-toml';
 import { nearest } from '../suggest.js';
+import { DEFAULT_CALL_FUEL, MAX_CALL_FUEL } from '../tap/fuel.js';
 import { isKnownTap, KERNEL_ABI_VERSION, KNOWN_TAPS, type TapName } from '../taps.js';
 
 /** A manifest that passed validation, with every default applied. */
@@ -19,6 +20,11 @@ export interface PluginManifest {
    * limit (in 64 KiB pages) than the site's. Absent when the manifest does not set it.
    */
   memory?: { maxPages?: number };
+  /**
+   * `[limits] fuel`: the plugin's instruction budget per call, instead of the kernel's default
+   * (docs/abi.md §7.1), from 1 to MAX_CALL_FUEL. Absent when the manifest does not set it.
+   */
+  limits?: { fuel?: number };
 }
 
 /** One thing wrong with a manifest. `message` is a full sentence that already names plugin, file and key. */
@@ -61,9 +67,10 @@ const SEMVER =
  */
 export const MAX_REPORTED_PROBLEMS = 50;
 
-const TOP_KEYS = ['name', 'description', 'version', 'abi', 'dependencies', 'taps', 'memory'];
+const TOP_KEYS = ['name', 'description', 'version', 'abi', 'dependencies', 'taps', 'memory', 'limits'];
 const TAPS_KEYS = ['implements', 'weight'];
 const MEMORY_KEYS = ['max_pages'];
+const LIMITS_KEYS = ['fuel'];
 
 /**
  * Parses and validates a manifest. Never throws: TOML syntax errors and rule violations all
@@ -145,6 +152,7 @@ class ManifestChecker {
     const dependencies = this.#dependencies(name);
     const taps = this.#taps();
     const memory = this.#memory();
+    const limits = this.#limits();
     this.#reportLeftOut('error');
     this.#reportLeftOut('warning');
 
@@ -153,6 +161,7 @@ class ManifestChecker {
     }
     const manifest: PluginManifest = { name, description, version, abi, dependencies, taps };
     if (memory !== undefined) manifest.memory = memory;
+    if (limits !== undefined) manifest.limits = limits;
     return { ok: true, manifest, warnings: this.#warnings };
   }
 
@@ -317,6 +326,27 @@ class ManifestChecker {
       return undefined;
     }
     return { maxPages: pages };
+  }
+
+  #limits(): { fuel?: number } | undefined {
+    const table = this.#data.limits;
+    if (table === undefined) return undefined;
+    if (!isTable(table)) {
+      this.#typeError('limits', 'a table ([limits])', table);
+      return undefined;
+    }
+    this.#unknownKeys(table, 'limits', LIMITS_KEYS);
+    if (table.fuel === undefined) return undefined;
+    const fuel = this.#integer('limits.fuel', table.fuel);
+    if (fuel === undefined) return undefined;
+    if (fuel < 1 || fuel > MAX_CALL_FUEL) {
+      this.#error(
+        'limits.fuel',
+        `${fuel} is out of range; give a number of instructions per call from 1 to ${MAX_CALL_FUEL}, or remove the key to use the kernel's default of ${DEFAULT_CALL_FUEL}.`,
+      );
+      return undefined;
+    }
+    return { fuel };
   }
 
   /** A TOML integer that is a safe JavaScript integer, or undefined after reporting why not. */

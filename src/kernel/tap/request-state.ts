@@ -1,11 +1,12 @@
 /**
  * What one request carries through every handler it runs: who is asking, the per-request
  * context store (`request-context`), the unit of work its writes go to, the log lines it
- * produced and its use of the kernel's quotas. Created by the kernel at the start of a request
- * and dropped at its end.
+ * produced, its use of the kernel's quotas and the fuel it has left. Created by the kernel at
+ * the start of a request and dropped at its end.
  */
 import { DEFAULT_LIMITS, type KernelLimits } from '../limits.js';
 import { RequestQuota } from '../host/quota.js';
+import { requestFuel, type RequestFuel } from './fuel.js';
 
 /** The user a request runs as. Anonymous is the nil UUID with the `anonymous` role. */
 export interface CurrentUser {
@@ -57,8 +58,17 @@ export interface RequestState {
   readonly logs: LogEntry[];
   /** What the request's calls have used of the kernel's quotas. */
   readonly quota: RequestQuota;
+  /** Instruction fuel left for every call of this request (see fuel.ts). */
+  readonly fuel: RequestFuel;
+  /** How many `plugin-api.invoke` calls this request has made, at any depth. */
+  invokes: number;
 }
 
-export function createRequestState(user: CurrentUser, work: RequestWork = NO_WORK, limits: KernelLimits = DEFAULT_LIMITS): RequestState {
-  return { user, context: new Map(), work, logs: [], quota: new RequestQuota(limits) };
+export interface RequestBudget {
+  limits?: KernelLimits;
+  fuel?: RequestFuel;
+}
+
+export function createRequestState(user: CurrentUser, work: RequestWork = NO_WORK, budget: RequestBudget = {}): RequestState {
+  return { user, context: new Map(), work, logs: [], quota: new RequestQuota(budget.limits ?? DEFAULT_LIMITS), fuel: budget.fuel ?? requestFuel(), invokes: 0 };
 }
