@@ -5,7 +5,7 @@
  * the author sees first is a plugin the site loads.
  */
 import { access, mkdir, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildPluginDir, describeBuild, updatePluginIndex } from '../../build/build-plugins.js';
 import { UsageError } from '../command.js';
@@ -30,7 +30,8 @@ export async function run(args: string[]): Promise<number> {
     throw new UsageError(`${folder} already exists; choose another name or remove the folder.`);
   }
   await mkdir(folder, { recursive: true });
-  const sdk = relative(folder, 'sdk').split('\\').join('/');
+  // The build maps the SDK to ../../sdk from any plugin folder, wherever the folders really are.
+  const sdk = '../../sdk';
   await writeFile(join(folder, `${name}.info.toml`), manifest(name));
   await writeFile(join(folder, 'index.ts'), source(name, sdk));
   await writeFile(join(folder, `${name}.test.ts`), test(name, values.out));
@@ -41,9 +42,13 @@ export async function run(args: string[]): Promise<number> {
   if (result.status === 'failed' || !(await checkBuilt(values.out, [name]))) return 1;
   await updatePluginIndex(values.out, [name]);
   console.log(`\n${colour.green('ok')} ${name} builds and loads. Next:`);
-  console.log(`  npx trovato route /${name} --plugins ${values.out} --render   # the page, as text`);
-  console.log(`  npx vitest run ${folder}/${name}.test.ts                        # its test`);
-  console.log(`  npm start, then http://localhost:5173/${name}                   # in the site (npx trovato dev reloads it on save)`);
+  const next = [
+    [`npx trovato route /${name} --plugins ${values.out} --render`, 'the page, as text'],
+    [`npx vitest run ${folder}/${name}.test.ts`, 'its test'],
+    [`npx trovato dev`, `the site; /${name} is rebuilt and reloaded on save`],
+  ];
+  const width = Math.max(...next.map(([command]) => command.length));
+  for (const [command, what] of next) console.log(`  ${command.padEnd(width)}  ${colour.dim(`# ${what}`)}`);
   return 0;
 }
 
