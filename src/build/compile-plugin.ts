@@ -114,6 +114,16 @@ export async function compilePlugin(options: CompileOptions): Promise<CompileRes
   return { ok: true, wasm, diagnostics };
 }
 
+/**
+ * Loads the compiler and compiles a one-line module, so the next real compile in this process
+ * (`trovato dev`'s first rebuild) finds the compiler loaded and its code already optimised by
+ * the JavaScript engine.
+ */
+export async function warmCompiler(): Promise<void> {
+  const entry = 'warm.ts';
+  await compilePlugin({ files: { [entry]: 'export function warm(a: i32): i32 { return a + 1; }' }, entry });
+}
+
 /** `file:line:column: severity: message`, the form editors and terminals link to. */
 export function formatDiagnostic(d: Diagnostic): string {
   const where = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file;

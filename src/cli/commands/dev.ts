@@ -1,5 +1,5 @@
 /**
- * `trovato dev [--port 5173] [--plugins plugins] [--out public/plugins]`: the site's dev server
+ * `trovato dev [--port 5173] [--plugins plugins] [--public public]`: the site's dev server
  * with the plugins rebuilt on save. A change under `plugins/<name>/` rebuilds that plugin (the
  * compiler stays loaded in this process), runs the load checks, and tells the open pages; each
  * page's worker loads the new build in place: no page reload, the database kept. A compile
@@ -10,7 +10,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ViteDevServer } from 'vite';
 import { buildAll, buildPluginDir, describeBuild, updatePluginIndex, type PluginBuildResult } from '../../build/build-plugins.js';
-import { formatDiagnostic } from '../../build/compile-plugin.js';
+import { formatDiagnostic, warmCompiler } from '../../build/compile-plugin.js';
 import { PACKAGE_ROOT } from '../../build/package-root.js';
 import { PLUGIN_REBUILT_EVENT, type PluginRebuilt } from '../../dev-protocol.js';
 import { UsageError } from '../command.js';
@@ -26,22 +26,27 @@ export async function run(args: string[]): Promise<number> {
     options: {
       port: { type: 'string', default: '5173' },
       plugins: { type: 'string', default: 'plugins' },
-      out: { type: 'string', default: 'public/plugins' },
+      // The site's static folder; built plugins go to its plugins/ (where the page fetches them).
+      public: { type: 'string', default: 'public' },
     },
   });
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new UsageError(`--port must be a port number, not "${values.port}".`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, not "${values.port}".`);
   const pluginsDir = resolve(values.plugins);
-  const outDir = resolve(values.out);
+  const publicDir = resolve(values.public);
+  const outDir = join(publicDir, 'plugins');
   const sdkDir = join(PACKAGE_ROOT, 'sdk');
 
   const first = await buildAll(pluginsDir, outDir);
   for (const r of first.results) for (const line of describeBuild(r)) (r.status === 'failed' ? console.error : console.log)(line);
 
   const { createServer } = await import('vite');
-  const server = await createServer({ server: { port } });
+  const server = await createServer({ publicDir, server: { port, strictPort: true } });
   await server.listen();
   server.printUrls();
+  // When every plugin was up to date nothing was compiled: warm the compiler now, so the first
+  // save does not pay for loading it.
+  if (first.results.every((r) => r.status !== 'built')) void warmCompiler();
   console.log(colour.dim(`\nwatching ${relative(process.cwd(), pluginsDir) || '.'}/ and sdk/: a saved plugin is rebuilt and reloaded in the open pages.`));
 
   const rebuilder = new Rebuilder(server, pluginsDir, outDir);
@@ -100,7 +105,8 @@ class Rebuilder {
     const started = performance.now();
     // Optimised like every other build, so what dev leaves in the plugins folder is what
     // `build` would make; with the compiler already warm this is about a second.
-    const result = await buildPluginDir(join(this.#pluginsDir, name), this.#outDir);
+    // Forced: a file changed, even if a build that started before the change left a newer output.
+    const result = await buildPluginDir(join(this.#pluginsDir, name), this.#outDir, { force: true });
     if (result.status === 'failed') return this.#fail(name, result);
     const checked = (await checkPlugins(this.#outDir)).plugins.find((p) => p.name === name);
     if (checked?.status === 'refused') {
@@ -113,7 +119,7 @@ class Rebuilder {
     const data: PluginRebuilt = { name };
     this.#server.ws.send({ type: 'custom', event: PLUGIN_REBUILT_EVENT, data });
     const ms = Math.round(performance.now() - started);
-    console.log(`${colour.green('rebuilt')} ${name} in ${ms} ms${result.status === 'up-to-date' ? ' (no change)' : ''}; reloading it in the open pages`);
+    console.log(`${colour.green('rebuilt')} ${name} in ${ms} ms; reloading it in the open pages`);
   }
 
   #fail(name: string, result: PluginBuildResult): void {
