@@ -5,7 +5,7 @@
  */
 import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, join, relative, resolve, sep } from 'node:path';
-import { formatProblem, parseManifest } from '../kernel/plugin/manifest.js';
+import { parseManifest } from '../kernel/plugin/manifest.js';
 import { compilePlugin, formatDiagnostic, type Diagnostic } from './compile-plugin.js';
 import { PACKAGE_ROOT } from './package-root.js';
 
@@ -91,7 +91,9 @@ export async function buildPluginDir(dir: string, outDir: string, options: Build
   }
   const manifest = parseManifest(manifestText, { file: manifestFile, expectedName: name });
   if (!manifest.ok) {
-    return failed(manifest.errors.map((p) => ({ ...error(manifestPath, formatProblem(p)), line: p.line ?? 0, column: p.column ?? 0 })));
+    // The diagnostic carries the position, so the message is the problem's own sentence: no
+    // second "error" and "[line n]" after `file:line:column: error:`.
+    return failed(manifest.errors.map((p) => ({ ...error(manifestPath, p.message), line: p.line ?? 0, column: p.line !== undefined ? (p.column ?? 1) : 0 })));
   }
 
   const sdkDir = options.sdkDir ?? (await defaultSdkDir(dir));

@@ -126,7 +126,7 @@ export async function warmCompiler(): Promise<void> {
 
 /** `file:line:column: severity: message`, the form editors and terminals link to. */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file;
+  const where = d.line > 0 ? (d.column > 0 ? `${d.file}:${d.line}:${d.column}` : `${d.file}:${d.line}`) : d.file;
   return `${where}: ${d.severity}: ${d.message}`;
 }
 
