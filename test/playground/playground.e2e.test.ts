@@ -20,10 +20,16 @@ afterAll(async () => {
   await site?.close();
 });
 
+/** Every response of the pages this file opens that was not found (a missing favicon, say). */
+const notFound: string[] = [];
+
 async function openPlayground(url = `${site.baseUrl}playground/`): Promise<Page> {
   const context = await site.browser.newContext({ viewport: { width: 1400, height: 1000 } });
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`playground page error: ${error.message}`));
+  page.on('response', (response) => {
+    if (response.status() === 404) notFound.push(response.url());
+  });
   await page.goto(url);
   return page;
 }
@@ -63,6 +69,9 @@ describe('the playground, built', { timeout: 180_000 }, () => {
     const page = await openPlayground();
     expect(await settled(page)).toBe('ready');
     await expect.poll(() => previewText(page)).toContain('Hello, world!');
+    // The picker names the template the editor holds; nothing the page asks for is missing.
+    expect(await page.locator('#template').inputValue()).toBe('hello');
+    expect(notFound).toEqual([]);
 
     await page.selectOption('#template', 'hello');
     await page.waitForSelector('.status:not([data-status="ready"])', { timeout: 10_000 }).catch(() => undefined);
@@ -90,6 +99,13 @@ describe('the playground, built', { timeout: 180_000 }, () => {
     lines[at] = `${lines[at]} )`;
     await setSource(page, lines.join('\n'));
     expect(await runAndSettle(page)).toBe('failed');
+    // The last good build still runs, and the preview keeps showing it.
+    expect(await previewText(page)).toContain('Hello, world!');
+    expect(await page.locator('.notice.error').allInnerTexts()).toEqual(
+      expect.arrayContaining([expect.stringContaining('The preview still runs the last build of hello that compiled.')]),
+    );
+    // One mistake, one message.
+    expect(await page.locator('#diagnostics li.error').count()).toBe(1);
 
     const list = await page.locator('#diagnostics').innerText();
     expect(list).toContain(`plugins/hello/index.ts:${at + 1}:`);
@@ -107,10 +123,16 @@ describe('the playground, built', { timeout: 180_000 }, () => {
     await setSource(page, looping);
     expect(await runAndSettle(page)).toBe('failed');
     await expect.poll(() => page.locator('.notice.error').allInnerTexts()).toEqual(expect.arrayContaining([expect.stringContaining('hello hello_page did not finish within')]));
+    // The inspector keeps what it showed, with the call that was stopped.
+    const trace = page.locator('#trace');
+    await expect.poll(() => trace.innerText()).toContain('route /hello (stopped)');
+    expect(await trace.innerText()).toContain('tap_menu');
     // The kernel was replaced and booted again: a route that does not loop still answers.
     await page.fill('#address', '/hello/secret');
     await page.press('#address', 'Enter');
     expect(await settled(page)).toBe('ready');
+    await expect.poll(() => trace.innerText()).toContain('call secret_page');
+    expect(await trace.innerText()).toContain('route /hello (stopped)');
     await page.context().close();
   });
 
