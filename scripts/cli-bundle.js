@@ -13,8 +13,9 @@ const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const OUT = join(ROOT, 'dist-cli');
 const POINTER = join(OUT, 'current.json');
 const ENTRY = join(ROOT, 'src', 'cli', 'main.ts');
-// Builds older than this are removed by the next build; a running command has long loaded its own.
-const STALE_MS = 10 * 60 * 1000;
+// Builds older than this are removed by the next build. A running command loads its chunks
+// lazily (one per command), so an old build stays long after anything could still need it.
+const STALE_MS = 24 * 60 * 60 * 1000;
 
 /** The current build, or null when there is none or any of its inputs changed since. */
 export function currentBuild() {
