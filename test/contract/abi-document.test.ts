@@ -9,6 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { providedImports } from '../../src/kernel/host/imports.js';
 import { PLUGIN_EXPORT_SIGNATURES, TAP_SIGNATURE } from '../../src/kernel/plugin/module-check.js';
 import { KERNEL_ABI_VERSION, KNOWN_TAPS } from '../../src/kernel/taps.js';
+import { HostCode } from '../../src/kernel/host/abi.js';
+import { RENDER_TYPES } from '../../src/render/render-element.js';
+import { ALLOWED_TAGS } from '../../src/render/tags.js';
 import {
   assemblyScriptImports,
   documentedExports,
@@ -17,6 +20,8 @@ import {
   formatSignature,
   keyOf,
   rustImports,
+  section,
+  tableCells,
   type ContractFunction,
 } from './contract-sources.js';
 
@@ -95,6 +100,34 @@ describe('docs/abi.md against the kernel', () => {
       expect([...taps].sort()).toEqual([...KNOWN_TAPS].sort());
     },
   );
+});
+
+describe('docs/abi.md §6 and §8 against the renderer and the host codes', () => {
+  const firstCells = (n: number) =>
+    section(doc, n)
+      .map(({ text }) => tableCells(text)?.[0])
+      .filter((cell): cell is string => cell !== undefined && /^`[^`]+`$/.test(cell))
+      .map((cell) => cell.slice(1, -1));
+
+  it('§6 describes exactly the #types the renderer knows', () => {
+    const types = firstCells(6).filter((name) => !name.startsWith('#'));
+    expect([...types].sort()).toEqual([...RENDER_TYPES].sort());
+  });
+
+  it('§6 lists the #tag allow-list of the renderer', () => {
+    const line = section(doc, 6).find(({ text }) => text.includes('`#tag` allow-list'));
+    const paragraph = section(doc, 6)
+      .filter(({ line: n }) => line !== undefined && n >= line.line && n < line.line + 3)
+      .map(({ text }) => text)
+      .join(' ');
+    const listed = /allow-list: `([^`]+)`/.exec(paragraph.replace(/\s+/g, ' '))?.[1].split(' ');
+    expect(listed).toEqual([...ALLOWED_TAGS]);
+  });
+
+  it('§8.1 lists every host error code with its number', () => {
+    const codes = firstCells(8).filter((cell) => /^-\d+$/.test(cell)).map(Number);
+    expect(codes.sort()).toEqual(Object.values(HostCode).sort());
+  });
 });
 
 describe('the AssemblyScript SDK (sdk/) against docs/abi.md', () => {
