@@ -48,7 +48,8 @@ export async function runCliCases(log: (line: string) => void): Promise<CliCaseR
     await timed([BIN, '--help']); // bundles the CLI if its sources changed: not part of start-up
     results.push({ name: 'node -e 0', stats: await repeat(10, () => timed(['-e', '0'])), note: 'bare Node start' });
     results.push({ name: 'trovato --help', stats: await repeat(10, () => timed([BIN, '--help'])), baseline: 'node -e 0', note: 'the compiled CLI' });
-    const throughTsx = join(work, 'help-through-tsx.ts');
+    // .mts: the temporary folder has no package.json saying the file is an ES module.
+    const throughTsx = join(work, 'help-through-tsx.mts');
     await writeFile(throughTsx, `import { main } from ${JSON.stringify(join(ROOT, 'src/cli/main.ts'))};\nprocess.exitCode = await main(['--help']);\n`);
     results.push({
       name: 'trovato --help through tsx',
