@@ -93,4 +93,4 @@ it('arbitrary JSON trees render without throwing, handlers or scripts', async ()
     { numRuns: 300 },
   );
   expect(Object.values(seen).every((count) => count > 0), JSON.stringify(seen)).toBe(true);
-});
+}, 120_000);

@@ -78,7 +78,7 @@ describe('the ABI §3 output decoder under arbitrary results', () => {
       }),
       { numRuns: 2000 },
     );
-  });
+  }, 120_000);
 });
 
 describe('host-call argument decoding under arbitrary pointers', () => {
@@ -134,5 +134,5 @@ describe('host-call argument decoding under arbitrary pointers', () => {
       ),
       { numRuns: 3000 },
     );
-  });
+  }, 120_000);
 });
