@@ -12,6 +12,7 @@ import { buildFixtures } from './fixtures.js';
 import type { LimitFixtures } from './limit-cases.js';
 import { nodeIndexedDB } from '../src/kernel/storage/node-indexeddb.js';
 import { runPageCases, type PageBenchReport } from './page-cases.js';
+import { runCliCases, type CliCaseResult } from './cli-cases.js';
 import type { PluginSource } from '../src/kernel/plugin/loader.js';
 
 function toWire(source: PluginSource): { name: string; manifest: string; wasm: number[] } {
@@ -58,6 +59,10 @@ function format(results: CaseResult[]): Map<string, string[]> {
 }
 
 export async function runBench(args: string[]): Promise<number> {
+  if (args.includes('--cli-only')) {
+    printCli(await runCliCases((text) => console.error(`  ${text}`)));
+    return 0;
+  }
   const fixtures = await buildFixtures();
   console.error('Node: running cases...');
   // `--fuel-only`: just the fuel cases (fuel-cases.ts), then no page cases.
@@ -74,12 +79,35 @@ export async function runBench(args: string[]): Promise<number> {
   const rows = node.map((r) => [r.name, r.baselines?.join(' / ') ?? '(baseline)', ...(nodeRows.get(r.name) ?? []), ...(browserRows.get(r.name) ?? ['-', '-', '-'])]);
   printTable(header, rows, [0, 1]);
   if (args.includes('--node-only') || args.includes('--no-pages') || only) {
-    console.log('\nPage-level cases skipped (--node-only, --no-pages or --fuel-only).');
+    console.log('\nPage-level and CLI cases skipped (--node-only, --no-pages or --fuel-only).');
     return 0;
   }
   console.error('Chromium, built site: running page cases...');
   printPages(await runPageCases((text) => console.error(`  ${text}`)));
+  console.error('The author\'s loop: CLI start-up, cold build, dev reload...');
+  printCli(await runCliCases((text) => console.error(`  ${text}`)));
   return 0;
+}
+
+function printCli(results: CliCaseResult[]): void {
+  const byName = new Map(results.map((r) => [r.name, r]));
+  console.log("\nThe author's loop (wall time of real processes; ratio to the baseline measured in this run)");
+  printTable(
+    ['case', 'compared with', 'median ms', 'p95 ms', 'runs', 'ratio', 'what'],
+    results.map((r) => {
+      const base = r.baseline ? byName.get(r.baseline) : undefined;
+      return [
+        r.name,
+        r.baseline ?? '(baseline)',
+        r.stats.median.toFixed(0),
+        r.stats.p95.toFixed(0),
+        String(r.stats.samples),
+        base ? `${(r.stats.median / base.stats.median).toFixed(2)}x` : '-',
+        r.note ?? '',
+      ];
+    }),
+    [0, 1, 6],
+  );
 }
 
 /** Prints rows under a header; the columns in `left` are text (left-aligned), the rest figures. */

@@ -54,6 +54,11 @@ export class PlaygroundKernel {
     return this.#running().readLogs({ limit: 200 });
   }
 
+  /** How often the supervisor replaced the worker in this run (a plugin hung): its trace starts over. */
+  get restarts(): number {
+    return this.#supervisor?.restarts ?? 0;
+  }
+
   dispose(): void {
     this.#supervisor?.close();
     this.#supervisor = null;

@@ -102,6 +102,11 @@ export interface SiteWorkerApi {
   deleteItem(id: string, user: UserSpec): Promise<{ ok: true } | { ok: false; error: string }>;
   listItems(query: ItemListQuery, user: UserSpec): Promise<{ items: Item[]; total: number }>;
   plugins(): Promise<PluginInfo[]>;
+  /**
+   * Fetches one plugin's files again and reloads the site's plugins with the new version, the
+   * database kept (`trovato dev` after a rebuild). A plugin new to the site is installed.
+   */
+  reloadPlugin(name: string): Promise<LoadReport>;
   /** Runs tap_enable / tap_disable, respects dependencies, persists across reloads. */
   setPluginEnabled(name: string, enabled: boolean): Promise<{ ok: true; report: LoadReport } | { ok: false; error: string }>;
   /** Runs tap_uninstall and drops the plugin's variables and tables. */

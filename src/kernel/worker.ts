@@ -35,6 +35,8 @@ function kernelOptions(): KernelOptions {
 const supervision = createWorkerSupervision(() => [kernel]);
 let kernel: Kernel = createKernel(kernelOptions());
 let site: Site | null = null;
+/** Where the open site's plugins come from, for reloading one of them. */
+let sitePluginsUrl = '';
 
 /** The named plugins (or the index's), fetched, plus the ones given as bytes. */
 async function offeredPlugins(options: BootOptions): Promise<PluginSource[]> {
@@ -70,6 +72,7 @@ const api: KernelWorkerApi & SiteWorkerApi = {
     site = null;
     const store = await openSiteStore({ name: options.siteName });
     site = await openSite({ store, sources, kernel: { ...kernelOptions(), ...(options.fuel !== undefined ? { fuel: options.fuel } : {}) } });
+    sitePluginsUrl = options.pluginsUrl;
     kernel = site.kernel;
     return site.report();
   },
@@ -82,6 +85,11 @@ const api: KernelWorkerApi & SiteWorkerApi = {
   deleteItem: (id, user) => opened().deleteItem(id, user),
   listItems: (query, user) => opened().listItems(query, user),
   plugins: () => opened().plugins(),
+  async reloadPlugin(name) {
+    const open = opened();
+    const [source] = await fetchPlugins(sitePluginsUrl, [name], { fresh: true });
+    return open.replacePlugin(source);
+  },
   setPluginEnabled: (name, enabled) => opened().setPluginEnabled(name, enabled),
   uninstallPlugin: (name) => opened().uninstallPlugin(name),
   readLogs: (query) => opened().readLogs(query),

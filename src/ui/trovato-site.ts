@@ -1,4 +1,5 @@
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { PLUGIN_REBUILT_EVENT, type PluginRebuilt } from '../dev-protocol.js';
 import { messageOf } from '../kernel/errors.js';
 import type { ContentType, FieldError, Item, ItemPage, LogEntry, PluginInfo, RouteResponse, UserProfile, UserSpec } from '../kernel/protocol.js';
 import { createAccess, type Access, type SiteUser } from './access.js';
@@ -122,11 +123,31 @@ export class TrovatoSite extends LitElement {
     this._location = this.#readLocation();
     this._userId = localStorage.getItem(this.#userKey());
     window.addEventListener('popstate', this._onPopState);
+    // `trovato dev` announces a rebuilt plugin; only the dev server has import.meta.hot.
+    import.meta.hot?.on(PLUGIN_REBUILT_EVENT, this._onPluginRebuilt);
     super.connectedCallback();
   }
 
+  /**
+   * A plugin was rebuilt by `trovato dev`: the worker loads the new build (the database and the
+   * page stay) and the current page is read again, so the change shows without a reload.
+   */
+  private _onPluginRebuilt = async ({ name }: PluginRebuilt): Promise<void> => {
+    if (this.#kernel.phase !== 'ready') return;
+    try {
+      const report = await this.#kernel.call('reloadPlugin', name);
+      const refused = report.plugins.find((p) => p.name === name && p.status === 'refused');
+      this._notice = refused ? `${name} was rebuilt but refused: ${refused.errors.join(' ')}` : `${name} reloaded.`;
+      await this.#kernel.refresh();
+      await this.#load();
+    } catch (error) {
+      this._notice = `${name} could not be reloaded: ${messageOf(error)}`;
+    }
+  };
+
   override disconnectedCallback(): void {
     window.removeEventListener('popstate', this._onPopState);
+    import.meta.hot?.off(PLUGIN_REBUILT_EVENT, this._onPluginRebuilt);
     super.disconnectedCallback();
   }
 

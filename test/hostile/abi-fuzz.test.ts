@@ -45,7 +45,7 @@ function fakeSource(memory: WebAssembly.Memory, result: () => unknown): Instance
 }
 
 describe('the ABI §3 output decoder under arbitrary results', () => {
-  it('never throws out of the dispatcher; answers JSON or an error naming plugin and tap', { timeout: 60_000 }, () => {
+  it('never throws out of the dispatcher; answers JSON or an error naming plugin and tap', { timeout: 120_000 }, () => {
     const sample = fc
       .tuple(contents, fc.integer({ min: 0, max: PAGE - 1 }))
       .chain(([bytes, at]) => {
@@ -103,7 +103,7 @@ describe('host-call argument decoding under arbitrary pointers', () => {
     }),
   );
 
-  it('never throws out of adaptHostFunction; returns a count, a status or an ABI error code with last-error set', { timeout: 60_000 }, () => {
+  it('never throws out of adaptHostFunction; returns a count, a status or an ABI error code with last-error set', { timeout: 120_000 }, () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...specs),

@@ -47,7 +47,7 @@ function status(stringArgs: number, integers = 0): HostFunctionSpec {
 
 export const HOST_MODULE_PREFIX = 'trovato:kernel/';
 
-/** Host functions per interface, with signatures. Keep in step with ../shared/ABI.md §4. */
+/** Host functions per interface, with signatures. docs/abi.md §4 lists each one; test/contract checks that they agree. */
 export const HOST_FUNCTIONS = {
   'item-api': {
     'get-item': returning(1), // id

@@ -24,8 +24,8 @@ export interface SiteOptions {
   readonly kernel?: Omit<KernelOptions, 'storage' | 'roles'>;
 }
 
-/** The site services, minus booting (the worker fetches plugins and opens the store). */
-export type SiteServices = Omit<SiteWorkerApi, 'bootSite'>;
+/** The site services, minus booting and reloading (the worker fetches plugins and opens the store). */
+export type SiteServices = Omit<SiteWorkerApi, 'bootSite' | 'reloadPlugin'>;
 
 type AdminResult = { ok: true; report: LoadReport; errors: string[] } | { ok: false; error: string };
 
@@ -35,6 +35,8 @@ export interface Site extends SiteServices {
   /** The kernel's load report after the last (re)load. */
   report(): LoadReport;
   setPluginEnabled(name: string, enabled: boolean): Promise<AdminResult>;
+  /** Swaps in a new build of a plugin (or adds one) and reloads; the database is kept. */
+  replacePlugin(source: PluginSource): Promise<LoadReport>;
   uninstallPlugin(name: string): Promise<AdminResult>;
 }
 
@@ -190,6 +192,16 @@ export async function openSite(options: SiteOptions): Promise<Site> {
     listItems: (query, user) => session(user, (s) => listItems(s, query)),
     plugins: async () => infos(),
     setPluginEnabled: (name, on) => serial(() => (on ? enable(name) : disable(name))),
+    replacePlugin: (source) =>
+      serial(async () => {
+        const index = sources.findIndex((s) => s.name === source.name);
+        if (index >= 0) sources[index] = source;
+        else sources.push(source);
+        await reload();
+        // Its install failures are recorded as lifecycle warnings, shown on the plugins page.
+        await installNew();
+        return report;
+      }),
     uninstallPlugin: (name) => serial(() => uninstall(name)),
     readLogs: (query) => store.readLogs(query),
   };
