@@ -3,7 +3,10 @@
  * callback) as one user, with one unit of work that commits when the request ends. All plugin
  * code runs synchronously inside a request; only the commit awaits storage.
  */
-import { CallStack, HostCode, HostFailure, adaptHostFunction, type HostImpl, type HostImplementations } from './host/abi.js';
+import { CallStack, HostCode, HostFailure, adaptHostFunction, parseJsonArgument, type HostImpl, type HostImplementations } from './host/abi.js';
+import { tallyAccessAnswers } from './item-access.js';
+import { renderPipeline } from './render-pipeline.js';
+import { collectQueues, type QueueInfo } from './queues.js';
 import { createEnvImports } from './host/env.js';
 import { HOST_FUNCTIONS, HOST_MODULE_PREFIX } from './host/imports.js';
 import { createWasiImports } from './host/wasi.js';
@@ -15,7 +18,7 @@ import { Dispatcher, type DispatchEvent, type DispatchResult, type HandlerResult
 import { freshInstances, type InstanceSource, type Initializer } from './tap/plugin-instance.js';
 import { pooledInstances } from './tap/instance-pool.js';
 import { TapRegistry } from './tap/registry.js';
-import { anonymousUser, createRequestState, NO_WORK, type CurrentUser, type LogEntry, type RequestState, type RequestWork } from './tap/request-state.js';
+import { anonymousUser, createRequestState, NO_WORK, type CurrentUser, type LogEntry, type RequestServices, type RequestState, type RequestWork } from './tap/request-state.js';
 import { DEFAULT_ROLES, resolveUser, type RoleTable, type UserSpec } from './users.js';
 import { KernelError, messageOf } from './errors.js';
 
@@ -56,6 +59,8 @@ export interface KernelOptions {
    * reset to a snapshot after every call; 'fresh' makes a new one per call (for comparison).
    */
   isolation?: 'pool' | 'fresh';
+  /** Unix milliseconds; read once at the start of each request (the request's time). Default Date.now. */
+  clock?: () => number;
 }
 
 export interface RequestOptions {
@@ -80,6 +85,10 @@ export interface RequestSession {
   readonly user: CurrentUser;
   /** The storage's unit of work (a UnitOfWork when the kernel has a site store). */
   readonly work: RequestWork;
+  /** The request's time, Unix milliseconds, fixed for the whole request. */
+  readonly now: number;
+  /** The request itself (route, context), for kernel services such as cache contexts. */
+  readonly state: RequestState;
   dispatch(tap: string, input?: unknown): DispatchResult;
   dispatchOne(tap: string, input?: unknown): DispatchResult & { answer: HandlerResult | null };
   /** Calls one tap-shaped export of one enabled plugin. */
@@ -103,6 +112,8 @@ export interface Kernel {
   menuTree(): MenuTreeNode[];
   /** Every permission the enabled plugins declared through tap_perm. */
   permissions(): Array<{ name: string; description: string; plugin: string }>;
+  /** The queues the enabled plugins declared through tap_queue_info. */
+  queues(): QueueInfo[];
   status(): LoadReport;
   user(spec?: UserSpec): CurrentUser;
   /**
@@ -128,11 +139,13 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   const maxMemoryPages = options.maxMemoryPages ?? DEFAULT_MAX_MEMORY_PAGES;
   const rolesOption = options.roles ?? DEFAULT_ROLES;
   const roles = typeof rolesOption === 'function' ? rolesOption : () => rolesOption;
+  const clock = options.clock ?? Date.now;
   const calls = new CallStack();
   const registry = new TapRegistry();
   let enabled = new Map<string, EnabledPlugin>();
   let menu = new MenuRegistry();
   let declaredPermissions: Array<{ name: string; description: string; plugin: string }> = [];
+  let declaredQueues: QueueInfo[] = [];
   let report: LoadReport = { plugins: [], order: [], routeProblems: [] };
   let quarantine = new Map(Object.entries(options.quarantined ?? {}));
   const dispatcher = new Dispatcher(registry, calls, { instances: (name) => enabled.get(name)?.instances, onCallStart: options.onCallStart, onDispatch: options.onDispatch });
@@ -153,6 +166,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
         return outcome.output ?? '';
       },
       'plugin-exists': (_call, [plugin]) => (enabled.has(plugin) ? 1 : 0),
+      dispatch: (call, [tap, payload]) => dispatchOwnTap(call.plugin, tap, payload, call.request),
     },
   };
   const hostImports = buildHostImports(calls, { ...(options.storage?.hostFunctions() ?? {}), ...kernelHost });
@@ -182,8 +196,41 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     };
   }
 
+  /**
+   * plugin-api.dispatch: a plugin fires a tap it owns (`tap_<its name>_*`, such as categories'
+   * term taps) to every plugin implementing it, inside the current request.
+   */
+  function dispatchOwnTap(caller: string, tap: string, payload: string, request: RequestState): string {
+    const prefix = `tap_${caller}_`;
+    if (!tap.startsWith(prefix)) {
+      throw new HostFailure(HostCode.permissionDenied, `${caller} may dispatch only its own taps (names starting "${prefix}"); "${tap}" is not one.`);
+    }
+    const input = payload === '' ? null : parseJsonArgument(payload, 'The dispatch payload');
+    const results = dispatcher.dispatch(tap, input, request).results;
+    return JSON.stringify(results.map((r) => (r.error === undefined ? { plugin: r.plugin, output: r.output } : { plugin: r.plugin, output: null, error: r.error })));
+  }
+
   function userOf(spec?: UserSpec): CurrentUser {
     return resolveUser(spec, roles(), declaredPermissions.map((p) => p.name));
+  }
+
+  /** The kernel services host functions reach through the request (they dispatch taps). */
+  function requestServices(request: RequestState): RequestServices {
+    const services: RequestServices = {
+      pluginBypassesItemAccess: (plugin) => enabled.get(plugin)?.compiled.manifest.access?.bypassItemAccess === true,
+      itemAccess: (item, op) => {
+        // The access handlers' own item reads apply the permission rules only: re-entering
+        // tap_item_access from inside it would recurse without end.
+        request.services = { ...services, itemAccess: undefined };
+        try {
+          return tallyAccessAnswers(dispatcher.dispatch('tap_item_access', { item, op }, request).results).verdict;
+        } finally {
+          request.services = services;
+        }
+      },
+      queueNames: () => declaredQueues.map((q) => q.name),
+    };
+    return services;
   }
 
   /** Resolves when the request started last has committed (or failed). */
@@ -203,7 +250,8 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   async function runRequest<T>(spec: UserSpec | undefined, body: (request: RequestState) => T): Promise<T> {
     const user = userOf(spec);
     const work = options.storage?.beginWork(user);
-    const request = createRequestState(user, work ?? NO_WORK);
+    const request = createRequestState(user, work ?? NO_WORK, clock());
+    request.services = requestServices(request);
     let result: T;
     try {
       result = body(request);
@@ -240,6 +288,9 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     });
     const routeProblems = await collectRoutes();
     declaredPermissions = await collectPermissions();
+    const collectedQueues = collectQueues((await inRequest({ roles: ['administrator'] }, (request) => dispatcher.dispatch('tap_queue_info', null, request))).results);
+    declaredQueues = collectedQueues.queues;
+    routeProblems.push(...collectedQueues.problems.map((p) => ({ ...p, path: '' })));
     const held = given.filter((source) => quarantine.has(source.name)).map((source) => [source.name, quarantine.get(source.name)!]);
     report = {
       plugins: outcome.statuses,
@@ -303,16 +354,20 @@ export function createKernel(options: KernelOptions = {}): Kernel {
 
   /** One request whose dispatches share one unit of work: everything public runs through it. */
   function request<T>(spec: UserSpec | undefined, body: (session: RequestSession) => T): Promise<T> {
-    return inRequest(spec, (request) =>
-      body({
-        user: request.user,
-        work: request.work,
-        dispatch: (tap, input) => dispatcher.dispatch(tap, input, request),
-        dispatchOne: (tap, input) => dispatcher.dispatchOne(tap, input, request),
-        call: (plugin, exportName, input) => dispatcher.call(plugin, exportName, input === undefined || input === null ? null : utf8.encode(JSON.stringify(input)), request),
-        handlers: (tap) => registry.handlers(tap).map((h) => h.plugin),
-      }),
-    );
+    return inRequest(spec, (request) => body(sessionOf(request)));
+  }
+
+  function sessionOf(request: RequestState): RequestSession {
+    return {
+      user: request.user,
+      work: request.work,
+      now: request.now,
+      state: request,
+      dispatch: (tap, input) => dispatcher.dispatch(tap, input, request),
+      dispatchOne: (tap, input) => dispatcher.dispatchOne(tap, input, request),
+      call: (plugin, exportName, input) => dispatcher.call(plugin, exportName, input === undefined || input === null ? null : utf8.encode(JSON.stringify(input)), request),
+      handlers: (tap) => registry.handlers(tap).map((h) => h.plugin),
+    };
   }
 
   return {
@@ -324,16 +379,22 @@ export function createKernel(options: KernelOptions = {}): Kernel {
       const match = menu.match(path);
       if (!match) return null;
       const { plugin, callback, permission } = match.route;
-      const result = await request(opts?.user, (session): HandlerResult =>
-        hasPermission(session.user, permission)
-          ? session.call(plugin, callback, { path, params: match.params, query: opts?.query ?? {} })
-          : { plugin, output: null, error: `Access denied: ${path} needs the permission "${permission}".`, errorCode: 'ACCESS_DENIED', ms: 0 },
-      );
+      const query = opts?.query ?? {};
+      const result = await inRequest(opts?.user, (state): HandlerResult => {
+        state.route = { path, query };
+        const session = sessionOf(state);
+        if (!hasPermission(session.user, permission)) {
+          return { plugin, output: null, error: `Access denied: ${path} needs the permission "${permission}".`, errorCode: 'ACCESS_DENIED', ms: 0 };
+        }
+        const answer = session.call(plugin, callback, { path, params: match.params, query, now: Math.floor(state.now / 1000) });
+        return answer.error === undefined ? { ...answer, output: renderPipeline(session, answer.output, { path, plugin }) } : answer;
+      });
       return { match, result };
     },
     routes: () => menu.routes(),
     menuTree: () => menu.tree(),
     permissions: () => [...declaredPermissions],
+    queues: () => [...declaredQueues],
     setQuarantined: (reasons) => {
       quarantine = new Map(Object.entries(reasons));
     },

@@ -19,6 +19,12 @@ export interface PluginManifest {
    * limit (in 64 KiB pages) than the site's. Absent when the manifest does not set it.
    */
   memory?: { maxPages?: number };
+  /**
+   * An addition to ABI §1: `[access] bypass_item_access = true` lets the plugin's own host item
+   * reads skip item access (tap_item_access and the unpublished rule), e.g. for an indexer.
+   * The plugins page shows it; enabling the plugin is the administrator's consent.
+   */
+  access?: { bypassItemAccess: boolean };
 }
 
 /** One thing wrong with a manifest. `message` is a full sentence that already names plugin, file and key. */
@@ -55,9 +61,10 @@ const MACHINE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 const SEMVER =
   /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
 
-const TOP_KEYS = ['name', 'description', 'version', 'abi', 'dependencies', 'taps', 'memory'];
+const TOP_KEYS = ['name', 'description', 'version', 'abi', 'dependencies', 'taps', 'memory', 'access'];
 const TAPS_KEYS = ['implements', 'weight'];
 const MEMORY_KEYS = ['max_pages'];
+const ACCESS_KEYS = ['bypass_item_access'];
 
 /**
  * Parses and validates a manifest. Never throws: TOML syntax errors and rule violations all
@@ -136,12 +143,14 @@ class ManifestChecker {
     const dependencies = this.#dependencies(name);
     const taps = this.#taps();
     const memory = this.#memory();
+    const access = this.#access();
 
     if (this.#errors.length > 0 || name === undefined || description === undefined || version === undefined) {
       return { ok: false, errors: this.#errors, warnings: this.#warnings };
     }
     const manifest: PluginManifest = { name, description, version, abi, dependencies, taps };
     if (memory !== undefined) manifest.memory = memory;
+    if (access !== undefined) manifest.access = access;
     return { ok: true, manifest, warnings: this.#warnings };
   }
 
@@ -304,6 +313,23 @@ class ManifestChecker {
       return undefined;
     }
     return { maxPages: pages };
+  }
+
+  #access(): { bypassItemAccess: boolean } | undefined {
+    const table = this.#data.access;
+    if (table === undefined) return undefined;
+    if (!isTable(table)) {
+      this.#typeError('access', 'a table ([access])', table);
+      return undefined;
+    }
+    this.#unknownKeys(table, 'access', ACCESS_KEYS);
+    const bypass = table.bypass_item_access;
+    if (bypass === undefined) return undefined;
+    if (typeof bypass !== 'boolean') {
+      this.#typeError('access.bypass_item_access', 'true or false', bypass);
+      return undefined;
+    }
+    return { bypassItemAccess: bypass };
   }
 
   /** A TOML integer that is a safe JavaScript integer, or undefined after reporting why not. */

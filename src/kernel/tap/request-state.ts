@@ -3,6 +3,7 @@
  * context store (`request-context`), the unit of work its writes go to, and the log lines it
  * produced. Created by the kernel at the start of a request and dropped at its end.
  */
+import type { Item } from '../storage/schema.js';
 
 /** The user a request runs as. Anonymous is the nil UUID with the `anonymous` role. */
 export interface CurrentUser {
@@ -47,13 +48,44 @@ export interface LogEntry {
   readonly claimed?: string;
 }
 
+/** The route a request serves, when it serves one (cache contexts `route` and `url.query` read it). */
+export interface RequestRoute {
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+}
+
+/**
+ * Kernel services a host function may need that live above storage (they dispatch taps).
+ * The kernel fills them in; a bare request state (unit tests, `_initialize`) has none.
+ */
+export interface RequestServices {
+  /**
+   * Whether the request's user may `op` `item` by `tap_item_access` (rules 3-5 of the access
+   * order; the caller has applied rules 1-2 and the permission rules itself).
+   * Undefined while an access check is running, so a handler's own reads do not re-enter it.
+   */
+  readonly itemAccess?: (item: Item, op: 'view' | 'update' | 'delete', caller: string) => 'grant' | 'deny' | 'neutral';
+  /** Whether `plugin` declared the item-access bypass in its manifest (`[access] bypass_item_access`). */
+  readonly pluginBypassesItemAccess?: (plugin: string) => boolean;
+  /** The queues enabled plugins declared in tap_queue_info. */
+  readonly queueNames?: () => string[];
+}
+
 export interface RequestState {
   readonly user: CurrentUser;
   readonly context: Map<string, string>;
   readonly work: RequestWork;
   readonly logs: LogEntry[];
+  /**
+   * The request's time in Unix milliseconds, fixed when the request starts: every handler,
+   * `Date.now()` in a plugin and the route input see the same instant.
+   */
+  readonly now: number;
+  /** The route being served, if any. */
+  route?: RequestRoute;
+  services: RequestServices;
 }
 
-export function createRequestState(user: CurrentUser, work: RequestWork = NO_WORK): RequestState {
-  return { user, context: new Map(), work, logs: [] };
+export function createRequestState(user: CurrentUser, work: RequestWork = NO_WORK, now: number = Date.now()): RequestState {
+  return { user, context: new Map(), work, logs: [], now, services: {} };
 }
