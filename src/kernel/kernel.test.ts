@@ -211,14 +211,15 @@ describe('routes (ABI §5)', () => {
         { path: '/blog/:slug', title: 'Post', callback: 'blog_post' },
       ]),
     );
-    const kernel = createKernel();
+    const kernel = createKernel({ clock: () => 1_700_000_000_500 });
     const report = await kernel.load([
       await watPlugin({ name: 'blog', fields: menu.data, exports: { tap_menu: menu.body, blog_list: ECHO, blog_post: ECHO } }),
     ]);
     expect(report.routeProblems).toEqual([]);
     expect(kernel.route('/blog/hello-world')).toMatchObject({ route: { plugin: 'blog', callback: 'blog_post' }, params: { slug: 'hello-world' } });
     const response = await kernel.callRoute('/blog/hello-world', { query: { page: '2' } });
-    expect(response?.result.output).toEqual({ path: '/blog/hello-world', params: { slug: 'hello-world' }, query: { page: '2' } });
+    // `now` is the request's time in Unix seconds, from the kernel's clock.
+    expect(response?.result.output).toEqual({ path: '/blog/hello-world', params: { slug: 'hello-world' }, query: { page: '2' }, now: 1_700_000_000 });
     expect(await kernel.callRoute('/nowhere')).toBeNull();
   });
 

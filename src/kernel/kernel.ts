@@ -59,6 +59,11 @@ export interface KernelOptions {
    * reset to a snapshot after every call; 'fresh' makes a new one per call (for comparison).
    */
   isolation?: 'pool' | 'fresh';
+  /**
+   * The roles a site assigned to a user id (the people page), which win over the roles a caller
+   * names; undefined for users the site has no assignment for.
+   */
+  userRoles?: (id: string) => readonly string[] | undefined;
   /** Unix milliseconds; read once at the start of each request (the request's time). Default Date.now. */
   clock?: () => number;
 }
@@ -211,7 +216,9 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   }
 
   function userOf(spec?: UserSpec): CurrentUser {
-    return resolveUser(spec, roles(), declaredPermissions.map((p) => p.name));
+    const assigned = spec?.id === undefined ? undefined : options.userRoles?.(spec.id);
+    const effective = assigned === undefined ? spec : { ...spec, roles: [...assigned] };
+    return resolveUser(effective, roles(), declaredPermissions.map((p) => p.name));
   }
 
   /** The kernel services host functions reach through the request (they dispatch taps). */
@@ -288,7 +295,9 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     });
     const routeProblems = await collectRoutes();
     declaredPermissions = await collectPermissions();
-    const collectedQueues = collectQueues((await inRequest({ roles: ['administrator'] }, (request) => dispatcher.dispatch('tap_queue_info', null, request))).results);
+    // Only when a plugin declares queues: a load without them makes no extra request.
+    const queueInfo = registry.handlers('tap_queue_info').length === 0 ? [] : (await inRequest({ roles: ['administrator'] }, (request) => dispatcher.dispatch('tap_queue_info', null, request))).results;
+    const collectedQueues = collectQueues(queueInfo);
     declaredQueues = collectedQueues.queues;
     routeProblems.push(...collectedQueues.problems.map((p) => ({ ...p, path: '' })));
     const held = given.filter((source) => quarantine.has(source.name)).map((source) => [source.name, quarantine.get(source.name)!]);

@@ -279,7 +279,7 @@ export function defineHostFunctionTests(env: HostTestEnvironment): void {
         get('render', 'page-1'),
       ]);
       expect(saving.slice(1)).toEqual([
-        failed(-2, /^cache-api\.get: The cache bin "render" has no entry "page-1" \(never set, expired or invalidated\)\.$/),
+        failed(-2, /^cache-api\.get: The cache bin "render" has no entry "page-1" for this request's cache contexts \(never set, expired, invalidated, or set for another user, route or query\)\.$/),
         failed(-2, /no entry "list"/),
         failed(-2, /no entry "page-1-teaser"/),
         ok('page-2'),
