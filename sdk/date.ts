@@ -38,10 +38,10 @@ function pad2(out: StringBuilder, n: i64): void {
  * request gets the same value (the kernel answers `Date.now()` with the request's time).
  */
 export function now(): i64 {
-  return <i64>Math.floor(Date.now() / 1000.0);
+  return Date.now() / 1000;
 }
 
 /** The request's time in Unix milliseconds (fixed for the whole request, like `now`). */
-export function nowMs(): f64 {
+export function nowMs(): i64 {
   return Date.now();
 }

@@ -14,17 +14,9 @@
  */
 import type { ContentType, FieldError } from '../content/types.js';
 import type { RequestSession } from '../kernel.js';
+import type { FormSubmission } from '../protocol.js';
 import { alterChain } from '../render-pipeline.js';
 import type { DispatchResult } from '../tap/dispatcher.js';
-
-export interface FormSubmission {
-  readonly form_id: string;
-  /** The plugin whose page rendered the form. */
-  readonly plugin: string;
-  /** The page the form was on. */
-  readonly path: string;
-  readonly values: Record<string, string>;
-}
 
 export type FormOutcome =
   | { ok: true; messages: string[]; errors: string[]; trace: DispatchResult[] }
