@@ -15,6 +15,7 @@ const USAGE = `Usage:
   trovato check <plugins-dir> [--json]
   trovato dispatch <tap> --plugins <dir> [--input <json> | --input @<file> | --input -] [--user <json>] [--json]
   trovato route <path> --plugins <dir> [--json]
+  trovato cron --plugins <dir> [--runs <n>] [--json]
   trovato build <plugin-dir> [--out <dir>]
   trovato build-all <plugins-src-dir> <out-dir>
   trovato bench [--node-only] [--no-pages]`;
@@ -31,6 +32,8 @@ export async function main(argv: string[]): Promise<number> {
         return await dispatch(rest);
       case 'route':
         return await route(rest);
+      case 'cron':
+        return await (await import('./commands/cron.js')).runCronCommand(rest);
       case 'build':
         return await (await import('./build-command.js')).runBuild(rest);
       case 'build-all':
