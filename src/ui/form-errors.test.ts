@@ -1,0 +1,24 @@
+import { describe, expect, it } from 'vitest';
+import { withFieldErrors } from './form-errors.js';
+
+describe('withFieldErrors', () => {
+  const page = {
+    '#type': 'container',
+    title: { '#type': 'markup', '#value': 'T' },
+    form: { '#type': 'form', '#form_id': 'f', name: { '#type': 'item', '#name': 'name', '#title': 'Name', '#weight': 2 }, other: { '#type': 'item', '#name': 'other' } },
+  };
+
+  it('puts each message right after its field, with the field weight, and loose messages first', () => {
+    const out = withFieldErrors(page, 'f', [{ field: 'name', message: 'Give a name.' }, { field: '', message: 'Try later.' }]) as { form: Record<string, unknown> };
+    expect(Object.keys(out.form)).toEqual(['error_0', '#type', '#form_id', 'name', 'name_error_0', 'other']);
+    expect(out.form.name_error_0).toEqual({ '#type': 'markup', '#tag': 'p', '#value': 'Give a name.', '#attributes': { class: 'field-error' }, '#weight': 2 });
+    expect(out.form.error_0).toMatchObject({ '#value': 'Try later.', '#weight': -1000 });
+  });
+
+  it('leaves other forms and the given tree alone', () => {
+    const before = JSON.stringify(page);
+    expect(withFieldErrors(page, 'g', [{ field: 'name', message: 'x' }])).toEqual(page);
+    withFieldErrors(page, 'f', [{ field: 'name', message: 'x' }]);
+    expect(JSON.stringify(page)).toBe(before);
+  });
+});

@@ -1,0 +1,37 @@
+/**
+ * Validation messages next to the fields of a plugin form: the page's render tree with, right
+ * after each field (`item` with `#name`) of the form `formId`, a `markup` element holding its
+ * message. Messages for no field (or a field the form lacks) go first in the form. The tree is
+ * copied, never changed in place: it is the page state the next render starts from.
+ */
+import type { FieldError } from '../kernel/protocol.js';
+
+type Tree = Record<string, unknown>;
+
+const isElement = (value: unknown): value is Tree => typeof value === 'object' && value !== null && !Array.isArray(value) && typeof (value as Tree)['#type'] === 'string';
+
+function message(text: string, weight: unknown): Tree {
+  return { '#type': 'markup', '#tag': 'p', '#value': text, '#attributes': { class: 'field-error' }, ...(typeof weight === 'number' ? { '#weight': weight } : {}) };
+}
+
+/**
+ * @example withFieldErrors(tree, 'ks_form', [{ field: 'name', message: 'Give a name.' }])
+ */
+export function withFieldErrors(tree: unknown, formId: string, errors: readonly FieldError[]): unknown {
+  if (!isElement(tree)) return tree;
+  if (tree['#type'] === 'form' && tree['#form_id'] === formId) {
+    const fields = new Set(Object.values(tree).filter(isElement).map((child) => child['#name']));
+    const loose = errors.filter((e) => !fields.has(e.field));
+    const out: Tree = {};
+    loose.forEach((e, i) => (out[`error_${i}`] = message(e.message, -1000)));
+    for (const [key, child] of Object.entries(tree)) {
+      out[key] = child;
+      if (!isElement(child) || typeof child['#name'] !== 'string') continue;
+      errors.filter((e) => e.field === child['#name']).forEach((e, i) => (out[`${key}_error_${i}`] = message(e.message, child['#weight'])));
+    }
+    return out;
+  }
+  const out: Tree = {};
+  for (const [key, child] of Object.entries(tree)) out[key] = !key.startsWith('#') && isElement(child) ? withFieldErrors(child, formId, errors) : child;
+  return out;
+}
