@@ -247,14 +247,14 @@ describe('tracing', () => {
   it('reports every dispatch and call, boot-time ones included, with input and results', async () => {
     const menu = constantJson(16, JSON.stringify([{ path: '/t', title: 'T', callback: 'page' }]));
     const events: Array<{ kind: string; name: string; input: unknown; plugins: string[] }> = [];
-    const kernel = createKernel({ onDispatch: (e) => events.push({ kind: e.kind, name: e.name, input: e.input, plugins: e.results.map((r) => r.plugin) }) });
+    const kernel = createKernel({ clock: () => 5_000, onDispatch: (e) => events.push({ kind: e.kind, name: e.name, input: e.input, plugins: e.results.map((r) => r.plugin) }) });
     await kernel.load([await watPlugin({ name: 'traced', fields: menu.data, exports: { tap_menu: menu.body, tap_item_view: ECHO, page: ECHO } })]);
     expect(events.map((e) => e.name)).toEqual(['tap_menu', 'tap_perm']);
     await kernel.dispatch('tap_item_view', { title: 'x' });
     await kernel.callRoute('/t');
     expect(events.slice(2)).toEqual([
       { kind: 'tap', name: 'tap_item_view', input: { title: 'x' }, plugins: ['traced'] },
-      { kind: 'call', name: 'page', input: { path: '/t', params: {}, query: {} }, plugins: ['traced'] },
+      { kind: 'call', name: 'page', input: { path: '/t', params: {}, query: {}, now: 5 }, plugins: ['traced'] },
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withFieldErrors } from './form-errors.js';
+import { typeAsAltered, withFieldErrors } from './form-errors.js';
 
 describe('withFieldErrors', () => {
   const page = {
@@ -20,5 +20,28 @@ describe('withFieldErrors', () => {
     expect(withFieldErrors(page, 'g', [{ field: 'name', message: 'x' }])).toEqual(page);
     withFieldErrors(page, 'f', [{ field: 'name', message: 'x' }]);
     expect(JSON.stringify(page)).toBe(before);
+  });
+});
+
+describe('typeAsAltered', () => {
+  const type = {
+    machine_name: 'note',
+    fields: [
+      { field_name: 'a', label: 'A', required: false },
+      { field_name: 'b', label: 'B', required: true },
+      { field_name: 'c', label: 'C', required: false },
+    ],
+  };
+
+  it('relabels, reorders by #weight, and leaves out optional fields the alter hid or removed', () => {
+    const form = {
+      '#type': 'form',
+      a: { '#type': 'item', '#name': 'a', '#title': 'Alpha', '#weight': 5 },
+      b: { '#type': 'item', '#name': 'b', '#title': 'B', '#weight': 1, '#access': false },
+    };
+    expect(typeAsAltered(type, form).fields).toEqual([
+      { field_name: 'b', label: 'B', required: true },
+      { field_name: 'a', label: 'Alpha', required: false },
+    ]);
   });
 });

@@ -35,3 +35,29 @@ export function withFieldErrors(tree: unknown, formId: string, errors: readonly 
   for (const [key, child] of Object.entries(tree)) out[key] = !key.startsWith('#') && isElement(child) ? withFieldErrors(child, formId, errors) : child;
   return out;
 }
+
+/**
+ * A content type as its generated form shows it after tap_form_alter (the worker's `itemForm`):
+ * each field's label from its element's `#title`, fields ordered by `#weight`, and fields whose
+ * element is gone or has `#access: false` left out of the form.
+ *
+ * @example typeAsAltered(blog, { '#type': 'form', body: { '#type': 'item', '#name': 'body', '#title': 'Text' } })
+ */
+export function typeAsAltered<T extends { fields: Array<{ field_name: string; label: string; required?: boolean }> }>(type: T, form: Record<string, unknown>): T {
+  const elements = new Map<string, Tree>();
+  for (const child of Object.values(form)) if (isElement(child) && typeof child['#name'] === 'string') elements.set(child['#name'], child);
+  const weight = (name: string, index: number): number => {
+    const w = elements.get(name)?.['#weight'];
+    return typeof w === 'number' ? w : index;
+  };
+  const fields = type.fields
+    .map((field, index) => ({ field, index }))
+    // A required field stays: hiding it would make every save fail validation.
+    .filter(({ field }) => field.required === true || (elements.has(field.field_name) && elements.get(field.field_name)?.['#access'] !== false))
+    .sort((a, b) => weight(a.field.field_name, a.index) - weight(b.field.field_name, b.index))
+    .map(({ field }) => {
+      const title = elements.get(field.field_name)?.['#title'];
+      return typeof title === 'string' ? { ...field, label: title } : field;
+    });
+  return { ...type, fields };
+}

@@ -20,7 +20,7 @@ import './trovato-plugin-admin.js';
 import './trovato-people-admin.js';
 import type { PermissionRow, RoleGrants, RolesSaveDetail, UserRolesSaveDetail } from './trovato-people-admin.js';
 import type { RenderSubmitDetail } from '../render/types.js';
-import { withFieldErrors } from './form-errors.js';
+import { typeAsAltered, withFieldErrors } from './form-errors.js';
 // A constant only (users.ts has no DOM or storage code): the permissions the kernel checks itself.
 import { KERNEL_PERMISSIONS } from '../kernel/users.js';
 import './trovato-render.js';
@@ -331,14 +331,14 @@ export class TrovatoSite extends LitElement {
         const type = kernel.site?.contentTypes.find((t) => t.machine_name === route.type);
         if (type === undefined) return { kind: 'status', status: 404, message: `There is no content type "${route.type}".` };
         if (!access.canCreate(type.machine_name)) return { kind: 'status', status: 403, message: `${user?.name ?? 'This user'} may not create ${type.label.toLowerCase()} items.` };
-        return { kind: 'form', type, item: null, references: await this.#references(type), errors: [], busy: false, canDelete: false };
+        return { kind: 'form', type: await this.#alteredType(type), item: null, references: await this.#references(type), errors: [], busy: false, canDelete: false };
       }
       case 'item-edit': {
         const item = await kernel.call('editableItem', route.id, spec);
         if (item === null) return { kind: 'status', status: 403, message: `The item ${route.id} does not exist, or ${user?.name ?? 'this user'} may not edit it.` };
         const type = kernel.site?.contentTypes.find((t) => t.machine_name === item.item_type);
         if (type === undefined) return { kind: 'status', status: 404, message: `The item's content type "${item.item_type}" is gone; enable the plugin that declares it.` };
-        return { kind: 'form', type, item, references: await this.#references(type), errors: [], busy: false, canDelete: access.canOn(item, 'delete') };
+        return { kind: 'form', type: await this.#alteredType(type), item, references: await this.#references(type), errors: [], busy: false, canDelete: access.canOn(item, 'delete') };
       }
       case 'admin-content': {
         if (!access.canManageContent()) return this.#denied('administer content');
@@ -358,6 +358,12 @@ export class TrovatoSite extends LitElement {
         return { kind: 'logs', entries, filters: route.filters };
       }
     }
+  }
+
+  /** The content type as its form shows it after tap_form_alter. */
+  async #alteredType(type: ContentType): Promise<ContentType> {
+    const altered = await this.#kernel.call('itemForm', type.machine_name, specOf(this.user));
+    return altered === null ? type : typeAsAltered(type, altered.form);
   }
 
   #denied(permission: string): Page {
