@@ -33,7 +33,7 @@ describe('typeAsAltered', () => {
     ],
   };
 
-  it('relabels, reorders by #weight, and leaves out optional fields the alter hid or removed', () => {
+  it('relabels and reorders by #weight, and keeps every field (a missing one would be saved empty)', () => {
     const form = {
       '#type': 'form',
       a: { '#type': 'item', '#name': 'a', '#title': 'Alpha', '#weight': 5 },
@@ -41,6 +41,7 @@ describe('typeAsAltered', () => {
     };
     expect(typeAsAltered(type, form).fields).toEqual([
       { field_name: 'b', label: 'B', required: true },
+      { field_name: 'c', label: 'C', required: false },
       { field_name: 'a', label: 'Alpha', required: false },
     ]);
   });

@@ -38,8 +38,8 @@ export function withFieldErrors(tree: unknown, formId: string, errors: readonly 
 
 /**
  * A content type as its generated form shows it after tap_form_alter (the worker's `itemForm`):
- * each field's label from its element's `#title`, fields ordered by `#weight`, and fields whose
- * element is gone or has `#access: false` left out of the form.
+ * each field's label from its element's `#title` and fields ordered by `#weight`. Fields are
+ * never left out: a field missing from the form would be saved empty, losing its value.
  *
  * @example typeAsAltered(blog, { '#type': 'form', body: { '#type': 'item', '#name': 'body', '#title': 'Text' } })
  */
@@ -52,8 +52,6 @@ export function typeAsAltered<T extends { fields: Array<{ field_name: string; la
   };
   const fields = type.fields
     .map((field, index) => ({ field, index }))
-    // A required field stays: hiding it would make every save fail validation.
-    .filter(({ field }) => field.required === true || (elements.has(field.field_name) && elements.get(field.field_name)?.['#access'] !== false))
     .sort((a, b) => weight(a.field.field_name, a.index) - weight(b.field.field_name, b.index))
     .map(({ field }) => {
       const title = elements.get(field.field_name)?.['#title'];

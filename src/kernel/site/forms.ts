@@ -5,7 +5,7 @@
  *
  * - `tap_form_alter` `{form_id, form, ...}` -> the altered form (or null): plugin forms in the
  *   render pipeline (../render-pipeline.ts); item forms here, as a `form` RenderElement with one
- *   `item` per field (`#name`, `#title`, `#description`, `#weight`, `#access`) for the UI.
+ *   `item` per field (`#name`, `#title`, `#weight`): the UI shows the altered labels and order.
  * - `tap_form_validate` `{form_id, values}` -> `[{field, message}]` (or null): any message
  *   refuses the submission, and the UI shows it next to the field.
  * - `tap_form_submit` `{form_id, values}` (+ `item` on item forms) -> `{message}` or null, once
