@@ -14,7 +14,7 @@ import { loadPlugins, type CompiledPlugin, type PluginSource, type PluginStatus 
 import { checkExportSignature, TAP_SIGNATURE } from './plugin/module-check.js';
 import { hasPermission } from './host/user.js';
 import { MenuRegistry, normalizeMenuDefinition, type MenuTreeNode, type RegisteredRoute, type RouteMatch } from './menu/registry.js';
-import { Dispatcher, type DispatchEvent, type DispatchResult, type HandlerResult } from './tap/dispatcher.js';
+import { Dispatcher, MAX_INVOKE_DEPTH, type DispatchEvent, type DispatchResult, type HandlerResult } from './tap/dispatcher.js';
 import { freshInstances, type InstanceSource, type Initializer } from './tap/plugin-instance.js';
 import { pooledInstances } from './tap/instance-pool.js';
 import { TapRegistry } from './tap/registry.js';
@@ -210,8 +210,11 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     if (!tap.startsWith(prefix)) {
       throw new HostFailure(HostCode.permissionDenied, `${caller} may dispatch only its own taps (names starting "${prefix}"); "${tap}" is not one.`);
     }
+    if (calls.depth > MAX_INVOKE_DEPTH) {
+      throw new HostFailure(HostCode.limitExceeded, `dispatch is nested more than ${MAX_INVOKE_DEPTH} calls deep; break the cycle between plugins.`);
+    }
     const input = payload === '' ? null : parseJsonArgument(payload, 'The dispatch payload');
-    const results = dispatcher.dispatch(tap, input, request).results;
+    const results = dispatcher.nested(() => dispatcher.dispatch(tap, input, request)).results;
     return JSON.stringify(results.map((r) => (r.error === undefined ? { plugin: r.plugin, output: r.output } : { plugin: r.plugin, output: null, error: r.error })));
   }
 
@@ -230,7 +233,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
         // tap_item_access from inside it would recurse without end.
         request.services = { ...services, itemAccess: undefined };
         try {
-          return tallyAccessAnswers(dispatcher.dispatch('tap_item_access', { item, op }, request).results).verdict;
+          return tallyAccessAnswers(dispatcher.nested(() => dispatcher.dispatch('tap_item_access', { item, op }, request)).results).verdict;
         } finally {
           request.services = services;
         }
