@@ -319,6 +319,7 @@ export function defineTapTests(env: TapTestEnv): void {
       const { site } = await open();
       expect(await site.setUserRoles(ANONYMOUS.id!, ['anonymous', 'editor'], ADMINISTRATOR)).toEqual({ ok: true });
       expect((await site.users()).find((u) => u.id === ANONYMOUS.id)?.roles).toEqual(['anonymous', 'editor']);
+      expect(await site.setUserRoles(ADMINISTRATOR.id!, ['editor'], ADMINISTRATOR)).toMatchObject({ ok: false, error: expect.stringMatching(/without an administrator/) });
       const saved = await site.saveItem({ item_type: 'ks_note', title: 'By anonymous', status: 1, fields: { body: 'b' } }, ANONYMOUS);
       expect(saved.ok).toBe(true);
     });

@@ -68,6 +68,8 @@ export function createPeopleAdmin(store: SiteStore, kernel: Kernel, types: () =>
       if (unknown.length > 0) return { ok: false, error: `Unknown role${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')}; the roles are ${ASSIGNABLE_ROLES.join(', ')}.` };
       const assigned = { ...(store.getSetting<Record<string, string[]>>(USER_ROLES_SETTING) ?? {}) };
       assigned[id] = [...new Set(roles)];
+      const administrators = DEMO_USERS.filter((u) => (assigned[u.id] ?? u.roles).includes('administrator'));
+      if (administrators.length === 0) return { ok: false, error: 'That would leave the site without an administrator, and nobody could change roles again; keep the administrator role on someone.' };
       await store.putSetting(USER_ROLES_SETTING, assigned);
       return { ok: true };
     },
