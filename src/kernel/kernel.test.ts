@@ -280,3 +280,19 @@ describe('refusals decided before the module is checked', () => {
     expect(report.plugins.find((p) => p.name === 'twin')?.errors).toEqual(['twin: two plugins are named "twin"; rename one.']);
   });
 });
+
+describe('the render pipeline of route pages', () => {
+  it('skips a tap_theme that traps and logs why; the page renders as its plugin built it', async () => {
+    const menu = constantJson(16, JSON.stringify([{ path: '/t', title: 'T', callback: 'page' }]));
+    const page = constantJson(1024, JSON.stringify({ '#type': 'markup', '#value': 'hi' }));
+    const logs: Array<{ plugin: string; level: string; message: string }> = [];
+    const kernel = createKernel({ onLog: (entry) => logs.push(entry) });
+    await kernel.load([
+      await watPlugin({ name: 'site', fields: `${menu.data}\n${page.data}`, exports: { tap_menu: menu.body, page: page.body } }),
+      await watPlugin({ name: 'broken_theme', exports: { tap_theme: '(unreachable)' } }),
+    ]);
+    const response = await kernel.callRoute('/t');
+    expect(response?.result).toMatchObject({ output: { '#type': 'markup', '#value': 'hi' } });
+    expect(logs).toEqual([expect.objectContaining({ plugin: 'site', level: 'warning', message: expect.stringMatching(/^broken_theme tap_theme trapped: .*\(skipped\)$/) })]);
+  });
+});

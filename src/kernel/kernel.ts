@@ -399,7 +399,11 @@ export function createKernel(options: KernelOptions = {}): Kernel {
           return { plugin, output: null, error: `Access denied: ${path} needs the permission "${permission}".`, errorCode: 'ACCESS_DENIED', ms: 0 };
         }
         const answer = session.call(plugin, callback, { path, params: match.params, query, now: Math.floor(state.now / 1000) });
-        return answer.error === undefined ? { ...answer, output: renderPipeline(session, answer.output, { path, plugin }) } : answer;
+        if (answer.error !== undefined) return answer;
+        const finished = renderPipeline(session, answer.output, { path, plugin });
+        // A failed form alter or theme is skipped; the site's logs say which and why.
+        for (const message of finished.problems) record(state, { plugin, level: 'warning', message, time: state.now, source: 'log' });
+        return { ...answer, output: finished.render };
       });
       return { match, result };
     },

@@ -2,8 +2,8 @@
  * The last steps of rendering a page, after the plugin that owns it answered: every plugin
  * `form` in the tree goes through `tap_form_alter`, then the whole page through `tap_theme`.
  * Both are chains: each handler gets what the previous one returned (null keeps it as it was).
- * A handler that fails or returns something that is not a RenderElement is skipped and logged,
- * so a broken theme never blanks a page. Route pages (kernel.callRoute) and item pages
+ * A handler that fails or returns something that is not a RenderElement is skipped and
+ * reported, so a broken theme never blanks a page. Route pages (kernel.callRoute) and item pages
  * (site/view.ts) both end here, so the CLI and the site render alike.
  */
 import type { RequestSession } from './kernel.js';
@@ -46,17 +46,17 @@ export function alterChain(
 
 const isForm = (value: unknown): value is Element => isRenderElement(value) && value['#type'] === 'form';
 
-/** Form alters, then the theme, over a page's render tree. Anything else passes through. */
-export function renderPipeline(session: RequestSession, render: unknown, context: PageContext): unknown {
-  if (!isRenderElement(render)) return render;
+/**
+ * Form alters, then the theme, over a page's render tree (anything else passes through);
+ * `problems` are the handlers that failed or answered something unusable, as sentences.
+ */
+export function renderPipeline(session: RequestSession, render: unknown, context: PageContext): { render: unknown; problems: string[] } {
+  if (!isRenderElement(render)) return { render, problems: [] };
   const problems: string[] = [];
   const withForms = alterForms(session, render, context, problems);
   const themed = alterChain(session, 'tap_theme', withForms, (current) => ({ render: current, path: context.path, plugin: context.plugin, ...(context.item === undefined ? {} : { item: context.item }) }), isRenderElement);
   problems.push(...themed.problems);
-  for (const message of problems) {
-    session.state.logs.push({ plugin: context.plugin || 'kernel', level: 'warning', message, time: session.now, source: 'log' });
-  }
-  return themed.value;
+  return { render: themed.value, problems };
 }
 
 /** Every `form` with a `#form_id`, wherever it is in the tree, through tap_form_alter. */

@@ -64,9 +64,9 @@ export function buildItemPage(session: RequestSession, id: string, types: readon
       render = result.output;
     }
   }
-  const logged = session.state.logs.length;
-  render = renderPipeline(session, render, { path: `/item/${item.id}`, plugin: renderPlugin, item });
-  errors.push(...session.state.logs.slice(logged).filter((entry) => entry.level === 'warning').map((entry) => entry.message));
+  const finished = renderPipeline(session, render, { path: `/item/${item.id}`, plugin: renderPlugin, item });
+  errors.push(...finished.problems);
+  render = finished.render;
   return { item, access: 'granted', render, renderPlugin, trace, errors };
 }
 
