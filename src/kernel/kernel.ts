@@ -3,9 +3,9 @@
  * callback) as one user, with one unit of work that commits when the request ends. All plugin
  * code runs synchronously inside a request; only the commit awaits storage.
  */
-import { CallStack, HostCode, HostFailure, adaptHostFunction, parseJsonArgument, type HostImpl, type HostImplementations } from './host/abi.js';
-import { tallyAccessAnswers } from './item-access.js';
+import { CallStack, HostCode, HostFailure, adaptHostFunction, type HostImpl, type HostImplementations } from './host/abi.js';
 import { renderPipeline } from './render-pipeline.js';
+import { createRequestServices, dispatchOwnTap, type ServiceDeps } from './request-services.js';
 import { collectQueues, type QueueInfo } from './queues.js';
 import { createEnvImports } from './host/env.js';
 import { HOST_FUNCTIONS, HOST_MODULE_PREFIX } from './host/imports.js';
@@ -14,11 +14,11 @@ import { loadPlugins, type CompiledPlugin, type PluginSource, type PluginStatus 
 import { checkExportSignature, TAP_SIGNATURE } from './plugin/module-check.js';
 import { hasPermission } from './host/user.js';
 import { MenuRegistry, normalizeMenuDefinition, type MenuTreeNode, type RegisteredRoute, type RouteMatch } from './menu/registry.js';
-import { Dispatcher, MAX_INVOKE_DEPTH, type DispatchEvent, type DispatchResult, type HandlerResult } from './tap/dispatcher.js';
+import { Dispatcher, type DispatchEvent, type DispatchResult, type HandlerResult } from './tap/dispatcher.js';
 import { freshInstances, type InstanceSource, type Initializer } from './tap/plugin-instance.js';
 import { pooledInstances } from './tap/instance-pool.js';
 import { TapRegistry } from './tap/registry.js';
-import { anonymousUser, createRequestState, NO_WORK, type CurrentUser, type LogEntry, type RequestServices, type RequestState, type RequestWork } from './tap/request-state.js';
+import { anonymousUser, createRequestState, NO_WORK, type CurrentUser, type LogEntry, type RequestState, type RequestWork } from './tap/request-state.js';
 import { DEFAULT_ROLES, resolveUser, type RoleTable, type UserSpec } from './users.js';
 import { KernelError, messageOf } from './errors.js';
 
@@ -154,6 +154,12 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   let report: LoadReport = { plugins: [], order: [], routeProblems: [] };
   let quarantine = new Map(Object.entries(options.quarantined ?? {}));
   const dispatcher = new Dispatcher(registry, calls, { instances: (name) => enabled.get(name)?.instances, onCallStart: options.onCallStart, onDispatch: options.onDispatch });
+  const services: ServiceDeps = {
+    dispatcher,
+    calls,
+    bypassesItemAccess: (plugin) => enabled.get(plugin)?.compiled.manifest.access?.bypassItemAccess === true,
+    queueNames: () => declaredQueues.map((q) => q.name),
+  };
 
   const record = (request: RequestState, entry: LogEntry): void => {
     request.logs.push(entry);
@@ -171,7 +177,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
         return outcome.output ?? '';
       },
       'plugin-exists': (_call, [plugin]) => (enabled.has(plugin) ? 1 : 0),
-      dispatch: (call, [tap, payload]) => dispatchOwnTap(call.plugin, tap, payload, call.request),
+      dispatch: (call, [tap, payload]) => dispatchOwnTap(services, call.plugin, tap, payload, call.request),
     },
   };
   const hostImports = buildHostImports(calls, { ...(options.storage?.hostFunctions() ?? {}), ...kernelHost });
@@ -201,46 +207,10 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     };
   }
 
-  /**
-   * plugin-api.dispatch: a plugin fires a tap it owns (`tap_<its name>_*`, such as categories'
-   * term taps) to every plugin implementing it, inside the current request.
-   */
-  function dispatchOwnTap(caller: string, tap: string, payload: string, request: RequestState): string {
-    const prefix = `tap_${caller}_`;
-    if (!tap.startsWith(prefix)) {
-      throw new HostFailure(HostCode.permissionDenied, `${caller} may dispatch only its own taps (names starting "${prefix}"); "${tap}" is not one.`);
-    }
-    if (calls.depth > MAX_INVOKE_DEPTH) {
-      throw new HostFailure(HostCode.limitExceeded, `dispatch is nested more than ${MAX_INVOKE_DEPTH} calls deep; break the cycle between plugins.`);
-    }
-    const input = payload === '' ? null : parseJsonArgument(payload, 'The dispatch payload');
-    const results = dispatcher.nested(() => dispatcher.dispatch(tap, input, request)).results;
-    return JSON.stringify(results.map((r) => (r.error === undefined ? { plugin: r.plugin, output: r.output } : { plugin: r.plugin, output: null, error: r.error })));
-  }
-
   function userOf(spec?: UserSpec): CurrentUser {
     const assigned = spec?.id === undefined ? undefined : options.userRoles?.(spec.id);
     const effective = assigned === undefined ? spec : { ...spec, roles: [...assigned] };
     return resolveUser(effective, roles(), declaredPermissions.map((p) => p.name));
-  }
-
-  /** The kernel services host functions reach through the request (they dispatch taps). */
-  function requestServices(request: RequestState): RequestServices {
-    const services: RequestServices = {
-      pluginBypassesItemAccess: (plugin) => enabled.get(plugin)?.compiled.manifest.access?.bypassItemAccess === true,
-      itemAccess: (item, op) => {
-        // The access handlers' own item reads apply the permission rules only: re-entering
-        // tap_item_access from inside it would recurse without end.
-        request.services = { ...services, itemAccess: undefined };
-        try {
-          return tallyAccessAnswers(dispatcher.nested(() => dispatcher.dispatch('tap_item_access', { item, op }, request)).results).verdict;
-        } finally {
-          request.services = services;
-        }
-      },
-      queueNames: () => declaredQueues.map((q) => q.name),
-    };
-    return services;
   }
 
   /** Resolves when the request started last has committed (or failed). */
@@ -261,7 +231,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     const user = userOf(spec);
     const work = options.storage?.beginWork(user);
     const request = createRequestState(user, work ?? NO_WORK, clock());
-    request.services = requestServices(request);
+    request.services = createRequestServices(services, request);
     let result: T;
     try {
       result = body(request);
