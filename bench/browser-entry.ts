@@ -14,13 +14,13 @@ function fromWire(source: WireSource): PluginSource {
 
 declare global {
   interface Window {
-    runBench(fixtures: { echo: WireSource; tenEchoes: WireSource[]; reference: WireSource[]; probe: WireSource }): Promise<CaseResult[]>;
+    runBench(fixtures: { echo: WireSource; tenEchoes: WireSource[]; reference: WireSource[]; probe: WireSource; accessRule: WireSource }): Promise<CaseResult[]>;
     benchReady: boolean;
   }
 }
 
 window.runBench = (wire) => {
-  const fixtures: BenchFixtures = { echo: fromWire(wire.echo), tenEchoes: wire.tenEchoes.map(fromWire), reference: wire.reference.map(fromWire), probe: fromWire(wire.probe) };
+  const fixtures: BenchFixtures = { echo: fromWire(wire.echo), tenEchoes: wire.tenEchoes.map(fromWire), reference: wire.reference.map(fromWire), probe: fromWire(wire.probe), accessRule: fromWire(wire.accessRule) };
   return runCases(fixtures, { indexedDB });
 };
 window.benchReady = true;

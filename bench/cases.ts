@@ -24,6 +24,8 @@ export interface BenchFixtures {
   reference: PluginSource[];
   /** host_probe (test/fixtures/host-probe), which performs host functions on request. */
   probe: PluginSource;
+  /** A plugin whose tap_item_access answers "Neutral" to everything. */
+  accessRule: PluginSource;
 }
 
 export interface BenchEnvironment {
@@ -113,7 +115,7 @@ export async function runCases(fixtures: BenchFixtures, environment: BenchEnviro
     baselines: ['dispatch, 1 handler'],
     stats: await measure(() => ten.dispatch('tap_item_view', INPUT), { batch: 50, batches: 30 }),
   });
-  results.push(...(await runSiteCases(fixtures.reference, fixtures.echo, environment.indexedDB, log)));
+  results.push(...(await runSiteCases(fixtures.reference, fixtures.echo, fixtures.accessRule, environment.indexedDB, log)));
   results.push(...(await runStorageCases(fixtures.probe, environment.indexedDB, log)));
   return results;
 }

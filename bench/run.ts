@@ -28,7 +28,7 @@ async function inChromium(fixtures: Awaited<ReturnType<typeof buildFixtures>>): 
     page.on('pageerror', (error) => console.error(`chromium: ${error.message}`));
     await page.goto(`http://127.0.0.1:${port}/bench/browser.html`);
     await page.waitForFunction(() => window.benchReady === true, undefined, { timeout: 60_000 });
-    const wire = { echo: toWire(fixtures.echo), tenEchoes: fixtures.tenEchoes.map(toWire), reference: fixtures.reference.map(toWire), probe: toWire(fixtures.probe) };
+    const wire = { echo: toWire(fixtures.echo), tenEchoes: fixtures.tenEchoes.map(toWire), reference: fixtures.reference.map(toWire), probe: toWire(fixtures.probe), accessRule: toWire(fixtures.accessRule) };
     return await page.evaluate((f) => window.runBench(f), wire);
   } finally {
     await browser.close();
