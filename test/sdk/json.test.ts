@@ -111,7 +111,8 @@ describe('SDK JSON', () => {
       }),
       { numRuns: 300 },
     );
-  });
+    // Sized by run count: 300 wasm round trips exceed the default 5 s on a busy two-core machine.
+  }, 120_000);
 
   it.each([
     ['{"a" 1}', "expected ':' after the object key \"a\"", 1, 6],
