@@ -21,6 +21,7 @@ declare global {
       reference: WireSource[];
       probe: WireSource;
       spinner: WireSource;
+      accessRule: WireSource;
       limits: Record<keyof LimitFixtures, WireSource>;
     }, only?: 'fuel'): Promise<CaseResult[]>;
     benchReady: boolean;
@@ -35,6 +36,7 @@ window.runBench = (wire, only) => {
     reference: wire.reference.map(fromWire),
     probe: fromWire(wire.probe),
     spinner: fromWire(wire.spinner),
+    accessRule: fromWire(wire.accessRule),
     limits,
   };
   return runCases(fixtures, { indexedDB }, undefined, only);

@@ -30,6 +30,8 @@ export interface BenchFixtures {
   limits: LimitFixtures;
   /** A plugin whose tap_cron loops forever (stopped by fuel). */
   spinner: PluginSource;
+  /** A plugin whose tap_item_access answers "Neutral" to everything. */
+  accessRule: PluginSource;
 }
 
 export interface BenchEnvironment {
@@ -125,7 +127,7 @@ export async function runCases(
     baselines: ['dispatch, 1 handler'],
     stats: await measure(() => ten.dispatch('tap_item_view', INPUT), { batch: 50, batches: 30 }),
   });
-  results.push(...(await runSiteCases(fixtures.reference, fixtures.echo, environment.indexedDB, log)));
+  results.push(...(await runSiteCases(fixtures.reference, fixtures.echo, fixtures.accessRule, environment.indexedDB, log)));
   results.push(...(await runStorageCases(fixtures.probe, environment.indexedDB, log)));
   results.push(...(await runLimitCases(fixtures.echo, fixtures.limits, environment.indexedDB, log)));
   results.push(...(await runFuelCases(fixtures.echo, fixtures.spinner, fixtures.reference, environment.indexedDB, log)));

@@ -1,5 +1,5 @@
 /** Builds the benchmark's plugins from source (WAT through wabt) in Node. */
-import { ECHO, watPlugin } from '../test/support/wat-plugin.js';
+import { constantJson, ECHO, watPlugin } from '../test/support/wat-plugin.js';
 import type { BenchFixtures } from './cases.js';
 import type { PluginSource } from '../src/kernel/plugin/loader.js';
 import { readPluginFolder } from '../src/cli/plugin-folder.js';
@@ -18,7 +18,10 @@ export async function buildFixtures(): Promise<BenchFixtures> {
   if (problems.length > 0 || reference.length === 0) {
     throw new Error(`The reference plugins are not built (${problems.map((p) => p.message).join(' ')}); run \`npm run build:plugins\` first.`);
   }
-  return { echo, tenEchoes, reference, probe: await buildProbe(), limits: await buildLimitFixtures(), spinner: await watPlugin({ name: 'spinner', exports: { tap_cron: '(loop $forever (br $forever)) (i64.const 0)' } }) };
+  const neutral = constantJson(16, JSON.stringify('Neutral'));
+  // An access rule that decides nothing: what every item read costs once a site has one.
+  const accessRule = await watPlugin({ name: 'neutral_access', fields: neutral.data, exports: { tap_item_access: neutral.body } });
+  return { echo, tenEchoes, reference, probe: await buildProbe(), accessRule, limits: await buildLimitFixtures(), spinner: await watPlugin({ name: 'spinner', exports: { tap_cron: '(loop $forever (br $forever)) (i64.const 0)' } }) };
 }
 
 async function buildLimitFixtures(): Promise<LimitFixtures> {

@@ -36,6 +36,7 @@ async function inChromium(fixtures: Awaited<ReturnType<typeof buildFixtures>>, o
       reference: fixtures.reference.map(toWire),
       probe: toWire(fixtures.probe),
       spinner: toWire(fixtures.spinner),
+      accessRule: toWire(fixtures.accessRule),
       limits: Object.fromEntries(Object.entries(fixtures.limits).map(([key, source]) => [key, toWire(source)])) as Record<keyof LimitFixtures, ReturnType<typeof toWire>>,
     };
     return await page.evaluate(([f, o]) => window.runBench(f, o), [wire, only] as const);

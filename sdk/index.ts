@@ -48,7 +48,9 @@ export {
   cacheSet,
   cacheInvalidateTag,
   invoke,
+  dispatchTap,
+  queueCreateItem,
   pluginExists,
   log,
 } from "./host";
-export { isoDate } from "./date";
+export { isoDate, now, nowMs } from "./date";

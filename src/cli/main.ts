@@ -16,6 +16,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   command('dev', '[--port 5173] [--plugins plugins] [--public public]', 'the site with plugins rebuilt and reloaded on save', () => import('./commands/dev.js')),
   command('check', '<plugins-dir> [--json]', 'load every plugin folder; exit 1 if any is refused', () => import('./commands/check.js')),
   command('dispatch', "<tap> --plugins <dir> [--input <json> | --input @<file> | --input -] [--user <json|role>] [--json]", 'run every handler of a tap', () => import('./commands/dispatch.js')),
+  command('cron', '--plugins <dir> [--runs <n>] [--json]', "run the site's scheduled work: tap_cron and the queues", () => import('./commands/cron.js')),
   command('route', '<path> --plugins <dir> [--render [--user <json|role>] [--seed items.json]] [--json]', 'match a path; with --render, run it and print the page', () => import('./commands/route.js')),
 ];
 

@@ -4,6 +4,9 @@
  * code runs synchronously inside a request; only the commit awaits storage.
  */
 import { CallStack, HostCode, type ActiveCall, type CurrentCall, HostFailure, adaptHostFunction, type HostImpl, type HostImplementations } from './host/abi.js';
+import { renderPipeline } from './render-pipeline.js';
+import { createRequestServices, dispatchOwnTap, type ServiceDeps } from './request-services.js';
+import { collectQueues, type QueueInfo } from './queues.js';
 import { createEnvImports } from './host/env.js';
 import { HOST_FUNCTIONS, HOST_MODULE_PREFIX } from './host/imports.js';
 import { createWasiImports } from './host/wasi.js';
@@ -67,6 +70,13 @@ export interface KernelOptions {
    * only to measure what fuel costs: nothing then stops a plugin that loops.
    */
   fuel?: false | { perCall?: number; perRequest?: number };
+  /**
+   * The roles a site assigned to a user id (the people page), which win over the roles a caller
+   * names; undefined for users the site has no assignment for.
+   */
+  userRoles?: (id: string) => readonly string[] | undefined;
+  /** Unix milliseconds; read once at the start of each request (the request's time). Default Date.now. */
+  clock?: () => number;
 }
 
 export interface RequestOptions {
@@ -93,6 +103,10 @@ export interface RequestSession {
   readonly user: CurrentUser;
   /** The storage's unit of work (a UnitOfWork when the kernel has a site store). */
   readonly work: RequestWork;
+  /** The request's time, Unix milliseconds, fixed for the whole request. */
+  readonly now: number;
+  /** The request itself (route, context), for kernel services such as cache contexts. */
+  readonly state: RequestState;
   dispatch(tap: string, input?: unknown): DispatchResult;
   dispatchOne(tap: string, input?: unknown): DispatchResult & { answer: HandlerResult | null };
   /** Calls one tap-shaped export of one enabled plugin. */
@@ -116,6 +130,8 @@ export interface Kernel {
   menuTree(): MenuTreeNode[];
   /** Every permission the enabled plugins declared through tap_perm. */
   permissions(): Array<{ name: string; description: string; plugin: string }>;
+  /** The queues the enabled plugins declared through tap_queue_info. */
+  queues(): QueueInfo[];
   status(): LoadReport;
   user(spec?: UserSpec): CurrentUser;
   /**
@@ -142,11 +158,13 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   const limits = resolveLimits(options.limits);
   const rolesOption = options.roles ?? DEFAULT_ROLES;
   const roles = typeof rolesOption === 'function' ? rolesOption : () => rolesOption;
+  const clock = options.clock ?? Date.now;
   const calls = new CallStack();
   const registry = new TapRegistry();
   let enabled = new Map<string, EnabledPlugin>();
   let menu = new MenuRegistry();
   let declaredPermissions: Array<{ name: string; description: string; plugin: string }> = [];
+  let declaredQueues: QueueInfo[] = [];
   let report: LoadReport = { plugins: [], order: [], routeProblems: [] };
   let quarantine = new Map(Object.entries(options.quarantined ?? {}));
   const metered = options.fuel !== false;
@@ -160,6 +178,12 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     onCallStart: options.onCallStart,
     onDispatch: options.onDispatch,
   });
+  const services: ServiceDeps = {
+    dispatcher,
+    calls,
+    bypassesItemAccess: (plugin) => enabled.get(plugin)?.compiled.manifest.access?.bypassItemAccess === true,
+    queueNames: () => declaredQueues.map((q) => q.name),
+  };
 
   const record = (request: RequestState, entry: LogEntry): void => {
     request.logs.push(entry);
@@ -177,6 +201,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
         return outcome.output ?? '';
       },
       'plugin-exists': (_call, [plugin]) => (enabled.has(plugin) ? 1 : 0),
+      dispatch: (call, [tap, payload]) => dispatchOwnTap(services, call.plugin, tap, payload, call.request),
     },
   };
   const hostImplementations = { ...(options.storage?.hostFunctions() ?? {}), ...kernelHost };
@@ -243,7 +268,9 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   }
 
   function userOf(spec?: UserSpec): CurrentUser {
-    return resolveUser(spec, roles(), declaredPermissions.map((p) => p.name));
+    const assigned = spec?.id === undefined ? undefined : options.userRoles?.(spec.id);
+    const effective = assigned === undefined ? spec : { ...spec, roles: [...assigned] };
+    return resolveUser(effective, roles(), declaredPermissions.map((p) => p.name));
   }
 
   /** Resolves when the request started last has committed (or failed). */
@@ -263,7 +290,8 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   async function runRequest<T>(spec: UserSpec | undefined, body: (request: RequestState) => T): Promise<T> {
     const user = userOf(spec);
     const work = options.storage?.beginWork(user);
-    const request = createRequestState(user, work ?? NO_WORK, { limits, fuel: requestFuel(perRequest) });
+    const request = createRequestState(user, work ?? NO_WORK, { limits, fuel: requestFuel(perRequest), now: clock() });
+    request.services = createRequestServices(services, request);
     let result: T;
     try {
       result = body(request);
@@ -320,6 +348,11 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     const routeProblems = await collectRoutes();
     const permissions = await collectPermissions();
     declaredPermissions = permissions.list;
+    // Only when a plugin declares queues: a load without them makes no extra request.
+    const queueInfo = registry.handlers('tap_queue_info').length === 0 ? [] : (await inRequest({ roles: ['administrator'] }, (request) => dispatcher.dispatch('tap_queue_info', null, request))).results;
+    const collectedQueues = collectQueues(queueInfo);
+    declaredQueues = collectedQueues.queues;
+    routeProblems.push(...collectedQueues.problems.map((p) => ({ ...p, path: '' })));
     const held = given.filter((source) => quarantine.has(source.name)).map((source) => [source.name, quarantine.get(source.name)!]);
     report = {
       plugins: [...statuses.filter((s) => s.status === 'ok'), ...statuses.filter((s) => s.status !== 'ok')],
@@ -413,16 +446,20 @@ export function createKernel(options: KernelOptions = {}): Kernel {
 
   /** One request whose dispatches share one unit of work: everything public runs through it. */
   function request<T>(spec: UserSpec | undefined, body: (session: RequestSession) => T): Promise<T> {
-    return inRequest(spec, (request) =>
-      body({
-        user: request.user,
-        work: request.work,
-        dispatch: (tap, input) => dispatcher.dispatch(tap, input, request),
-        dispatchOne: (tap, input) => dispatcher.dispatchOne(tap, input, request),
-        call: (plugin, exportName, input) => dispatcher.call(plugin, exportName, input === undefined || input === null ? null : utf8.encode(JSON.stringify(input)), request),
-        handlers: (tap) => registry.handlers(tap).map((h) => h.plugin),
-      }),
-    );
+    return inRequest(spec, (request) => body(sessionOf(request)));
+  }
+
+  function sessionOf(request: RequestState): RequestSession {
+    return {
+      user: request.user,
+      work: request.work,
+      now: request.now,
+      state: request,
+      dispatch: (tap, input) => dispatcher.dispatch(tap, input, request),
+      dispatchOne: (tap, input) => dispatcher.dispatchOne(tap, input, request),
+      call: (plugin, exportName, input) => dispatcher.call(plugin, exportName, input === undefined || input === null ? null : utf8.encode(JSON.stringify(input)), request),
+      handlers: (tap) => registry.handlers(tap).map((h) => h.plugin),
+    };
   }
 
   return {
@@ -434,16 +471,26 @@ export function createKernel(options: KernelOptions = {}): Kernel {
       const match = menu.match(path);
       if (!match) return null;
       const { plugin, callback, permission } = match.route;
-      const result = await request(opts?.user, (session): HandlerResult =>
-        hasPermission(session.user, permission)
-          ? session.call(plugin, callback, { path, params: match.params, query: opts?.query ?? {} })
-          : { plugin, output: null, error: `Access denied: ${path} needs the permission "${permission}".`, errorCode: 'ACCESS_DENIED', ms: 0 },
-      );
+      const query = opts?.query ?? {};
+      const result = await inRequest(opts?.user, (state): HandlerResult => {
+        state.route = { path, query };
+        const session = sessionOf(state);
+        if (!hasPermission(session.user, permission)) {
+          return { plugin, output: null, error: `Access denied: ${path} needs the permission "${permission}".`, errorCode: 'ACCESS_DENIED', ms: 0 };
+        }
+        const answer = session.call(plugin, callback, { path, params: match.params, query, now: Math.floor(state.now / 1000) });
+        if (answer.error !== undefined) return answer;
+        const finished = renderPipeline(session, answer.output, { path, plugin });
+        // A failed form alter or theme is skipped; the site's logs say which and why.
+        for (const message of finished.problems) record(state, { plugin, level: 'warning', message, time: state.now, source: 'log' });
+        return { ...answer, output: finished.render };
+      });
       return { match, result };
     },
     routes: () => menu.routes(),
     menuTree: () => menu.tree(),
     permissions: () => [...declaredPermissions],
+    queues: () => [...declaredQueues],
     setQuarantined: (reasons) => {
       quarantine = new Map(Object.entries(reasons));
     },

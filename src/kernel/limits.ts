@@ -75,6 +75,7 @@ export const ARGUMENT_LIMITS: Readonly<Record<string, ReadonlyArray<ValueLimit |
   'variables.set': [undefined, 'variableValueBytes'],
   'cache-api.set': [undefined, undefined, 'cacheValueBytes'],
   'cache-api.set-with-max-age': [undefined, undefined, 'cacheValueBytes'],
+  'cache-api.set-with-contexts': [undefined, undefined, 'cacheValueBytes'],
   'request-context.set': [undefined, 'contextValueBytes'],
 });
 

@@ -9,8 +9,9 @@ import type { MenuTreeNode, RegisteredRoute, RouteMatch } from './menu/registry.
 import type { UserSpec } from './users.js';
 import type { LogEntry, LogLevel } from './tap/request-state.js';
 import type { ContentType, FieldError, Item } from './content/types.js';
+import type { CronReport } from './cron.js';
 
-export type { LogEntry, LogLevel, ContentType, FieldError, Item, LoadReport, RouteResponse, DispatchResult, HandlerResult, PluginSource, MenuTreeNode, RegisteredRoute, RouteMatch, UserSpec };
+export type { CronReport, LogEntry, LogLevel, ContentType, FieldError, Item, LoadReport, RouteResponse, DispatchResult, HandlerResult, PluginSource, MenuTreeNode, RegisteredRoute, RouteMatch, UserSpec };
 
 export interface BootOptions {
   /** Where the built plugins live, e.g. `/plugins/` (holds plugins.json and one folder per plugin). */
@@ -112,7 +113,36 @@ export interface SiteWorkerApi {
   /** Runs tap_uninstall and drops the plugin's variables and tables. */
   uninstallPlugin(name: string): Promise<{ ok: true; report: LoadReport } | { ok: false; error: string }>;
   readLogs(query: LogQuery): Promise<LogEntry[]>;
+  /** Each role with the permissions it holds now (`*`: every permission). */
+  roles(): Promise<Array<{ role: string; permissions: string[] }>>;
+  /** Saves what `role` holds (persisted); `actor` needs "administer site". */
+  setRolePermissions(role: string, permissions: string[], actor: UserSpec): Promise<{ ok: true } | { ok: false; error: string }>;
+  /** Saves the roles of a user (persisted); `actor` needs "administer site". */
+  setUserRoles(id: string, roles: string[], actor: UserSpec): Promise<{ ok: true } | { ok: false; error: string }>;
+  /** The user switcher signed `user` in: runs tap_user_login. */
+  login(user: UserSpec): Promise<{ errors: string[] }>;
+  /** The generated form of a content type after tap_form_alter (a `form` RenderElement), or null for an unknown type. */
+  itemForm(type: string, user: UserSpec): Promise<{ form: Record<string, unknown>; errors: string[] } | null>;
+  /** A plugin form's submission: tap_form_validate, then tap_form_submit. */
+  submitForm(submission: FormSubmission, user: UserSpec): Promise<FormResult>;
+  /** Runs cron now (tap_cron, then the queues). */
+  runCron(): Promise<CronReport>;
+  /** Runs cron if its interval has passed since the last run; the UI calls it after serving a page. */
+  cronTick(): Promise<CronReport | null>;
 }
+
+/** A plugin form as the page submits it. */
+export interface FormSubmission {
+  form_id: string;
+  /** The plugin whose page rendered the form. */
+  plugin: string;
+  path: string;
+  values: Record<string, string>;
+}
+
+export type FormResult =
+  | { ok: true; messages: string[]; errors: string[] }
+  | { ok: false; fieldErrors: FieldError[]; errors: string[] };
 
 /** An item as a form submits it: no id for a new item; the kernel fills times and author. */
 export interface ItemDraft {

@@ -93,4 +93,5 @@ it('arbitrary JSON trees render without throwing, handlers or scripts', { timeou
     { numRuns: 300 },
   );
   expect(Object.values(seen).every((count) => count > 0), JSON.stringify(seen)).toBe(true);
+  // Sized by run count: 300 rendered trees take more than 15 s on a busy two-core machine.
 });

@@ -18,6 +18,12 @@ import './trovato-item-view.js';
 import './trovato-log-viewer.js';
 import './trovato-nav.js';
 import './trovato-plugin-admin.js';
+import './trovato-people-admin.js';
+import type { PermissionRow, RoleGrants, RolesSaveDetail, UserRolesSaveDetail } from './trovato-people-admin.js';
+import type { RenderSubmitDetail } from '../render/types.js';
+import { typeAsAltered, withFieldErrors } from './form-errors.js';
+// A constant only (users.ts has no DOM or storage code): the permissions the kernel checks itself.
+import { KERNEL_PERMISSIONS } from '../kernel/users.js';
 import './trovato-render.js';
 import './trovato-status-page.js';
 import './trovato-user-switcher.js';
@@ -26,13 +32,14 @@ import './trovato-user-switcher.js';
 type Page =
   | { kind: 'loading' }
   | { kind: 'home' }
-  | { kind: 'plugin'; response: RouteResponse }
+  | { kind: 'plugin'; response: RouteResponse; path: string }
   | { kind: 'status'; status: 403 | 404 | 500; message: string }
   | { kind: 'item'; page: ItemPage; canEdit: boolean }
   | { kind: 'form'; type: ContentType; item: Item | null; references: Record<string, Item[]>; errors: FieldError[]; busy: boolean; canDelete: boolean }
   | { kind: 'content'; items: Item[]; total: number; filters: ContentFilters }
   | { kind: 'plugins'; plugins: PluginInfo[]; message: AdminMessage | null; busy: string | null }
-  | { kind: 'logs'; entries: LogEntry[]; filters: LogFilters };
+  | { kind: 'logs'; entries: LogEntry[]; filters: LogFilters }
+  | { kind: 'people'; roles: RoleGrants[]; permissions: PermissionRow[]; users: UserProfile[]; message: AdminMessage | null; busy: boolean };
 
 const LOG_LIMIT = 200;
 /** Enough to pick from in a select; a site with more terms needs a search widget. */
@@ -207,7 +214,7 @@ export class TrovatoSite extends LitElement {
       case 'home':
         return this.#renderHome();
       case 'plugin':
-        return html`<trovato-render .element=${page.response.result.output} .plugin=${page.response.match.route.plugin}></trovato-render>`;
+        return html`<trovato-render .element=${page.response.result.output} .plugin=${page.response.match.route.plugin} @render-submit=${this._onRenderSubmit}></trovato-render>`;
       case 'status':
         return html`<trovato-status-page .status=${page.status} .message=${page.message} .links=${this.#links()} .base=${this.base}></trovato-status-page>`;
       case 'item':
@@ -224,6 +231,9 @@ export class TrovatoSite extends LitElement {
       case 'plugins':
         return html`<trovato-plugin-admin .plugins=${page.plugins} .message=${page.message} .busy=${page.busy}
           @plugin-action=${this._onPluginAction}></trovato-plugin-admin>`;
+      case 'people':
+        return html`<trovato-people-admin .roles=${page.roles} .permissions=${page.permissions} .users=${page.users} .message=${page.message} .busy=${page.busy}
+          @roles-save=${this._onRolesSave} @user-roles-save=${this._onUserRolesSave}></trovato-people-admin>`;
       case 'logs':
         return html`<trovato-log-viewer .entries=${page.entries} .filters=${page.filters}
           .pluginNames=${this.#kernel.site?.report.plugins.map((p) => p.name) ?? []}></trovato-log-viewer>`;
@@ -269,6 +279,31 @@ export class TrovatoSite extends LitElement {
     this._page = page;
     document.title = `${this.#titleOf(page)} · ${this.siteTitle}`;
     void this.#markRendered(seq);
+    this.#cronAfterPage();
+  }
+
+  /**
+   * Automated cron: once the page is shown, ask the worker to run cron if it is due (at most
+   * once per interval; the worker decides). Nothing waits for it; a failure is reported on the
+   * page, not swallowed.
+   */
+  #cronAfterPage(): void {
+    setTimeout(() => {
+      this.#kernel.call('cronTick').then(
+        (report) => {
+          if (report && report.errors.length > 0) console.warn(`Cron ran with ${report.errors.length} error(s); see /admin/logs.`, report.errors);
+        },
+        (error: unknown) => {
+          this._notice = `Cron could not run: ${messageOf(error)}`;
+        },
+      );
+    }, 0);
+  }
+
+  async #peoplePage(message: AdminMessage | null): Promise<Page> {
+    const [roles, permissions, users] = await Promise.all([this.#kernel.call('roles'), this.#kernel.call('permissions'), this.#kernel.call('users')]);
+    const rows: PermissionRow[] = [...KERNEL_PERMISSIONS.filter((name) => !permissions.some((p) => p.name === name)).map((name) => ({ name, description: 'Checked by the kernel.', plugin: '' })), ...permissions];
+    return { kind: 'people', roles, permissions: rows, users, message, busy: false };
   }
 
   /**
@@ -304,7 +339,7 @@ export class TrovatoSite extends LitElement {
         if (result.output === null || result.output === undefined) {
           return { kind: 'status', status: 500, message: `The ${result.plugin} plugin returned nothing for ${route.path}.` };
         }
-        return { kind: 'plugin', response };
+        return { kind: 'plugin', response, path: route.path };
       }
       case 'item-view': {
         const page = await kernel.call('viewItem', route.id, spec);
@@ -317,14 +352,14 @@ export class TrovatoSite extends LitElement {
         const type = kernel.site?.contentTypes.find((t) => t.machine_name === route.type);
         if (type === undefined) return { kind: 'status', status: 404, message: `There is no content type "${route.type}".` };
         if (!access.canCreate(type.machine_name)) return { kind: 'status', status: 403, message: `${user?.name ?? 'This user'} may not create ${type.label.toLowerCase()} items.` };
-        return { kind: 'form', type, item: null, references: await this.#references(type), errors: [], busy: false, canDelete: false };
+        return { kind: 'form', type: await this.#alteredType(type), item: null, references: await this.#references(type), errors: [], busy: false, canDelete: false };
       }
       case 'item-edit': {
         const item = await kernel.call('editableItem', route.id, spec);
         if (item === null) return { kind: 'status', status: 403, message: `The item ${route.id} does not exist, or ${user?.name ?? 'this user'} may not edit it.` };
         const type = kernel.site?.contentTypes.find((t) => t.machine_name === item.item_type);
         if (type === undefined) return { kind: 'status', status: 404, message: `The item's content type "${item.item_type}" is gone; enable the plugin that declares it.` };
-        return { kind: 'form', type, item, references: await this.#references(type), errors: [], busy: false, canDelete: access.canOn(item, 'delete') };
+        return { kind: 'form', type: await this.#alteredType(type), item, references: await this.#references(type), errors: [], busy: false, canDelete: access.canOn(item, 'delete') };
       }
       case 'admin-content': {
         if (!access.canManageContent()) return this.#denied('administer content');
@@ -335,12 +370,21 @@ export class TrovatoSite extends LitElement {
       case 'admin-plugins':
         if (!access.can('administer plugins')) return this.#denied('administer plugins');
         return { kind: 'plugins', plugins: await kernel.call('plugins'), message: null, busy: null };
+      case 'admin-people':
+        if (!access.can('administer site')) return this.#denied('administer site');
+        return this.#peoplePage(null);
       case 'admin-logs': {
         if (!access.can('view logs')) return this.#denied('view logs');
         const entries = await kernel.call('readLogs', { ...route.filters, limit: LOG_LIMIT });
         return { kind: 'logs', entries, filters: route.filters };
       }
     }
+  }
+
+  /** The content type as its form shows it after tap_form_alter. */
+  async #alteredType(type: ContentType): Promise<ContentType> {
+    const altered = await this.#kernel.call('itemForm', type.machine_name, specOf(this.user));
+    return altered === null ? type : typeAsAltered(type, altered.form);
   }
 
   #denied(permission: string): Page {
@@ -372,6 +416,8 @@ export class TrovatoSite extends LitElement {
         return 'Plugins';
       case 'logs':
         return 'Logs';
+      case 'people':
+        return 'People and permissions';
       default:
         return 'Home';
     }
@@ -431,6 +477,59 @@ export class TrovatoSite extends LitElement {
     this._userId = event.detail.userId;
     localStorage.setItem(this.#userKey(), event.detail.userId);
     this._notice = null;
+    // Signing in through the switcher is a login: plugins hear of it through tap_user_login.
+    this.#kernel.call('login', specOf(this.user)).then(
+      (result) => {
+        if (result.errors.length > 0) this._notice = `Signed in; a plugin's tap_user_login failed: ${result.errors.join(' ')}`;
+      },
+      (error: unknown) => {
+        this._notice = `Signing in failed: ${messageOf(error)}`;
+      },
+    );
+  }
+
+  /** A plugin form was submitted: validate and submit through the worker; messages go next to the fields. */
+  private async _onRenderSubmit(event: CustomEvent<RenderSubmitDetail>): Promise<void> {
+    const page = this._page;
+    if (page.kind !== 'plugin' || event.detail.formId === null) return;
+    const seq = this.#loadSeq;
+    const formId = event.detail.formId;
+    try {
+      const result = await this.#kernel.call('submitForm', { form_id: formId, plugin: event.detail.plugin, path: page.path, values: event.detail.values }, specOf(this.user));
+      if (seq !== this.#loadSeq) return;
+      if (result.ok) {
+        this._notice = [...result.messages, ...result.errors].join(' ') || 'Submitted.';
+        this.#loadedKey = '';
+        this.requestUpdate();
+        return;
+      }
+      const output = withFieldErrors(page.response.result.output, formId, result.fieldErrors);
+      this._page = { ...page, response: { ...page.response, result: { ...page.response.result, output } } };
+    } catch (error) {
+      this._notice = `The form could not be submitted: ${messageOf(error)}`;
+    }
+  }
+
+  private async _onRolesSave(event: CustomEvent<RolesSaveDetail>): Promise<void> {
+    const page = this._page;
+    if (page.kind !== 'people') return;
+    this._page = { ...page, busy: true, message: null };
+    const problems: string[] = [];
+    for (const [role, permissions] of Object.entries(event.detail.grants)) {
+      const result = await this.#kernel.call('setRolePermissions', role, permissions, specOf(this.user)).catch((error: unknown) => ({ ok: false as const, error: messageOf(error) }));
+      if (!result.ok) problems.push(result.error);
+    }
+    await this.#kernel.refresh();
+    this._page = await this.#peoplePage(problems.length > 0 ? { kind: 'error', text: problems.join(' ') } : { kind: 'ok', text: 'Permissions saved.' });
+  }
+
+  private async _onUserRolesSave(event: CustomEvent<UserRolesSaveDetail>): Promise<void> {
+    const page = this._page;
+    if (page.kind !== 'people') return;
+    this._page = { ...page, busy: true, message: null };
+    const result = await this.#kernel.call('setUserRoles', event.detail.id, event.detail.roles, specOf(this.user)).catch((error: unknown) => ({ ok: false as const, error: messageOf(error) }));
+    await this.#kernel.refresh();
+    this._page = await this.#peoplePage(result.ok ? { kind: 'ok', text: 'Roles saved.' } : { kind: 'error', text: result.error });
   }
 
   private async _onItemSave(event: CustomEvent<ItemSaveDetail>): Promise<void> {

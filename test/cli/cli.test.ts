@@ -239,3 +239,24 @@ describe('trovato new and build', () => {
     COMPILE_TIMEOUT,
   );
 });
+
+describe('trovato cron', () => {
+  it('runs tap_cron, then drains the queues it filled, once per --runs, and reports each run as JSON', async () => {
+    // kitchen_sink (built by `npm run build:fixtures`) queues one job per cron run.
+    const { code, stdout } = await trovato(['cron', '--plugins', join(process.cwd(), 'test/fixtures/build'), '--runs', '2', '--json']);
+    expect(code).toBe(0);
+    const runs = JSON.parse(stdout) as Array<{ now: number; cron: Array<{ plugin: string }>; queues: unknown[]; errors: string[] }>;
+    expect(runs).toHaveLength(2);
+    for (const run of runs) {
+      expect(run.cron.map((c) => c.plugin)).toContain('kitchen_sink');
+      expect(run.queues).toEqual([{ queue: 'ks_jobs', plugin: 'kitchen_sink', processed: 1, failed: 0, dropped: 0, remaining: 0, errors: [] }]);
+      expect(run.errors).toEqual([]);
+    }
+  });
+
+  it('needs --plugins (exit 2, with the usage)', async () => {
+    const { code, stderr } = await trovato(['cron']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/trovato cron --plugins <dir>/);
+  });
+});

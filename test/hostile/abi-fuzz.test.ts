@@ -78,6 +78,7 @@ describe('the ABI §3 output decoder under arbitrary results', () => {
       }),
       { numRuns: 2000 },
     );
+    // Sized by run count: on a busy two-core machine 2000 runs take longer than the default 5 s.
   });
 });
 
@@ -134,5 +135,6 @@ describe('host-call argument decoding under arbitrary pointers', () => {
       ),
       { numRuns: 3000 },
     );
+    // Sized by run count, like the test above: a generous timeout instead of fewer runs.
   });
 });

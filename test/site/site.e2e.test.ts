@@ -357,4 +357,27 @@ describe('the site, built', { timeout: 240_000 }, () => {
     expect(await menu.getAttribute('aria-expanded')).toBe('false');
     expect(errors).toEqual([]);
   });
+  it('the administrator grants a plugin permission to the editor role on /admin/people; the editor then has it, after a reload too', async () => {
+    const { page, errors } = await openSite('/hello/secret');
+    await actAs(page, 'Edna Editor');
+    await heading(page, 'Access denied').waitFor();
+    expect(await nav(page).getByRole('link', { name: 'People', exact: true }).count()).toBe(0);
+
+    await actAs(page, 'Ada Administrator');
+    await nav(page).getByRole('link', { name: 'People', exact: true }).click();
+    await heading(page, 'People and permissions').waitFor();
+    // The administrator holds everything: its column is checked and locked.
+    expect(await page.getByRole('checkbox', { name: 'administrator: see hello secrets' }).isDisabled()).toBe(true);
+    await page.getByRole('checkbox', { name: 'editor: see hello secrets' }).check();
+    await page.getByRole('button', { name: 'Save permissions' }).click();
+    await page.getByRole('status').filter({ hasText: 'Permissions saved.' }).waitFor();
+
+    await page.goto(url('/hello/secret'));
+    await booted(page);
+    await actAs(page, 'Edna Editor');
+    await page.getByText('The secret: every page here is a WebAssembly export.').waitFor();
+    await actAs(page, 'Anonymous');
+    await heading(page, 'Access denied').waitFor();
+    expect(errors).toEqual([]);
+  });
 });

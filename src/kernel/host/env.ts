@@ -56,5 +56,10 @@ export function createEnvImports(calls: CurrentCall, hooks: EnvHooks): Record<st
     seed(): number {
       return Math.random() * Number.MAX_SAFE_INTEGER;
     },
+    // The request's time, not the wall clock: one request sees one instant, so a plugin that
+    // compares "now" twice in a request never sees it move, and tests can fix it.
+    'Date.now'(): number {
+      return calls.current().request.now;
+    },
   };
 }

@@ -21,10 +21,17 @@ export interface PluginManifest {
    */
   memory?: { maxPages?: number };
   /**
+  /**
    * `[limits] fuel`: the plugin's instruction budget per call, instead of the kernel's default
    * (docs/abi.md §7.1), from 1 to MAX_CALL_FUEL. Absent when the manifest does not set it.
    */
   limits?: { fuel?: number };
+  /**
+   * `[access] bypass_item_access = true` lets the plugin's own host item reads skip item
+   * access (tap_item_access and the unpublished rule), e.g. for an indexer (docs/abi.md §1.1).
+   * The plugins page shows it; enabling the plugin is the administrator's consent.
+   */
+  access?: { bypassItemAccess: boolean };
 }
 
 /** One thing wrong with a manifest. `message` is a full sentence that already names plugin, file and key. */
@@ -67,10 +74,11 @@ const SEMVER =
  */
 export const MAX_REPORTED_PROBLEMS = 50;
 
-const TOP_KEYS = ['name', 'description', 'version', 'abi', 'dependencies', 'taps', 'memory', 'limits'];
+const TOP_KEYS = ['name', 'description', 'version', 'abi', 'dependencies', 'taps', 'memory', 'limits', 'access'];
 const TAPS_KEYS = ['implements', 'weight'];
 const MEMORY_KEYS = ['max_pages'];
 const LIMITS_KEYS = ['fuel'];
+const ACCESS_KEYS = ['bypass_item_access'];
 
 /**
  * Parses and validates a manifest. Never throws: TOML syntax errors and rule violations all
@@ -153,6 +161,7 @@ class ManifestChecker {
     const taps = this.#taps();
     const memory = this.#memory();
     const limits = this.#limits();
+    const access = this.#access();
     this.#reportLeftOut('error');
     this.#reportLeftOut('warning');
 
@@ -162,6 +171,7 @@ class ManifestChecker {
     const manifest: PluginManifest = { name, description, version, abi, dependencies, taps };
     if (memory !== undefined) manifest.memory = memory;
     if (limits !== undefined) manifest.limits = limits;
+    if (access !== undefined) manifest.access = access;
     return { ok: true, manifest, warnings: this.#warnings };
   }
 
@@ -347,6 +357,23 @@ class ManifestChecker {
       return undefined;
     }
     return { fuel };
+  }
+
+  #access(): { bypassItemAccess: boolean } | undefined {
+    const table = this.#data.access;
+    if (table === undefined) return undefined;
+    if (!isTable(table)) {
+      this.#typeError('access', 'a table ([access])', table);
+      return undefined;
+    }
+    this.#unknownKeys(table, 'access', ACCESS_KEYS);
+    const bypass = table.bypass_item_access;
+    if (bypass === undefined) return undefined;
+    if (typeof bypass !== 'boolean') {
+      this.#typeError('access.bypass_item_access', 'true or false', bypass);
+      return undefined;
+    }
+    return { bypassItemAccess: bypass };
   }
 
   /** A TOML integer that is a safe JavaScript integer, or undefined after reporting why not. */

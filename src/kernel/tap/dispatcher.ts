@@ -219,6 +219,22 @@ export class Dispatcher {
   }
 
   /**
+   * Runs `body`, which dispatches from inside a host call (item access from a host read), then
+   * announces the calling plugin again: a supervisor must blame the caller, not the nested
+   * handler, if the caller hangs afterwards.
+   */
+  nested<T>(body: () => T): T {
+    const caller = this.#calls.current().plugin;
+    const callerExport = this.#running;
+    try {
+      return body();
+    } finally {
+      this.#running = callerExport;
+      this.#onCallStart?.(caller, callerExport);
+    }
+  }
+
+  /**
    * plugin-api.invoke: calls `exportName` of `plugin` inside the current request and returns
    * its output as JSON text. Failures become host error codes for the calling plugin.
    */

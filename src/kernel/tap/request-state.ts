@@ -7,6 +7,7 @@
 import { DEFAULT_LIMITS, type KernelLimits } from '../limits.js';
 import { RequestQuota } from '../host/quota.js';
 import { requestFuel, type RequestFuel } from './fuel.js';
+import type { Item } from '../storage/schema.js';
 
 /** The user a request runs as. Anonymous is the nil UUID with the `anonymous` role. */
 export interface CurrentUser {
@@ -51,6 +52,29 @@ export interface LogEntry {
   readonly claimed?: string;
 }
 
+/** The route a request serves, when it serves one (cache contexts `route` and `url.query` read it). */
+export interface RequestRoute {
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+}
+
+/**
+ * Kernel services a host function may need that live above storage (they dispatch taps).
+ * The kernel fills them in; a bare request state (unit tests, `_initialize`) has none.
+ */
+export interface RequestServices {
+  /**
+   * Whether the request's user may `op` `item` by `tap_item_access` (rules 3-5 of the access
+   * order; the caller has applied rules 1-2 and the permission rules itself).
+   * Undefined while an access check is running, so a handler's own reads do not re-enter it.
+   */
+  readonly itemAccess?: (item: Item, op: 'view' | 'update' | 'delete', caller: string) => 'grant' | 'deny' | 'neutral';
+  /** Whether `plugin` declared the item-access bypass in its manifest (`[access] bypass_item_access`). */
+  readonly pluginBypassesItemAccess?: (plugin: string) => boolean;
+  /** The queues enabled plugins declared in tap_queue_info. */
+  readonly queueNames?: () => string[];
+}
+
 export interface RequestState {
   readonly user: CurrentUser;
   readonly context: Map<string, string>;
@@ -62,13 +86,33 @@ export interface RequestState {
   readonly fuel: RequestFuel;
   /** How many `plugin-api.invoke` calls this request has made, at any depth. */
   invokes: number;
+  /**
+   * The request's time in Unix milliseconds, fixed when the request starts: every handler,
+   * `Date.now()` in a plugin and the route input see the same instant.
+   */
+  readonly now: number;
+  /** The route being served, if any. */
+  route?: RequestRoute;
+  services: RequestServices;
 }
 
-export interface RequestBudget {
+/** What a request may use, and its clock; each has a default for tests and tools. */
+export interface RequestSetup {
   limits?: KernelLimits;
   fuel?: RequestFuel;
+  now?: number;
 }
 
-export function createRequestState(user: CurrentUser, work: RequestWork = NO_WORK, budget: RequestBudget = {}): RequestState {
-  return { user, context: new Map(), work, logs: [], quota: new RequestQuota(budget.limits ?? DEFAULT_LIMITS), fuel: budget.fuel ?? requestFuel(), invokes: 0 };
+export function createRequestState(user: CurrentUser, work: RequestWork = NO_WORK, setup: RequestSetup = {}): RequestState {
+  return {
+    user,
+    context: new Map(),
+    work,
+    logs: [],
+    quota: new RequestQuota(setup.limits ?? DEFAULT_LIMITS),
+    fuel: setup.fuel ?? requestFuel(),
+    invokes: 0,
+    now: setup.now ?? Date.now(),
+    services: {},
+  };
 }
