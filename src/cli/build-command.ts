@@ -1,7 +1,7 @@
 /**
  * `trovato build <plugin-dir> [--out <dir>] [--force]` and
- * `trovato build-all <plugins-src-dir> <out-dir> [--force]`: AssemblyScript plugin folders to
- * the layout the kernel loads. Errors print as `file:line:column: message`. Returns the exit
+ * `trovato build-all <plugins-src-dir> <out-dir> [--force]`: plugin folders (AssemblyScript, or
+ * Rust when the folder has a Cargo.toml) to the layout the kernel loads. Errors print as `file:line:column: message`. Returns the exit
  * code: 0 built (or up to date), 1 a build failed, 2 a usage error.
  */
 import { parseArgs } from 'node:util';
@@ -21,8 +21,10 @@ export async function runBuild(args: string[]): Promise<number> {
     return 2;
   }
   const result = await buildPluginDir(positionals[0], values.out, { force: values.force });
-  print(describeBuild(result), result.status === 'failed');
-  return result.status === 'failed' ? 1 : 0;
+  // A Rust plugin without the toolchain to build it is a failure when asked for by name.
+  const failed = result.status === 'failed' || result.status === 'skipped';
+  print(describeBuild(result), failed);
+  return failed ? 1 : 0;
 }
 
 export async function runBuildAll(args: string[]): Promise<number> {
