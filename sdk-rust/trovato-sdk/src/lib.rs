@@ -29,6 +29,8 @@ pub use host::{cache, context, db, items, logging, plugins, user, variables};
 pub use host::{HostCode, HostError, HostResult};
 pub use memory::{alloc, dealloc};
 pub use serde_json::{json, Value};
+/// The serde crates the SDK is built on, for plugins that need more of them.
+pub use {serde, serde_json};
 pub use trovato_sdk_macros::plugin_tap;
 
 /// Everything a plugin usually needs, in one `use`.
