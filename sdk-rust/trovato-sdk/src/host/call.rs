@@ -63,9 +63,15 @@ impl HostError {
     }
 }
 
+/// `item-api.get-item: No item has the id "x".`: the kernel's message, which already names the
+/// function; one from the SDK itself gets the function put in front.
 impl fmt::Display for HostError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} failed ({}): {}", self.function, self.code.code(), self.message)
+        if self.message.starts_with(self.function) {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{}: {}", self.function, self.message)
+        }
     }
 }
 
