@@ -7,6 +7,7 @@ import type { PluginSource } from '../src/kernel/plugin/loader.js';
 import { measure, measureSync, type Stats } from './measure.js';
 import { runSiteCases } from './site-cases.js';
 import { runStorageCases } from './storage-cases.js';
+import { runLanguageCases } from './language-cases.js';
 
 export interface CaseResult {
   name: string;
@@ -20,7 +21,7 @@ export interface BenchFixtures {
   echo: PluginSource;
   /** Ten copies of it under different names, for a dispatch to ten handlers. */
   tenEchoes: PluginSource[];
-  /** The reference plugins as built into public/plugins (blog, categories, hello). */
+  /** The reference plugins as built into public/plugins (blog, categories, hello, and notes in Rust). */
   reference: PluginSource[];
   /** host_probe (test/fixtures/host-probe), which performs host functions on request. */
   probe: PluginSource;
@@ -115,5 +116,6 @@ export async function runCases(fixtures: BenchFixtures, environment: BenchEnviro
   });
   results.push(...(await runSiteCases(fixtures.reference, fixtures.echo, environment.indexedDB, log)));
   results.push(...(await runStorageCases(fixtures.probe, environment.indexedDB, log)));
+  results.push(...(await runLanguageCases(fixtures.reference, log)));
   return results;
 }

@@ -106,6 +106,10 @@ export function cargoBuildArgs(manifestPath: string, toolchain: RustToolchain): 
     'profile.release.panic="abort"',
     '--config',
     'profile.release.strip=true',
+    // A 256 KiB stack (not 1 MiB) and 1 MiB of memory from the start: calls find their heap
+    // already there, and the instance pool only reuses instances whose memory did not grow.
+    '--config',
+    `target.${RUST_TARGET}.rustflags=["-C", "link-arg=-z", "-C", "link-arg=stack-size=262144", "-C", "link-arg=--initial-memory=1048576"]`,
   ];
 }
 
