@@ -268,6 +268,11 @@ impl RouteRequest {
     pub fn param(&self, name: &str) -> &str {
         self.params.get(name).map(String::as_str).unwrap_or("")
     }
+
+    /// Query-string parameter `name` as text, or `fallback`.
+    pub fn query_param<'a>(&'a self, name: &str, fallback: &'a str) -> &'a str {
+        self.query.get(name).and_then(Value::as_str).unwrap_or(fallback)
+    }
 }
 
 /// A query for `items::query`: `{type?, status?, author?, conditions?, sort?, limit?, offset?}`.
