@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Locator, Page, Response } from 'playwright';
 import { startBuiltSite, type BuiltSite } from '../support/built-site.js';
 
-/** Booting compiles three plugins in a worker: slow on a two-core CI machine, so waits are long. */
+/** Booting compiles four plugins in a worker: slow on a two-core CI machine, so waits are long. */
 const WAIT = 90_000;
 
 let site: BuiltSite;
