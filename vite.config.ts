@@ -12,6 +12,8 @@ export default defineConfig({
     // Two pages: the site and the playground (the site's index.html may not exist yet in a checkout being built up).
     rollupOptions: { input: ['index.html', 'playground/index.html'].filter((page) => existsSync(new URL(page, import.meta.url))) },
   },
+  // Rust plugins build in .cache/rust-target (thousands of files): nothing there is served.
+  server: { watch: { ignored: ['**/.cache/**'] } },
   // Pre-bundled up front: discovering them mid-run makes Vite reload the page under a test.
   optimizeDeps: {
     include: ['@bjorn3/browser_wasi_shim', 'smol-toml', 'comlink', 'idb', 'lit', 'lit/static-html.js', 'lit/directives/unsafe-html.js', 'dompurify', 'fflate', 'wabt', 'fast-check'],

@@ -9,6 +9,7 @@ import { runSiteCases } from './site-cases.js';
 import { runStorageCases } from './storage-cases.js';
 import { runLimitCases, type LimitFixtures } from './limit-cases.js';
 import { runFuelCases } from './fuel-cases.js';
+import { runLanguageCases } from './language-cases.js';
 
 export interface CaseResult {
   name: string;
@@ -22,7 +23,7 @@ export interface BenchFixtures {
   echo: PluginSource;
   /** Ten copies of it under different names, for a dispatch to ten handlers. */
   tenEchoes: PluginSource[];
-  /** The reference plugins as built into public/plugins (blog, categories, hello). */
+  /** The reference plugins as built into public/plugins (blog, categories, hello, and notes in Rust). */
   reference: PluginSource[];
   /** host_probe (test/fixtures/host-probe), which performs host functions on request. */
   probe: PluginSource;
@@ -131,5 +132,6 @@ export async function runCases(
   results.push(...(await runStorageCases(fixtures.probe, environment.indexedDB, log)));
   results.push(...(await runLimitCases(fixtures.echo, fixtures.limits, environment.indexedDB, log)));
   results.push(...(await runFuelCases(fixtures.echo, fixtures.spinner, fixtures.reference, environment.indexedDB, log)));
+  results.push(...(await runLanguageCases(fixtures.reference, log)));
   return results;
 }

@@ -1,5 +1,6 @@
 /**
- * Builds plugin source folders (`plugins/<name>/`) into the layout the kernel loads
+ * Builds plugin source folders (`plugins/<name>/`: AssemblyScript, or Rust when the folder has a
+ * `Cargo.toml`, see build-rust.ts) into the layout the kernel loads
  * (`<out>/<name>/<name>.wasm` + `<name>.info.toml`, and `<out>/plugins.json`). Node only: it
  * reads and writes files, then hands the sources to `compilePlugin`, which does not.
  */
@@ -8,6 +9,7 @@ import { basename, join, relative, resolve, sep } from 'node:path';
 import { parseManifest } from '../kernel/plugin/manifest.js';
 import { compilePlugin, formatDiagnostic, type Diagnostic } from './compile-plugin.js';
 import { PACKAGE_ROOT } from './package-root.js';
+import { buildRustPluginDir, isRustPluginDir } from './build-rust.js';
 
 /** The SDK shipped with this package, used when a plugin folder has no `../../sdk` beside it. */
 export const BUNDLED_SDK_DIR = join(PACKAGE_ROOT, 'sdk');
@@ -26,8 +28,11 @@ export interface BuildOptions {
 
 export interface PluginBuildResult {
   name: string;
-  /** `up-to-date`: nothing changed since the last build, so nothing was compiled. */
-  status: 'built' | 'up-to-date' | 'failed';
+  /**
+   * `up-to-date`: nothing changed since the last build, so nothing was compiled. `skipped`: a
+   * Rust plugin on a machine without the Rust toolchain (a diagnostic says how to install it).
+   */
+  status: 'built' | 'up-to-date' | 'failed' | 'skipped';
   diagnostics: Diagnostic[];
   /** The written wasm file (also for `up-to-date`); absent when the build failed. */
   wasmPath?: string;
@@ -76,6 +81,7 @@ export async function collectPluginSources(
  * if (result.status === 'failed') console.error(result.diagnostics.map(formatDiagnostic).join('\n'));
  */
 export async function buildPluginDir(dir: string, outDir: string, options: BuildOptions = {}): Promise<PluginBuildResult> {
+  if (await isRustPluginDir(dir)) return buildRustPluginDir(dir, outDir, options);
   const name = basename(resolve(dir));
   const manifestFile = `${name}.info.toml`;
   const manifestPath = join(dir, manifestFile);
@@ -150,8 +156,8 @@ export async function buildAll(pluginsDir: string, outDir: string, options: Buil
   for (const name of dirs) results.push(await buildPluginDir(join(pluginsDir, name), outDir, options));
   const enabled = await updatePluginIndex(
     outDir,
-    results.filter((r) => r.status !== 'failed').map((r) => r.name),
-    results.filter((r) => r.status === 'failed').map((r) => r.name),
+    results.filter((r) => r.status === 'built' || r.status === 'up-to-date').map((r) => r.name),
+    results.filter((r) => r.status === 'failed' || r.status === 'skipped').map((r) => r.name),
   );
   return { ok: results.every((r) => r.status !== 'failed'), results, enabled };
 }
@@ -193,6 +199,7 @@ export function describeBuild(result: PluginBuildResult): string[] {
   const lines = result.diagnostics.map(formatDiagnostic);
   if (result.status === 'built') lines.push(`built ${result.name} -> ${result.wasmPath}`);
   else if (result.status === 'up-to-date') lines.push(`${result.name} is up to date`);
+  else if (result.status === 'skipped') lines.push(`${result.name} was skipped (not built, not enabled)`);
   else lines.push(`${result.name} failed to build`);
   return lines;
 }

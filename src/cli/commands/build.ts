@@ -1,5 +1,5 @@
 /**
- * `trovato build <plugin-dir> [--out <dir>] [--force]`: one AssemblyScript plugin folder to the
+ * `trovato build <plugin-dir> [--out <dir>] [--force]`: one plugin folder (AssemblyScript, or Rust when it has a Cargo.toml) to the
  * layout the kernel loads, then the load checks of `trovato check` on the output folder: a
  * plugin the kernel would refuse fails the build; one it loads is added to `plugins.json`.
  * Errors print as `file:line:column: message`.
@@ -17,8 +17,10 @@ export async function run(args: string[]): Promise<number> {
   });
   if (positionals.length !== 1) throw new UsageError('build needs exactly one plugin folder, such as plugins/hello.');
   const result = await buildPluginDir(positionals[0], values.out, { force: values.force });
-  printBuild(describeBuild(result), result.status === 'failed');
-  if (result.status === 'failed') return 1;
+  // A Rust plugin without the toolchain to build it is a failure when asked for by name.
+  const failed = result.status === 'failed' || result.status === 'skipped';
+  printBuild(describeBuild(result), failed);
+  if (failed) return 1;
   if (!(await checkBuilt(values.out, [result.name]))) return 1;
   await updatePluginIndex(values.out, [result.name]);
   return 0;
