@@ -14,7 +14,7 @@ export default defineConfig({
   },
   // Pre-bundled up front: discovering them mid-run makes Vite reload the page under a test.
   optimizeDeps: {
-    include: ['@bjorn3/browser_wasi_shim', 'smol-toml', 'comlink', 'idb', 'lit', 'lit/static-html.js', 'lit/directives/unsafe-html.js', 'dompurify', 'fflate', 'wabt', 'fast-check'],
+    include: ['@bjorn3/browser_wasi_shim', 'smol-toml', 'comlink', 'idb', 'lit', 'lit/static-html.js', 'lit/directives/unsafe-html.js', 'dompurify', 'fflate', 'wabt', 'fast-check', 'ajv'],
   },
 });
 

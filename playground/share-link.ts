@@ -3,7 +3,7 @@
  * or, when that is too long for a link, in a `.trovato.json` file. Pure functions: decoding
  * never throws, because the input comes from whoever sent the link.
  */
-import { Inflate, deflateSync, strFromU8, strToU8 } from 'fflate';
+import { packText, unpackText } from '../src/share/link-codec.js';
 
 /** Everything a link restores. */
 export interface PlaygroundState {
@@ -41,7 +41,7 @@ const FILE_FORMAT = 'trovato-playground';
 export function encodeState(state: PlaygroundState): string {
   // An array rather than an object: key names would cost characters in every link.
   const packed = [state.source, state.manifest, state.enabled, state.route, state.user];
-  return PREFIX + toBase64Url(deflateSync(strToU8(JSON.stringify(packed)), { level: 9 }));
+  return PREFIX + packText(JSON.stringify(packed));
 }
 
 /**
@@ -62,13 +62,11 @@ export function decodeState(fragment: string): DecodeResult {
       error: `The link uses playground format v${version[1]}, but this playground reads v${SHARE_FORMAT_VERSION} only. Open it with the playground that made it, or ask for a .trovato.json file.`,
     };
   }
-  const bytes = fromBase64Url(text.slice(PREFIX.length));
-  if (!bytes) return corrupt('it contains characters that are not base64url (was it cut or re-wrapped?)');
-  const inflated = inflateBounded(bytes);
-  if (typeof inflated !== 'object') return corrupt(inflated);
+  const unpacked = unpackText(text.slice(PREFIX.length), MAX_DECODED_BYTES);
+  if (!unpacked.ok) return corrupt(unpacked.why);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(strFromU8(inflated));
+    parsed = JSON.parse(unpacked.text);
   } catch {
     return corrupt('its content is not valid JSON');
   }
@@ -124,61 +122,4 @@ function shapeProblem(value: unknown): string | null {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function inflateBounded(bytes: Uint8Array): Uint8Array | string {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  let tooLarge = false;
-  const inflater = new Inflate((chunk) => {
-    total += chunk.length;
-    if (total > MAX_DECODED_BYTES) tooLarge = true;
-    else chunks.push(chunk);
-  });
-  try {
-    inflater.push(bytes, true);
-  } catch {
-    return 'its compressed data is invalid (was it cut short?)';
-  }
-  if (tooLarge) return `it expands to more than ${MAX_DECODED_BYTES / 1024 / 1024} MB`;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
-}
-
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const LOOKUP = new Map([...ALPHABET].map((char, index) => [char, index]));
-
-// Hand-rolled: btoa/atob work on binary strings and Buffer is Node-only; this runs in both.
-function toBase64Url(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const n = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    const chars = Math.min(4, Math.ceil(((bytes.length - i) * 8) / 6));
-    for (let k = 0; k < chars; k++) out += ALPHABET[(n >> (18 - 6 * k)) & 63];
-  }
-  return out;
-}
-
-function fromBase64Url(text: string): Uint8Array | null {
-  if (text.length % 4 === 1) return null;
-  const out = new Uint8Array(Math.floor((text.length * 6) / 8));
-  let buffer = 0;
-  let bits = 0;
-  let offset = 0;
-  for (const char of text) {
-    const value = LOOKUP.get(char);
-    if (value === undefined) return null;
-    buffer = ((buffer << 6) | value) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[offset++] = (buffer >> bits) & 0xff;
-    }
-  }
-  return out;
 }
