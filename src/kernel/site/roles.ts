@@ -22,8 +22,8 @@ export const DEMO_USERS: readonly UserProfile[] = [
  * @example
  * siteRoles(['blog']).editor.includes('edit own blog content'); // true
  */
-export function siteRoles(contentTypes: readonly string[]): RoleTable {
-  return {
+export function siteRoles(contentTypes: readonly string[], grants: RoleTable = {}): RoleTable {
+  const table: RoleTable = {
     ...DEFAULT_ROLES,
     editor: [
       'access content',
@@ -31,4 +31,22 @@ export function siteRoles(contentTypes: readonly string[]): RoleTable {
       ...contentTypes.flatMap((type) => [`create ${type} content`, `edit own ${type} content`, `delete own ${type} content`]),
     ],
   };
+  // Grants only add: a recipe or an import cannot take a default permission away.
+  for (const [role, permissions] of Object.entries(grants)) {
+    if (Object.hasOwn(table, role)) table[role] = [...new Set([...table[role], ...permissions])];
+  }
+  return table;
+}
+
+/** Site setting: permissions granted to roles on top of the defaults (role -> permissions). */
+export const ROLE_GRANTS_SETTING = 'role_grants';
+
+/** The site's role grants as stored, ignoring anything that is not role -> list of names. */
+export function readGrants(value: unknown): RoleTable {
+  if (typeof value !== 'object' || value === null) return {};
+  const grants: Record<string, string[]> = {};
+  for (const [role, permissions] of Object.entries(value)) {
+    if (Array.isArray(permissions)) grants[role] = permissions.filter((p): p is string => typeof p === 'string');
+  }
+  return grants;
 }

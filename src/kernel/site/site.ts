@@ -13,7 +13,7 @@ import type { UserSpec } from '../users.js';
 import { collectContentTypes, contentTypePermissions, type PluginWarning } from './content-types.js';
 import { deleteItem, editableItem, listItems, saveItem } from './items.js';
 import { describePlugins, disableProblem, DISABLED_SETTING, enableProblem, INSTALLED_SETTING, NameSetting, unknownPlugin } from './plugins.js';
-import { DEMO_USERS, siteRoles } from './roles.js';
+import { DEMO_USERS, readGrants, ROLE_GRANTS_SETTING, siteRoles } from './roles.js';
 import { buildItemPage } from './view.js';
 
 export interface SiteOptions {
@@ -58,7 +58,7 @@ export async function openSite(options: SiteOptions): Promise<Site> {
   let warnings: PluginWarning[] = [];
   /** Lifecycle tap failures since the site opened, shown on the plugins page. */
   const lifecycleWarnings: PluginWarning[] = [];
-  const kernel = createKernel({ ...options.kernel, storage: kernelStorage(store), roles: () => siteRoles(types.map((t) => t.machine_name)) });
+  const kernel = createKernel({ ...options.kernel, storage: kernelStorage(store), roles: () => siteRoles(types.map((t) => t.machine_name), readGrants(store.getSetting(ROLE_GRANTS_SETTING))) });
   let report = kernel.status();
 
   async function reload(extra: PluginSource[] = []): Promise<LoadReport> {
