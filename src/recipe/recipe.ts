@@ -44,6 +44,8 @@ export interface PluginStep {
   name: string;
   /** Default true. */
   enabled?: boolean;
+  /** True when the recipe restores the plugin's data (an export): tap_install does not run again. */
+  installed?: boolean;
   /** The `.info.toml` text; required unless the plugin is a reference plugin. */
   manifest?: string;
   /** AssemblyScript compiled in the page before the recipe is applied. */

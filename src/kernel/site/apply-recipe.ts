@@ -11,7 +11,7 @@ import type { SiteStore } from '../storage/site-store.js';
 import type { Item } from '../storage/schema.js';
 import { fromBase64Url } from '../../share/link-codec.js';
 import { stepLabel, type DemoUser, type ItemStep, type PluginStep, type Recipe, type RecipeProblem } from '../../recipe/recipe.js';
-import { DISABLED_SETTING, SITE_PLUGINS_SETTING } from './plugins.js';
+import { DISABLED_SETTING, INSTALLED_SETTING, SITE_PLUGINS_SETTING } from './plugins.js';
 import { DEMO_USERS, ROLE_GRANTS_SETTING } from './roles.js';
 import { openSite, type Site, type SiteOptions } from './site.js';
 import { workOf } from './work.js';
@@ -43,6 +43,13 @@ export interface RecipeProgress {
 
 export type ApplyResult = { ok: true; site: Site; landing: string; user: DemoUser } | { ok: false; problem: RecipeProblem };
 
+/** Fetches a plugin's wasm (CORS applies in a page); rejects on a network error or a non-2xx answer. */
+export async function fetchWasm(url: string): Promise<Uint8Array> {
+  const response = await fetch(url, { mode: 'cors', credentials: 'omit' });
+  if (!response.ok) throw new Error(`the server answered ${response.status} ${response.statusText}`.trim());
+  return new Uint8Array(await response.arrayBuffer());
+}
+
 /** Refusal of one step, thrown inside `applyRecipe` and turned into its result. */
 class StepFailure extends Error {
   constructor(readonly step: string, message: string) {
@@ -65,6 +72,7 @@ export async function applyRecipe(recipe: Recipe, env: RecipeEnvironment): Promi
     // Phase 1: every plugin, with nothing stored yet.
     const plugins: PluginSource[] = [];
     const disabled: string[] = [];
+    const installed: string[] = [];
     const grants: Record<string, string[]> = {};
     for (const [index, step] of recipe.steps.entries()) {
       if (step.step === 'grant') grants[step.role] = [...new Set([...(grants[step.role] ?? []), ...step.permissions])];
@@ -74,6 +82,7 @@ export async function applyRecipe(recipe: Recipe, env: RecipeEnvironment): Promi
       if (plugins.some((p) => p.name === step.name)) throw new StepFailure(label, `The plugin "${step.name}" is already added by an earlier step; each plugin appears once.`);
       plugins.push(await resolvePlugin(step, label, env));
       if (step.enabled === false) disabled.push(step.name);
+      if (step.installed === true) installed.push(step.name);
     }
 
     // Phase 2: the store, the site, and the content steps in order.
@@ -84,6 +93,7 @@ export async function applyRecipe(recipe: Recipe, env: RecipeEnvironment): Promi
     }
     await store.putSetting(SITE_PLUGINS_SETTING, plugins);
     if (disabled.length > 0) await store.putSetting(DISABLED_SETTING, disabled.sort());
+    if (installed.length > 0) await store.putSetting(INSTALLED_SETTING, installed.sort());
     if (Object.keys(grants).length > 0) await store.putSetting(ROLE_GRANTS_SETTING, grants);
     const site = await openSite({ store, sources: plugins, kernel: env.kernel });
     const report = site.report();
