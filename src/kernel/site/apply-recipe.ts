@@ -12,10 +12,11 @@ import type { Item } from '../storage/schema.js';
 import { fromBase64Url } from '../../share/link-codec.js';
 import { stepLabel, type DemoUser, type ItemStep, type PluginStep, type Recipe, type RecipeProblem } from '../../recipe/recipe.js';
 import { DISABLED_SETTING, INSTALLED_SETTING, SITE_PLUGINS_SETTING } from './plugins.js';
-import { DEMO_USERS, ROLE_GRANTS_SETTING } from './roles.js';
+import { DEMO_USERS, readGrants, ROLE_GRANTS_SETTING } from './roles.js';
 import { openSite, type Site, type SiteOptions } from './site.js';
 import { workOf } from './work.js';
 import { sha256Hex } from './digest.js';
+import { restoreData, type SiteExport } from './site-export.js';
 
 /** Where a recipe's plugins come from, and the store it is applied to. */
 export interface RecipeEnvironment {
@@ -31,6 +32,12 @@ export interface RecipeEnvironment {
   compiled?: Readonly<Record<string, Uint8Array>>;
   /** Kernel options for the opened site (the worker's trace and supervision hooks). */
   kernel?: SiteOptions['kernel'];
+  /**
+   * A site to start from (the visitor's own, exported): its plugins, settings and content are
+   * restored first and the recipe applied on top, still into the fresh store. A recipe plugin
+   * of the same name replaces the site's.
+   */
+  base?: SiteExport;
   /** Called as each step starts: `done` of `total` steps, and the step's label. */
   onProgress?(progress: RecipeProgress): void;
 }
@@ -91,10 +98,27 @@ export async function applyRecipe(recipe: Recipe, env: RecipeEnvironment): Promi
     if (before.items.length > 0 || Object.keys(before.settings).length > 0) {
       throw new StepFailure('recipe', `The database "${store.name}" is not empty; a recipe is applied into a fresh database only.`);
     }
+    const base = env.base;
+    if (base) {
+      await restoreData(store, base);
+      const replaced = new Set(plugins.map((p) => p.name));
+      plugins.unshift(...base.plugins.filter((p) => !replaced.has(p.name)).map(({ name, manifest, wasm }) => ({ name, manifest, wasm })));
+    }
+    const merge = (key: string, names: string[]): string[] => {
+      const kept = store?.getSetting<unknown>(key);
+      return [...new Set([...(Array.isArray(kept) ? kept.filter((n): n is string => typeof n === 'string') : []), ...names])].sort();
+    };
     await store.putSetting(SITE_PLUGINS_SETTING, plugins);
-    if (disabled.length > 0) await store.putSetting(DISABLED_SETTING, disabled.sort());
-    if (installed.length > 0) await store.putSetting(INSTALLED_SETTING, installed.sort());
-    if (Object.keys(grants).length > 0) await store.putSetting(ROLE_GRANTS_SETTING, grants);
+    // A recipe's enabled: true switches on a plugin the base site had disabled.
+    const enabledHere = recipe.steps.flatMap((s) => (s.step === 'plugin' && s.enabled !== false ? [s.name] : []));
+    const off = merge(DISABLED_SETTING, disabled).filter((name) => !enabledHere.includes(name));
+    if (off.length > 0 || store.getSetting(DISABLED_SETTING) !== undefined) await store.putSetting(DISABLED_SETTING, off.length > 0 ? off : undefined);
+    if (installed.length > 0) await store.putSetting(INSTALLED_SETTING, merge(INSTALLED_SETTING, installed));
+    if (Object.keys(grants).length > 0) {
+      const kept = readGrants(store.getSetting(ROLE_GRANTS_SETTING));
+      for (const [role, names] of Object.entries(grants)) kept[role] = [...new Set([...(kept[role] ?? []), ...names])];
+      await store.putSetting(ROLE_GRANTS_SETTING, kept);
+    }
     const site = await openSite({ store, sources: plugins, kernel: env.kernel });
     const report = site.report();
     for (const [index, step] of recipe.steps.entries()) {

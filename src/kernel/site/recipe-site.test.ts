@@ -107,6 +107,21 @@ describe('a recipe builds a site', () => {
   });
 });
 
+describe('a recipe applied onto an existing site', () => {
+  it('starts from the site as exported, adds its steps, and leaves the original database as it was', async () => {
+    const original = await applied(BLOG_DEMO);
+    const base = await collectSite(original.store, []);
+    const result = await applyRecipe({ recipe: 1, steps: [{ step: 'plugin', name: 'hello' }, post('Added later', 'later')] }, { ...environment(siteName()), base });
+    if (!result.ok) throw new Error(result.problem.message);
+    const titles = (await result.site.listItems({}, EDITOR)).items.map((i) => i.title);
+    expect(titles).toHaveLength(5);
+    expect(titles).toContain('Added later');
+    expect(Object.fromEntries((await result.site.plugins()).map((p) => [p.name, p.status]))).toEqual({ blog: 'enabled', categories: 'enabled', hello: 'enabled' });
+    expect((await original.listItems({}, EDITOR)).total).toBe(4);
+    await Promise.all([original.store.close(), result.site.store.close()]);
+  });
+});
+
 describe('export and import', () => {
   it('restores the zip into a fresh database: the same items and the same rendered pages', async () => {
     const original = await applied(BLOG_DEMO);

@@ -158,19 +158,24 @@ export async function importSite(site: SiteExport, env: ImportEnvironment): Prom
     const before = await store.snapshot();
     if (before.items.length > 0 || Object.keys(before.settings).length > 0) throw new Error(`the database "${store.name}" is not empty; an export is imported into a fresh database only`);
     const plugins = site.plugins.map(({ name, manifest, wasm }) => ({ name, manifest, wasm }));
-    for (const [key, value] of Object.entries(site.data.settings)) if (key !== SITE_PLUGINS_SETTING) await store.putSetting(key, value);
+    await restoreData(store, site);
     await store.putSetting(SITE_PLUGINS_SETTING, plugins);
-    const work = store.beginWork({ id: 'import', name: 'Import', roles: ['administrator'], permissions: new Set() });
-    for (const item of site.data.items) work.putItem(item);
-    for (const row of site.data.rows) work.putRow(row.plugin, row.table, row.data);
-    for (const variable of site.data.variables) work.setVariable(variable.plugin, variable.name, variable.value);
-    await work.commit();
     return { ok: true, site: await openSite({ store, sources: plugins, kernel: env.kernel }) };
   } catch (error) {
     await store?.close().catch(() => undefined);
     if (store) await env.deleteStore().catch(() => undefined);
     return { ok: false, error: `The site could not be imported: ${messageOf(error)}. Nothing was imported.` };
   }
+}
+
+/** Writes an export's settings, then its items, rows and variables in ONE unit of work. */
+export async function restoreData(store: SiteStore, site: SiteExport): Promise<void> {
+  for (const [key, value] of Object.entries(site.data.settings)) if (key !== SITE_PLUGINS_SETTING) await store.putSetting(key, value);
+  const work = store.beginWork({ id: 'import', name: 'Import', roles: ['administrator'], permissions: new Set() });
+  for (const item of site.data.items) work.putItem(item);
+  for (const row of site.data.rows) work.putRow(row.plugin, row.table, row.data);
+  for (const variable of site.data.variables) work.setVariable(variable.plugin, variable.name, variable.value);
+  await work.commit();
 }
 
 /**
@@ -188,7 +193,7 @@ export function siteToRecipe(site: SiteExport, options: { referenceHashes: Reado
     ...(options.referenceHashes[p.name] === p.sha256 ? {} : { manifest: p.manifest, wasm: toBase64Url(p.wasm), sha256: p.sha256 }),
   }));
   for (const [role, permissions] of Object.entries(readGrants(site.data.settings[ROLE_GRANTS_SETTING]))) {
-    if (['anonymous', 'authenticated', 'editor', 'administrator'].includes(role)) steps.push({ step: 'grant', role: role as 'editor', permissions });
+    if (['anonymous', 'authenticated', 'editor', 'administrator'].includes(role)) steps.push({ step: 'grant', role: role as 'editor', permissions: [...permissions] });
   }
   for (const v of site.data.variables) steps.push({ step: 'variable', plugin: v.plugin, name: v.name, value: v.value });
   for (const item of site.data.items) {
