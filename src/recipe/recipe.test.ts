@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { deflateSync, strToU8 } from 'fflate';
@@ -65,8 +67,10 @@ describe('recipe links', () => {
 describe('recipes refused before anything is applied', () => {
   const ok = { recipe: 1, steps: [{ step: 'plugin', name: 'blog' }] };
 
-  it('accepts a minimal recipe', () => {
+  it('accepts a minimal recipe and the examples in the repository', () => {
     expect(parseRecipe(JSON.stringify(ok))).toEqual({ ok: true, recipe: ok });
+    const example = readFileSync(join(import.meta.dirname, 'examples/blog-demo.recipe.json'), 'utf8');
+    expect(parseRecipe(example)).toMatchObject({ ok: true, recipe: { title: 'Blog demo' } });
   });
 
   it('refuses a recipe that is too large', () => {

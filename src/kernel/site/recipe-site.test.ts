@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { PluginSource } from '../plugin/loader.js';
 import { nodeIndexedDB } from '../storage/node-indexeddb.js';
 import { openSiteStore } from '../storage/site-store.js';
+import blogDemo from '../../recipe/examples/blog-demo.recipe.json' with { type: 'json' };
 import { parseRecipe, recipeFromFragment, recipeToFragment, type Recipe } from '../../recipe/recipe.js';
 import { applyRecipe, fetchWasm, type RecipeEnvironment } from './apply-recipe.js';
 import { sha256Hex } from './digest.js';
@@ -52,22 +53,7 @@ function post(title: string, slug: string, author: 'editor' | 'administrator' = 
 }
 
 /** The blog demo: three plugins, three posts, a grant and a variable, opening at /blog as the editor. */
-export const BLOG_DEMO: Recipe = {
-  recipe: 1,
-  title: 'Blog demo',
-  landing: '/blog',
-  user: 'editor',
-  steps: [
-    { step: 'plugin', name: 'categories' },
-    { step: 'plugin', name: 'blog' },
-    { step: 'plugin', name: 'hello', enabled: false },
-    { step: 'grant', role: 'editor', permissions: ['view logs'] },
-    { step: 'variable', plugin: 'hello', name: 'greeting', value: '"Hi from a recipe"' },
-    post('Plugins all the way down', 'plugins'),
-    post('A recipe in a link', 'recipe-link'),
-    post('Export, import, identical', 'export-import', 'administrator'),
-  ],
-};
+const BLOG_DEMO = blogDemo as Recipe;
 
 async function applied(recipe: Recipe, name = siteName(), extra: Partial<RecipeEnvironment> = {}): Promise<Site> {
   const result = await applyRecipe(recipe, environment(name, extra));
