@@ -312,7 +312,7 @@ class RecipeRefused extends Error {
 
 /** "step 3 (plugin "x"): message", or the message alone for the whole recipe. */
 export function problemText(problem: RecipeProblem): string {
-  return problem.step === 'recipe' ? problem.message : `${problem.step}: ${problem.message}`;
+  return problem.step === 'recipe' || problem.step === 'link' ? problem.message : `${problem.step}: ${problem.message}`;
 }
 
 function absolute(url: string): string {

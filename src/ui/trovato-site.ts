@@ -135,6 +135,7 @@ export class TrovatoSite extends LitElement {
     this._location = this.#readLocation();
     this._userId = localStorage.getItem(this.#userKey());
     window.addEventListener('popstate', this._onPopState);
+    window.addEventListener('hashchange', this._onHashChange);
     this.#pendingRecipe = recipeFromLocation(location);
     this.#recipeAttempted = this.#pendingRecipe !== null;
     super.connectedCallback();
@@ -143,6 +144,7 @@ export class TrovatoSite extends LitElement {
 
   override disconnectedCallback(): void {
     window.removeEventListener('popstate', this._onPopState);
+    window.removeEventListener('hashchange', this._onHashChange);
     super.disconnectedCallback();
   }
 
@@ -427,6 +429,12 @@ export class TrovatoSite extends LitElement {
     this._location = this.#readLocation();
   };
 
+  /** A recipe link pasted into the address bar of an open site changes only the fragment. */
+  private _onHashChange = (): void => {
+    const recipe = recipeFromLocation(location);
+    if (recipe) this.openRecipe(recipe);
+  };
+
   private _onNavigate = (event: CustomEvent<SiteNavigateDetail>): void => {
     event.stopPropagation();
     this.navigate(event.detail.path);
@@ -584,7 +592,6 @@ export class TrovatoSite extends LitElement {
             break;
           }
           const result = await this.#kernel.importZip(new Uint8Array(await detail.file.arrayBuffer()));
-          this.#loadedKey = '';
           show(result.ok ? { kind: 'ok', text: `Imported ${detail.file.name}.` } : { kind: 'error', text: result.error });
           break;
         }
