@@ -10,15 +10,15 @@ import type { EmbedCall, EmbedEvent, EmbedHello, EmbedPage, EmbedRequest, EmbedR
 
 type WorkerApi = KernelWorkerApi & SiteWorkerApi & SiteTransferApi;
 
-/** Embed databases start with this; the main site's database is never opened here. */
+/** Names of the frame's in-memory databases. */
 const EMBED_PREFIX = 'trovato-embed-';
 
 /**
  * `<trovato-embed>`: the `/embed/` page. A minimal frame (no header, no admin) showing one page
- * of a site that lives in a database of its own, created for this frame and deleted when it
- * goes away: the embedding page can apply a recipe, navigate, dispatch taps and read the logs
- * and the tap trace (src/embed/client.ts), but never reaches the main site's database, which
- * this page does not open. Messages are accepted only from the parent window, and only from
+ * of a site that lives in memory, in the frame's own kernel worker (embed-worker.ts), and is
+ * gone with the frame: the embedding page can apply a recipe, navigate, dispatch taps and read
+ * the logs and the tap trace (src/embed/client.ts), but never reaches the main site's database:
+ * this frame does not use its origin's storage at all. Messages are accepted only from the parent window, and only from
  * the origin in `?origin=` when the URL names one; answers go to the sender's origin only.
  */
 export class TrovatoEmbed extends LitElement {
@@ -59,7 +59,7 @@ export class TrovatoEmbed extends LitElement {
     window.addEventListener('message', this._onMessage);
     window.addEventListener('pagehide', this._onPageHide);
     this.#supervisor = new KernelSupervisor<WorkerApi>({
-      createWorker: () => new Worker(new URL('../kernel/worker.ts', import.meta.url), { type: 'module', name: 'trovato embed' }),
+      createWorker: () => new Worker(new URL('./embed-worker.ts', import.meta.url), { type: 'module', name: 'trovato embed' }),
       quarantine: memoryQuarantine(),
     });
     this.#booted = this.#boot();
@@ -197,12 +197,10 @@ export class TrovatoEmbed extends LitElement {
     void this.#show(event.detail.path).catch((error: unknown) => (this._error = messageOf(error)));
   };
 
-  /** The frame's database lives as long as the frame. */
+  /** The frame's site lives in its worker's memory: stopping the worker ends it. */
   private _onPageHide = (): void => {
-    const database = this.#database;
     this.#supervisor?.close();
     this.#supervisor = null;
-    if (database.startsWith(EMBED_PREFIX)) indexedDB.deleteDatabase(database);
   };
 }
 

@@ -17,6 +17,7 @@ import { storedPlugins } from './site/plugins.js';
 import { applyRecipe, fetchWasm, type RecipeProgress } from './site/apply-recipe.js';
 import { collectSite, exportToZip, importSite, readSiteZip, siteToRecipe, type SiteExport } from './site/site-export.js';
 import { sha256Hex } from './site/digest.js';
+import { parseRecipe } from '../recipe/recipe.js';
 import { createWorkerSupervision } from '../supervisor/worker-side.js';
 import type { BootOptions, KernelWorkerApi, PluginSource, SiteTransferApi, SiteWorkerApi, TraceEntry } from './protocol.js';
 
@@ -97,7 +98,12 @@ const api: KernelWorkerApi & SiteWorkerApi & SiteTransferApi = {
     await adopt(await openSite({ store, sources, kernel: kernelOptions() }), sources);
     return opened().report();
   },
-  async applyRecipe({ recipe, siteName, pluginsUrl, compiled, baseSiteName }) {
+  async applyRecipe({ recipe: given, siteName, pluginsUrl, compiled, baseSiteName }) {
+    // Checked here too, whoever sent it (an embedding page sends objects): as text, so the size,
+    // depth and forbidden-key guards apply as well as the schema.
+    const read = parseRecipe(JSON.stringify(given) ?? '');
+    if (!read.ok) return read;
+    const recipe = read.recipe;
     recipeProgress = { done: 0, total: recipe.steps.length + 1, step: 'starting' };
     try {
       let base: SiteExport | undefined;
