@@ -4,6 +4,7 @@
  * never throws, because the input comes from whoever sent the link.
  */
 import { packText, unpackText } from '../src/share/link-codec.js';
+import { checkRecipe, type RecipeStep } from '../src/recipe/recipe.js';
 
 /** Everything a link restores. */
 export interface PlaygroundState {
@@ -17,6 +18,17 @@ export interface PlaygroundState {
   route: string;
   /** The id of the demo user the preview runs as (`anonymous`, `editor`, `administrator`). */
   user: string;
+  /** A plugin uploaded as built files, run instead of the source (wasm as base64url). */
+  upload?: SharedUpload;
+  /** The preview's content (recipe item, row and variable steps), restored at each run. */
+  content?: RecipeStep[];
+}
+
+export interface SharedUpload {
+  name: string;
+  manifest: string;
+  /** The wasm bytes, base64url. */
+  wasm: string;
 }
 
 export type DecodeResult =
@@ -39,8 +51,10 @@ const FILE_FORMAT = 'trovato-playground';
  * location.hash = encodeState(state);
  */
 export function encodeState(state: PlaygroundState): string {
-  // An array rather than an object: key names would cost characters in every link.
-  const packed = [state.source, state.manifest, state.enabled, state.route, state.user];
+  // An array rather than an object: key names would cost characters in every link. The upload
+  // and the content come last and only when present, so older links (five entries) still read.
+  const packed: unknown[] = [state.source, state.manifest, state.enabled, state.route, state.user];
+  if (state.upload || state.content?.length) packed.push(state.upload ?? null, state.content ?? []);
   return PREFIX + packText(JSON.stringify(packed));
 }
 
@@ -70,9 +84,9 @@ export function decodeState(fragment: string): DecodeResult {
   } catch {
     return corrupt('its content is not valid JSON');
   }
-  if (!Array.isArray(parsed) || parsed.length !== 5) return corrupt('its content does not have the playground shape');
-  const [source, manifest, enabled, route, user] = parsed as unknown[];
-  const state = { source, manifest, enabled, route, user };
+  if (!Array.isArray(parsed) || (parsed.length !== 5 && parsed.length !== 7)) return corrupt('its content does not have the playground shape');
+  const [source, manifest, enabled, route, user, upload, content] = parsed as unknown[];
+  const state = { source, manifest, enabled, route, user, ...(upload ? { upload } : {}), ...(Array.isArray(content) && content.length > 0 ? { content } : {}) };
   const problem = shapeProblem(state);
   return problem ? corrupt(problem) : { ok: true, state: state as PlaygroundState };
 }
@@ -116,6 +130,19 @@ function shapeProblem(value: unknown): string | null {
   }
   if (!Array.isArray(value.enabled) || !value.enabled.every((name) => typeof name === 'string')) {
     return '"enabled" is not a list of plugin names';
+  }
+  if (value.upload !== undefined) {
+    const upload = value.upload;
+    if (!isRecord(upload) || typeof upload.name !== 'string' || typeof upload.manifest !== 'string' || typeof upload.wasm !== 'string') {
+      return '"upload" is not { name, manifest, wasm }';
+    }
+  }
+  if (value.content !== undefined) {
+    if (!Array.isArray(value.content) || value.content.some((step) => !isRecord(step) || !['item', 'row', 'variable'].includes(String(step.step)))) {
+      return '"content" is not a list of item, row and variable steps';
+    }
+    const checked = checkRecipe({ recipe: 1, steps: value.content });
+    if (!checked.ok) return `its content is refused: ${checked.problem.step}: ${checked.problem.message}`;
   }
   return null;
 }

@@ -10,6 +10,9 @@ import type { BrowserContext, Page } from 'playwright';
 import { startBuiltSite, type BuiltSite } from '../support/built-site.js';
 import { recipeToFragment, type Recipe } from '../../src/recipe/recipe.js';
 import blogDemo from '../../src/recipe/examples/blog-demo.recipe.json' with { type: 'json' };
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { answering } from '../../src/kernel/site/site-fixtures.test-support.js';
 
 const WAIT = 90_000;
 const BLOG_DEMO = blogDemo as Recipe;
@@ -90,6 +93,58 @@ async function bootError(page: Page, expected: string): Promise<string> {
   await alert.waitFor();
   return alert.innerText();
 }
+
+describe('playground links with an upload', { timeout: 300_000 }, () => {
+  async function settled(page: Page): Promise<string> {
+    const status = page.locator('.status[data-status="ready"], .status[data-status="failed"]');
+    await status.waitFor();
+    return (await status.getAttribute('data-status')) ?? '';
+  }
+
+  it('carry an uploaded wasm in the link when it fits, and say why not when it does not', async () => {
+    // A plugin built outside the playground, small enough for a link: one route.
+    const tiny = await answering('tiny', {
+      tap_menu: [{ path: '/tiny', title: 'Tiny', callback: 'tiny_page' }],
+      tiny_page: { '#type': 'markup', '#value': '<p>A tiny plugin from a link</p>' },
+    });
+    await writeFile(join(site.outDir, 'tiny.wasm'), tiny.wasm);
+    await writeFile(join(site.outDir, 'tiny.info.toml'), tiny.manifest);
+    const { page, errors } = await newPage();
+    await page.goto(url('/playground/'));
+    expect(await settled(page)).toBe('ready');
+
+    // hello.wasm is too large for a link: the page says so, naming the upload, and offers the file.
+    const hello = new URL('../../public/plugins/hello/', import.meta.url).pathname;
+    await page.setInputFiles('#upload-wasm', [`${hello}hello.wasm`, `${hello}hello.info.toml`]);
+    await page.waitForSelector('#upload-note');
+    await expect.poll(() => page.locator('#preview').evaluate(deepText), { timeout: WAIT }).toContain('Hello, world!');
+    expect(await settled(page)).toBe('ready');
+    await page.click('#copy-link');
+    const tooLong = await page.locator('#link-too-long').innerText();
+    expect(tooLong).toContain('too large for a link');
+    expect(tooLong).toMatch(/the uploaded hello\.wasm \(\d+ KB\)/);
+    expect(await page.locator('#link-too-long button').innerText()).toContain('Download');
+
+    await page.setInputFiles('#upload-wasm', [join(site.outDir, 'tiny.wasm'), join(site.outDir, 'tiny.info.toml')]);
+    await page.locator('#upload-note').filter({ hasText: 'tiny.wasm' }).waitFor();
+    // The run it starts ends on the state's route (/hello here), which tiny does not have.
+    await expect.poll(() => page.locator('#preview').evaluate(deepText), { timeout: WAIT }).toContain('No route matches /hello');
+    expect(await settled(page)).toBe('ready');
+    await page.fill('#address', '/tiny');
+    await page.press('#address', 'Enter');
+    await expect.poll(() => page.locator('#preview').evaluate(deepText), { timeout: WAIT }).toContain('A tiny plugin from a link');
+    await page.click('#copy-link');
+    const link = await page.locator('#share-link').inputValue();
+
+    const fresh = await newPage();
+    await fresh.page.goto(link);
+    expect(await settled(fresh.page)).toBe('ready');
+    expect(await fresh.page.locator('#upload-note').innerText()).toContain('tiny.wasm + tiny.info.toml (from the link)');
+    await expect.poll(() => fresh.page.locator('#preview').evaluate(deepText), { timeout: WAIT }).toContain('A tiny plugin from a link');
+
+    expect([...errors, ...fresh.errors]).toEqual([]);
+  });
+});
 
 describe('recipes on the built site', { timeout: 300_000 }, () => {
   it('opens the blog demo from a link in a fresh database, at /blog as the editor, and leaves the visitor\'s site untouched', async () => {
