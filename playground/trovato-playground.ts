@@ -15,6 +15,7 @@ import type { FileChangeDetail, PlaygroundEditor } from './playground-editor.js'
 import { PlaygroundKernel } from './playground-kernel.js';
 import { decodeState, encodeState, MAX_LINK_LENGTH, stateFromFile, stateToFile, type PlaygroundState } from './share-link.js';
 import { stateFromTemplate, TEMPLATES, type TemplateName } from './templates.js';
+import { sharedUpload, tooLongReason, uploadedPlugin } from './share-extras.js';
 import { formatJson, formatMicros, splitRoute } from './format.js';
 
 const DRAFT_KEY = 'trovato-playground-draft';
@@ -73,7 +74,7 @@ export class TrovatoPlayground extends LitElement {
   declare _logs: LogEntry[];
   declare _references: string[];
   declare _upload: Upload | null;
-  declare _link: { url: string; tooLong: boolean } | null;
+  declare _link: { url: string; tooLong: boolean; reason: string } | null;
   /** A saved draft that the current state (from a link) must not overwrite without asking. */
   declare _pendingDraft: PlaygroundState | null;
   declare _address: string;
@@ -143,6 +144,7 @@ export class TrovatoPlayground extends LitElement {
       const decoded = decodeState(hash);
       if (decoded.ok) {
         state = decoded.state;
+        this.#restoreUpload(state);
         this.#notify('info', 'Opened a shared playground. Its plugin runs in the sandboxed playground kernel, never on the site.', false);
       } else {
         state = stateFromTemplate('hello');
@@ -215,7 +217,7 @@ export class TrovatoPlayground extends LitElement {
     this._response = undefined;
     this.#runStarted = Date.now();
     try {
-      const booted = await this.#kernel.boot(PLUGINS_URL, this._state.enabled, plugin);
+      const booted = await this.#kernel.boot(PLUGINS_URL, this._state.enabled, plugin, this._state.content);
       if (stale()) return;
       this._report = booted.report;
       this._routes = booted.routes;
@@ -316,18 +318,35 @@ export class TrovatoPlayground extends LitElement {
     void this.run();
   }
 
-  #copyLink(): void {
-    const fragment = encodeState(this._state);
+  /** A link or file carried an uploaded plugin: run it instead of the source. */
+  #restoreUpload(state: PlaygroundState): void {
+    if (!state.upload) return;
+    const plugin = uploadedPlugin(state.upload);
+    if ('error' in plugin) this.#notify('error', plugin.error, false);
+    else this._upload = { source: plugin, files: `${plugin.name}.wasm + ${plugin.name}.info.toml (from the link)` };
+  }
+
+  /** The state with what a link carries beyond the files: the upload, and the preview's content. */
+  async #shareableState(): Promise<PlaygroundState> {
+    const { upload: _upload, content: _content, ...files } = this._state;
+    // The preview's content as it is now, once a run has finished; during a run, what the state had.
+    const content = this._status === 'ready' ? await this.#kernel.content(PLUGINS_URL).catch(() => this._state.content ?? []) : (this._state.content ?? []);
+    return { ...files, ...(this._upload ? { upload: sharedUpload(this._upload.source) } : {}), ...(content.length > 0 ? { content } : {}) };
+  }
+
+  async #copyLink(): Promise<void> {
+    const state = await this.#shareableState();
+    const fragment = encodeState(state);
     const url = `${location.origin}${location.pathname}#${fragment}`;
     const tooLong = url.length > MAX_LINK_LENGTH;
-    this._link = { url, tooLong };
+    this._link = { url, tooLong, reason: tooLong ? tooLongReason(state.upload, JSON.stringify(state.content ?? []).length) : '' };
     if (tooLong) return;
     history.replaceState(null, '', `#${fragment}`);
     navigator.clipboard?.writeText(url).catch(() => undefined);
   }
 
-  #downloadState(): void {
-    const blob = new Blob([stateToFile(this._state)], { type: 'application/json' });
+  async #downloadState(): Promise<void> {
+    const blob = new Blob([stateToFile(await this.#shareableState())], { type: 'application/json' });
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
     a.download = `${pluginNameOr(this._state.manifest, 'playground')}.trovato.json`;
@@ -346,6 +365,7 @@ export class TrovatoPlayground extends LitElement {
       return;
     }
     this._upload = null;
+    this.#restoreUpload(opened.state);
     this.#setState(opened.state);
     await this.run();
   }
@@ -400,7 +420,7 @@ export class TrovatoPlayground extends LitElement {
         <button id="run" @click=${() => void this.run()} ?disabled=${this._status === 'compiling' || this._status === 'booting'}>
           ${this._upload ? 'Run uploaded plugin' : 'Compile & run'}
         </button>
-        <button id="copy-link" class="secondary" @click=${() => this.#copyLink()}>Copy link</button>
+        <button id="copy-link" class="secondary" @click=${() => void this.#copyLink()}>Copy link</button>
         <label class="button secondary">Open file<input id="open-file" type="file" accept=".json,application/json" hidden @change=${(e: Event) => void this.#openFile(e)} /></label>
         <label class="button secondary">Upload wasm<input id="upload-wasm" type="file" accept=".wasm,.toml" multiple hidden @change=${(e: Event) => void this.#uploadWasm(e)} /></label>
         <span class="status" data-status=${this._status}>${this._status}</span>
@@ -409,7 +429,7 @@ export class TrovatoPlayground extends LitElement {
       <main class="panes">
         <section class="left">
           ${this._upload
-            ? html`<p class="notice ${this._refused ? 'error' : 'info'}" id="upload-note">${this._refused ? `The uploaded ${this._upload.files} was refused (see above); the preview runs without it.` : `Running the uploaded ${this._upload.files};`} Links share the editor's source, not uploads.
+            ? html`<p class="notice ${this._refused ? 'error' : 'info'}" id="upload-note">${this._refused ? `The uploaded ${this._upload.files} was refused (see above); the preview runs without it.` : `Running the uploaded ${this._upload.files};`} Links carry it when it fits.
                 <button class="secondary" @click=${() => { this._upload = null; void this.run(); }}>Back to the source</button></p>`
             : nothing}
           <playground-editor @file-change=${this.#onFileChange}></playground-editor>
@@ -449,8 +469,8 @@ export class TrovatoPlayground extends LitElement {
     if (!link) return nothing;
     if (link.tooLong) {
       return html`<p class="notice error" id="link-too-long">This playground is too large for a link (${link.url.length.toLocaleString()} characters; links stop at
-        ${MAX_LINK_LENGTH.toLocaleString()}). Download it as a file instead; “Open file” opens it again.
-        <button @click=${() => this.#downloadState()}>Download .trovato.json</button></p>`;
+        ${MAX_LINK_LENGTH.toLocaleString()}).${link.reason} Download it as a file instead; “Open file” opens it again.
+        <button @click=${() => void this.#downloadState()}>Download .trovato.json</button></p>`;
     }
     return html`<p class="notice info">Link (${link.url.length} characters, copied to the clipboard where allowed):
       <input id="share-link" readonly .value=${link.url} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} /></p>`;

@@ -10,7 +10,10 @@ import type { UserSpec } from './users.js';
 import type { LogEntry, LogLevel } from './tap/request-state.js';
 import type { ContentType, FieldError, Item } from './content/types.js';
 import type { CronReport } from './cron.js';
+import type { DemoUser, Recipe, RecipeProblem } from '../recipe/recipe.js';
+import type { RecipeProgress } from './site/apply-recipe.js';
 
+export type { DemoUser, Recipe, RecipeProblem, RecipeProgress };
 export type { CronReport, LogEntry, LogLevel, ContentType, FieldError, Item, LoadReport, RouteResponse, DispatchResult, HandlerResult, PluginSource, MenuTreeNode, RegisteredRoute, RouteMatch, UserSpec };
 
 export interface BootOptions {
@@ -143,6 +146,38 @@ export interface FormSubmission {
 export type FormResult =
   | { ok: true; messages: string[]; errors: string[] }
   | { ok: false; fieldErrors: FieldError[]; errors: string[] };
+
+/** A recipe to apply into the fresh database `siteName` (docs/recipes.md). */
+export interface RecipeRequest {
+  recipe: Recipe;
+  siteName: string;
+  /** Where the reference plugins live (plugin steps with a name only). */
+  pluginsUrl: string;
+  /** Wasm the page compiled for the plugin steps with AssemblyScript `source`, by plugin name. */
+  compiled?: Record<string, Uint8Array>;
+  /** Apply on top of this site (the visitor's own, by database name) instead of an empty one; it is only read. */
+  baseSiteName?: string;
+}
+
+export type RecipeApplied = { ok: true; report: LoadReport; landing: string; user: DemoUser } | { ok: false; problem: RecipeProblem };
+
+/**
+ * Moving whole sites: recipes in, exports out and in. After a successful `applyRecipe` or
+ * `importSite` the worker's site is the new one, as after `bootSite`.
+ */
+export interface SiteTransferApi {
+  applyRecipe(request: RecipeRequest): Promise<RecipeApplied>;
+  /** Where the recipe being applied is, or null when none is. */
+  recipeProgress(): Promise<RecipeProgress | null>;
+  /** The open site as a zip (src/kernel/site/site-export.ts). */
+  exportSite(): Promise<Uint8Array>;
+  /** The open site as a recipe; plugins whose wasm equals the reference plugin's are named only. */
+  exportRecipe(options: { pluginsUrl: string; landing?: string; user?: DemoUser; title?: string }): Promise<Recipe>;
+  /** Restores a zip made by exportSite into the fresh database `siteName`. */
+  importSite(request: { zip: Uint8Array; siteName: string }): Promise<{ ok: true; report: LoadReport } | { ok: false; error: string }>;
+  /** Closes the site if it is `siteName`, then deletes its database. */
+  deleteSite(siteName: string): Promise<void>;
+}
 
 /** An item as a form submits it: no id for a new item; the kernel fills times and author. */
 export interface ItemDraft {

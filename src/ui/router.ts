@@ -25,6 +25,7 @@ export type AppRoute =
   | { kind: 'admin-content'; filters: ContentFilters }
   | { kind: 'admin-plugins' }
   | { kind: 'admin-people' }
+  | { kind: 'admin-site' }
   | { kind: 'admin-logs'; filters: LogFilters }
   | { kind: 'plugin'; path: string; query: Record<string, string> };
 
@@ -73,6 +74,7 @@ export function parseRoute(path: string, search: string): AppRoute {
     if (second === 'content') return { kind: 'admin-content', filters: contentFilters(params) };
     if (second === 'plugins') return { kind: 'admin-plugins' };
     if (second === 'people') return { kind: 'admin-people' };
+    if (second === 'site') return { kind: 'admin-site' };
     if (second === 'logs') return { kind: 'admin-logs', filters: logFilters(params) };
   }
   return { kind: 'plugin', path, query: Object.fromEntries(params) };

@@ -15,6 +15,7 @@ const ADMIN_LINKS: ReadonlyArray<{ path: string; title: string; allowed: (access
   { path: '/admin/plugins', title: 'Plugins', allowed: (access) => access.can('administer plugins') },
   { path: '/admin/people', title: 'People', allowed: (access) => access.can('administer site') },
   { path: '/admin/logs', title: 'Logs', allowed: (access) => access.can('view logs') },
+  { path: '/admin/site', title: 'Export', allowed: (access) => access.can('administer site') },
 ];
 
 /**

@@ -37,6 +37,16 @@ export function siteRoles(contentTypes: readonly string[], grants: Readonly<Reco
   return table;
 }
 
+/** Role -> permission names as stored in ROLE_PERMISSIONS_SETTING, ignoring anything else. */
+export function readGrants(value: unknown): Record<string, string[]> {
+  if (typeof value !== 'object' || value === null) return {};
+  const grants: Record<string, string[]> = {};
+  for (const [role, permissions] of Object.entries(value)) {
+    if (Array.isArray(permissions)) grants[role] = permissions.filter((p): p is string => typeof p === 'string');
+  }
+  return grants;
+}
+
 /** The site setting holding the roles' permissions as saved on the permissions page. */
 export const ROLE_PERMISSIONS_SETTING = 'role_permissions';
 /** The site setting holding the roles assigned to users (by user id). */

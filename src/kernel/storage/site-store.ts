@@ -7,7 +7,7 @@ import { KernelError } from '../errors.js';
 import type { CurrentUser, LogLevel } from '../tap/request-state.js';
 import { openSiteDatabase, storageFailure, type SiteDatabase } from './database.js';
 import { isEmptyChangeSet, ReadModel, tableKey, type ChangeSet } from './read-model.js';
-import { MIGRATIONS, type LogRecord, type Migration, type SiteSchema, type SiteStoreName } from './schema.js';
+import { MIGRATIONS, type Item, type LogRecord, type Migration, type RowRecord, type SiteSchema, type SiteStoreName, type VariableRecord } from './schema.js';
 import { UnitOfWork, type WorkBackend } from './unit-of-work.js';
 
 export interface SiteStoreOptions {
@@ -48,8 +48,22 @@ export interface SiteStore {
    * after pending commits. Items and cache entries are shared and stay.
    */
   dropPluginData(plugin: string): Promise<void>;
+  /**
+   * A copy of everything the site holds except its cache and logs (both are rebuilt or local),
+   * as committed now: what an export writes. Waits for pending commits first.
+   */
+  snapshot(): Promise<SiteData>;
   /** Waits for pending commits and log writes, then closes the database. */
   close(): Promise<void>;
+}
+
+/** A site's content and settings as plain data (see `SiteStore.snapshot`). */
+export interface SiteData {
+  items: Item[];
+  rows: RowRecord[];
+  variables: VariableRecord[];
+  /** Site settings by key (enabled plugins, role grants, ...). */
+  settings: Record<string, unknown>;
 }
 
 type WriteTransaction = IDBPTransaction<SiteSchema, SiteStoreName[], 'readwrite'>;
@@ -191,6 +205,29 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
       for (const key of [...this.model.rows.keys()]) if (key.startsWith(prefix)) this.model.rows.delete(key);
       for (const key of [...this.model.variables.keys()]) if (key.startsWith(prefix)) this.model.variables.delete(key);
     });
+  }
+
+  async snapshot(): Promise<SiteData> {
+    await this.#writes;
+    const split = (key: string): [string, string] => {
+      const at = key.indexOf('\u0000');
+      return [key.slice(0, at), key.slice(at + 1)];
+    };
+    const rows: RowRecord[] = [];
+    for (const [key, table] of this.model.rows) {
+      const [plugin, name] = split(key);
+      for (const [id, data] of table) rows.push({ plugin, table: name, id, data: structuredClone(data) });
+    }
+    const variables = [...this.model.variables].map(([key, value]): VariableRecord => {
+      const [plugin, name] = split(key);
+      return { plugin, name, value };
+    });
+    return {
+      items: [...this.model.items.values()].map((item) => structuredClone(item)),
+      rows,
+      variables,
+      settings: Object.fromEntries([...this.model.site].map(([key, value]) => [key, structuredClone(value)])),
+    };
   }
 
   async close(): Promise<void> {
