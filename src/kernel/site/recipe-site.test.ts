@@ -196,6 +196,11 @@ describe('a recipe that fails is not applied at all', () => {
     expect(problem).toMatchObject({ step: 'step 2 (item "Pics")', message: expect.stringContaining('no content type "gallery"') });
   });
 
+  it('when a grant names a permission no plugin, content type or the kernel declares', async () => {
+    const problem = await refusedAt({ recipe: 1, steps: [{ step: 'plugin', name: 'hello' }, { step: 'grant', role: 'editor', permissions: ['see helo secrets'] }] });
+    expect(problem).toMatchObject({ step: 'step 2 (grant to editor)', message: expect.stringContaining('Unknown permission "see helo secrets"') });
+  });
+
   it('while the schema check refuses a recipe before any step runs', () => {
     expect(parseRecipe(JSON.stringify({ recipe: 1, steps: [{ step: 'plugin', name: 'x', url: 'https://example.org/x.wasm', manifest: 'name = "x"' }] }))).toMatchObject({ ok: false, problem: { step: 'step 1 (plugin "x")' } });
   });
