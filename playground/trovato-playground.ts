@@ -22,7 +22,10 @@ const DRAFT_KEY = 'trovato-playground-draft';
 const PLUGINS_URL = `${import.meta.env.BASE_URL}plugins/`;
 const NAME_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
 
-/** What the page is doing; tests and the benchmark wait on `data-status`. */
+/**
+ * What the page is doing; tests and the benchmark wait on `data-status`, and on `data-run` (the
+ * number of runs started) to know that the status they see belongs to the run they started.
+ */
 export type PlaygroundStatus = 'idle' | 'compiling' | 'booting' | 'running' | 'ready' | 'failed';
 
 interface Notice {
@@ -423,7 +426,7 @@ export class TrovatoPlayground extends LitElement {
         <button id="copy-link" class="secondary" @click=${() => void this.#copyLink()}>Copy link</button>
         <label class="button secondary">Open file<input id="open-file" type="file" accept=".json,application/json" hidden @change=${(e: Event) => void this.#openFile(e)} /></label>
         <label class="button secondary">Upload wasm<input id="upload-wasm" type="file" accept=".wasm,.toml" multiple hidden @change=${(e: Event) => void this.#uploadWasm(e)} /></label>
-        <span class="status" data-status=${this._status}>${this._status}</span>
+        <span class="status" role="status" data-status=${this._status} data-run=${this.#generation}>${this._status}</span>
       </header>
       ${this.#renderNotices()} ${this.#renderLink()}
       <main class="panes">
