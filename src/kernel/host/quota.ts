@@ -24,7 +24,7 @@ interface CallUsage {
 
 /** The logs of the request that a first refusal warns in. */
 interface QuotaLog {
-  readonly logs: LogEntry[];
+  record(entry: LogEntry): void;
 }
 
 /** Distinct refusals kept per request (see #refusals); messages past it are built each time. */
@@ -140,7 +140,7 @@ export class RequestQuota {
     const warnedKey = `${call.plugin}\u0000${key}`;
     if (!this.#warned.has(warnedKey)) {
       this.#warned.add(warnedKey);
-      log.logs.push({ plugin: call.plugin, level: 'warning', message: `${call.plugin} went ${message}`, time: Date.now(), source: 'log' });
+      log.record({ plugin: call.plugin, level: 'warning', message: `${call.plugin} went ${message}`, time: Date.now(), source: 'log' });
     }
     let refusal = this.#refusals.get(message);
     if (!refusal) {
