@@ -97,6 +97,9 @@ export class PlaygroundEditor extends HTMLElement {
       extensions: [
         basicSetup,
         LANGUAGES[tab](),
+        // A name for screen readers, and a tab stop axe can see: CodeMirror's content is
+        // contenteditable (focusable) but carries no tabindex, so its scroller looks unreachable.
+        EditorView.contentAttributes.of({ 'aria-label': tab === 'source' ? 'Plugin source (index.ts)' : 'Plugin manifest (info.toml)', tabindex: '0' }),
         lintGutter(),
         EditorView.updateListener.of((update) => {
           if (!update.docChanged) return;

@@ -208,8 +208,9 @@ export class TrovatoSite extends LitElement {
     const site = kernel.site;
     const home = hrefFor('/', this.base);
     return html`
-      <a class="skip" href="#main" @click=${this._onSkip}>Skip to content</a>
       <header>
+        <!-- In the banner, so it is inside a landmark like everything else on the page. -->
+        <a class="skip" href="#main" @click=${this._onSkip}>Skip to content</a>
         <div class="bar">
           <a class="brand" href=${home}>${this.siteTitle}</a>
           <trovato-nav .menu=${site?.menu ?? []} .access=${site ? this.#access() : null} .path=${this._location.path} .base=${this.base}></trovato-nav>
