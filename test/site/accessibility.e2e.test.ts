@@ -42,7 +42,9 @@ afterAll(async () => {
 /** One finding, as a line a person can act on: impact, rule, what is wrong and where. */
 function describeFinding(page: string, v: Violation): string {
   const where = v.nodes.slice(0, 3).map((n) => n.target.join(' >>> ')).join('; ');
-  return `${page}: ${v.impact} ${v.id}: ${v.help} (${v.nodes.length} element(s): ${where}) ${v.helpUrl}`;
+  const first = v.nodes[0];
+  const detail = first ? ` First: ${first.html.slice(0, 120)}: ${first.failureSummary?.replace(/\s+/g, ' ') ?? ''}` : '';
+  return `${page}: ${v.impact} ${v.id}: ${v.help} (${v.nodes.length} element(s): ${where}) ${v.helpUrl}${detail}`;
 }
 
 /** The findings on `page` that fail the test: serious and critical, and moderate ones nobody explained. */
