@@ -7,7 +7,13 @@ import { CHROMIUM_ARGS, CHROMIUM_PATH } from './src/chromium.js';
  * suites): a test is failed by what it checks, never by Vitest's 5 s default. Property tests
  * are sized by their run count (`numRuns`), not by a clock.
  */
-const SLOW_MACHINE = { testTimeout: 120_000, hookTimeout: 180_000 };
+const SLOW_MACHINE = {
+  testTimeout: 120_000,
+  hookTimeout: 180_000,
+  // expect.poll and expect.element (browser mode) give up after 1 s by default: a page that
+  // answers in 3 s on a loaded machine is not a failure.
+  expect: { poll: { timeout: 30_000 } },
+};
 
 export default defineConfig({
   test: {
