@@ -8,6 +8,7 @@
  * Every plugin shares one target folder (`.cache/rust-target` in this package), so serde and
  * the SDK compile once for all of them.
  */
+import { shrinkWasm } from './shrink-wasm.js';
 import rustPackages from '../../scripts/rust-packages.json' with { type: 'json' };
 import { PACKAGE_ROOT } from './package-root.js';
 import { spawn } from 'node:child_process';
@@ -190,7 +191,11 @@ export async function buildRustPluginDir(dir: string, outDir: string, options: B
       ),
     ]);
   }
-  await writeFile(wasmPath, wasm);
+  const shrunk = await shrinkWasm(wasm);
+  if (shrunk instanceof Error) {
+    diagnostics.push({ severity: 'warning', file: cargoPath, line: 0, column: 0, message: `${name}: the size optimisation was skipped (${shrunk.message}); the module is used as cargo built it.` });
+  }
+  await writeFile(wasmPath, shrunk instanceof Error ? wasm : shrunk);
   return { name, status: 'built', diagnostics, wasmPath };
 }
 
