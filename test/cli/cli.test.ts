@@ -7,7 +7,7 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { constantJson, ECHO, watPlugin } from '../support/wat-plugin.js';
-import { trovato, writePlugin } from '../support/cli-process.js';
+import { trovato, writePlugin } from '../support/run-cli.js';
 import { COMMANDS } from '../../src/cli/main.js';
 
 // Each run starts a Node process (and the first may bundle the CLI): the project's timeouts

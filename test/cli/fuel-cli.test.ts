@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { trovato, writePlugin } from '../support/cli-process.js';
+import { trovato, writePlugin } from '../support/run-cli.js';
 import { DEFAULT_CALL_FUEL, MAX_INVOKES_PER_REQUEST } from '../../src/kernel/tap/fuel.js';
 import { spinner } from '../hostile/plugins.js';
 import { fuelAttacks } from '../hostile/fuel-plugins.js';

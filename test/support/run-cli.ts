@@ -1,6 +1,6 @@
 /**
- * The `trovato` command as a user runs it, for the CLI tests: a real Node process over
- * bin/trovato.js, and plugin folders written the way `trovato build` leaves them.
+ * The `trovato` command as a user runs it, for tests: a real Node process on bin/trovato.js,
+ * and plugin folders written the way `trovato build` lays them out.
  */
 import { spawn } from 'node:child_process';
 import { mkdir, writeFile } from 'node:fs/promises';
@@ -9,14 +9,14 @@ import type { PluginSource } from '../../src/kernel/plugin/loader.js';
 
 const BIN = join(process.cwd(), 'bin', 'trovato.js');
 
-export interface CliRun {
+export interface CliResult {
   code: number;
   stdout: string;
   stderr: string;
 }
 
-/** Runs `trovato <args>` without colour, with `stdin` (default empty) as its standard input. */
-export function trovato(args: string[], stdin?: string): Promise<CliRun> {
+/** Runs `trovato <args>` with `stdin` as its input (colour off) and collects what it printed. */
+export function trovato(args: string[], stdin = ''): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' } });
     let stdout = '';
@@ -26,11 +26,11 @@ export function trovato(args: string[], stdin?: string): Promise<CliRun> {
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     child.on('error', reject);
     child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
+    child.stdin.end(stdin);
   });
 }
 
-/** `<dir>/<name>/<name>.info.toml` and `<name>.wasm`, as a built plugin folder. */
+/** Writes `source` as `<dir>/<name>/<name>.info.toml` and `.wasm`. */
 export async function writePlugin(dir: string, source: PluginSource): Promise<void> {
   await mkdir(join(dir, source.name), { recursive: true });
   await writeFile(join(dir, source.name, `${source.name}.info.toml`), source.manifest);
