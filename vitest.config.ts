@@ -59,6 +59,10 @@ export default defineConfig({
           environment: 'node',
           ...SLOW_MACHINE,
           include: ['test/**/*.e2e.test.ts'],
+          // One e2e file at a time: each drives its own Chromium and several load the 15 MB
+          // compiler at once; side by side on two cores they starved each other's frames past
+          // any sensible wait. They still overlap with the node and browser projects.
+          fileParallelism: false,
           // One build of the site for every file (test/support/e2e-build.ts).
           globalSetup: ['./test/support/e2e-build.ts'],
         },
