@@ -10,6 +10,7 @@ import { runStorageCases } from './storage-cases.js';
 import { runLimitCases, type LimitFixtures } from './limit-cases.js';
 import { runFuelCases } from './fuel-cases.js';
 import { runLanguageCases } from './language-cases.js';
+import { EXTISM_DEFAULT, runExtismCases } from './extism-cases.js';
 
 export interface CaseResult {
   name: string;
@@ -33,14 +34,28 @@ export interface BenchFixtures {
   spinner: PluginSource;
   /** A plugin whose tap_item_access answers "Neutral" to everything. */
   accessRule: PluginSource;
+  /** The same echo for the peer, Extism (bench/extism-plugin.ts). */
+  extismEcho: Uint8Array;
 }
 
 export interface BenchEnvironment {
   /** Real IndexedDB in the browser, fake-indexeddb in Node. */
   indexedDB: IDBFactory;
+  /** Whether Extism's worker mode can run in this process (not under tsx: see extism-node-worker.ts). */
+  extismWorkerMode: boolean;
 }
 
-const INPUT = { item: { id: '5f0c6a4e-3d2b-4c1a-9e8f-7a6b5c4d3e2f', title: 'Hello, world', status: 1 } };
+/** `--fuel-only`: the fuel cases alone; `--dispatch-only`: the one-handler cases and the peer alone. */
+export type BenchSubset = 'fuel' | 'dispatch';
+
+/** What a run found worth saying beside the table (a case skipped, and why). */
+export interface BenchRun {
+  results: CaseResult[];
+  notes: string[];
+}
+
+/** The input of every one-handler case, ours and the peer's. */
+export const INPUT = { item: { id: '5f0c6a4e-3d2b-4c1a-9e8f-7a6b5c4d3e2f', title: 'Hello, world', status: 1 } };
 
 function stubImports(module: WebAssembly.Module): WebAssembly.Imports {
   const imports: Record<string, Record<string, () => number>> = {};
@@ -54,9 +69,9 @@ export async function runCases(
   fixtures: BenchFixtures,
   environment: BenchEnvironment,
   log: (line: string) => void = () => undefined,
-  only?: 'fuel',
-): Promise<CaseResult[]> {
-  if (only === 'fuel') return runFuelCases(fixtures.echo, fixtures.spinner, fixtures.reference, environment.indexedDB, log);
+  only?: BenchSubset,
+): Promise<BenchRun> {
+  if (only === 'fuel') return { results: await runFuelCases(fixtures.echo, fixtures.spinner, fixtures.reference, environment.indexedDB, log), notes: [] };
   const results: CaseResult[] = [];
   const input = new TextEncoder().encode(JSON.stringify(INPUT));
   const module = await WebAssembly.compile(fixtures.echo.wasm as BufferSource);
@@ -107,9 +122,15 @@ export async function runCases(
   await one.load([fixtures.echo]);
   results.push({
     name: 'dispatch, 1 handler',
-    baselines: ['bare new Instance + call', 'warm call, JSON in and out'],
+    baselines: ['bare new Instance + call', 'warm call, JSON in and out', EXTISM_DEFAULT],
     stats: await measure(() => one.dispatch('tap_item_view', INPUT), { batch: 200, batches: 30 }),
   });
+
+  // The peer: Extism running the same echo, same JSON in and out (no isolation between calls).
+  const peer = await runExtismCases(fixtures.extismEcho, INPUT, log, { workerMode: environment.extismWorkerMode });
+  results.push(...peer.results);
+
+  if (only === 'dispatch') return { results, notes: peer.notes };
 
   log('kernel: one dispatch to one handler, a new instance per call');
   const fresh = createKernel({ isolation: 'fresh' });
@@ -133,5 +154,5 @@ export async function runCases(
   results.push(...(await runLimitCases(fixtures.echo, fixtures.limits, environment.indexedDB, log)));
   results.push(...(await runFuelCases(fixtures.echo, fixtures.spinner, fixtures.reference, environment.indexedDB, log)));
   results.push(...(await runLanguageCases(fixtures.reference, log)));
-  return results;
+  return { results, notes: peer.notes };
 }
