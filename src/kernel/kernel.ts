@@ -267,23 +267,46 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     };
   }
 
+  /**
+   * The anonymous user as last resolved, with what it was resolved from: most requests run as
+   * anonymous, and resolving builds a set of permissions each time. Reused only while the role
+   * table (the same object) and the declared permissions are the ones it was built from.
+   */
+  let anonymous: { user: CurrentUser; table: RoleTable; declared: typeof declaredPermissions } | undefined;
+
   function userOf(spec?: UserSpec): CurrentUser {
-    const assigned = spec?.id === undefined ? undefined : options.userRoles?.(spec.id);
+    const table = roles();
+    if (spec === undefined) {
+      if (anonymous?.table === table && anonymous.declared === declaredPermissions) return anonymous.user;
+      const user = resolveUser(undefined, table, declaredPermissions.map((p) => p.name));
+      anonymous = { user, table, declared: declaredPermissions };
+      return user;
+    }
+    const assigned = spec.id === undefined ? undefined : options.userRoles?.(spec.id);
     const effective = assigned === undefined ? spec : { ...spec, roles: [...assigned] };
-    return resolveUser(effective, roles(), declaredPermissions.map((p) => p.name));
+    return resolveUser(effective, table, declaredPermissions.map((p) => p.name));
   }
 
   /** Resolves when the request started last has committed (or failed). */
   let previousRequest: Promise<unknown> = Promise.resolve();
+  /** Requests started and not yet committed (or failed). */
+  let unfinished = 0;
+  const finishRequest = (): void => {
+    unfinished--;
+  };
 
   /**
    * Runs `body` as one request: one unit of work, committed at the end unless it throws.
    * Requests run one after another: a request begins only once the one before it has committed,
-   * so it always reads what earlier requests wrote (the storage's rule 1).
+   * so it always reads what earlier requests wrote (the storage's rule 1). When none is running
+   * the request starts at once: waiting a turn for a settled promise cost a dispatch more than
+   * its handler did.
    */
   function inRequest<T>(spec: UserSpec | undefined, body: (request: RequestState) => T): Promise<T> {
-    const run = previousRequest.then(() => runRequest(spec, body));
-    previousRequest = run.catch(() => undefined);
+    const idle = unfinished === 0;
+    unfinished++;
+    const run = idle ? runRequest(spec, body) : previousRequest.then(() => runRequest(spec, body));
+    previousRequest = run.then(finishRequest, finishRequest);
     return run;
   }
 
@@ -300,13 +323,16 @@ export function createKernel(options: KernelOptions = {}): Kernel {
       await persistLogs(request);
       throw error;
     }
-    try {
-      await work?.commit();
-    } catch (error) {
-      await persistLogs(request);
-      throw error instanceof KernelError ? error : new KernelError('STORAGE_FAILURE', `The request's writes could not be saved: ${messageOf(error)}`);
+    // Without storage there is nothing to commit: no turn of the event loop is spent on it.
+    if (work) {
+      try {
+        await work.commit();
+      } catch (error) {
+        await persistLogs(request);
+        throw error instanceof KernelError ? error : new KernelError('STORAGE_FAILURE', `The request's writes could not be saved: ${messageOf(error)}`);
+      }
     }
-    await persistLogs(request);
+    if (request.logs.length > 0) await persistLogs(request);
     return result;
   }
 
@@ -464,8 +490,9 @@ export function createKernel(options: KernelOptions = {}): Kernel {
 
   return {
     load,
-    dispatch: (tap, input, opts) => request(opts?.user, (session) => session.dispatch(tap, input)),
-    dispatchOne: (tap, input, opts) => request(opts?.user, (session) => session.dispatchOne(tap, input)),
+    // Straight to the dispatcher: a session's closures are not needed for one dispatch.
+    dispatch: (tap, input, opts) => inRequest(opts?.user, (state) => dispatcher.dispatch(tap, input, state)),
+    dispatchOne: (tap, input, opts) => inRequest(opts?.user, (state) => dispatcher.dispatchOne(tap, input, state)),
     route: (path) => menu.match(path),
     async callRoute(path, opts) {
       const match = menu.match(path);
