@@ -4,13 +4,13 @@
  */
 import { createKernel } from '../src/kernel/kernel.js';
 import type { PluginSource } from '../src/kernel/plugin/loader.js';
-import { measure, measureSync, type Stats } from './measure.js';
+import { measure, measureInterleaved, measureSync, type Stats } from './measure.js';
 import { runSiteCases } from './site-cases.js';
 import { runStorageCases } from './storage-cases.js';
 import { runLimitCases, type LimitFixtures } from './limit-cases.js';
 import { runFuelCases } from './fuel-cases.js';
 import { runLanguageCases } from './language-cases.js';
-import { EXTISM_DEFAULT, runExtismCases } from './extism-cases.js';
+import { EXTISM_DEFAULT, openExtismEcho, runExtismWorkerMode } from './extism-cases.js';
 
 export interface CaseResult {
   name: string;
@@ -101,33 +101,36 @@ export async function runCases(
   });
 
   // The honest warm baseline for a dispatch: the same JSON work (stringify, encode, copy in,
-  // call, decode, parse) on one instance that is never reset, so no isolation at all.
-  log('baseline: a warm call with JSON in and out');
+  // call, decode, parse) on one instance that is never reset, so no isolation at all. It is
+  // measured in turns with our dispatch and the peer's call, so that their ratios hold on a
+  // machine whose load changes during the run.
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
-  results.push({
-    name: 'warm call, JSON in and out',
-    stats: measureSync(() => {
-      const bytes = encoder.encode(JSON.stringify(INPUT));
-      new Uint8Array(warm.memory.buffer, warmPtr, bytes.length).set(bytes);
-      const packed = BigInt.asUintN(64, warm.tap_item_view(warmPtr, bytes.length));
-      const ptr = Number(packed >> 32n);
-      const len = Number(packed & 0xffffffffn);
-      return JSON.parse(decoder.decode(new Uint8Array(warm.memory.buffer, ptr, len)));
-    }, { batch: 2000, batches: 30 }),
-  });
-
-  log('kernel: one dispatch to one handler');
+  const warmJson = () => {
+    const bytes = encoder.encode(JSON.stringify(INPUT));
+    new Uint8Array(warm.memory.buffer, warmPtr, bytes.length).set(bytes);
+    const packed = BigInt.asUintN(64, warm.tap_item_view(warmPtr, bytes.length));
+    const ptr = Number(packed >> 32n);
+    const len = Number(packed & 0xffffffffn);
+    return JSON.parse(decoder.decode(new Uint8Array(warm.memory.buffer, ptr, len)));
+  };
   const one = createKernel();
   await one.load([fixtures.echo]);
-  results.push({
-    name: 'dispatch, 1 handler',
-    baselines: ['bare new Instance + call', 'warm call, JSON in and out', EXTISM_DEFAULT],
-    stats: await measure(() => one.dispatch('tap_item_view', INPUT), { batch: 200, batches: 30 }),
-  });
-
   // The peer: Extism running the same echo, same JSON in and out (no isolation between calls).
-  const peer = await runExtismCases(fixtures.extismEcho, INPUT, log, { workerMode: environment.extismWorkerMode });
+  const extism = await openExtismEcho(fixtures.extismEcho, INPUT, false);
+  log('baseline: a warm call with JSON in and out; kernel: one dispatch to one handler; peer: Extism, default mode (in turns)');
+  try {
+    const [warmStats, dispatchStats, extismStats] = await measureInterleaved(
+      [{ op: warmJson, sync: true }, { op: () => one.dispatch('tap_item_view', INPUT) }, { op: () => extism.call() }],
+      { batch: 200, batches: 40 },
+    );
+    results.push({ name: 'warm call, JSON in and out', stats: warmStats });
+    results.push({ name: 'dispatch, 1 handler', baselines: ['bare new Instance + call', 'warm call, JSON in and out', EXTISM_DEFAULT], stats: dispatchStats });
+    results.push({ name: EXTISM_DEFAULT, stats: extismStats });
+  } finally {
+    await extism.close();
+  }
+  const peer = environment.extismWorkerMode ? await runExtismWorkerMode(fixtures.extismEcho, INPUT, log) : { results: [], notes: [] };
   results.push(...peer.results);
 
   if (only === 'dispatch') return { results, notes: peer.notes };

@@ -13,50 +13,56 @@ import type { CaseResult } from './cases.js';
 export const EXTISM_DEFAULT = 'Extism call (default mode)';
 export const EXTISM_WORKER = 'Extism call (worker mode)';
 
-async function extismPlugin(wasm: Uint8Array, runInWorker: boolean): Promise<Plugin> {
-  // A copy, so the SDK owns a buffer of exactly the module's bytes.
-  return createPlugin({ wasm: [{ data: wasm.slice() }] }, { useWasi: false, runInWorker });
+/** The Extism echo, ready to call with JSON in and out. */
+export interface ExtismEcho {
+  call(): Promise<unknown>;
+  close(): Promise<void>;
 }
 
-async function callJson(plugin: Plugin, input: unknown): Promise<unknown> {
-  const output = await plugin.call('tap_item_view', JSON.stringify(input));
-  if (output === null) throw new Error('The Extism echo plugin returned no output.');
-  return output.json();
+export async function openExtismEcho(wasm: Uint8Array, input: unknown, runInWorker: boolean): Promise<ExtismEcho> {
+  // A copy, so the SDK owns a buffer of exactly the module's bytes.
+  const plugin: Plugin = await createPlugin({ wasm: [{ data: wasm.slice() }] }, { useWasi: false, runInWorker });
+  const call = async (): Promise<unknown> => {
+    const output = await plugin.call('tap_item_view', JSON.stringify(input));
+    if (output === null) throw new Error('The Extism echo plugin returned no output.');
+    return output.json();
+  };
+  const echoed = await call();
+  if (JSON.stringify(echoed) !== JSON.stringify(input)) {
+    await plugin.close();
+    throw new Error(`The Extism echo plugin answered ${JSON.stringify(echoed)}, not its input.`);
+  }
+  return { call, close: () => plugin.close() };
 }
 
 /**
- * `workerMode: false` skips the worker-mode case: under tsx (the bench's Node process) Extism's
- * worker cannot start, so Node measures it in a plain process (extism-node-worker.ts).
+ * Extism's default mode (measured alone) and, where this process can run it, its worker mode
+ * against it. The bench's main cases measure the default mode interleaved with our dispatch;
+ * this is for a process that measures Extism only (extism-node-worker.ts).
  */
-export async function runExtismCases(
-  wasm: Uint8Array,
-  input: unknown,
-  log: (line: string) => void,
-  options: { workerMode: boolean } = { workerMode: true },
-): Promise<{ results: CaseResult[]; notes: string[] }> {
-  const results: CaseResult[] = [];
-  const notes: string[] = [];
+export async function runExtismCases(wasm: Uint8Array, input: unknown, log: (line: string) => void): Promise<{ results: CaseResult[]; notes: string[] }> {
   log('peer: Extism, default mode');
-  const foreground = await extismPlugin(wasm, false);
+  const foreground = await openExtismEcho(wasm, input, false);
+  const results: CaseResult[] = [];
   try {
-    const echoed = await callJson(foreground, input);
-    if (JSON.stringify(echoed) !== JSON.stringify(input)) throw new Error(`The Extism echo plugin answered ${JSON.stringify(echoed)}, not its input.`);
-    results.push({ name: EXTISM_DEFAULT, stats: await measure(() => callJson(foreground, input), { batch: 200, batches: 30 }) });
+    results.push({ name: EXTISM_DEFAULT, stats: await measure(() => foreground.call(), { batch: 200, batches: 30 }) });
   } finally {
     await foreground.close();
   }
-  if (!options.workerMode) return { results, notes };
+  const worker = await runExtismWorkerMode(wasm, input, log);
+  return { results: [...results, ...worker.results], notes: worker.notes };
+}
+
+/** Extism's worker mode, compared with its default mode; skipped (with a note) where it cannot run. */
+export async function runExtismWorkerMode(wasm: Uint8Array, input: unknown, log: (line: string) => void): Promise<{ results: CaseResult[]; notes: string[] }> {
   if (!CAPABILITIES.hasWorkerCapability) {
-    notes.push(`${EXTISM_WORKER}: skipped, this context is not cross-origin isolated (no SharedArrayBuffer).`);
-    return { results, notes };
+    return { results: [], notes: [`${EXTISM_WORKER}: skipped, this context is not cross-origin isolated (no SharedArrayBuffer).`] };
   }
   log('peer: Extism, worker mode');
-  const background = await extismPlugin(wasm, true);
+  const background = await openExtismEcho(wasm, input, true);
   try {
-    await callJson(background, input);
-    results.push({ name: EXTISM_WORKER, baselines: [EXTISM_DEFAULT], stats: await measure(() => callJson(background, input), { batch: 50, batches: 30 }) });
+    return { results: [{ name: EXTISM_WORKER, baselines: [EXTISM_DEFAULT], stats: await measure(() => background.call(), { batch: 50, batches: 30 }) }], notes: [] };
   } finally {
     await background.close();
   }
-  return { results, notes };
 }

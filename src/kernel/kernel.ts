@@ -287,13 +287,17 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     return resolveUser(effective, table, declaredPermissions.map((p) => p.name));
   }
 
-  /** Resolves when the request started last has committed (or failed). */
+  /** The request started last; it settles once that request has committed (or failed). */
   let previousRequest: Promise<unknown> = Promise.resolve();
   /** Requests started and not yet committed (or failed). */
   let unfinished = 0;
-  const finishRequest = (): void => {
-    unfinished--;
-  };
+  /** True while a request that started at once runs its body (synchronously, inside inRequest). */
+  let startingNow = false;
+  /**
+   * Opened when the request that started at once settles: a request begun from inside its body
+   * waits for it, since that request is not yet `previousRequest`.
+   */
+  let startGate: { opened: Promise<void>; open: () => void } | null = null;
 
   /**
    * Runs `body` as one request: one unit of work, committed at the end unless it throws.
@@ -303,37 +307,67 @@ export function createKernel(options: KernelOptions = {}): Kernel {
    * its handler did.
    */
   function inRequest<T>(spec: UserSpec | undefined, body: (request: RequestState) => T): Promise<T> {
-    const idle = unfinished === 0;
+    const start = (): Promise<T> => runRequest(spec, body);
+    if (unfinished === 0) {
+      unfinished++;
+      startingNow = true;
+      let run: Promise<T>;
+      try {
+        run = start();
+      } finally {
+        startingNow = false;
+      }
+      if (startGate) {
+        // Requests were begun from its body; the last of them is `previousRequest` already.
+        const { open } = startGate;
+        startGate = null;
+        run.then(open, open);
+      } else {
+        previousRequest = run;
+      }
+      return run;
+    }
     unfinished++;
-    const run = idle ? runRequest(spec, body) : previousRequest.then(() => runRequest(spec, body));
-    previousRequest = run.then(finishRequest, finishRequest);
+    let after = previousRequest;
+    if (startingNow && !startGate) {
+      let open!: () => void;
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      startGate = { opened, open };
+      after = opened;
+    }
+    const run = after.then(start, start);
+    previousRequest = run;
     return run;
   }
 
   async function runRequest<T>(spec: UserSpec | undefined, body: (request: RequestState) => T): Promise<T> {
-    const user = userOf(spec);
-    const work = options.storage?.beginWork(user);
-    const request = createRequestState(user, work ?? NO_WORK, { limits, fuel: requestFuel(perRequest), now: clock() });
-    request.services = createRequestServices(services, request);
-    let result: T;
     try {
-      result = body(request);
-    } catch (error) {
-      work?.discard();
-      await persistLogs(request);
-      throw error;
-    }
-    // Without storage there is nothing to commit: no turn of the event loop is spent on it.
-    if (work) {
+      const user = userOf(spec);
+      const work = options.storage?.beginWork(user);
+      const request = createRequestState(user, work ?? NO_WORK, { limits, fuel: requestFuel(perRequest), now: clock() });
+      request.services = createRequestServices(services, request);
+      let result: T;
       try {
-        await work.commit();
+        result = body(request);
       } catch (error) {
+        work?.discard();
         await persistLogs(request);
-        throw error instanceof KernelError ? error : new KernelError('STORAGE_FAILURE', `The request's writes could not be saved: ${messageOf(error)}`);
+        throw error;
       }
+      // Without storage there is nothing to commit: no turn of the event loop is spent on it.
+      if (work) {
+        try {
+          await work.commit();
+        } catch (error) {
+          await persistLogs(request);
+          throw error instanceof KernelError ? error : new KernelError('STORAGE_FAILURE', `The request's writes could not be saved: ${messageOf(error)}`);
+        }
+      }
+      if (request.logs.length > 0) await persistLogs(request);
+      return result;
+    } finally {
+      unfinished--;
     }
-    if (request.logs.length > 0) await persistLogs(request);
-    return result;
   }
 
   async function persistLogs(request: RequestState): Promise<void> {
