@@ -307,13 +307,12 @@ export function createKernel(options: KernelOptions = {}): Kernel {
    * its handler did.
    */
   function inRequest<T>(spec: UserSpec | undefined, body: (request: RequestState) => T): Promise<T> {
-    const start = (): Promise<T> => runRequest(spec, body);
     if (unfinished === 0) {
       unfinished++;
       startingNow = true;
       let run: Promise<T>;
       try {
-        run = start();
+        run = runRequest(spec, body);
       } finally {
         startingNow = false;
       }
@@ -335,7 +334,10 @@ export function createKernel(options: KernelOptions = {}): Kernel {
       startGate = { opened, open };
       after = opened;
     }
-    const run = after.then(start, start);
+    const run = after.then(
+      () => runRequest(spec, body),
+      () => runRequest(spec, body),
+    );
     previousRequest = run;
     return run;
   }
