@@ -52,6 +52,18 @@ interface Rendered {
   postLinks: number;
 }
 
+/** `--playground-only`: builds and serves the site, and runs the playground compile benchmark alone. */
+export async function runPlaygroundCases(log: (line: string) => void): Promise<CompileTiming[]> {
+  log('building the site into a temporary folder...');
+  const site = await startBuiltSite('bench');
+  try {
+    log('playground: compiler ready, first and warm compiles');
+    return await benchPlaygroundCompile(site.browser, site.baseUrl);
+  } finally {
+    await site.close();
+  }
+}
+
 /**
  * Builds and serves the site, runs the page cases and the playground compile benchmark.
  *
