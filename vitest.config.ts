@@ -2,23 +2,42 @@ import { defineConfig } from 'vitest/config';
 import { playwright } from '@vitest/browser-playwright';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './src/chromium.js';
 
+/**
+ * Timeouts that hold on a busy two-core machine (the CI box, or a laptop running four test
+ * suites): a test is failed by what it checks, never by Vitest's 5 s default. Property tests
+ * are sized by their run count (`numRuns`), not by a clock.
+ */
+const SLOW_MACHINE = {
+  testTimeout: 120_000,
+  hookTimeout: 180_000,
+  // expect.poll and expect.element (browser mode) give up after 1 s by default: a page that
+  // answers in 3 s on a loaded machine is not a failure.
+  expect: { poll: { timeout: 30_000 } },
+};
+
 export default defineConfig({
   test: {
+    // Vitest's default on two cores is ONE worker, so the whole suite ran file after file while
+    // the e2e files mostly wait on Chromium and on compiles in the page. Three workers let that
+    // waiting overlap with the unit tests; nothing here asserts a time, so sharing cores is safe.
+    maxWorkers: 3,
     projects: [
       {
         extends: './vite.config.ts',
         test: {
           name: 'node',
           environment: 'node',
+          ...SLOW_MACHINE,
           // plugins/<name>/<name>.test.ts: the test `trovato new` writes beside a plugin.
           include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'plugins/**/*.test.ts'],
-          exclude: ['**/*.browser.test.ts', 'node_modules/**'],
+          exclude: ['**/*.browser.test.ts', '**/*.e2e.test.ts', 'node_modules/**'],
         },
       },
       {
         extends: './vite.config.ts',
         test: {
           name: 'browser',
+          ...SLOW_MACHINE,
           include: ['src/**/*.browser.test.ts', 'test/**/*.browser.test.ts'],
           browser: {
             enabled: true,
@@ -29,6 +48,19 @@ export default defineConfig({
             }),
             instances: [{ browser: 'chromium' }],
           },
+        },
+      },
+      {
+        // The built site driven by Playwright from Node: slow (a build, a browser, compiles in
+        // the page), so it is its own project: `npx vitest run --project e2e`.
+        extends: './vite.config.ts',
+        test: {
+          name: 'e2e',
+          environment: 'node',
+          ...SLOW_MACHINE,
+          include: ['test/**/*.e2e.test.ts'],
+          // One build of the site for every file (test/support/e2e-build.ts).
+          globalSetup: ['./test/support/e2e-build.ts'],
         },
       },
     ],

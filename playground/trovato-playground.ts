@@ -17,12 +17,15 @@ import { decodeState, encodeState, MAX_LINK_LENGTH, stateFromFile, stateToFile, 
 import { stateFromTemplate, TEMPLATES, type TemplateName } from './templates.js';
 import { sharedUpload, tooLongReason, uploadedPlugin } from './share-extras.js';
 import { formatJson, formatMicros, splitRoute } from './format.js';
+import { MACHINE_NAME } from '../src/kernel/machine-name.js';
 
 const DRAFT_KEY = 'trovato-playground-draft';
 const PLUGINS_URL = `${import.meta.env.BASE_URL}plugins/`;
-const NAME_PATTERN = /^[a-z][a-z0-9_]{0,63}$/;
 
-/** What the page is doing; tests and the benchmark wait on `data-status`. */
+/**
+ * What the page is doing; tests and the benchmark wait on `data-status`, and on `data-run` (the
+ * number of runs started) to know that the status they see belongs to the run they started.
+ */
 export type PlaygroundStatus = 'idle' | 'compiling' | 'booting' | 'running' | 'ready' | 'failed';
 
 interface Notice {
@@ -413,7 +416,7 @@ export class TrovatoPlayground extends LitElement {
   override render(): TemplateResult {
     return html`
       <header class="toolbar">
-        <strong class="brand">Trovato playground</strong>
+        <h1 class="brand">Trovato playground</h1>
         <label>Template
           <select id="template" @change=${(e: Event) => this.#openTemplate((e.target as HTMLSelectElement).value as TemplateName)}>
             <option value="" disabled ?selected=${this._template === ''}>choose…</option>
@@ -426,9 +429,9 @@ export class TrovatoPlayground extends LitElement {
         <button id="copy-link" class="secondary" @click=${() => void this.#copyLink()}>Copy link</button>
         <label class="button secondary">Open file<input id="open-file" type="file" accept=".json,application/json" hidden @change=${(e: Event) => void this.#openFile(e)} /></label>
         <label class="button secondary">Upload wasm<input id="upload-wasm" type="file" accept=".wasm,.toml" multiple hidden @change=${(e: Event) => void this.#uploadWasm(e)} /></label>
-        <span class="status" data-status=${this._status}>${this._status}</span>
+        <span class="status" role="status" data-status=${this._status} data-run=${this.#generation}>${this._status}</span>
       </header>
-      ${this.#renderNotices()} ${this.#renderLink()}
+      ${this.#renderNotices()}
       <main class="panes">
         <section class="left">
           ${this._upload
@@ -440,8 +443,9 @@ export class TrovatoPlayground extends LitElement {
         </section>
         <section class="right">${this.#renderPreview()}</section>
       </main>
-      <section class="lower">
-        <nav class="lower-tabs" role="tablist">
+      <section class="lower" aria-labelledby="lower-heading">
+        <h2 class="visually-hidden" id="lower-heading">${{ inspector: 'Taps', console: 'Console', plugins: 'Plugins' }[this._lowerTab]}</h2>
+        <nav class="lower-tabs" role="tablist" aria-label="Inspector">
           ${(['inspector', 'console', 'plugins'] as const).map(
             (tab) => html`<button role="tab" class="secondary" aria-selected=${this._lowerTab === tab} @click=${() => (this._lowerTab = tab)}>
               ${{ inspector: `Taps (${this._trace.length})`, console: `Console (${this._logs.length})`, plugins: 'Plugins' }[tab]}
@@ -454,7 +458,7 @@ export class TrovatoPlayground extends LitElement {
   }
 
   #renderNotices(): TemplateResult {
-    return html`<div class="notices">
+    return html`<div class="notices" role="region" aria-label="Messages">
       ${this._pendingDraft
         ? html`<p class="notice info" id="draft-kept">Your own draft is kept: it was not replaced by what this page opened.
             <button class="secondary" @click=${() => this.#restoreDraft()}>Restore my draft</button>
@@ -464,6 +468,7 @@ export class TrovatoPlayground extends LitElement {
         (n, i) => html`<p class="notice ${n.kind}" role=${n.kind === 'error' ? 'alert' : 'status'}>${n.text}
           <button class="close" aria-label="Dismiss" @click=${() => (this._notices = this._notices.filter((_, j) => j !== i))}>×</button></p>`,
       )}
+      ${this.#renderLink()}
     </div>`;
   }
 
@@ -476,7 +481,7 @@ export class TrovatoPlayground extends LitElement {
         <button @click=${() => void this.#downloadState()}>Download .trovato.json</button></p>`;
     }
     return html`<p class="notice info">Link (${link.url.length} characters, copied to the clipboard where allowed):
-      <input id="share-link" readonly .value=${link.url} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} /></p>`;
+      <input id="share-link" aria-label="Link to this playground" readonly .value=${link.url} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} /></p>`;
   }
 
   #renderProgress(): TemplateResult | typeof nothing {
@@ -550,9 +555,9 @@ export class TrovatoPlayground extends LitElement {
           <details>
             <summary><code>${entry.kind === 'call' ? `call ${entry.name}` : entry.name}</code> · ${entry.results.length} handler(s) · ${formatMicros(micros)}
               ${failed ? html`<span class="severity error">error</span>` : nothing}</summary>
-            <h4>Input</h4><pre>${formatJson(entry.input)}</pre>
+            <h3>Input</h3><pre>${formatJson(entry.input)}</pre>
             ${entry.results.map(
-              (r, i) => html`<h4>${i + 1}. ${r.plugin} · ${formatMicros(r.ms * 1000)}</h4>
+              (r, i) => html`<h3>${i + 1}. ${r.plugin} · ${formatMicros(r.ms * 1000)}</h3>
                 ${r.error
                   ? html`<pre class="error">${r.error}${r.location ? `\n  at ${r.location.file}:${r.location.line}:${r.location.column}` : ''}</pre>`
                   : html`<pre>${formatJson(r.output)}</pre>`}`,
@@ -565,7 +570,7 @@ export class TrovatoPlayground extends LitElement {
 
   #renderConsole(): TemplateResult {
     if (this._logs.length === 0) return html`<p class="muted">No log lines in this run.</p>`;
-    return html`<ol class="console" id="console">
+    return html`<ol class="console" id="console" tabindex="0" aria-label="Log lines">
       ${this._logs.map(
         (l) => html`<li class=${l.level}><span class="plugin">${l.plugin}</span> <span class="source">${l.source}</span>
           <span class="level">${l.level}</span> ${l.message}</li>`,
@@ -584,7 +589,7 @@ export class TrovatoPlayground extends LitElement {
           (ref) => html`<label><input type="checkbox" data-plugin=${ref} .checked=${this._state.enabled.includes(ref)}
             @change=${(e: Event) => this.#toggleReference(ref, (e.target as HTMLInputElement).checked)} /> ${ref}</label>`,
         )}
-      <h4>Load report</h4>
+      <h3>Load report</h3>
       <ul>
         ${[...statuses.values()].map(
           (p) => html`<li class=${p.status}><code>${p.name}</code> ${p.status}${p.errors.length ? html`: ${p.errors.join(' ')}` : nothing}
@@ -615,7 +620,7 @@ function pluginName(manifest: string): string | { error: string } {
     return { error: `info.toml is not valid TOML: ${messageOf(error)}` };
   }
   const name = parsed.name;
-  if (typeof name !== 'string' || !NAME_PATTERN.test(name)) {
+  if (typeof name !== 'string' || !MACHINE_NAME.test(name)) {
     return { error: 'info.toml needs a `name` such as "my_plugin" (lowercase letters, digits and _, starting with a letter).' };
   }
   return name;

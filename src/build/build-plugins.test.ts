@@ -49,7 +49,7 @@ describe('buildPluginDir', () => {
     expect(result.status).toBe('failed');
     expect(result.diagnostics[0]).toMatchObject({ severity: 'error', file: join(dir, 'index.ts'), line: 3, column: 10 });
     await rm(dir, { recursive: true });
-  }, 60_000);
+  }, 180_000);
 
   it('fails when a declared tap is not exported', async () => {
     const dir = join(work, 'plugins/liar');
@@ -60,7 +60,7 @@ describe('buildPluginDir', () => {
     expect(result.status).toBe('failed');
     expect(result.diagnostics.at(-1)?.message).toMatch(/does not export tap_cron/);
     await rm(dir, { recursive: true });
-  }, 60_000);
+  }, 180_000);
 
   it('refuses a folder without a manifest, naming the file it expected', async () => {
     const dir = join(work, 'plugins/bare');

@@ -19,7 +19,7 @@ export function tap_cron(ptr: i32, len: i32): i64 { return tap(ptr, len, (v: Jso
     if (!result.ok) return;
     const exports = WebAssembly.Module.exports(new WebAssembly.Module(result.wasm as BufferSource)).map((e) => e.name);
     expect(exports.sort()).toEqual(['alloc', 'dealloc', 'memory', 'tap_cron']);
-  }, 60_000);
+  }, 180_000);
 
   it('reports type errors with file, line and column', async () => {
     const entry = 'plugins/broken/index.ts';
@@ -29,7 +29,7 @@ export function tap_cron(ptr: i32, len: i32): i64 { return tap(ptr, len, (v: Jso
     const error = result.diagnostics.find((d) => d.severity === 'error');
     expect(error).toMatchObject({ file: entry, line: 4, column: 19 });
     expect(formatDiagnostic(error!)).toMatch(/^plugins\/broken\/index\.ts:4:19: error: Type 'i32' is not assignable/);
-  }, 60_000);
+  }, 180_000);
 
   it('reports one syntax error once, without the errors the parser cascades from it', async () => {
     const entry = 'plugins/typo/index.ts';
@@ -39,14 +39,14 @@ export function tap_cron(ptr: i32, len: i32): i64 { return tap(ptr, len, (v: Jso
     const result = await compilePlugin({ files: { ...sdk, [entry]: source }, entry, optimize: false });
     expect(result.ok).toBe(false);
     expect(result.diagnostics.map(formatDiagnostic)).toEqual(['plugins/typo/index.ts:2:26: error: Type expected.']);
-  }, 60_000);
+  }, 180_000);
 
   it('reports an import that resolves to no file', async () => {
     const entry = 'plugins/lost/index.ts';
     const result = await compilePlugin({ files: { [entry]: 'import { x } from "./nowhere";\nexport const y = x;\n' }, entry });
     expect(result.ok).toBe(false);
     expect(result.diagnostics.map(formatDiagnostic).join('\n')).toMatch(/nowhere/);
-  }, 60_000);
+  }, 180_000);
 
   it('refuses an entry that is not among the files', async () => {
     const result = await compilePlugin({ files: {}, entry: 'plugins/x/index.ts' });

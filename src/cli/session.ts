@@ -3,7 +3,7 @@
  * memory, and reading `--input` and `--user`.
  */
 import { readFile } from 'node:fs/promises';
-import { createKernel, type Kernel, type LoadReport } from '../kernel/kernel.js';
+import { createKernel, type Kernel, type LoadReport, type LogEntry } from '../kernel/index.js';
 import type { UserSpec } from '../kernel/users.js';
 import { DEMO_USERS } from '../kernel/site/roles.js';
 import { colour } from './format.js';
@@ -17,12 +17,23 @@ export interface BootedKernel {
   folderProblems: FolderProblem[];
 }
 
-/** A kernel with every plugin of `dir` loaded, over empty in-memory storage. */
-export async function bootKernel(dir: string): Promise<BootedKernel> {
+/**
+ * A kernel with every plugin of `dir` loaded, over empty in-memory storage. With `printLogs`,
+ * every log line a request records (logging.log, stdout/stderr, the kernel's warnings) is
+ * printed to stderr as it happens, leaving stdout to the command's answer.
+ */
+export async function bootKernel(dir: string, { printLogs = false } = {}): Promise<BootedKernel> {
   const { sources, problems } = await readPluginFolder(dir);
-  const kernel = createKernel({ storage: await createNodeStorage() });
+  const kernel = createKernel({ storage: await createNodeStorage(), ...(printLogs ? { onLog: printLogLine } : {}) });
   const report = await kernel.load(sources);
   return { kernel, report, folderProblems: problems };
+}
+
+/** One log line on stderr: `log <plugin> <level>: <message>`, naming a claimed plugin too. */
+export function printLogLine(entry: LogEntry): void {
+  const claimed = entry.claimed === undefined ? '' : colour.dim(` (claimed to be ${entry.claimed})`);
+  const source = entry.source === 'log' ? '' : ` ${entry.source}`;
+  console.error(`${colour.dim('log')} ${entry.plugin} ${entry.level}${source}: ${entry.message}${claimed}`);
 }
 
 /** Tells stderr which plugins were not loaded and why, so a missing answer is explained. */

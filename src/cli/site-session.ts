@@ -9,7 +9,7 @@ import type { ItemDraft } from '../kernel/protocol.js';
 import { openSiteStore } from '../kernel/storage/site-store.js';
 import { nodeIndexedDB } from '../kernel/storage/node-indexeddb.js';
 import { readPluginFolder } from './plugin-folder.js';
-import { reportRefusals, readJsonText } from './session.js';
+import { printLogLine, reportRefusals, readJsonText } from './session.js';
 import { UsageError } from './command.js';
 
 /** The seed items are saved as the demo administrator, so every content type may be written. */
@@ -21,7 +21,7 @@ let sites = 0;
 export async function openCliSite(dir: string, seed: readonly ItemDraft[]): Promise<Site> {
   const { sources, problems } = await readPluginFolder(dir);
   const store = await openSiteStore({ name: `trovato-cli-site-${process.pid}-${++sites}`, indexedDB: nodeIndexedDB() });
-  const site = await openSite({ store, sources });
+  const site = await openSite({ store, sources, kernel: { onLog: printLogLine } });
   reportRefusals(site.report(), problems);
   for (const [index, draft] of seed.entries()) {
     const saved = await site.saveItem(draft, SEED_AUTHOR);

@@ -60,16 +60,6 @@ export interface SerializedKernelError {
   location: ErrorLocation;
 }
 
-export function isSerializedKernelError(value: unknown): value is SerializedKernelError {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    (value as { name?: unknown }).name === 'KernelError' &&
-    typeof (value as { code?: unknown }).code === 'string' &&
-    typeof (value as { message?: unknown }).message === 'string'
-  );
-}
-
 /** The message of anything thrown, for reports that must not lose the cause. */
 export function messageOf(error: unknown): string {
   if (error instanceof Error) return error.message;

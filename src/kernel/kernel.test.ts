@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createKernel } from './kernel.js';
 import { constantJson, ECHO, watPlugin, watString } from '../../test/support/wat-plugin.js';
+import { kernelStorage } from './host/storage-host.js';
+import { openTestStore } from './host/storage-test-harness.js';
 
 /** An AssemblyScript string (byte length header, then UTF-16LE) as a data segment at `offset`. */
 function asString(offset: number, text: string): string {
@@ -151,6 +153,30 @@ describe('dispatch (ABI §3)', () => {
     ]);
     await kernel.dispatch('tap_cron');
     expect(lines).toEqual(['talker/stdout: hello from wasi', 'talker/stderr: hello from wasi']);
+  });
+
+  it('hands logging.log lines to onLog as they happen, as well as to the stored log, under the real caller', async () => {
+    const lines: string[] = [];
+    const store = await openTestStore();
+    const kernel = createKernel({ storage: kernelStorage(store), onLog: (entry) => lines.push(`${entry.plugin}/${entry.level}: ${entry.message}${entry.claimed ? ` (claimed ${entry.claimed})` : ''}`) });
+    const level = 'notice';
+    const claimed = 'someone_else';
+    const message = 'logged through the host function';
+    await kernel.load([
+      await watPlugin({
+        name: 'diarist',
+        imports: '(import "trovato:kernel/logging" "log" (func $log (param i32 i32 i32 i32 i32 i32) (result i32)))',
+        fields: `(data (i32.const 100) "${level}") (data (i32.const 200) "${claimed}") (data (i32.const 300) "${message}")`,
+        exports: {
+          tap_cron: `(drop (call $log (i32.const 100) (i32.const ${level.length}) (i32.const 200) (i32.const ${claimed.length}) (i32.const 300) (i32.const ${message.length})))
+            (i64.const 0)`,
+        },
+      }),
+    ]);
+    await kernel.dispatch('tap_cron');
+    expect(lines).toEqual([`diarist/notice: ${message} (claimed ${claimed})`]);
+    expect(await store.readLogs()).toEqual([expect.objectContaining({ plugin: 'diarist', level: 'notice', message, claimed })]);
+    await store.close();
   });
 });
 

@@ -24,6 +24,7 @@ import { KernelError, messageOf } from './errors.js';
 import { resolveLimits, utf8Length, type KernelLimits } from './limits.js';
 import { MAX_LOG_MESSAGE } from './host/logging.js';
 import { DEFAULT_CALL_FUEL, DEFAULT_REQUEST_FUEL, FuelExhausted, MAX_CALL_FUEL, OutOfFuel, chargeFuel, fuelCounter, outOfFuelMessage, requestFuel, startFunction, type RequestFuel } from './tap/fuel.js';
+import type { DeclaredPermission } from './content/types.js';
 
 /** 64 KiB pages: 256 pages = 16 MiB, ample for content plugins and small enough for a tab. */
 export const DEFAULT_MAX_MEMORY_PAGES = 256;
@@ -129,7 +130,7 @@ export interface Kernel {
   routes(): RegisteredRoute[];
   menuTree(): MenuTreeNode[];
   /** Every permission the enabled plugins declared through tap_perm. */
-  permissions(): Array<{ name: string; description: string; plugin: string }>;
+  permissions(): DeclaredPermission[];
   /** The queues the enabled plugins declared through tap_queue_info. */
   queues(): QueueInfo[];
   status(): LoadReport;
@@ -163,7 +164,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   const registry = new TapRegistry();
   let enabled = new Map<string, EnabledPlugin>();
   let menu = new MenuRegistry();
-  let declaredPermissions: Array<{ name: string; description: string; plugin: string }> = [];
+  let declaredPermissions: DeclaredPermission[] = [];
   let declaredQueues: QueueInfo[] = [];
   let report: LoadReport = { plugins: [], order: [], routeProblems: [] };
   let quarantine = new Map(Object.entries(options.quarantined ?? {}));
@@ -183,11 +184,6 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     calls,
     bypassesItemAccess: (plugin) => enabled.get(plugin)?.compiled.manifest.access?.bypassItemAccess === true,
     queueNames: () => declaredQueues.map((q) => q.name),
-  };
-
-  const record = (request: RequestState, entry: LogEntry): void => {
-    request.logs.push(entry);
-    options.onLog?.(entry);
   };
 
   const kernelHost: HostImplementations = {
@@ -217,7 +213,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
       if (error instanceof HostFailure) return;
       throw error;
     }
-    record(call.request, { plugin: call.plugin, level: 'debug', message: text, time: Date.now(), source: 'log' });
+    call.request.record({ plugin: call.plugin, level: 'debug', message: text, time: Date.now(), source: 'log' });
   }
 
   /**
@@ -229,7 +225,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     const hostImports = buildHostImports(owned, hostImplementations);
     const env = createEnvImports(owned, { trace });
     const wasi = createWasiImports(owned, (call, stream, line) => {
-      record(call.request, { plugin, level: stream === 'stderr' ? 'warning' : 'info', message: line, time: Date.now(), source: stream });
+      call.request.record({ plugin, level: stream === 'stderr' ? 'warning' : 'info', message: line, time: Date.now(), source: stream });
     });
     return { ...hostImports, env, wasi_snapshot_preview1: wasi } as WebAssembly.Imports;
   }
@@ -248,7 +244,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
       const counter = fuelCounter(instance.exports);
       const budget = Math.min(callFuel(plugin), fuel?.remaining ?? Number.POSITIVE_INFINITY);
       if (counter) counter.value = Math.max(0, budget);
-      calls.push({ plugin, memory: instance.exports.memory, request: createRequestState(anonymousUser([]), NO_WORK, { limits }), lastError: '', pending: null, fuel: counter });
+      calls.push({ plugin, memory: instance.exports.memory, request: createRequestState(anonymousUser([]), NO_WORK, { limits, onLog: options.onLog }), lastError: '', pending: null, fuel: counter });
       let phase = 'start function';
       try {
         start?.();
@@ -346,7 +342,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     try {
       const user = userOf(spec);
       const work = options.storage?.beginWork(user);
-      const request = createRequestState(user, work ?? NO_WORK, { limits, fuel: requestFuel(perRequest), now: clock() });
+      const request = createRequestState(user, work ?? NO_WORK, { limits, fuel: requestFuel(perRequest), now: clock(), onLog: options.onLog });
       request.services = createRequestServices(services, request);
       let result: T;
       try {
@@ -488,9 +484,9 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     return problems;
   }
 
-  async function collectPermissions(): Promise<{ list: Array<{ name: string; description: string; plugin: string }>; problems: Array<{ plugin: string; tap: string; message: string }> }> {
+  async function collectPermissions(): Promise<{ list: DeclaredPermission[]; problems: Array<{ plugin: string; tap: string; message: string }> }> {
     const result = await inRequest({ roles: ['administrator'] }, (request) => dispatcher.dispatch('tap_perm', null, request));
-    const list: Array<{ name: string; description: string; plugin: string }> = [];
+    const list: DeclaredPermission[] = [];
     const problems = result.results
       .filter((handler) => handler.error !== undefined)
       .map((handler) => ({ plugin: handler.plugin, tap: 'tap_perm', message: handler.error! }));
@@ -545,7 +541,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
         if (answer.error !== undefined) return answer;
         const finished = renderPipeline(session, answer.output, { path, plugin });
         // A failed form alter or theme is skipped; the site's logs say which and why.
-        for (const message of finished.problems) record(state, { plugin, level: 'warning', message, time: state.now, source: 'log' });
+        for (const message of finished.problems) state.record({ plugin, level: 'warning', message, time: state.now, source: 'log' });
         return { ...answer, output: finished.render };
       });
       return { match, result };

@@ -8,7 +8,7 @@ import type { PluginSource } from './plugin/loader.js';
 import type { MenuTreeNode, RegisteredRoute, RouteMatch } from './menu/registry.js';
 import type { UserSpec } from './users.js';
 import type { LogEntry, LogLevel } from './tap/request-state.js';
-import type { ContentType, FieldError, Item } from './content/types.js';
+import type { ContentType, DeclaredPermission, FieldError, Item } from './content/types.js';
 import type { CronReport } from './cron.js';
 import type { DemoUser, Recipe, RecipeProblem } from '../recipe/recipe.js';
 import type { RecipeProgress } from './site/apply-recipe.js';
@@ -95,7 +95,7 @@ export interface LogQuery {
 export interface SiteWorkerApi {
   bootSite(options: SiteBootOptions): Promise<LoadReport>;
   contentTypes(): Promise<ContentType[]>;
-  permissions(): Promise<Array<{ name: string; description: string; plugin: string }>>;
+  permissions(): Promise<DeclaredPermission[]>;
   /** The demo users of the user switcher: anonymous, an editor, an administrator. */
   users(): Promise<UserProfile[]>;
   viewItem(id: string, user: UserSpec): Promise<ItemPage>;

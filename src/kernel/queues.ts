@@ -13,6 +13,7 @@ import type { HandlerResult } from './tap/dispatcher.js';
 import type { UserSpec } from './users.js';
 import { UnitOfWork } from './storage/unit-of-work.js';
 import type { Row } from './storage/schema.js';
+import { MACHINE_NAME } from './machine-name.js';
 
 export interface QueueInfo {
   readonly name: string;
@@ -28,7 +29,6 @@ export interface QueueInfo {
 export const QUEUE_NAMESPACE = '_queue';
 export const DEFAULT_TIME_BUDGET_MS = 1000;
 export const DEFAULT_MAX_ATTEMPTS = 3;
-const QUEUE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 
 /** A queue item as stored and as `tap_queue_worker` receives it (`data` parsed). */
 export interface QueueItem {
@@ -58,8 +58,8 @@ export function collectQueues(results: readonly HandlerResult[]): { queues: Queu
     for (const entry of result.output as unknown[]) {
       const raw = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
       const name = raw.name;
-      if (typeof name !== 'string' || !QUEUE_NAME.test(name)) {
-        problems.push({ plugin: result.plugin, message: `${result.plugin} tap_queue_info: ${JSON.stringify(name)} is not a queue name (^[a-z][a-z0-9_]{0,63}$).` });
+      if (typeof name !== 'string' || !MACHINE_NAME.test(name)) {
+        problems.push({ plugin: result.plugin, message: `${result.plugin} tap_queue_info: ${JSON.stringify(name)} is not a queue name (${MACHINE_NAME.source}).` });
         continue;
       }
       const owner = queues.find((q) => q.name === name);
@@ -158,7 +158,7 @@ function workOne(session: RequestSession, queue: QueueInfo, id: string): 'ok' | 
   if (attempts >= queue.maxAttempts) {
     work.deleteRow(QUEUE_NAMESPACE, queue.name, id);
     const error = `${result.error} (queue "${queue.name}" item ${id}: attempt ${attempts} of ${queue.maxAttempts}; the item was dropped)`;
-    session.state.logs.push({ plugin: queue.plugin, level: 'error', message: error, time: session.now, source: 'log' });
+    session.state.record({ plugin: queue.plugin, level: 'error', message: error, time: session.now, source: 'log' });
     return { error, dropped: true };
   }
   work.putRow(QUEUE_NAMESPACE, queue.name, { ...item, attempts, last_error: result.error } as unknown as Row);

@@ -10,8 +10,6 @@ export const ALLOWED_TAGS = [
   'pre', 'code', 'em', 'strong', 'small', 'time', 'details', 'summary',
 ] as const;
 
-export type AllowedTag = (typeof ALLOWED_TAGS)[number];
-
 // A Map, not an object: a plugin's `#tag: "__proto__"` must find nothing.
 const STATIC_TAGS = new Map<string, StaticValue>(
   ALLOWED_TAGS.map((tag) => [tag, unsafeStatic(tag)]),

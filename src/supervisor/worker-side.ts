@@ -3,7 +3,7 @@
  * call on the supervisor's port, answers pings, and holds back quarantined plugins. No comlink
  * here: the entry exposes these methods with the rest of its API.
  */
-import type { Kernel, KernelOptions } from '../kernel/kernel.js';
+import type { Kernel, KernelOptions } from '../kernel/index.js';
 import type { SupervisedWorkerApi } from '../kernel/protocol.js';
 
 export interface WorkerSupervision {

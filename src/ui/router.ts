@@ -3,6 +3,7 @@
  * page they show. Pure functions, so the rules are tested without a browser.
  */
 import type { LogLevel } from '../kernel/protocol.js';
+import { LOG_LEVELS } from '../kernel/log-entry.js';
 
 /** Admin content listing filters, as the query string carries them. */
 export interface ContentFilters {
@@ -29,7 +30,6 @@ export type AppRoute =
   | { kind: 'admin-logs'; filters: LogFilters }
   | { kind: 'plugin'; path: string; query: Record<string, string> };
 
-export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'notice', 'warning', 'error'];
 
 /** Rows per page of /admin/content. */
 export const CONTENT_PAGE_SIZE = 20;

@@ -2,18 +2,15 @@ import { css, html, LitElement, nothing, type PropertyDeclarations, type Templat
 import type { ContentType, Item } from '../kernel/protocol.js';
 import { CONTENT_PAGE_SIZE, contentUrl, hrefFor, type ContentFilters } from './router.js';
 import { sharedStyles } from './shared-styles.js';
+import type { NavigateDetail } from '../render/types.js';
 
 /** `detail` of the `navigate` events elements of the site send. */
-export interface SiteNavigateDetail {
-  path: string;
-}
-
 /**
  * /admin/content: every item the user may see, filtered by type and status, 20 a page, with
  * view and edit links and "add" links for the types the user may create. Filters live in the
  * URL, so a filtered listing can be bookmarked and the back button undoes a filter.
  *
- * @fires navigate - `CustomEvent<SiteNavigateDetail>` (bubbles, composed) when a filter changes.
+ * @fires navigate - `CustomEvent<NavigateDetail>` (bubbles, composed) when a filter changes.
  */
 export class TrovatoContentAdmin extends LitElement {
   static override properties: PropertyDeclarations = {
@@ -121,7 +118,7 @@ export class TrovatoContentAdmin extends LitElement {
   }
 
   #go(filters: ContentFilters): void {
-    const detail: SiteNavigateDetail = { path: contentUrl(filters) };
+    const detail: NavigateDetail = { path: contentUrl(filters) };
     this.dispatchEvent(new CustomEvent('navigate', { detail, bubbles: true, composed: true }));
   }
 }

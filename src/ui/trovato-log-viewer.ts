@@ -1,14 +1,15 @@
 import { css, html, LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
 import type { LogEntry } from '../kernel/protocol.js';
-import { LOG_LEVELS, logsUrl, type LogFilters } from './router.js';
-import type { SiteNavigateDetail } from './trovato-content-admin.js';
+import { logsUrl, type LogFilters } from './router.js';
+import { LOG_LEVELS } from '../kernel/log-entry.js';
+import type { NavigateDetail } from '../render/types.js';
 import { sharedStyles } from './shared-styles.js';
 
 /**
  * /admin/logs: what plugins logged (and printed), newest first, filtered by level and plugin.
  * Filters live in the URL.
  *
- * @fires navigate - `CustomEvent<SiteNavigateDetail>` (bubbles, composed) when a filter changes.
+ * @fires navigate - `CustomEvent<NavigateDetail>` (bubbles, composed) when a filter changes.
  */
 export class TrovatoLogViewer extends LitElement {
   static override properties: PropertyDeclarations = {
@@ -86,7 +87,7 @@ export class TrovatoLogViewer extends LitElement {
   }
 
   #go(filters: LogFilters): void {
-    const detail: SiteNavigateDetail = { path: logsUrl(filters) };
+    const detail: NavigateDetail = { path: logsUrl(filters) };
     this.dispatchEvent(new CustomEvent('navigate', { detail, bubbles: true, composed: true }));
   }
 }

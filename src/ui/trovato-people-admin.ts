@@ -2,6 +2,7 @@ import { css, html, LitElement, nothing, type PropertyDeclarations, type Templat
 import type { UserProfile } from '../kernel/protocol.js';
 import { sharedStyles } from './shared-styles.js';
 import type { AdminMessage } from './trovato-plugin-admin.js';
+import type { DeclaredPermission } from '../kernel/content/types.js';
 
 export interface RoleGrants {
   role: string;
@@ -9,11 +10,8 @@ export interface RoleGrants {
   permissions: string[];
 }
 
-export interface PermissionRow {
-  name: string;
-  description: string;
-  plugin: string;
-}
+/** A row of the grants table: a declared permission (`plugin` '' for the kernel's own). */
+export type PermissionRow = DeclaredPermission;
 
 /** `detail` of `roles-save`: the permissions each editable role should hold. */
 export interface RolesSaveDetail {

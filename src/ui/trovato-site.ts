@@ -9,7 +9,7 @@ import { RECIPE_LINK_BUDGET, recipeToFragment, type RecipeResult } from '../reci
 import type { RecipeLinkState, SiteTransferDetail, TransferMessage } from './trovato-site-transfer.js';
 import { appPath, CONTENT_PAGE_SIZE, hrefFor, parseRoute, type AppRoute, type ContentFilters, type LogFilters } from './router.js';
 import { sharedStyles } from './shared-styles.js';
-import type { SiteNavigateDetail } from './trovato-content-admin.js';
+import type { NavigateDetail } from '../render/types.js';
 import type { ItemDeleteDetail, ItemSaveDetail } from './trovato-item-form.js';
 import type { AdminMessage, PluginActionDetail } from './trovato-plugin-admin.js';
 import type { StatusLink } from './trovato-status-page.js';
@@ -208,8 +208,9 @@ export class TrovatoSite extends LitElement {
     const site = kernel.site;
     const home = hrefFor('/', this.base);
     return html`
-      <a class="skip" href="#main" @click=${this._onSkip}>Skip to content</a>
       <header>
+        <!-- In the banner, so it is inside a landmark like everything else on the page. -->
+        <a class="skip" href="#main" @click=${this._onSkip}>Skip to content</a>
         <div class="bar">
           <a class="brand" href=${home}>${this.siteTitle}</a>
           <trovato-nav .menu=${site?.menu ?? []} .access=${site ? this.#access() : null} .path=${this._location.path} .base=${this.base}></trovato-nav>
@@ -502,7 +503,7 @@ export class TrovatoSite extends LitElement {
     if (recipe) this.openRecipe(recipe);
   };
 
-  private _onNavigate = (event: CustomEvent<SiteNavigateDetail>): void => {
+  private _onNavigate = (event: CustomEvent<NavigateDetail>): void => {
     event.stopPropagation();
     this.navigate(event.detail.path);
   };

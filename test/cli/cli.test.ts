@@ -2,7 +2,7 @@
  * The `trovato` command as a user runs it: a real process over real plugin folders (WAT
  * fixtures written to a temporary directory, and the reference plugins in public/plugins).
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,9 +10,8 @@ import { constantJson, ECHO, watPlugin } from '../support/wat-plugin.js';
 import { trovato, writePlugin } from '../support/run-cli.js';
 import { COMMANDS } from '../../src/cli/main.js';
 
-// Each run starts a Node process (and the first may bundle the CLI); a loaded CI machine needs
-// more than the default 5 s. Tests that compile AssemblyScript set their own, longer timeout.
-vi.setConfig({ testTimeout: 30_000 });
+// Each run starts a Node process (and the first may bundle the CLI): the project's timeouts
+// (vitest.config.ts) hold on a loaded machine. Tests that compile AssemblyScript allow longer.
 const COMPILE_TIMEOUT = 180_000;
 
 let dir: string;
@@ -71,6 +70,28 @@ describe('trovato check', () => {
 });
 
 describe('trovato dispatch', () => {
+  it('prints the log lines a plugin records (logging.log) on stderr as they happen, leaving stdout to the answer', async () => {
+    const logDir = await mkdtemp(join(tmpdir(), 'trovato-cli-log-'));
+    try {
+      const message = 'cron looked at 3 queues';
+      await writePlugin(
+        logDir,
+        await watPlugin({
+          name: 'diarist',
+          imports: '(import "trovato:kernel/logging" "log" (func $log (param i32 i32 i32 i32 i32 i32) (result i32)))',
+          fields: `(data (i32.const 100) "notice") (data (i32.const 300) "${message}")`,
+          exports: { tap_cron: `(drop (call $log (i32.const 100) (i32.const 6) (i32.const 0) (i32.const 0) (i32.const 300) (i32.const ${message.length}))) (i64.const 0)` },
+        }),
+      );
+      const { code, stdout, stderr } = await trovato(['dispatch', 'tap_cron', '--plugins', logDir, '--json']);
+      expect(code).toBe(0);
+      expect(stderr).toContain(`log diarist notice: ${message}`);
+      expect(JSON.parse(stdout).results).toEqual([expect.objectContaining({ plugin: 'diarist', output: null })]);
+    } finally {
+      await rm(logDir, { recursive: true, force: true });
+    }
+  });
+
   it('reads a large input from standard input and skips refused plugins with a note on stderr', async () => {
     const body = 'ü'.repeat(400_000); // 800 KB: more than a command-line argument may hold
     const { code, stdout, stderr } = await trovato(['dispatch', 'tap_item_view', '--plugins', dir, '--input', '-', '--json'], JSON.stringify({ body }));

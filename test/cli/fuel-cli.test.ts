@@ -2,7 +2,7 @@
  * The kernel's own bounds through the `trovato` command, as a user meets them: plugins that
  * loop or sleep make `dispatch` end with a clear error instead of hanging.
  */
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,9 +10,6 @@ import { trovato, writePlugin } from '../support/run-cli.js';
 import { DEFAULT_CALL_FUEL, MAX_INVOKES_PER_REQUEST } from '../../src/kernel/tap/fuel.js';
 import { spinner } from '../hostile/plugins.js';
 import { fuelAttacks } from '../hostile/fuel-plugins.js';
-
-// Each run starts a Node process with tsx; a loaded machine needs far more than the default 5 s.
-vi.setConfig({ testTimeout: 60_000 });
 
 let dir: string;
 

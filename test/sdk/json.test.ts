@@ -43,7 +43,7 @@ let plugin: PluginHarness;
 
 beforeAll(async () => {
   plugin = await instantiatePlugin(await compileTestPlugin('json_echo', ECHO));
-}, 60_000);
+}, 180_000);
 
 const echo = (text: string): string | null => plugin.callRaw('echo', text);
 

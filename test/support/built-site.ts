@@ -6,7 +6,6 @@
  * and status 404; `vite preview` would answer with index.html instead (its SPA fallback) and so
  * hide a broken 404.html. The server here does what the static host does.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -14,6 +13,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { preview, type Plugin } from 'vite';
 import { chromium, type Browser } from 'playwright';
+import { inject } from 'vitest';
+import { buildSite } from './site-build.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../src/chromium.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -22,15 +23,16 @@ const ROOT = resolve(import.meta.dirname, '../..');
 export interface BuiltSite {
   /** The server's root, ending in `/`. */
   readonly baseUrl: string;
-  /** The build folder (temporary): tests may write scratch files here. */
+  /** The build folder (temporary, shared by the e2e files): read it, never write to it. */
   readonly outDir: string;
   readonly browser: Browser;
   close(): Promise<void>;
 }
 
 /**
- * Builds the site (index.html and the playground, with public/plugins as it is now), serves it
- * on a free port and starts headless Chromium. Takes a few seconds; call it from `beforeAll`.
+ * Serves the site on a free port and starts headless Chromium. In the e2e project the site
+ * was built once for all files (test/support/e2e-build.ts); run elsewhere, this builds it into
+ * a temporary folder of its own first. Call it from `beforeAll`.
  *
  * @example
  * let site: BuiltSite;
@@ -38,9 +40,11 @@ export interface BuiltSite {
  * afterAll(() => site?.close());
  */
 export async function startBuiltSite(label: string): Promise<BuiltSite> {
-  const outDir = await mkdtemp(join(tmpdir(), `trovato-${label}-`));
+  const shared = inject('builtSiteDir');
+  const outDir = shared ?? (await mkdtemp(join(tmpdir(), `trovato-${label}-`)));
+  const removeOwnBuild = () => (shared ? Promise.resolve() : rm(outDir, { recursive: true, force: true }));
   try {
-    await buildSite(outDir);
+    if (!shared) await buildSite(outDir);
     const server = await preview({
       root: ROOT,
       configFile: false,
@@ -61,26 +65,13 @@ export async function startBuiltSite(label: string): Promise<BuiltSite> {
       async close() {
         await browser.close();
         await new Promise<void>((done) => server.httpServer.close(() => done()));
-        await rm(outDir, { recursive: true, force: true });
+        await removeOwnBuild();
       },
     };
   } catch (error) {
-    await rm(outDir, { recursive: true, force: true });
+    await removeOwnBuild();
     throw error;
   }
-}
-
-/** `vite build` in a child process: Vitest's environment (NODE_ENV=test) must not leak into the bundle. */
-function buildSite(out: string): Promise<void> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST') && key !== 'NODE_ENV' && key !== 'TEST'));
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--outDir', out, '--emptyOutDir', '--logLevel', 'warn'], { cwd: ROOT, env });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('error', fail);
-    child.on('exit', (code) => (code === 0 ? done() : fail(new Error(`vite build failed (exit ${code}):\n${output}`))));
-  });
 }
 
 /**

@@ -1,17 +1,24 @@
 /**
  * A minimal JS harness for running a plugin's taps in tests, without the kernel: instantiate a
  * wasm module with fake host imports, write JSON input through `alloc`, call a tap and decode
- * the packed `(ptr << 32) | len` result. The fake host follows ABI §4 (buffer convention,
- * `last-error`, a too-small result kept for the identical retry) so SDK bindings can be tested.
+ * the packed `(ptr << 32) | len` result.
+ *
+ * Only the fakes' results are the test's own: every host import is the kernel's own raw
+ * import, built by `adaptHostFunction` (src/kernel/host/abi.ts) over the kernel's import table,
+ * so the buffer convention, the kept result handed to the identical retry, argument limits and
+ * `last-error` (with the kernel's `<interface>.<function>: ` prefix) are exactly what a plugin
+ * meets in the kernel. An SDK test cannot pass against a host that disagrees with the kernel.
  */
 
-import { HOST_FUNCTIONS, type HostFunctionSpec } from '../../src/kernel/host/imports.js';
+import { adaptHostFunction, CallStack, HostFailure, readString, type ActiveCall, type HostCodeValue, type HostImpl } from '../../src/kernel/host/abi.js';
+import { HOST_FUNCTIONS, HOST_MODULE_PREFIX, type HostFunctionSpec } from '../../src/kernel/host/imports.js';
+import { anonymousUser, createRequestState } from '../../src/kernel/tap/request-state.js';
 
 const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** What a fake host function returns: data (string), a status/count (number >= 0), or an error. */
-export type FakeResult = string | number | { error: number; message: string };
+export type FakeResult = string | number | { error: HostCodeValue; message: string };
 
 /** A fake host function over decoded string arguments (plus trailing integer arguments). */
 export type FakeHostFunction = (strings: string[], numbers: number[]) => FakeResult;
@@ -40,8 +47,11 @@ export interface PluginHarness {
   callRaw(name: string, input: string | null): string | null;
 }
 
-/** The import modules the SDK links against: host interfaces are `trovato:kernel/<interface>`. */
-const HOST_PREFIX = 'trovato:kernel/';
+/** The plugin name the harness's calls run as (what the kernel would attribute them to). */
+const PLUGIN = 'plugin_under_test';
+
+/** The kernel's own `errors.last-error` (kernel.ts), which has no state beyond the call. */
+const lastError: HostImpl = (call) => call.lastError;
 
 /**
  * Instantiates `wasm` with `host` fakes. Any other import the module declares throws when called,
@@ -51,55 +61,24 @@ export async function instantiatePlugin(wasm: Uint8Array, host: FakeHost = {}): 
   const module = await WebAssembly.compile(wasm as BufferSource);
   const calls: RecordedCall[] = [];
   const executions = new Map<string, number>();
+  const stack = new CallStack();
   let memory: WebAssembly.Memory | null = null;
-  let lastError = '';
-  let pending: { key: string; bytes: Uint8Array } | null = null;
 
   const mem = (): WebAssembly.Memory => {
     if (!memory) throw new Error('A host function ran before the module was instantiated.');
     return memory;
   };
-  const readString = (ptr: number, len: number): string =>
-    len === 0 ? '' : strictUtf8.decode(new Uint8Array(mem().buffer, ptr >>> 0, len >>> 0));
 
-  const adapt = (fn: string, params: number, returnsData: boolean, impl: FakeHostFunction) =>
-    (...raw: number[]): number => {
-      const dataArgs = returnsData ? 2 : 0;
-      const stringCount = Math.floor((params - dataArgs) / 2);
-      const strings = Array.from({ length: stringCount }, (_, i) => readString(raw[i * 2], raw[i * 2 + 1]));
-      const numbers = raw.slice(stringCount * 2, params - dataArgs);
-      const record = (returned: number): number => {
-        calls.push({ fn, strings, outMax: returnsData ? raw[params - 1] >>> 0 : null, returned });
-        return returned;
-      };
-      const key = `${fn}\u0000${strings.join('\u0000')}\u0000${numbers.join(',')}`;
-      let result: FakeResult;
-      if (returnsData && pending && pending.key === key) {
-        result = '';
-      } else {
-        executions.set(fn, (executions.get(fn) ?? 0) + 1);
-        result = impl(strings, numbers);
-      }
-      if (typeof result === 'object') {
-        pending = null;
-        lastError = result.message;
-        return record(result.error);
-      }
-      if (!returnsData) {
-        if (typeof result !== 'number') throw new Error(`Fake ${fn} returned data where a status was expected.`);
-        return record(result);
-      }
-      const bytes = pending && pending.key === key ? pending.bytes : utf8.encode(String(result));
-      const outPtr = raw[params - 2] >>> 0;
-      const outMax = raw[params - 1] >>> 0;
-      if (bytes.length > outMax) {
-        pending = { key, bytes };
-        return record(bytes.length);
-      }
-      pending = null;
-      new Uint8Array(mem().buffer, outPtr, bytes.length).set(bytes);
-      return record(bytes.length);
+  /** The kernel's raw import for `fn`, with each call recorded as the plugin made it. */
+  const hostImport = (fn: string, spec: HostFunctionSpec, impl: HostImpl) => {
+    const raw = adaptHostFunction(stack, fn, spec, impl);
+    return (...args: number[]): number => {
+      const strings = Array.from({ length: spec.strings }, (_, i) => readArgument(mem(), args[i * 2], args[i * 2 + 1], `Argument ${i + 1} of ${fn}`));
+      const returned = raw(...args);
+      calls.push({ fn, strings, outMax: spec.returnsData ? args[args.length - 1] >>> 0 : null, returned });
+      return returned;
     };
+  };
 
   const imports: WebAssembly.Imports = {};
   for (const imp of WebAssembly.Module.imports(module)) {
@@ -111,25 +90,27 @@ export async function instantiatePlugin(wasm: Uint8Array, host: FakeHost = {}): 
       };
       continue;
     }
-    const fn = `${imp.module.startsWith(HOST_PREFIX) ? imp.module.slice(HOST_PREFIX.length) : imp.module}.${imp.name}`;
-    if (fn === 'errors.last-error') {
-      target[imp.name] = adapt(fn, 2, true, () => lastError);
-      continue;
+    const iface = imp.module.startsWith(HOST_MODULE_PREFIX) ? imp.module.slice(HOST_MODULE_PREFIX.length) : null;
+    const spec = iface === null ? undefined : (HOST_FUNCTIONS as Record<string, Record<string, HostFunctionSpec>>)[iface]?.[imp.name];
+    if (iface !== null && !spec) {
+      throw new Error(`The plugin imports ${imp.module}.${imp.name}, which the kernel does not provide.`);
     }
-    const iface = imp.module.startsWith(HOST_PREFIX) ? imp.module.slice(HOST_PREFIX.length) : null;
-    const impl = iface ? host[iface]?.[imp.name] : undefined;
-    if (!iface || !impl) {
+    const fn = `${iface}.${imp.name}`;
+    const fake = iface === null ? undefined : iface === 'errors' && imp.name === 'last-error' ? lastError : fakeImpl(fn, host[iface]?.[imp.name], executions);
+    if (!spec || !fake) {
       target[imp.name] = () => {
         throw new Error(`Unexpected host call ${imp.module}.${imp.name}: the test gave no fake for it.`);
       };
       continue;
     }
-    const signature = importSignature(iface, imp.name);
-    target[imp.name] = adapt(fn, signature.params, signature.returnsData, impl);
+    target[imp.name] = hostImport(fn, spec, fake);
   }
 
   const instance = await WebAssembly.instantiate(module, imports);
   memory = instance.exports.memory as WebAssembly.Memory;
+  // One request for the harness's whole life, like one kernel request: last-error and a kept
+  // result carry from one host call to the next as they do there.
+  const active: ActiveCall = { plugin: PLUGIN, memory, request: createRequestState(anonymousUser()), lastError: '', pending: null };
 
   const callRaw = (name: string, input: string | null): string | null => {
     const tapFn = instance.exports[name];
@@ -142,7 +123,13 @@ export async function instantiatePlugin(wasm: Uint8Array, host: FakeHost = {}): 
       len = bytes.length;
       new Uint8Array(mem().buffer, ptr, len).set(bytes);
     }
-    const packed = BigInt.asUintN(64, (tapFn as (p: number, l: number) => bigint)(ptr, len));
+    stack.push(active);
+    let packed: bigint;
+    try {
+      packed = BigInt.asUintN(64, (tapFn as (p: number, l: number) => bigint)(ptr, len));
+    } finally {
+      stack.pop();
+    }
     const outLen = Number(packed & 0xffffffffn);
     const outPtr = Number(packed >> 32n);
     if (outLen === 0) return null;
@@ -162,17 +149,33 @@ export async function instantiatePlugin(wasm: Uint8Array, host: FakeHost = {}): 
   };
 }
 
+/**
+ * A fake as a kernel host implementation: an error result fails the call the way the kernel's
+ * own implementations do (HostFailure), and each run is counted.
+ */
+function fakeImpl(fn: string, fake: FakeHostFunction | undefined, executions: Map<string, number>): HostImpl | undefined {
+  if (!fake) return undefined;
+  return (_call, strings, numbers) => {
+    executions.set(fn, (executions.get(fn) ?? 0) + 1);
+    const result = fake(strings, numbers);
+    if (typeof result === 'object') throw new HostFailure(result.error, result.message);
+    return result;
+  };
+}
+
+/** An argument as the record shows it: its text, or why it could not be read (the kernel answers that call -1). */
+function readArgument(memory: WebAssembly.Memory, ptr: number, len: number, what: string): string {
+  try {
+    return readString(memory, ptr, len, what);
+  } catch (error) {
+    if (error instanceof HostFailure) return `<${error.message}>`;
+    throw error;
+  }
+}
+
 /** An AssemblyScript string (UTF-16, byte length stored 4 bytes before it). */
 function readAscString(memory: WebAssembly.Memory, ptr: number): string {
   if (!ptr) return '';
   const byteLength = new Uint32Array(memory.buffer, ptr - 4, 1)[0];
   return String.fromCharCode(...new Uint16Array(memory.buffer, ptr, byteLength >>> 1));
-}
-
-/** The layout of a host import, from the kernel's own import table. */
-function importSignature(iface: string, name: string): { params: number; returnsData: boolean } {
-  const functions = (HOST_FUNCTIONS as Record<string, Record<string, HostFunctionSpec>>)[iface];
-  const spec = functions?.[name];
-  if (!spec) throw new Error(`The plugin imports ${HOST_PREFIX}${iface}.${name}, which the kernel does not provide.`);
-  return { params: spec.signature.params.length, returnsData: spec.returnsData };
 }

@@ -35,7 +35,7 @@ beforeAll(async () => {
     })),
   );
   sources = [{ name: 'kitchen_sink', manifest: sinkManifest, wasm: await fetchBytes(sinkUrl, 'run `npm run build:fixtures`.') }, ...reference];
-}, 60_000);
+}, 180_000);
 
 defineTapTests({
   sources: () => {

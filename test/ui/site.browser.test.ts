@@ -5,7 +5,7 @@ import '../../src/ui/trovato-site.js';
 import type { TrovatoSite } from '../../src/ui/trovato-site.js';
 
 const [, EDITOR, ADMIN] = DEMO_USERS;
-const BOOT = { timeout: 30_000 };
+const BOOT = { timeout: 90_000 };
 
 const mounted: TrovatoSite[] = [];
 const startUrl = location.href;

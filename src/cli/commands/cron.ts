@@ -5,11 +5,12 @@
  */
 import { parseArgs } from 'node:util';
 import { runCron, type CronReport } from '../../kernel/cron.js';
-import { createKernel } from '../../kernel/kernel.js';
+import { createKernel } from '../../kernel/index.js';
 import { colour, preview, table } from '../format.js';
 import { createNodeStorage } from '../node-storage.js';
 import { readPluginFolder } from '../plugin-folder.js';
 import { UsageError } from '../command.js';
+import { printLogLine } from '../session.js';
 
 const CRON_USER = { id: '00000000-0000-4000-8000-0000000000ad', name: 'cron', roles: ['administrator'] };
 
@@ -20,7 +21,7 @@ export async function run(args: string[]): Promise<number> {
   if (!Number.isInteger(runs) || runs < 1) throw new UsageError(`--runs must be a whole number from 1, got ${JSON.stringify(values.runs)}.`);
   const { sources, problems } = await readPluginFolder(values.plugins);
   for (const { message } of problems) console.error(`${colour.yellow('skipped')} ${message}`);
-  const kernel = createKernel({ storage: await createNodeStorage() });
+  const kernel = createKernel({ storage: await createNodeStorage(), onLog: printLogLine });
   const report = await kernel.load(sources);
   for (const p of report.plugins.filter((p) => p.status === 'refused')) console.error(`${colour.yellow('skipped')} ${p.name} was refused: ${p.errors.join(' ')}`);
 

@@ -21,7 +21,7 @@ export async function run(args: string[]): Promise<number> {
   if (!values.plugins) throw new UsageError('dispatch needs --plugins <dir>.');
   const input = await readInput(values.input);
   const user = parseUser(values.user);
-  const { kernel, report, folderProblems } = await bootKernel(values.plugins);
+  const { kernel, report, folderProblems } = await bootKernel(values.plugins, { printLogs: true });
   reportRefusals(report, folderProblems);
   const result = await kernel.dispatch(tap, input, { user });
   const results = result.results.map((r) => ({

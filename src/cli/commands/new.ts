@@ -11,8 +11,7 @@ import { buildPluginDir, describeBuild, updatePluginIndex } from '../../build/bu
 import { UsageError } from '../command.js';
 import { checkBuilt, printBuild } from '../build-output.js';
 import { colour } from '../format.js';
-
-const MACHINE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+import { MACHINE_NAME } from '../../kernel/machine-name.js';
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

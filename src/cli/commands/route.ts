@@ -35,7 +35,7 @@ export async function run(args: string[]): Promise<number> {
 }
 
 async function match(path: string, values: { plugins?: string; json?: boolean }): Promise<number> {
-  const { kernel, report, folderProblems } = await bootKernel(values.plugins!);
+  const { kernel, report, folderProblems } = await bootKernel(values.plugins!, { printLogs: true });
   reportRefusals(report, folderProblems);
   const found = kernel.route(path);
   if (!found) {

@@ -36,9 +36,15 @@ export interface ContentType extends ContentTypeDefinition {
   plugin: string;
 }
 
+/** A permission as `tap_perm` declares it. */
 export interface PermissionDefinition {
   name: string;
   description: string;
+}
+
+/** A permission with the plugin that declared it (a content type's are the site's, `plugin` its owner). */
+export interface DeclaredPermission extends PermissionDefinition {
+  plugin: string;
 }
 
 export type AccessResult = 'Grant' | 'Deny' | 'Neutral';

@@ -27,8 +27,8 @@ import {
 } from './storage-work.js';
 import { rowWriteBytes, WRITE_OVERHEAD_BYTES } from '../storage/unit-of-work.js';
 import { utf8Length } from '../limits.js';
+import { MACHINE_NAME } from '../machine-name.js';
 
-export const TABLE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 export const WHERE_OPS = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'like'] as const;
 
 const NO_SQL =
@@ -36,9 +36,9 @@ const NO_SQL =
   'Use db select (query JSON {table, where, order, limit, offset}), insert, update and delete instead.';
 
 function checkTable(table: unknown): string {
-  if (typeof table !== 'string' || !TABLE_NAME.test(table)) {
+  if (typeof table !== 'string' || !MACHINE_NAME.test(table)) {
     const shown = typeof table === 'string' ? JSON.stringify(table) : describe(table);
-    throw badArgument(`The table name ${shown} is not valid: use lowercase letters, digits and _, starting with a letter (^[a-z][a-z0-9_]{0,63}$).`);
+    throw badArgument(`The table name ${shown} is not valid: use lowercase letters, digits and _, starting with a letter (${MACHINE_NAME.source}).`);
   }
   return table;
 }

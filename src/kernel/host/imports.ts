@@ -104,8 +104,6 @@ export const HOST_FUNCTIONS = {
   },
 } as const satisfies Record<string, Record<string, HostFunctionSpec>>;
 
-export type HostInterface = keyof typeof HOST_FUNCTIONS;
-
 /** AssemblyScript's runtime imports: abort is required by the ABI; trace and seed are harmless; Date.now is the request's clock. */
 export const ENV_FUNCTIONS = {
   abort: { params: [I32, I32, I32, I32], results: [] },

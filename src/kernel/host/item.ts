@@ -27,6 +27,7 @@ import {
 import { itemWriteBytes } from '../storage/unit-of-work.js';
 import { utf8Length } from '../limits.js';
 import { hasPermission } from './user.js';
+import { MACHINE_NAME } from '../machine-name.js';
 
 export const CONDITION_OPS = ['eq', 'ne', 'lt', 'gt', 'lte', 'gte', 'in', 'contains'] as const;
 export type ConditionOp = (typeof CONDITION_OPS)[number];
@@ -50,7 +51,6 @@ export interface ItemQuery {
 
 const TOP_LEVEL_FIELDS = ['id', 'item_type', 'title', 'status', 'author_id', 'revision_id', 'created', 'changed'];
 const ITEM_KEYS = [...TOP_LEVEL_FIELDS, 'fields'];
-const MACHINE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 /** Permissions that allow every operation on every item. */
 const ALL_ITEMS = ['administer content', 'bypass item access'];
 
@@ -150,7 +150,7 @@ export function itemHostFunctions(store: SiteStore): Record<string, HostImpl> {
       const existing = work.getItem(id);
       const itemType = input.item_type;
       if (typeof itemType !== 'string' || !MACHINE_NAME.test(itemType)) {
-        throw badArgument(`The item "item_type" must be a content type machine name (^[a-z][a-z0-9_]{0,63}$), got ${describe(itemType)}.`);
+        throw badArgument(`The item "item_type" must be a content type machine name (${MACHINE_NAME.source}), got ${describe(itemType)}.`);
       }
       if (typeof input.title !== 'string') throw badArgument(`The item "title" must be a string, got ${describe(input.title)}.`);
       const fields = input.fields ?? {};

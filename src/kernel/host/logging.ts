@@ -7,13 +7,10 @@
  * of the unit of work. Lines count against the log quotas (limits.ts); a line over quota is
  * refused with -6 and not recorded.
  */
-import type { LogRecord } from '../storage/schema.js';
-import type { LogLevel } from '../tap/request-state.js';
+import { LOG_LEVELS, type LogEntry, type LogLevel } from '../log-entry.js';
 import type { HostImpl } from './abi.js';
 import { badArgument } from './storage-work.js';
 import { utf8Length } from '../limits.js';
-
-export const LOG_LEVELS: readonly LogLevel[] = ['debug', 'info', 'notice', 'warning', 'error'];
 
 /** Longer messages are cut, so one call cannot fill the site's storage quota. */
 export const MAX_LOG_MESSAGE = 16 * 1024;
@@ -29,7 +26,7 @@ export function loggingHostFunctions(): Record<string, HostImpl> {
       if (!isLevel(level)) throw badArgument(`The log level "${level}" is unknown; the levels are ${LOG_LEVELS.join(', ')}.`);
       const recorded = message.length > MAX_LOG_MESSAGE ? `${message.slice(0, MAX_LOG_MESSAGE)}... (cut from ${message.length} characters)` : message;
       call.request.quota.chargeLog(call, utf8Length(recorded), call.request);
-      const entry: LogRecord = {
+      const entry: LogEntry = {
         plugin: call.plugin,
         level,
         message: recorded,
@@ -37,7 +34,7 @@ export function loggingHostFunctions(): Record<string, HostImpl> {
         source: 'log',
         ...(claimed !== '' && claimed !== call.plugin ? { claimed } : {}),
       };
-      call.request.logs.push(entry);
+      call.request.record(entry);
       return 0;
     },
   };

@@ -24,7 +24,7 @@ interface CallUsage {
 
 /** The logs of the request that a first refusal warns in. */
 interface QuotaLog {
-  readonly logs: LogEntry[];
+  record(entry: LogEntry): void;
 }
 
 /** Distinct refusals kept per request (see #refusals); messages past it are built each time. */
@@ -143,7 +143,7 @@ export class RequestQuota {
     const warned = (this.#warned ??= new Set());
     if (!warned.has(warnedKey)) {
       warned.add(warnedKey);
-      log.logs.push({ plugin: call.plugin, level: 'warning', message: `${call.plugin} went ${message}`, time: Date.now(), source: 'log' });
+      log.record({ plugin: call.plugin, level: 'warning', message: `${call.plugin} went ${message}`, time: Date.now(), source: 'log' });
     }
     const refusals = (this.#refusals ??= new Map());
     let refusal = refusals.get(message);

@@ -6,6 +6,7 @@ import { parse, TomlDate, TomlError } from 'smol-toml';
 import { nearest } from '../suggest.js';
 import { DEFAULT_CALL_FUEL, MAX_CALL_FUEL } from '../tap/fuel.js';
 import { isKnownTap, KERNEL_ABI_VERSION, KNOWN_TAPS, type TapName } from '../taps.js';
+import { MACHINE_NAME } from '../machine-name.js';
 
 /** A manifest that passed validation, with every default applied. */
 export interface PluginManifest {
@@ -63,7 +64,6 @@ export interface ParseManifestOptions {
 /** The largest memory a wasm32 module can have: 65536 pages of 64 KiB (4 GiB). */
 export const MAX_MEMORY_PAGES = 65536;
 
-const MACHINE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 // The regular expression semver.org recommends, so pre-release and build metadata are allowed.
 const SEMVER =
   /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;

@@ -3,9 +3,9 @@
  * plugin's typo costs that type only, with a warning naming plugin, type and key.
  */
 import type { DispatchResult } from '../tap/dispatcher.js';
-import type { ContentType, FieldDefinition, FieldType } from '../content/types.js';
+import type { ContentType, DeclaredPermission, FieldDefinition, FieldType } from '../content/types.js';
+import { MACHINE_NAME } from '../machine-name.js';
 
-const MACHINE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 const SIMPLE_FIELD_TYPES = ['TextLong', 'Integer', 'Float', 'Boolean', 'File', 'Date', 'Email'] as const;
 
 /** A plugin's declaration that was dropped or partly dropped, as a sentence for the plugins page. */
@@ -129,7 +129,7 @@ function parseFieldType(raw: unknown): FieldType | null {
 }
 
 /** The permissions each content type implies (ABI §5's content permissions), for the permissions page. */
-export function contentTypePermissions(types: readonly ContentType[]): Array<{ name: string; description: string; plugin: string }> {
+export function contentTypePermissions(types: readonly ContentType[]): DeclaredPermission[] {
   return types.flatMap((type) => [
     { name: `create ${type.machine_name} content`, description: `Create new ${type.label} items.`, plugin: type.plugin },
     { name: `edit own ${type.machine_name} content`, description: `Edit one's own ${type.label} items.`, plugin: type.plugin },

@@ -26,6 +26,7 @@ import { DISABLED_SETTING, INSTALLED_SETTING, SITE_PLUGINS_SETTING, storedPlugin
 import { readGrants, ROLE_PERMISSIONS_SETTING } from './roles.js';
 import { openSite, type Site, type SiteOptions } from './site.js';
 import { sha256Hex } from './digest.js';
+import { MACHINE_NAME } from '../machine-name.js';
 
 export const SITE_EXPORT_FORMAT = 'trovato-site';
 export const SITE_EXPORT_VERSION = 1;
@@ -117,7 +118,7 @@ export async function readSiteZip(bytes: Uint8Array): Promise<ReadExportResult> 
     if (!Array.isArray(manifest.plugins) || !isRecord(manifest.settings)) return refuse(`${MANIFEST_FILE} lacks its "plugins" list or "settings"`);
     const plugins: ExportedPlugin[] = [];
     for (const entry of manifest.plugins as unknown[]) {
-      if (!isRecord(entry) || typeof entry.name !== 'string' || !/^[a-z][a-z0-9_]{0,63}$/.test(entry.name) || typeof entry.sha256 !== 'string') {
+      if (!isRecord(entry) || typeof entry.name !== 'string' || !MACHINE_NAME.test(entry.name) || typeof entry.sha256 !== 'string') {
         return refuse(`${MANIFEST_FILE} lists a plugin without a valid name and sha256`);
       }
       const name = entry.name;

@@ -18,6 +18,7 @@ import { createPeopleAdmin } from './people.js';
 import { createCronSchedule } from './cron-schedule.js';
 import { buildItemForm, submitPluginForm } from './forms.js';
 import { buildItemPage } from './view.js';
+import { createSerialQueue } from '../serial-queue.js';
 
 export interface SiteOptions {
   readonly store: SiteStore;
@@ -111,12 +112,8 @@ export async function openSite(options: SiteOptions): Promise<Site> {
 
   const infos = () => describePlugins(sources, report, disabled.names, [...warnings, ...lifecycleWarnings]);
 
-  let queue: Promise<unknown> = Promise.resolve();
-  function serial<T>(task: () => Promise<T>): Promise<T> {
-    const run = queue.then(task);
-    queue = run.catch(() => undefined);
-    return run;
-  }
+  const changes = createSerialQueue();
+  const serial = <T>(task: () => Promise<T>): Promise<T> => changes.run(task);
 
   async function enable(name: string): Promise<AdminResult> {
     const list = infos();

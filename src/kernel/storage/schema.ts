@@ -5,6 +5,7 @@
  * edit one that has shipped.
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
+import type { LogEntry } from '../log-entry.js';
 
 /** An item as stored and as plugins see it (ABI §5). */
 export interface Item {
@@ -48,15 +49,9 @@ export interface VariableRecord {
   value: string;
 }
 
-/** A persisted log line. `claimed` is the plugin name a caller passed when it was not its own. */
-export interface LogRecord {
+/** A persisted log line: the kernel's LogEntry with the sequence number the store gives it. */
+export interface LogRecord extends LogEntry {
   seq?: number;
-  plugin: string;
-  level: 'debug' | 'info' | 'notice' | 'warning' | 'error';
-  message: string;
-  time: number;
-  source: 'log' | 'stdout' | 'stderr';
-  claimed?: string;
 }
 
 export interface SiteSchema extends DBSchema {

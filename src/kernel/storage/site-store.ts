@@ -9,6 +9,7 @@ import { openSiteDatabase, storageFailure, type SiteDatabase } from './database.
 import { isEmptyChangeSet, ReadModel, tableKey, type ChangeSet } from './read-model.js';
 import { MIGRATIONS, type Item, type LogRecord, type Migration, type RowRecord, type SiteSchema, type SiteStoreName, type VariableRecord } from './schema.js';
 import { UnitOfWork, type WorkBackend } from './unit-of-work.js';
+import { createSerialQueue } from '../serial-queue.js';
 
 export interface SiteStoreOptions {
   /** The database name; the embedding page chooses one per site. */
@@ -110,7 +111,7 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
   readonly #db: SiteDatabase;
   readonly #maxLogs: number;
   /** Commits and setting writes run one after another, in call order. */
-  #writes: Promise<unknown> = Promise.resolve();
+  readonly #writes = createSerialQueue();
   #logQueue: LogRecord[] = [];
   #logFlush: Promise<void> | null = null;
 
@@ -127,7 +128,7 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
   }
 
   commit(changes: ChangeSet): Promise<void> {
-    return this.#serialize(async () => {
+    return this.#writes.run(async () => {
       if (isEmptyChangeSet(changes)) return;
       const stores = new Set<SiteStoreName>();
       if (changes.items.size) stores.add('items');
@@ -156,7 +157,7 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
   }
 
   putSetting(key: string, value: unknown): Promise<void> {
-    return this.#serialize(async () => {
+    return this.#writes.run(async () => {
       const copy = value === undefined ? undefined : structuredClone(value);
       await this.#transact(['site'], `Saving the site setting "${key}"`, (tx, track) => {
         track(copy === undefined ? tx.objectStore('site').delete(key) : tx.objectStore('site').put(copy, key));
@@ -193,7 +194,7 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
   }
 
   dropPluginData(plugin: string): Promise<void> {
-    return this.#serialize(async () => {
+    return this.#writes.run(async () => {
       // Keys start with the plugin name; an array sorts after every string or number, so
       // [plugin, []] bounds every key of this plugin and no other.
       const range = IDBKeyRange.bound([plugin], [plugin, []]);
@@ -208,7 +209,7 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
   }
 
   async snapshot(): Promise<SiteData> {
-    await this.#writes;
+    await this.#writes.idle();
     const split = (key: string): [string, string] => {
       const at = key.indexOf('\u0000');
       return [key.slice(0, at), key.slice(at + 1)];
@@ -231,7 +232,7 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
   }
 
   async close(): Promise<void> {
-    await Promise.allSettled([this.#writes, this.#logFlush]);
+    await Promise.allSettled([this.#writes.idle(), this.#logFlush]);
     this.#db.close();
   }
 
@@ -252,12 +253,6 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
         })(),
       );
     });
-  }
-
-  #serialize(task: () => Promise<void>): Promise<void> {
-    const run = this.#writes.then(task);
-    this.#writes = run.catch(() => undefined);
-    return run;
   }
 
   /**

@@ -36,10 +36,6 @@ export class TapRegistry {
     return list;
   }
 
-  implements(plugin: string, tap: string): boolean {
-    return this.#byPlugin.get(plugin)?.taps.includes(tap) ?? false;
-  }
-
   plugins(): string[] {
     return [...this.#byPlugin.keys()];
   }

@@ -8,6 +8,7 @@ import { DEFAULT_LIMITS, type KernelLimits } from '../limits.js';
 import { RequestQuota } from '../host/quota.js';
 import { requestFuel, type RequestFuel } from './fuel.js';
 import type { Item } from '../storage/schema.js';
+import type { LogEntry } from '../log-entry.js';
 
 /** The user a request runs as. Anonymous is the nil UUID with the `anonymous` role. */
 export interface CurrentUser {
@@ -38,19 +39,7 @@ export const NO_WORK: RequestWork = {
   rollbackTo: () => undefined,
 };
 
-export type LogLevel = 'debug' | 'info' | 'notice' | 'warning' | 'error';
-
-export interface LogEntry {
-  readonly plugin: string;
-  readonly level: LogLevel;
-  readonly message: string;
-  /** Unix milliseconds. */
-  readonly time: number;
-  /** Where the line came from: the logging host function, or the plugin's stdout/stderr. */
-  readonly source: 'log' | 'stdout' | 'stderr';
-  /** The plugin name a log call claimed, when it was not the caller's own (an impersonation attempt). */
-  readonly claimed?: string;
-}
+export type { LogEntry, LogLevel } from '../log-entry.js';
 
 /** The route a request serves, when it serves one (cache contexts `route` and `url.query` read it). */
 export interface RequestRoute {
@@ -79,7 +68,14 @@ export interface RequestState {
   readonly user: CurrentUser;
   readonly context: Map<string, string>;
   readonly work: RequestWork;
-  readonly logs: LogEntry[];
+  /** Every log line of the request, in order; lines arrive only through `record`. */
+  readonly logs: readonly LogEntry[];
+  /**
+   * The one log sink: plugin `logging.log` lines, `env.trace`, stdout/stderr, quota warnings and
+   * the kernel's own lines all come here, so the kernel's `onLog` (the CLI prints it, the UI
+   * streams it) sees every line the request keeps.
+   */
+  record(entry: LogEntry): void;
   /** What the request's calls have used of the kernel's quotas. */
   readonly quota: RequestQuota;
   /** Instruction fuel left for every call of this request (see fuel.ts). */
@@ -101,14 +97,22 @@ export interface RequestSetup {
   limits?: KernelLimits;
   fuel?: RequestFuel;
   now?: number;
+  /** Told of every line as it is recorded (KernelOptions.onLog). */
+  onLog?: (entry: LogEntry) => void;
 }
 
 export function createRequestState(user: CurrentUser, work: RequestWork = NO_WORK, setup: RequestSetup = {}): RequestState {
+  const logs: LogEntry[] = [];
+  const onLog = setup.onLog;
   return {
     user,
     context: new Map(),
     work,
-    logs: [],
+    logs,
+    record(entry) {
+      logs.push(entry);
+      onLog?.(entry);
+    },
     quota: new RequestQuota(setup.limits ?? DEFAULT_LIMITS),
     fuel: setup.fuel ?? requestFuel(),
     invokes: 0,

@@ -1,0 +1,14 @@
+/**
+ * The kernel's public surface: what the CLI, the site's worker, the playground and tools
+ * outside `src/kernel/` import. Re-exports only; the modules behind it are internal.
+ */
+export { createKernel, DEFAULT_MAX_MEMORY_PAGES } from './kernel.js';
+export type { Kernel, KernelOptions, KernelStorage, KernelWork, LoadReport, RequestOptions, RequestSession, RouteResponse } from './kernel.js';
+export { KernelError, kernelErrorTransferHandler, messageOf } from './errors.js';
+export type { ErrorLocation, KernelErrorCode, SerializedKernelError } from './errors.js';
+export type { PluginSource, PluginStatus } from './plugin/loader.js';
+export { LOG_LEVELS } from './log-entry.js';
+export type { LogEntry, LogLevel } from './log-entry.js';
+export type { CurrentUser } from './tap/request-state.js';
+export type { UserSpec } from './users.js';
+export type { DispatchEvent, DispatchResult, HandlerResult } from './tap/dispatcher.js';
