@@ -1,5 +1,5 @@
 /** The page side of `npm run bench`: Playwright calls `runBench` with the fixtures. */
-import { runCases, type BenchFixtures, type CaseResult } from './cases.js';
+import { runCases, type BenchFixtures, type BenchRun, type BenchSubset } from './cases.js';
 import type { PluginSource } from '../src/kernel/plugin/loader.js';
 import type { LimitFixtures } from './limit-cases.js';
 
@@ -23,7 +23,8 @@ declare global {
       spinner: WireSource;
       accessRule: WireSource;
       limits: Record<keyof LimitFixtures, WireSource>;
-    }, only?: 'fuel'): Promise<CaseResult[]>;
+      extismEcho: number[];
+    }, only?: BenchSubset): Promise<BenchRun>;
     benchReady: boolean;
   }
 }
@@ -38,7 +39,8 @@ window.runBench = (wire, only) => {
     spinner: fromWire(wire.spinner),
     accessRule: fromWire(wire.accessRule),
     limits,
+    extismEcho: new Uint8Array(wire.extismEcho),
   };
-  return runCases(fixtures, { indexedDB }, undefined, only);
+  return runCases(fixtures, { indexedDB, extismWorkerMode: true }, undefined, only);
 };
 window.benchReady = true;

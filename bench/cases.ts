@@ -4,12 +4,13 @@
  */
 import { createKernel } from '../src/kernel/kernel.js';
 import type { PluginSource } from '../src/kernel/plugin/loader.js';
-import { measure, measureSync, type Stats } from './measure.js';
+import { measure, measureInterleaved, measureSync, type Stats } from './measure.js';
 import { runSiteCases } from './site-cases.js';
 import { runStorageCases } from './storage-cases.js';
 import { runLimitCases, type LimitFixtures } from './limit-cases.js';
 import { runFuelCases } from './fuel-cases.js';
 import { runLanguageCases } from './language-cases.js';
+import { EXTISM_DEFAULT, openExtismEcho, runExtismWorkerMode } from './extism-cases.js';
 
 export interface CaseResult {
   name: string;
@@ -33,14 +34,28 @@ export interface BenchFixtures {
   spinner: PluginSource;
   /** A plugin whose tap_item_access answers "Neutral" to everything. */
   accessRule: PluginSource;
+  /** The same echo for the peer, Extism (bench/extism-plugin.ts). */
+  extismEcho: Uint8Array;
 }
 
 export interface BenchEnvironment {
   /** Real IndexedDB in the browser, fake-indexeddb in Node. */
   indexedDB: IDBFactory;
+  /** Whether Extism's worker mode can run in this process (not under tsx: see extism-node-worker.ts). */
+  extismWorkerMode: boolean;
 }
 
-const INPUT = { item: { id: '5f0c6a4e-3d2b-4c1a-9e8f-7a6b5c4d3e2f', title: 'Hello, world', status: 1 } };
+/** `--fuel-only`: the fuel cases alone; `--dispatch-only`: the one-handler cases and the peer alone. */
+export type BenchSubset = 'fuel' | 'dispatch';
+
+/** What a run found worth saying beside the table (a case skipped, and why). */
+export interface BenchRun {
+  results: CaseResult[];
+  notes: string[];
+}
+
+/** The input of every one-handler case, ours and the peer's. */
+export const INPUT = { item: { id: '5f0c6a4e-3d2b-4c1a-9e8f-7a6b5c4d3e2f', title: 'Hello, world', status: 1 } };
 
 function stubImports(module: WebAssembly.Module): WebAssembly.Imports {
   const imports: Record<string, Record<string, () => number>> = {};
@@ -54,9 +69,9 @@ export async function runCases(
   fixtures: BenchFixtures,
   environment: BenchEnvironment,
   log: (line: string) => void = () => undefined,
-  only?: 'fuel',
-): Promise<CaseResult[]> {
-  if (only === 'fuel') return runFuelCases(fixtures.echo, fixtures.spinner, fixtures.reference, environment.indexedDB, log);
+  only?: BenchSubset,
+): Promise<BenchRun> {
+  if (only === 'fuel') return { results: await runFuelCases(fixtures.echo, fixtures.spinner, fixtures.reference, environment.indexedDB, log), notes: [] };
   const results: CaseResult[] = [];
   const input = new TextEncoder().encode(JSON.stringify(INPUT));
   const module = await WebAssembly.compile(fixtures.echo.wasm as BufferSource);
@@ -86,30 +101,39 @@ export async function runCases(
   });
 
   // The honest warm baseline for a dispatch: the same JSON work (stringify, encode, copy in,
-  // call, decode, parse) on one instance that is never reset, so no isolation at all.
-  log('baseline: a warm call with JSON in and out');
+  // call, decode, parse) on one instance that is never reset, so no isolation at all. It is
+  // measured in turns with our dispatch and the peer's call, so that their ratios hold on a
+  // machine whose load changes during the run.
   const encoder = new TextEncoder();
   const decoder = new TextDecoder();
-  results.push({
-    name: 'warm call, JSON in and out',
-    stats: measureSync(() => {
-      const bytes = encoder.encode(JSON.stringify(INPUT));
-      new Uint8Array(warm.memory.buffer, warmPtr, bytes.length).set(bytes);
-      const packed = BigInt.asUintN(64, warm.tap_item_view(warmPtr, bytes.length));
-      const ptr = Number(packed >> 32n);
-      const len = Number(packed & 0xffffffffn);
-      return JSON.parse(decoder.decode(new Uint8Array(warm.memory.buffer, ptr, len)));
-    }, { batch: 2000, batches: 30 }),
-  });
-
-  log('kernel: one dispatch to one handler');
+  const warmJson = () => {
+    const bytes = encoder.encode(JSON.stringify(INPUT));
+    new Uint8Array(warm.memory.buffer, warmPtr, bytes.length).set(bytes);
+    const packed = BigInt.asUintN(64, warm.tap_item_view(warmPtr, bytes.length));
+    const ptr = Number(packed >> 32n);
+    const len = Number(packed & 0xffffffffn);
+    return JSON.parse(decoder.decode(new Uint8Array(warm.memory.buffer, ptr, len)));
+  };
   const one = createKernel();
   await one.load([fixtures.echo]);
-  results.push({
-    name: 'dispatch, 1 handler',
-    baselines: ['bare new Instance + call', 'warm call, JSON in and out'],
-    stats: await measure(() => one.dispatch('tap_item_view', INPUT), { batch: 200, batches: 30 }),
-  });
+  // The peer: Extism running the same echo, same JSON in and out (no isolation between calls).
+  const extism = await openExtismEcho(fixtures.extismEcho, INPUT, false);
+  log('baseline: a warm call with JSON in and out; kernel: one dispatch to one handler; peer: Extism, default mode (in turns)');
+  try {
+    const [warmStats, dispatchStats, extismStats] = await measureInterleaved(
+      [{ op: warmJson, sync: true }, { op: () => one.dispatch('tap_item_view', INPUT) }, { op: () => extism.call() }],
+      { batch: 200, batches: 40 },
+    );
+    results.push({ name: 'warm call, JSON in and out', stats: warmStats });
+    results.push({ name: 'dispatch, 1 handler', baselines: ['bare new Instance + call', 'warm call, JSON in and out', EXTISM_DEFAULT], stats: dispatchStats });
+    results.push({ name: EXTISM_DEFAULT, stats: extismStats });
+  } finally {
+    await extism.close();
+  }
+  const peer = environment.extismWorkerMode ? await runExtismWorkerMode(fixtures.extismEcho, INPUT, log) : { results: [], notes: [] };
+  results.push(...peer.results);
+
+  if (only === 'dispatch') return { results, notes: peer.notes };
 
   log('kernel: one dispatch to one handler, a new instance per call');
   const fresh = createKernel({ isolation: 'fresh' });
@@ -133,5 +157,5 @@ export async function runCases(
   results.push(...(await runLimitCases(fixtures.echo, fixtures.limits, environment.indexedDB, log)));
   results.push(...(await runFuelCases(fixtures.echo, fixtures.spinner, fixtures.reference, environment.indexedDB, log)));
   results.push(...(await runLanguageCases(fixtures.reference, log)));
-  return results;
+  return { results, notes: peer.notes };
 }

@@ -8,6 +8,7 @@ import { formatDiagnostic } from '../src/build/compile-plugin.js';
 import { readFile } from 'node:fs/promises';
 import { logger, manyTaps, menuChain, printer, unknownKeys } from '../test/hostile/quota-plugins.js';
 import type { LimitFixtures } from './limit-cases.js';
+import { extismEcho } from './extism-plugin.js';
 
 export async function buildFixtures(): Promise<BenchFixtures> {
   const echo = await watPlugin({ name: 'echo', exports: { tap_item_view: ECHO } });
@@ -21,7 +22,7 @@ export async function buildFixtures(): Promise<BenchFixtures> {
   const neutral = constantJson(16, JSON.stringify('Neutral'));
   // An access rule that decides nothing: what every item read costs once a site has one.
   const accessRule = await watPlugin({ name: 'neutral_access', fields: neutral.data, exports: { tap_item_access: neutral.body } });
-  return { echo, tenEchoes, reference, probe: await buildProbe(), accessRule, limits: await buildLimitFixtures(), spinner: await watPlugin({ name: 'spinner', exports: { tap_cron: '(loop $forever (br $forever)) (i64.const 0)' } }) };
+  return { echo, tenEchoes, reference, probe: await buildProbe(), accessRule, limits: await buildLimitFixtures(), spinner: await watPlugin({ name: 'spinner', exports: { tap_cron: '(loop $forever (br $forever)) (i64.const 0)' } }), extismEcho: await extismEcho() };
 }
 
 async function buildLimitFixtures(): Promise<LimitFixtures> {

@@ -69,3 +69,31 @@ export async function measurePair(a: () => unknown, b: () => unknown, options: M
   }
   return [summarize(perOpA), summarize(perOpB)];
 }
+
+/** One operation of an interleaved measurement; `sync` ones are not awaited (an await costs its own turn). */
+export interface InterleavedCase {
+  op: () => unknown;
+  sync?: boolean;
+}
+
+/**
+ * measurePair for any number of operations: batches in turn (A, B, C, A, B, C, ...), so the
+ * ratios between them hold on a machine whose load changes during the run.
+ */
+export async function measureInterleaved(cases: readonly InterleavedCase[], options: MeasureOptions): Promise<Stats[]> {
+  const { batch, batches } = options;
+  const run = async ({ op, sync }: InterleavedCase): Promise<void> => {
+    if (sync) for (let i = 0; i < batch; i++) op();
+    else for (let i = 0; i < batch; i++) await op();
+  };
+  for (const c of cases) await run(c);
+  const perOp = cases.map(() => [] as number[]);
+  for (let n = 0; n < batches; n++) {
+    for (let c = 0; c < cases.length; c++) {
+      const start = performance.now();
+      await run(cases[c]);
+      perOp[c].push(((performance.now() - start) * 1000) / batch);
+    }
+  }
+  return perOp.map(summarize);
+}

@@ -52,6 +52,18 @@ interface Rendered {
   postLinks: number;
 }
 
+/** `--playground-only`: builds and serves the site, and runs the playground compile benchmark alone. */
+export async function runPlaygroundCases(log: (line: string) => void): Promise<CompileTiming[]> {
+  log('building the site into a temporary folder...');
+  const site = await startBuiltSite('bench');
+  try {
+    log('playground: compiler ready, first and warm compiles');
+    return await benchPlaygroundCompile(site.browser, site.baseUrl);
+  } finally {
+    await site.close();
+  }
+}
+
 /**
  * Builds and serves the site, runs the page cases and the playground compile benchmark.
  *
@@ -105,11 +117,27 @@ export async function runPageCases(log: (line: string) => void): Promise<PageBen
 
       log(`page request through the worker: ${ROUTE_RUNS} × navigate('/blog')`);
       const requests = await probe<number[]>(page, 'pageRequests', ROUTE_RUNS);
-      cases.push({ name: `page request via worker, /blog with ${posts} posts`, stats: summarize(requests), note: 'callRoute in the worker + render' });
+      log(`the same request in a kernel on the page's thread: ${ROUTE_RUNS} × callRoute('/blog')`);
+      const inKernel = summarize(await probe<number[]>(page, 'inKernelPageRequests', { siteName: `${SITE_NAME}-in-page`, pluginsUrl: `${site.baseUrl}plugins/`, count: posts, runs: ROUTE_RUNS }));
+      const viaWorker = summarize(requests);
+      cases.push({ name: `page request in the page's kernel, /blog with ${posts} posts`, stats: inKernel, note: 'baseline: callRoute, no worker, no render' });
+      cases.push({
+        name: `page request via worker, /blog with ${posts} posts`,
+        stats: viaWorker,
+        note: `callRoute in the worker + render; ${(viaWorker.median / inKernel.median).toFixed(2)}× the page's kernel`,
+      });
 
-      log(`<trovato-render>: a ${TREE_ELEMENTS}-element tree, ${TREE_RUNS} times`);
+      log(`<trovato-render>: a ${TREE_ELEMENTS}-element tree, ${TREE_RUNS} times, and the same DOM built by hand`);
       const tree = await probe<{ ms: number[]; nodes: number }>(page, 'renderTree', { elements: TREE_ELEMENTS, runs: TREE_RUNS });
-      cases.push({ name: `<trovato-render>, ${TREE_ELEMENTS}-element tree`, stats: summarize(tree.ms), note: `${tree.nodes} DOM nodes; to DOM, no layout` });
+      const byHand = await probe<{ ms: number[]; nodes: number }>(page, 'handBuiltTree', { elements: TREE_ELEMENTS, runs: TREE_RUNS });
+      const treeStats = summarize(tree.ms);
+      const handStats = summarize(byHand.ms);
+      cases.push({ name: `the same DOM built by hand (${byHand.nodes} nodes)`, stats: handStats, note: 'baseline: createElement/setAttribute/append into a shadow root' });
+      cases.push({
+        name: `<trovato-render>, ${TREE_ELEMENTS}-element tree`,
+        stats: treeStats,
+        note: `${tree.nodes} DOM nodes; to DOM, no layout; ${(treeStats.median / handStats.median).toFixed(2)}× by hand`,
+      });
     } finally {
       await seeded.close();
     }

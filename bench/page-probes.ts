@@ -7,6 +7,7 @@ import { fetchPluginIndex, fetchPlugins } from '../src/kernel/plugin/fetch-plugi
 import { openSite } from '../src/kernel/site/site.js';
 import { openSiteStore } from '../src/kernel/storage/site-store.js';
 import { BENCH_ADMIN, seedBlogPosts } from './seed.js';
+import { DEMO_USERS } from '../src/kernel/site/roles.js';
 
 
 /**
@@ -123,6 +124,83 @@ export async function renderTree({ elements, runs }: { elements: number; runs: n
     const elapsed = performance.now() - started;
     nodes = el.shadowRoot?.querySelectorAll('*').length ?? 0;
     el.remove();
+    if (i >= 3) ms.push(elapsed);
+  }
+  return { ms, nodes };
+}
+
+/**
+ * The baseline of `pageRequests`, in the same page and run: the same /blog request inside a
+ * kernel on the page's own thread (a site of its own, seeded with as many posts), no worker and
+ * no rendering. Milliseconds per `callRoute('/blog')`.
+ */
+export async function inKernelPageRequests({ siteName, pluginsUrl, count, runs }: { siteName: string; pluginsUrl: string; count: number; runs: number }): Promise<number[]> {
+  const { plugins } = await fetchPluginIndex(pluginsUrl);
+  const sources = await fetchPlugins(pluginsUrl, plugins);
+  const store = await openSiteStore({ name: siteName });
+  try {
+    const site = await openSite({ store, sources });
+    await seedBlogPosts(site, count);
+    const anonymous = DEMO_USERS[0];
+    const times: number[] = [];
+    for (let i = 0; i < runs + 1; i++) {
+      const started = performance.now();
+      const page = await site.kernel.callRoute('/blog', { user: anonymous });
+      if (!page || page.result.error !== undefined) throw new Error(`/blog failed in the page's kernel: ${page?.result.error}`);
+      if (i >= 1) times.push(performance.now() - started);
+    }
+    return times;
+  } finally {
+    await store.close();
+  }
+}
+
+/** One node of a rendered tree, as plain data: what building it by hand needs. */
+type NodeShape = { text: string } | { tag: string; attributes: Array<[string, string]>; children: NodeShape[] };
+
+function shapeOf(node: Node): NodeShape | null {
+  if (node.nodeType === Node.TEXT_NODE) return { text: node.textContent ?? '' };
+  if (!(node instanceof Element)) return null;
+  return {
+    tag: node.localName,
+    attributes: Array.from(node.attributes, (a) => [a.name, a.value] as [string, string]),
+    children: Array.from(node.childNodes, shapeOf).filter((c): c is NodeShape => c !== null),
+  };
+}
+
+function build(shape: NodeShape): Node {
+  if ('text' in shape) return document.createTextNode(shape.text);
+  const element = document.createElement(shape.tag);
+  for (const [name, value] of shape.attributes) element.setAttribute(name, value);
+  for (const child of shape.children) element.append(build(child));
+  return element;
+}
+
+/**
+ * The baseline of `renderTree`, in the same page and run: the DOM `<trovato-render>` made for
+ * the same tree, read once, then built by hand (createElement, setAttribute, append) into a
+ * shadow root of a new element each time, timed the same way. The renderer's extra work is
+ * everything else: reading the RenderElements, checking and sanitizing them, Lit's templates.
+ */
+export async function handBuiltTree({ elements, runs }: { elements: number; runs: number }): Promise<{ ms: number[]; nodes: number }> {
+  const rendered = document.createElement('trovato-render');
+  rendered.plugin = 'bench';
+  rendered.element = listingTree(elements);
+  document.body.append(rendered);
+  await rendered.updateComplete;
+  const shapes = Array.from(rendered.shadowRoot?.childNodes ?? [], shapeOf).filter((c): c is NodeShape => c !== null);
+  rendered.remove();
+  const ms: number[] = [];
+  let nodes = 0;
+  for (let i = 0; i < runs + 3; i++) {
+    const started = performance.now();
+    const host = document.createElement('div');
+    const root = host.attachShadow({ mode: 'open' });
+    for (const shape of shapes) root.append(build(shape));
+    document.body.append(host);
+    const elapsed = performance.now() - started;
+    nodes = root.querySelectorAll('*').length;
+    host.remove();
     if (i >= 3) ms.push(elapsed);
   }
   return { ms, nodes };

@@ -7,11 +7,12 @@
 import { createServer } from 'vite';
 import { chromium } from 'playwright';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../src/chromium.js';
-import { runCases, type CaseResult } from './cases.js';
+import { INPUT, runCases, type BenchRun, type BenchSubset, type CaseResult } from './cases.js';
+import { runExtismWorkerModeInNode } from './extism-node-worker.js';
 import { buildFixtures } from './fixtures.js';
 import type { LimitFixtures } from './limit-cases.js';
 import { nodeIndexedDB } from '../src/kernel/storage/node-indexeddb.js';
-import { runPageCases, type PageBenchReport } from './page-cases.js';
+import { runPageCases, runPlaygroundCases, type PageBenchReport } from './page-cases.js';
 import { runCliCases, type CliCaseResult } from './cli-cases.js';
 import type { PluginSource } from '../src/kernel/plugin/loader.js';
 
@@ -19,8 +20,13 @@ function toWire(source: PluginSource): { name: string; manifest: string; wasm: n
   return { name: source.name, manifest: source.manifest, wasm: Array.from(source.wasm) };
 }
 
-async function inChromium(fixtures: Awaited<ReturnType<typeof buildFixtures>>, only: 'fuel' | undefined): Promise<CaseResult[]> {
-  const server = await createServer({ root: process.cwd(), logLevel: 'error', server: { port: 0, host: '127.0.0.1' } });
+async function inChromium(fixtures: Awaited<ReturnType<typeof buildFixtures>>, only: BenchSubset | undefined): Promise<BenchRun> {
+  // Cross-origin isolated, so that SharedArrayBuffer exists and the peer's worker mode can run.
+  const server = await createServer({
+    root: process.cwd(),
+    logLevel: 'error',
+    server: { port: 0, host: '127.0.0.1', headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
+  });
   await server.listen();
   const address = server.httpServer?.address();
   const port = typeof address === 'object' && address ? address.port : 5173;
@@ -38,6 +44,7 @@ async function inChromium(fixtures: Awaited<ReturnType<typeof buildFixtures>>, o
       spinner: toWire(fixtures.spinner),
       accessRule: toWire(fixtures.accessRule),
       limits: Object.fromEntries(Object.entries(fixtures.limits).map(([key, source]) => [key, toWire(source)])) as Record<keyof LimitFixtures, ReturnType<typeof toWire>>,
+      extismEcho: Array.from(fixtures.extismEcho),
     };
     return await page.evaluate(([f, o]) => window.runBench(f, o), [wire, only] as const);
   } finally {
@@ -60,6 +67,10 @@ function format(results: CaseResult[]): Map<string, string[]> {
 }
 
 export async function runBench(args: string[]): Promise<number> {
+  if (args.includes('--playground-only')) {
+    printCompiles(await runPlaygroundCases((text) => console.error(`  ${text}`)));
+    return 0;
+  }
   if (args.includes('--cli-only')) {
     printCli(await runCliCases((text) => console.error(`  ${text}`)));
     return 0;
@@ -67,20 +78,31 @@ export async function runBench(args: string[]): Promise<number> {
   const fixtures = await buildFixtures();
   console.error('Node: running cases...');
   // `--fuel-only`: just the fuel cases (fuel-cases.ts), then no page cases.
-  const only = args.includes('--fuel-only') ? ('fuel' as const) : undefined;
-  const node = await runCases(fixtures, { indexedDB: nodeIndexedDB() }, (line) => console.error(`  ${line}`), only);
+  // `--dispatch-only`: the one-handler cases and the peer, then no page cases.
+  const only: BenchSubset | undefined = args.includes('--fuel-only') ? 'fuel' : args.includes('--dispatch-only') ? 'dispatch' : undefined;
+  const nodeRun = await runCases(fixtures, { indexedDB: nodeIndexedDB(), extismWorkerMode: false }, (line) => console.error(`  ${line}`), only);
+  const node = nodeRun.results;
+  const notes = [...nodeRun.notes.map((n) => `node: ${n}`)];
+  if (only !== 'fuel') {
+    const worker = await runExtismWorkerModeInNode(fixtures.extismEcho, INPUT, (line) => console.error(`  ${line}`));
+    node.push(...worker.results);
+    notes.push(...worker.notes.map((n) => `node: ${n}`));
+  }
   let browser: CaseResult[] = [];
   if (!args.includes('--node-only')) {
     console.error('Chromium: running cases...');
-    browser = await inChromium(fixtures, only);
+    const browserRun = await inChromium(fixtures, only);
+    browser = browserRun.results;
+    notes.push(...browserRun.notes.map((n) => `chromium: ${n}`));
   }
   const nodeRows = format(node);
   const browserRows = format(browser);
   const header = ['case', 'compared with', 'node median µs', 'node p95 µs', 'node ratio', 'chromium median µs', 'chromium p95 µs', 'chromium ratio'];
   const rows = node.map((r) => [r.name, r.baselines?.join(' / ') ?? '(baseline)', ...(nodeRows.get(r.name) ?? []), ...(browserRows.get(r.name) ?? ['-', '-', '-'])]);
   printTable(header, rows, [0, 1]);
+  for (const note of notes) console.log(`note: ${note}`);
   if (args.includes('--node-only') || args.includes('--no-pages') || only) {
-    console.log('\nPage-level and CLI cases skipped (--node-only, --no-pages or --fuel-only).');
+    console.log('\nPage-level and CLI cases skipped (--node-only, --no-pages, --fuel-only or --dispatch-only).');
     return 0;
   }
   console.error('Chromium, built site: running page cases...');
@@ -127,11 +149,15 @@ function printPages(report: PageBenchReport): void {
     report.cases.map((c) => [c.name, c.stats.median.toFixed(1), c.stats.p95.toFixed(1), String(c.stats.samples), c.note ?? '']),
     [0, 4],
   );
-  console.log('\nPlayground compile (built site)');
+  printCompiles(report.compile);
+  for (const note of report.notes) console.log(`note: ${note}`);
+}
+
+function printCompiles(compiles: PageBenchReport['compile']): void {
+  console.log('\nPlayground compile (built site; each template in a new compile worker, HTTP cache warm)');
   printTable(
-    ['template', 'cold ms', 'warm ms', 'wasm bytes', 'link chars'],
-    report.compile.map((c) => [c.template, c.coldMs.toFixed(0), c.warmMs.toFixed(0), String(c.wasmBytes), String(c.linkChars)]),
+    ['template', 'compiler ready ms', '(binaryen wasm compiled / all imported)', 'first compile ms', 'warm compile ms', 'warm, optimized ms', 'wasm bytes', 'link chars'],
+    compiles.map((c) => [c.template, c.readyMs.toFixed(0), `${c.readyWasmMs.toFixed(0)} / ${c.readyImportMs.toFixed(0)}`, c.coldMs.toFixed(0), c.warmMs.toFixed(0), c.warmOptimizedMs.toFixed(0), String(c.wasmBytes), String(c.linkChars)]),
     [0],
   );
-  for (const note of report.notes) console.log(`note: ${note}`);
 }

@@ -87,7 +87,8 @@ export class TrovatoPlayground extends LitElement {
   /** The kernel refused the plugin of the last run, so the preview runs without it. */
   declare _refused: boolean;
 
-  readonly #compiler = new PlaygroundCompiler();
+  // Preview builds: binaryen's optimizer would triple the wait between an edit and its result.
+  readonly #compiler = new PlaygroundCompiler({ optimize: false });
   readonly #kernel = new PlaygroundKernel();
   #generation = 0;
   #runStarted = 0;
@@ -128,6 +129,8 @@ export class TrovatoPlayground extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
+    // The compiler loads in its worker while the page and the preview's kernel boot.
+    this.#compiler.warmUp().catch(() => undefined); // the first compile reports a failure
     void this.#start();
   }
 

@@ -2,13 +2,16 @@
  * Serves the AssemblyScript compiler to the playground as static files under
  * `/vendor/assemblyscript/` (dev server and build), instead of through Vite's dependency
  * pipeline, which takes 9-14 s over its ~15 MB. The compile worker fetches them on the first
- * compile, with progress (see `vendor-loader.ts`).
+ * compile, with progress (see `vendor-loader.ts`). binaryen's wasm is served as a file of its
+ * own (`binaryen-vendor.ts`), so the browser compiles it while it downloads and caches the
+ * compiled code.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
+import { splitBinaryen, WASM_FILE, WASM_SLOT_FILE, WASM_SLOT_SOURCE } from './binaryen-vendor.js';
 
 /** Where the files are served, below the site's base URL. */
 export const VENDOR_DIR = 'vendor/assemblyscript/';
@@ -60,14 +63,33 @@ function vendorText(file: VendorFile): string {
 }
 
 /** The manifest the loader reads first: file names and sizes, so progress has a total. */
-function manifest(texts: Map<string, string>): string {
+function manifest(files: Map<string, string | Uint8Array>): string {
   const version = (JSON.parse(readFileSync(locate('assemblyscript/package.json'), 'utf8')) as { version: string }).version;
-  const files = FILES.map((f) => ({ name: f.name, size: Buffer.byteLength(texts.get(f.name) ?? '') }));
-  return JSON.stringify({ version, files });
+  const list = [...files].map(([name, body]) => ({ name, size: typeof body === 'string' ? Buffer.byteLength(body) : body.length }));
+  return JSON.stringify({ version, files: list });
 }
 
-function allTexts(): Map<string, string> {
-  return new Map(FILES.map((f) => [f.name, vendorText(f)]));
+/** Every served file: the JavaScript (binaryen's without its wasm), the wasm, and the slot between them. */
+function allFiles(): Map<string, string | Uint8Array> {
+  const files = new Map<string, string | Uint8Array>();
+  for (const file of FILES) {
+    const text = vendorText(file);
+    if (file.name !== 'binaryen.js') {
+      files.set(file.name, text);
+      continue;
+    }
+    const { js, wasm } = splitBinaryen(text);
+    files.set(file.name, js);
+    files.set(WASM_SLOT_FILE, WASM_SLOT_SOURCE);
+    files.set(WASM_FILE, wasm);
+  }
+  return files;
+}
+
+function contentType(name: string): string {
+  if (name.endsWith('.json')) return 'application/json';
+  if (name.endsWith('.wasm')) return 'application/wasm';
+  return 'text/javascript; charset=utf-8';
 }
 
 /**
@@ -75,12 +97,12 @@ function allTexts(): Map<string, string> {
  * points `assemblyscript/asc` at the lazy loader.
  */
 export function assemblyScriptVendor(): Plugin[] {
-  let cache: { key: string; texts: Map<string, string>; manifest: string } | null = null;
-  const current = (): { texts: Map<string, string>; manifest: string } => {
+  let cache: { key: string; files: Map<string, string | Uint8Array>; manifest: string } | null = null;
+  const current = (): { files: Map<string, string | Uint8Array>; manifest: string } => {
     const key = FILES.map((f) => statSync(locate(f.from)).mtimeMs).join(',');
     if (cache?.key !== key) {
-      const texts = allTexts();
-      cache = { key, texts, manifest: manifest(texts) };
+      const files = allFiles();
+      cache = { key, files, manifest: manifest(files) };
     }
     return cache;
   };
@@ -94,17 +116,17 @@ export function assemblyScriptVendor(): Plugin[] {
           const path = req.url?.split('?')[0] ?? '';
           if (!path.startsWith(prefix)) return next();
           const name = path.slice(prefix.length);
-          const { texts, manifest: index } = current();
-          const body = name === 'manifest.json' ? index : texts.get(name);
+          const { files, manifest: index } = current();
+          const body = name === 'manifest.json' ? index : files.get(name);
           if (body === undefined) return next();
-          res.setHeader('Content-Type', name.endsWith('.json') ? 'application/json' : 'text/javascript; charset=utf-8');
-          res.setHeader('Content-Length', Buffer.byteLength(body));
+          res.setHeader('Content-Type', contentType(name));
+          res.setHeader('Content-Length', typeof body === 'string' ? Buffer.byteLength(body) : body.length);
           res.end(body);
         });
       },
       generateBundle() {
-        const { texts, manifest: index } = current();
-        for (const [name, text] of texts) this.emitFile({ type: 'asset', fileName: `${VENDOR_DIR}${name}`, source: text });
+        const { files, manifest: index } = current();
+        for (const [name, body] of files) this.emitFile({ type: 'asset', fileName: `${VENDOR_DIR}${name}`, source: body });
         this.emitFile({ type: 'asset', fileName: `${VENDOR_DIR}manifest.json`, source: index });
       },
     },

@@ -25,7 +25,6 @@ import { resolveLimits, utf8Length, type KernelLimits } from './limits.js';
 import { MAX_LOG_MESSAGE } from './host/logging.js';
 import { DEFAULT_CALL_FUEL, DEFAULT_REQUEST_FUEL, FuelExhausted, MAX_CALL_FUEL, OutOfFuel, chargeFuel, fuelCounter, outOfFuelMessage, requestFuel, startFunction, type RequestFuel } from './tap/fuel.js';
 import type { DeclaredPermission } from './content/types.js';
-import { createSerialQueue } from './serial-queue.js';
 
 /** 64 KiB pages: 256 pages = 16 MiB, ample for content plugins and small enough for a tab. */
 export const DEFAULT_MAX_MEMORY_PAGES = 256;
@@ -264,45 +263,109 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     };
   }
 
+  /**
+   * The anonymous user as last resolved, with what it was resolved from: most requests run as
+   * anonymous, and resolving builds a set of permissions each time. Reused only while the role
+   * table (the same object) and the declared permissions are the ones it was built from.
+   */
+  let anonymous: { user: CurrentUser; table: RoleTable; declared: typeof declaredPermissions } | undefined;
+
   function userOf(spec?: UserSpec): CurrentUser {
-    const assigned = spec?.id === undefined ? undefined : options.userRoles?.(spec.id);
+    const table = roles();
+    if (spec === undefined) {
+      if (anonymous?.table === table && anonymous.declared === declaredPermissions) return anonymous.user;
+      const user = resolveUser(undefined, table, declaredPermissions.map((p) => p.name));
+      anonymous = { user, table, declared: declaredPermissions };
+      return user;
+    }
+    const assigned = spec.id === undefined ? undefined : options.userRoles?.(spec.id);
     const effective = assigned === undefined ? spec : { ...spec, roles: [...assigned] };
-    return resolveUser(effective, roles(), declaredPermissions.map((p) => p.name));
+    return resolveUser(effective, table, declaredPermissions.map((p) => p.name));
   }
 
-  /** Requests in call order: each starts when the one before has committed (or failed). */
-  const requests = createSerialQueue();
+  /** The request started last; it settles once that request has committed (or failed). */
+  let previousRequest: Promise<unknown> = Promise.resolve();
+  /** Requests started and not yet committed (or failed). */
+  let unfinished = 0;
+  /** True while a request that started at once runs its body (synchronously, inside inRequest). */
+  let startingNow = false;
+  /**
+   * Opened when the request that started at once settles: a request begun from inside its body
+   * waits for it, since that request is not yet `previousRequest`.
+   */
+  let startGate: { opened: Promise<void>; open: () => void } | null = null;
 
   /**
    * Runs `body` as one request: one unit of work, committed at the end unless it throws.
    * Requests run one after another: a request begins only once the one before it has committed,
-   * so it always reads what earlier requests wrote (the storage's rule 1).
+   * so it always reads what earlier requests wrote (the storage's rule 1). When none is running
+   * the request starts at once: waiting a turn for a settled promise cost a dispatch more than
+   * its handler did.
    */
   function inRequest<T>(spec: UserSpec | undefined, body: (request: RequestState) => T): Promise<T> {
-    return requests.run(() => runRequest(spec, body));
+    if (unfinished === 0) {
+      unfinished++;
+      startingNow = true;
+      let run: Promise<T>;
+      try {
+        run = runRequest(spec, body);
+      } finally {
+        startingNow = false;
+      }
+      if (startGate) {
+        // Requests were begun from its body; the last of them is `previousRequest` already.
+        const { open } = startGate;
+        startGate = null;
+        run.then(open, open);
+      } else {
+        previousRequest = run;
+      }
+      return run;
+    }
+    unfinished++;
+    let after = previousRequest;
+    if (startingNow && !startGate) {
+      let open!: () => void;
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      startGate = { opened, open };
+      after = opened;
+    }
+    const run = after.then(
+      () => runRequest(spec, body),
+      () => runRequest(spec, body),
+    );
+    previousRequest = run;
+    return run;
   }
 
   async function runRequest<T>(spec: UserSpec | undefined, body: (request: RequestState) => T): Promise<T> {
-    const user = userOf(spec);
-    const work = options.storage?.beginWork(user);
-    const request = createRequestState(user, work ?? NO_WORK, { limits, fuel: requestFuel(perRequest), now: clock(), onLog: options.onLog });
-    request.services = createRequestServices(services, request);
-    let result: T;
     try {
-      result = body(request);
-    } catch (error) {
-      work?.discard();
-      await persistLogs(request);
-      throw error;
+      const user = userOf(spec);
+      const work = options.storage?.beginWork(user);
+      const request = createRequestState(user, work ?? NO_WORK, { limits, fuel: requestFuel(perRequest), now: clock(), onLog: options.onLog });
+      request.services = createRequestServices(services, request);
+      let result: T;
+      try {
+        result = body(request);
+      } catch (error) {
+        work?.discard();
+        await persistLogs(request);
+        throw error;
+      }
+      // Without storage there is nothing to commit: no turn of the event loop is spent on it.
+      if (work) {
+        try {
+          await work.commit();
+        } catch (error) {
+          await persistLogs(request);
+          throw error instanceof KernelError ? error : new KernelError('STORAGE_FAILURE', `The request's writes could not be saved: ${messageOf(error)}`);
+        }
+      }
+      if (request.logs.length > 0) await persistLogs(request);
+      return result;
+    } finally {
+      unfinished--;
     }
-    try {
-      await work?.commit();
-    } catch (error) {
-      await persistLogs(request);
-      throw error instanceof KernelError ? error : new KernelError('STORAGE_FAILURE', `The request's writes could not be saved: ${messageOf(error)}`);
-    }
-    await persistLogs(request);
-    return result;
   }
 
   async function persistLogs(request: RequestState): Promise<void> {
@@ -459,8 +522,9 @@ export function createKernel(options: KernelOptions = {}): Kernel {
 
   return {
     load,
-    dispatch: (tap, input, opts) => request(opts?.user, (session) => session.dispatch(tap, input)),
-    dispatchOne: (tap, input, opts) => request(opts?.user, (session) => session.dispatchOne(tap, input)),
+    // Straight to the dispatcher: a session's closures are not needed for one dispatch.
+    dispatch: (tap, input, opts) => inRequest(opts?.user, (state) => dispatcher.dispatch(tap, input, state)),
+    dispatchOne: (tap, input, opts) => inRequest(opts?.user, (state) => dispatcher.dispatchOne(tap, input, state)),
     route: (path) => menu.match(path),
     async callRoute(path, opts) {
       const match = menu.match(path);

@@ -7,6 +7,7 @@ import { HostCode, HostFailure, parseJsonArgument, type CallStack } from './host
 import { tallyAccessAnswers } from './item-access.js';
 import { MAX_INVOKE_DEPTH, type Dispatcher } from './tap/dispatcher.js';
 import type { RequestServices, RequestState } from './tap/request-state.js';
+import type { Item } from './storage/schema.js';
 
 export interface ServiceDeps {
   readonly dispatcher: Dispatcher;
@@ -18,21 +19,42 @@ export interface ServiceDeps {
 }
 
 export function createRequestServices(deps: ServiceDeps, request: RequestState): RequestServices {
-  const services: RequestServices = {
-    pluginBypassesItemAccess: (plugin) => deps.bypassesItemAccess(plugin),
-    itemAccess: (item, op) => {
-      // The access handlers' own item reads apply the permission rules only: re-entering
-      // tap_item_access from inside it would recurse without end.
-      request.services = { ...services, itemAccess: undefined };
-      try {
-        return tallyAccessAnswers(deps.dispatcher.nested(() => deps.dispatcher.dispatch('tap_item_access', { item, op }, request)).results).verdict;
-      } finally {
-        request.services = services;
-      }
-    },
-    queueNames: () => deps.queueNames(),
-  };
-  return services;
+  return new KernelServices(deps, request);
+}
+
+/**
+ * A class, not an object of closures: every request makes one, and closures made per request
+ * were a measurable part of a one-handler dispatch.
+ */
+class KernelServices implements RequestServices {
+  readonly #deps: ServiceDeps;
+  readonly #request: RequestState;
+
+  constructor(deps: ServiceDeps, request: RequestState) {
+    this.#deps = deps;
+    this.#request = request;
+  }
+
+  pluginBypassesItemAccess(plugin: string): boolean {
+    return this.#deps.bypassesItemAccess(plugin);
+  }
+
+  itemAccess(item: Item, op: 'view' | 'update' | 'delete'): 'grant' | 'deny' | 'neutral' {
+    const request = this.#request;
+    const dispatcher = this.#deps.dispatcher;
+    // The access handlers' own item reads apply the permission rules only: re-entering
+    // tap_item_access from inside it would recurse without end.
+    request.services = { pluginBypassesItemAccess: (plugin) => this.pluginBypassesItemAccess(plugin), queueNames: () => this.queueNames() };
+    try {
+      return tallyAccessAnswers(dispatcher.nested(() => dispatcher.dispatch('tap_item_access', { item, op }, request)).results).verdict;
+    } finally {
+      request.services = this;
+    }
+  }
+
+  queueNames(): string[] {
+    return this.#deps.queueNames();
+  }
 }
 
 /**

@@ -37,14 +37,15 @@ export class RequestQuota {
   #outputBytes = 0;
   #contextBytes = 0;
   #linesRefused: HostFailure | undefined;
-  // Keyed by the call object: a nested invoke is a call of its own.
-  readonly #calls = new WeakMap<ChargedCall, CallUsage>();
-  readonly #warned = new Set<string>();
+  // Keyed by the call object: a nested invoke is a call of its own. These three are made at
+  // their first use: most requests never log nor get refused, and every request makes a quota.
+  #calls: WeakMap<ChargedCall, CallUsage> | undefined;
+  #warned: Set<string> | undefined;
   /**
    * Refusals by message. A plugin that ignores -6 repeats the same refused call (a million
    * log lines): building an Error each time would cost more than the call itself.
    */
-  readonly #refusals = new Map<string, HostFailure>();
+  #refusals: Map<string, HostFailure> | undefined;
 
   constructor(limits: KernelLimits = DEFAULT_LIMITS) {
     this.limits = limits;
@@ -56,7 +57,7 @@ export class RequestQuota {
    */
   spentFor(call: ChargedCall, qualifiedName: string): HostFailure | undefined {
     if (qualifiedName !== 'logging.log') return undefined;
-    return this.#calls.get(call)?.linesRefused ?? this.#linesRefused;
+    return this.#calls?.get(call)?.linesRefused ?? this.#linesRefused;
   }
 
   /** Counts one `logging.log` line of `bytes`, or throws -6 when a log quota is spent. */
@@ -130,22 +131,25 @@ export class RequestQuota {
   }
 
   #usage(call: ChargedCall): CallUsage {
-    let usage = this.#calls.get(call);
-    if (!usage) this.#calls.set(call, (usage = { logLines: 0, logBytes: 0, outputBytes: 0 }));
+    const calls = (this.#calls ??= new WeakMap());
+    let usage = calls.get(call);
+    if (!usage) calls.set(call, (usage = { logLines: 0, logBytes: 0, outputBytes: 0 }));
     return usage;
   }
 
   #refuse(call: ChargedCall, log: QuotaLog, key: keyof KernelLimits, why: string): HostFailure {
     const message = `over ${describeLimit(this.limits, key)}: ${why}. Do less in one request, or raise limits.${key} in the kernel options.`;
     const warnedKey = `${call.plugin}\u0000${key}`;
-    if (!this.#warned.has(warnedKey)) {
-      this.#warned.add(warnedKey);
+    const warned = (this.#warned ??= new Set());
+    if (!warned.has(warnedKey)) {
+      warned.add(warnedKey);
       log.record({ plugin: call.plugin, level: 'warning', message: `${call.plugin} went ${message}`, time: Date.now(), source: 'log' });
     }
-    let refusal = this.#refusals.get(message);
+    const refusals = (this.#refusals ??= new Map());
+    let refusal = refusals.get(message);
     if (!refusal) {
       refusal = new HostFailure(HostCode.limitExceeded, message);
-      if (this.#refusals.size < MAX_KEPT_REFUSALS) this.#refusals.set(message, refusal);
+      if (refusals.size < MAX_KEPT_REFUSALS) refusals.set(message, refusal);
     }
     return refusal;
   }

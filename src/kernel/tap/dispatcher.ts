@@ -132,7 +132,10 @@ export class Dispatcher {
   #run(plugin: string, exportName: string, input: Uint8Array | null, request: RequestState): HandlerResult {
     const frameOut: { frame: FuelFrame | null } = { frame: null };
     const result = this.#runMetered(plugin, exportName, input, request, frameOut);
-    return frameOut.frame ? { ...result, fuel: frameOut.frame.used } : result;
+    // The fuel is known only once the call's frame is settled, after the result is made; the
+    // result is new and still ours, so it gets the figure in place rather than by a copy.
+    if (frameOut.frame) (result as { fuel?: number }).fuel = frameOut.frame.used;
+    return result;
   }
 
   #runMetered(plugin: string, exportName: string, input: Uint8Array | null, request: RequestState, frameOut: { frame: FuelFrame | null }): HandlerResult {
@@ -348,7 +351,8 @@ function readOutput(memory: WebAssembly.Memory, packed: unknown, plugin: string,
   } catch {
     throw new OutputError(`${plugin} ${tap} returned ${len} bytes that are not valid UTF-8.`);
   }
-  const tooDeep = jsonDepthExceeds(text);
+  // Nesting deeper than the limit takes more opening brackets than a shorter text holds.
+  const tooDeep = text.length > MAX_JSON_DEPTH && jsonDepthExceeds(text);
   if (tooDeep) {
     throw new OutputError(`${plugin} ${tap} returned JSON nested more than ${MAX_JSON_DEPTH} levels deep; the kernel cannot pass it on. Flatten the output.`);
   }

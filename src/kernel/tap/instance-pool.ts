@@ -123,31 +123,44 @@ export function pooledInstances(
   const maxIdle = options.maxIdle ?? 4;
   // The fuel counter is set before every call, never restored.
   const stateExports = WebAssembly.Module.exports(module).filter((e) => e.name.startsWith(RESERVED_EXPORT_PREFIX) && e.name !== FUEL_EXPORT);
-  const idle: PluginInstance[] = [];
-  const snapshots = new WeakMap<PluginInstance, Snapshot>();
-  const busy = new Set<PluginInstance>();
+  const idle: PooledInstance[] = [];
 
-  function create(fuel?: RequestFuel): PluginInstance {
+  function create(fuel?: RequestFuel): PooledInstance {
     const instance = new WebAssembly.Instance(module, imports) as unknown as PluginInstance;
     initialize(instance, fuel);
-    snapshots.set(instance, takeSnapshot(instance, stateExports));
-    return instance;
+    return new PooledInstance(instance.exports, takeSnapshot(instance, stateExports), source);
   }
 
-  return {
+  const source: InstanceSource = {
     memoryLimitPages: options.memoryLimitPages,
     acquire(fuel?: RequestFuel) {
       const instance = idle.pop() ?? create(fuel);
-      busy.add(instance);
+      instance.busy = true;
       return instance;
     },
     release(instance, outcome?: ReleaseOutcome) {
-      if (!busy.delete(instance)) return; // not ours, or released twice
-      const snapshot = snapshots.get(instance);
-      if (outcome?.trapped || !snapshot || idle.length >= maxIdle) return;
-      if (restore(instance, snapshot)) idle.push(instance);
+      // Not ours, or released twice.
+      if (!(instance instanceof PooledInstance) || instance.pool !== source || !instance.busy) return;
+      instance.busy = false;
+      if (outcome?.trapped || idle.length >= maxIdle) return;
+      if (restore(instance, instance.snapshot)) idle.push(instance);
     },
   };
+  return source;
+}
+
+/**
+ * An instance with its snapshot and whether it is lent out, kept on the instance itself: a
+ * WeakMap and a Set looked up on every call were a measurable part of a dispatch.
+ */
+class PooledInstance implements PluginInstance {
+  busy = false;
+
+  constructor(
+    readonly exports: PluginInstance['exports'],
+    readonly snapshot: Snapshot,
+    readonly pool: InstanceSource,
+  ) {}
 }
 
 function takeSnapshot(instance: PluginInstance, stateExports: readonly WebAssembly.ModuleExportDescriptor[]): Snapshot {
