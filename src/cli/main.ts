@@ -17,7 +17,8 @@ const USAGE = `Usage:
   trovato route <path> --plugins <dir> [--json]
   trovato build <plugin-dir> [--out <dir>]
   trovato build-all <plugins-src-dir> <out-dir>
-  trovato bench [--node-only] [--no-pages]`;
+  trovato bench [--node-only] [--no-pages]
+  trovato serve --plugins <dir> [--database <file.db>] [--port 8080] [--host 127.0.0.1]`;
 
 class UsageError extends Error {}
 
@@ -35,6 +36,8 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./build-command.js')).runBuild(rest);
       case 'build-all':
         return await (await import('./build-command.js')).runBuildAll(rest);
+      case 'serve':
+        return await (await import('./commands/serve.js')).runServe(rest);
       case 'bench':
         return await (await import('../../bench/run.js')).runBench(rest);
       case undefined:
