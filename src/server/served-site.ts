@@ -4,25 +4,28 @@
  */
 import { readPluginFolder, type FolderProblem } from '../cli/plugin-folder.js';
 import { openSite, type Site } from '../kernel/site/site.js';
-import { openSqliteStore } from '../kernel/storage/sql/sqlite-store.js';
-import type { SiteStore } from '../kernel/storage/site-store.js';
+import { openSqliteStore } from '../kernel/storage/sql/sqlite.js';
+import { openPostgresStore } from '../kernel/storage/sql/postgres.js';
+import type { SqlSiteStore } from '../kernel/storage/sql/sql-store.js';
 import type { PluginSource } from '../kernel/plugin/loader.js';
 
 export interface ServedSiteOptions {
   /** A folder of built plugins (`<name>/<name>.info.toml` + `.wasm`). */
   readonly plugins: string;
-  /** A SQLite file path (created if missing), or `sqlite:<path>`. */
+  /** A SQLite file path (created if missing), `sqlite:<path>`, or a `postgres://` URL. */
   readonly database: string;
   /** Plugins given directly, after the folder's (tests, tools). */
   readonly sources?: readonly PluginSource[];
 }
 
-/** Opens the store named by `database`. */
-export function openServedStore(database: string): SiteStore {
-  if (/^postgres(ql)?:\/\//.test(database)) {
-    throw new Error(`PostgreSQL (${database.replace(/:[^:@/]*@/, ':***@')}) is not supported by this build yet; pass a SQLite file path.`);
-  }
-  return openSqliteStore({ file: database.replace(/^sqlite:/, '') });
+/** Whether `database` names a PostgreSQL database rather than a SQLite file. */
+export function isPostgres(database: string): boolean {
+  return /^postgres(ql)?:\/\//.test(database);
+}
+
+/** Opens the store named by `database`: a `postgres://` URL, or a SQLite file (`sqlite:` optional). */
+export function openServedStore(database: string): SqlSiteStore {
+  return isPostgres(database) ? openPostgresStore({ url: database }) : openSqliteStore({ file: database.replace(/^sqlite:/, '') });
 }
 
 export async function openServedSite(options: ServedSiteOptions): Promise<{ site: Site; problems: FolderProblem[] }> {

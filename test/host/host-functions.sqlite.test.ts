@@ -7,7 +7,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqliteStore } from '../../src/kernel/storage/sql/sqlite-store.js';
+import { openSqliteStore } from '../../src/kernel/storage/sql/sqlite.js';
 import { buildProbeBeforeAll } from './node-probe-build.js';
 import { defineHostFunctionTests } from './scenarios.js';
 
