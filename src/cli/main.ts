@@ -18,7 +18,7 @@ const USAGE = `Usage:
   trovato build <plugin-dir> [--out <dir>]
   trovato build-all <plugins-src-dir> <out-dir>
   trovato bench [--node-only] [--no-pages]
-  trovato serve --plugins <dir> [--database <file.db>] [--port 8080] [--host 127.0.0.1]`;
+  trovato serve --plugins <dir> [--database <file.db> | --database postgres://...] [--port 8080] [--host 127.0.0.1] [--threads 2] [--timeout 10]`;
 
 class UsageError extends Error {}
 

@@ -3,10 +3,11 @@
  * file by default).
  */
 import { readPluginFolder, type FolderProblem } from '../cli/plugin-folder.js';
-import { openSite, type Site } from '../kernel/site/site.js';
+import { openSite, type Site, type SiteOptions } from '../kernel/site/site.js';
 import { openSqliteStore } from '../kernel/storage/sql/sqlite.js';
 import { openPostgresStore } from '../kernel/storage/sql/postgres.js';
 import type { SqlSiteStore } from '../kernel/storage/sql/sql-store.js';
+import type { SiteStore } from '../kernel/storage/site-store.js';
 import type { PluginSource } from '../kernel/plugin/loader.js';
 
 export interface ServedSiteOptions {
@@ -16,6 +17,10 @@ export interface ServedSiteOptions {
   readonly database: string;
   /** Plugins given directly, after the folder's (tests, tools). */
   readonly sources?: readonly PluginSource[];
+  /** Kernel options other than storage and roles. */
+  readonly kernel?: SiteOptions['kernel'];
+  /** An open store to reuse (reloading the plugins) instead of opening `database`. */
+  readonly store?: SiteStore;
 }
 
 /** Whether `database` names a PostgreSQL database rather than a SQLite file. */
@@ -30,11 +35,11 @@ export function openServedStore(database: string): SqlSiteStore {
 
 export async function openServedSite(options: ServedSiteOptions): Promise<{ site: Site; problems: FolderProblem[] }> {
   const { sources, problems } = await readPluginFolder(options.plugins);
-  const store = openServedStore(options.database);
+  const store = options.store ?? openServedStore(options.database);
   try {
-    return { site: await openSite({ store, sources: [...sources, ...(options.sources ?? [])] }), problems };
+    return { site: await openSite({ store, sources: [...sources, ...(options.sources ?? [])], kernel: options.kernel }), problems };
   } catch (error) {
-    await store.close();
+    if (!options.store) await store.close();
     throw error;
   }
 }

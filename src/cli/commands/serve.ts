@@ -4,10 +4,12 @@
  */
 import { parseArgs } from 'node:util';
 import { listen } from '../../server/http-server.js';
-import { openServedSite } from '../../server/served-site.js';
-import { createSiteApp } from '../../server/site-app.js';
+import { KernelPool } from '../../server/kernel-pool.js';
+import { displayUrl } from '../../kernel/storage/sql/pg-sync.js';
+import { isPostgres } from '../../server/served-site.js';
 
-export const SERVE_USAGE = 'trovato serve --plugins <dir> [--database <file.db>] [--port 8080] [--host 127.0.0.1]';
+export const SERVE_USAGE =
+  'trovato serve --plugins <dir> [--database <file.db> | --database postgres://...] [--port 8080] [--host 127.0.0.1] [--threads 2] [--timeout 10]';
 
 export async function runServe(argv: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -17,21 +19,32 @@ export async function runServe(argv: string[]): Promise<number> {
       database: { type: 'string', default: 'trovato-site.db' },
       port: { type: 'string', default: '8080' },
       host: { type: 'string', default: '127.0.0.1' },
+      threads: { type: 'string', default: '2' },
+      timeout: { type: 'string', default: '10' },
     },
   });
+  const threads = Number(values.threads);
+  if (!Number.isInteger(threads) || threads < 1) throw new Error(`--threads must be a whole number of kernel threads (1 or more), got "${values.threads}".`);
+  const timeout = Number(values.timeout);
+  if (!(timeout > 0)) throw new Error(`--timeout must be the seconds a request may run (e.g. 10), got "${values.timeout}".`);
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number (0-65535), got "${values.port}".`);
-  const { site, problems } = await openServedSite({ plugins: values.plugins, database: values.database });
-  for (const problem of problems) console.error(`trovato serve: ${problem.message}`);
-  for (const plugin of site.report().plugins) if (plugin.status !== 'ok') console.error(`trovato serve: plugin ${plugin.name} refused: ${plugin.errors.join(' ')}`);
-  const server = await listen(createSiteApp(site), port, values.host);
-  console.log(`trovato serve: ${server.url} (plugins ${values.plugins}, database ${values.database})`);
+  const pool = await KernelPool.start({
+    plugins: values.plugins,
+    database: values.database,
+    threads,
+    requestTimeoutMs: timeout * 1000,
+    onProblem: (message) => console.error(`trovato serve: ${message}`),
+  });
+  const server = await listen((request) => pool.handle(request), port, values.host);
+  const shown = isPostgres(values.database) ? displayUrl(values.database) : values.database;
+  console.log(`trovato serve: ${server.url} (plugins ${values.plugins}, database ${shown}, ${threads} kernel threads)`);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
   await server.close();
-  await site.store.close();
+  await pool.close();
   return 0;
 }
