@@ -43,13 +43,18 @@ type Page = { status: number; title: string; main: TemplateResult } | { redirect
  * not answering, anything else a 500 naming what failed.
  */
 export function createSiteApp(site: Site): (request: AppRequest) => Promise<AppResponse> {
+  const failures = failuresOf(site.store);
   return async (request) => {
     let users: UserProfile[] = [];
     let user: UserProfile | undefined;
+    failures();
     try {
       users = await site.users();
       user = users.find((u) => u.id === request.userId) ?? users[0];
       const page = await route(site, request, user, users);
+      // A plugin may have caught a failed read and built a page anyway: that page is not served.
+      const failure = failures();
+      if (failure) throw failure;
       if ('redirect' in page) {
         return { status: 303, headers: { location: page.redirect, ...(page.cookie ? { 'set-cookie': page.cookie } : {}) }, body: '' };
       }
@@ -67,6 +72,12 @@ export function createSiteApp(site: Site): (request: AppRequest) => Promise<AppR
       return response;
     }
   };
+}
+
+/** The store's "storage failed during this request" check, for stores that keep one. */
+function failuresOf(store: object): () => KernelError | null {
+  const withFailures = store as { takeFailure?: () => KernelError | null };
+  return typeof withFailures.takeFailure === 'function' ? () => withFailures.takeFailure!() : () => null;
 }
 
 function htmlResponse(status: number, layout: Layout, main: TemplateResult): AppResponse {

@@ -83,6 +83,7 @@ export class SqlSiteStore implements SiteStore, WorkBackend, StoredData {
   readonly #db: SyncSql;
   readonly #maxLogs: number;
   #closed = false;
+  #failure: KernelError | null = null;
 
   constructor(db: SyncSql, options: SqlStoreOptions = {}) {
     this.name = db.label;
@@ -213,11 +214,22 @@ export class SqlSiteStore implements SiteStore, WorkBackend, StoredData {
     this.#db.close();
   }
 
+  /**
+   * The first storage failure since the last call, then forgets it. A plugin may catch a failed
+   * read (a -4) and still return a page; the server asks this after each request, so a page
+   * built while the database was not answering is a 503, not a page with holes.
+   */
+  takeFailure(): KernelError | null {
+    const failure = this.#failure;
+    this.#failure = null;
+    return failure;
+  }
+
   #read<T>(what: string, sql: string, ...params: SqlValue[]): T[] {
     try {
       return this.#db.all<T>(sql, params);
     } catch (error) {
-      throw sqlFailure(`${what} in ${this.name}`, error);
+      throw (this.#failure ??= sqlFailure(`${what} in ${this.name}`, error));
     }
   }
 
@@ -226,7 +238,7 @@ export class SqlSiteStore implements SiteStore, WorkBackend, StoredData {
     try {
       this.#db.write(statements, notify);
     } catch (error) {
-      throw sqlFailure(`${what} in ${this.name}`, error);
+      throw (this.#failure ??= sqlFailure(`${what} in ${this.name}`, error));
     }
   }
 }
