@@ -176,7 +176,7 @@ export function itemHostFunctions(store: SiteStore): Record<string, HostImpl> {
       const work = workOf(call, store);
       const query = parseItemQuery(text);
       const user = call.request.user;
-      const matches = work.allItems().filter((item) => canViewItem(user, item) && query.test(item));
+      const matches = work.allItems(query.prefilter).filter((item) => canViewItem(user, item) && query.test(item));
       matches.sort(query.compare);
       const start = query.offset ?? 0;
       const page = matches.slice(start, query.limit === undefined ? undefined : start + query.limit);
@@ -186,6 +186,8 @@ export function itemHostFunctions(store: SiteStore): Record<string, HostImpl> {
 }
 
 interface CompiledQuery {
+  /** The type and status asked for, so a database-backed store reads only those items. */
+  prefilter: { type?: string; status?: 0 | 1 };
   test(item: Item): boolean;
   compare(a: Item, b: Item): number;
   limit?: number;
@@ -225,6 +227,7 @@ export function parseItemQuery(text: string): CompiledQuery {
     return { read: fieldReader(entry.field, what), direction: parseDirection(entry.direction, what) };
   });
   return {
+    prefilter: { type: query.type as string | undefined, status: query.status as 0 | 1 | undefined },
     test: (item) => tests.every((test) => test(item)),
     compare: (a, b) => {
       for (const { read, direction } of keys) {

@@ -90,7 +90,7 @@ export function editableItem(session: RequestSession, id: string): Item | null {
 export function listItems(session: RequestSession, query: ItemListQuery): { items: Item[]; total: number } {
   const search = query.search?.trim().toLowerCase();
   const matches = workOf(session)
-    .allItems()
+    .allItems({ type: query.type, status: query.status })
     .filter(
       (item) =>
         (query.type === undefined || item.item_type === query.type) &&

@@ -23,14 +23,23 @@ import type { CacheRecord, Item, Row, RowId } from './schema.js';
  */
 export interface StoredData {
   item(id: string): Item | undefined;
-  /** Every committed item, in no particular order; an iterable so a database can stream them. */
-  everyItem(): Iterable<Item>;
+  /**
+   * Every committed item, in no particular order; an iterable so a database can stream them.
+   * `only` is a hint a database may use to read less (callers still test every item).
+   */
+  everyItem(only?: ItemPrefilter): Iterable<Item>;
   row(plugin: string, table: string, id: RowId): Row | undefined;
   everyRow(plugin: string, table: string): Iterable<Row>;
   variable(plugin: string, name: string): string | undefined;
   cacheEntry(bin: string, key: string): CacheRecord | undefined;
   /** The stored cache entries carrying `tag`, in any bin. */
   cacheWithTag(tag: string): Iterable<CacheRecord>;
+}
+
+/** Which items a reader wants, when it knows: a store may use it to read less. */
+export interface ItemPrefilter {
+  readonly type?: string;
+  readonly status?: 0 | 1;
 }
 
 /** What a unit of work needs from the store that made it. */
@@ -114,10 +123,13 @@ export class UnitOfWork implements RequestWork {
     return this.#backend.stored.item(id);
   }
 
-  /** Every item as this request sees it, in no particular order. */
-  allItems(): Item[] {
+  /**
+   * Every item as this request sees it, in no particular order. With `only`, items that do not
+   * match it may be left out (a hint for the database; the request's own writes all come back).
+   */
+  allItems(only?: ItemPrefilter): Item[] {
     const result: Item[] = [];
-    for (const item of this.#backend.stored.everyItem()) if (!this.#overlay.items.has(item.id)) result.push(item);
+    for (const item of this.#backend.stored.everyItem(only)) if (!this.#overlay.items.has(item.id)) result.push(item);
     for (const item of this.#overlay.items.values()) if (item) result.push(item);
     return result;
   }

@@ -10,7 +10,7 @@ import type { CurrentUser } from '../../tap/request-state.js';
 import { isEmptyChangeSet, type ChangeSet } from '../read-model.js';
 import type { CacheRecord, Item, LogRecord, Row, RowId } from '../schema.js';
 import { DEFAULT_MAX_LOGS, type LogQuery, type SiteStore } from '../site-store.js';
-import { UnitOfWork, type StoredData, type WorkBackend } from '../unit-of-work.js';
+import { UnitOfWork, type ItemPrefilter, type StoredData, type WorkBackend } from '../unit-of-work.js';
 import type { SqlStatement, SqlValue, SyncSql } from './sync-sql.js';
 
 /** The channel a store notifies after writing site settings (plugins enabled, roles, ...). */
@@ -110,9 +110,20 @@ export class SqlSiteStore implements SiteStore, WorkBackend, StoredData {
     return row ? (JSON.parse(row.data) as Item) : undefined;
   }
 
-  *everyItem(): Iterable<Item> {
+  *everyItem(only: ItemPrefilter = {}): Iterable<Item> {
     // Read per call and not kept: a request holds the items it asked for, the process none.
-    for (const row of this.#read<{ data: string }>('Reading the items', SQL.everyItem)) yield JSON.parse(row.data) as Item;
+    const where: string[] = [];
+    const params: SqlValue[] = [];
+    if (only.type !== undefined) {
+      where.push('item_type = ?');
+      params.push(only.type);
+    }
+    if (only.status !== undefined) {
+      where.push('status = ?');
+      params.push(only.status);
+    }
+    const sql = where.length === 0 ? SQL.everyItem : `${SQL.everyItem} WHERE ${where.join(' AND ')}`;
+    for (const row of this.#read<{ data: string }>('Reading the items', sql, ...params)) yield JSON.parse(row.data) as Item;
   }
 
   row(plugin: string, table: string, id: RowId): Row | undefined {
