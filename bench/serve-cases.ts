@@ -25,19 +25,20 @@ interface Row {
   readonly name: string;
   readonly pagesPerSecond: number;
   readonly p99Ms: number;
+  /** Requests that failed, timed out (30 s) or were not 2xx: reported rather than hidden. */
+  readonly errors?: number;
   readonly rssMb?: number;
 }
 
-async function load(urls: readonly string[]): Promise<{ pagesPerSecond: number; p99Ms: number }> {
+async function load(urls: readonly string[]): Promise<{ pagesPerSecond: number; p99Ms: number; errors: number }> {
   const results = await Promise.all(
-    urls.map((url) => autocannon({ url: `${url}/blog`, connections: CONNECTIONS, duration: DURATION_S })),
+    urls.map((url) => autocannon({ url: `${url}/blog`, connections: CONNECTIONS, duration: DURATION_S, timeout: 30 })),
   );
-  for (const result of results) {
-    if (result.non2xx > 0 || result.errors > 0) throw new Error(`${result.url}: ${result.non2xx} non-2xx answers and ${result.errors} errors under load.`);
-  }
   return {
     pagesPerSecond: results.reduce((sum, r) => sum + r.requests.average, 0),
     p99Ms: Math.max(...results.map((r) => r.latency.p99)),
+    // Connection errors, timeouts (30 s) and answers other than 2xx (a 503 past the deadline).
+    errors: results.reduce((sum, r) => sum + r.errors + r.timeouts + r.non2xx, 0),
   };
 }
 
@@ -102,6 +103,7 @@ export async function runServeBench(log: (line: string) => void): Promise<void> 
     await seed(small, POSTS);
     log('in-process baseline...');
     rows.push(await inProcess(small));
+    log(`  ${JSON.stringify(rows[rows.length - 1])}`);
     log('trovato serve, SQLite...');
     const sqlite = await served(small, 1, log);
     rows.push({ ...sqlite.row, name: 'serve, SQLite, 1 process', rssMb: sqlite.rss[0] });
@@ -141,9 +143,11 @@ export async function runServeBench(log: (line: string) => void): Promise<void> 
   }
   const baseline = rows[0].pagesPerSecond;
   console.log(`\ntrovato serve, GET /blog with ${POSTS} posts, loopback, autocannon ${CONNECTIONS} connections x ${DURATION_S} s per process (after a warm-up run); 2 kernel threads per process`);
-  console.log('case | pages/s | ratio to baseline | p99 ms | RSS MB (max per process)');
+  console.log('case | pages/s | ratio to baseline | p99 ms | errors | RSS MB (max per process)');
   for (const row of rows) {
-    console.log(`${row.name} | ${row.pagesPerSecond.toFixed(0)} | ${(row.pagesPerSecond / baseline).toFixed(2)} | ${row.p99Ms.toFixed(1)} | ${row.rssMb?.toFixed(0) ?? '-'}`);
+    console.log(
+      `${row.name} | ${row.pagesPerSecond.toFixed(1)} | ${(row.pagesPerSecond / baseline).toFixed(2)} | ${row.p99Ms.toFixed(1)} | ${row.errors ?? '-'} | ${row.rssMb?.toFixed(0) ?? '-'}`,
+    );
   }
   console.log('\nmemory of one serve process after the load (RSS, MB):');
   for (const [what, mb] of memory) console.log(`${what}: ${mb.toFixed(0)}`);

@@ -18,7 +18,9 @@ const USAGE = `Usage:
   trovato build <plugin-dir> [--out <dir>]
   trovato build-all <plugins-src-dir> <out-dir>
   trovato bench [--node-only] [--no-pages]
-  trovato serve --plugins <dir> [--database <file.db> | --database postgres://...] [--port 8080] [--host 127.0.0.1] [--threads 2] [--timeout 10]`;
+  trovato serve --plugins <dir> [--database <file.db> | --database postgres://...] [--port 8080] [--host 127.0.0.1] [--threads 2] [--timeout 10]
+  trovato export --database <file.db | postgres://...> [--out site.json]
+  trovato import --database <file.db | postgres://...> <site.json>`;
 
 class UsageError extends Error {}
 
@@ -36,6 +38,10 @@ export async function main(argv: string[]): Promise<number> {
         return await (await import('./build-command.js')).runBuild(rest);
       case 'build-all':
         return await (await import('./build-command.js')).runBuildAll(rest);
+      case 'export':
+        return await (await import('./commands/site-dump.js')).runExport(rest);
+      case 'import':
+        return await (await import('./commands/site-dump.js')).runImport(rest);
       case 'serve':
         return await (await import('./commands/serve.js')).runServe(rest);
       case 'bench':

@@ -6,9 +6,10 @@ import type { IDBPTransaction } from 'idb';
 import { KernelError } from '../errors.js';
 import type { CurrentUser, LogLevel } from '../tap/request-state.js';
 import { openSiteDatabase, storageFailure, type SiteDatabase } from './database.js';
-import { isEmptyChangeSet, ReadModel, tableKey, type ChangeSet } from './read-model.js';
+import { emptyChangeSet, isEmptyChangeSet, ReadModel, tableKey, variableKey, type ChangeSet } from './read-model.js';
 import { MIGRATIONS, type LogRecord, type Migration, type SiteSchema, type SiteStoreName } from './schema.js';
 import { UnitOfWork, type WorkBackend } from './unit-of-work.js';
+import { DUMP_FORMAT, DUMP_VERSION, type DumpableStore, type SiteDump } from './site-dump.js';
 
 export interface SiteStoreOptions {
   /** The database name; the embedding page chooses one per site. */
@@ -31,7 +32,7 @@ export interface LogQuery {
 }
 
 /** A site's storage. Only one kernel should have a site open at a time (see README.md). */
-export interface SiteStore {
+export interface SiteStore extends DumpableStore {
   readonly name: string;
   /** Starts a request's unit of work, reading the store as it is now. */
   beginWork(user: CurrentUser): UnitOfWork;
@@ -193,6 +194,52 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
       const prefix = tableKey(plugin, '');
       for (const key of [...this.model.rows.keys()]) if (key.startsWith(prefix)) this.model.rows.delete(key);
       for (const key of [...this.model.variables.keys()]) if (key.startsWith(prefix)) this.model.variables.delete(key);
+    });
+  }
+
+  async exportDump(): Promise<SiteDump> {
+    await this.#writes;
+    const split = (key: string): [string, string] => {
+      const at = key.indexOf('\u0000');
+      return [key.slice(0, at), key.slice(at + 1)];
+    };
+    return structuredClone({
+      format: DUMP_FORMAT,
+      version: DUMP_VERSION,
+      items: [...this.model.items.values()],
+      rows: [...this.model.rows].flatMap(([key, rows]) => {
+        const [plugin, table] = split(key);
+        return [...rows].map(([id, data]) => ({ plugin, table, id, data }));
+      }),
+      variables: [...this.model.variables].map(([key, value]) => {
+        const [plugin, name] = split(key);
+        return { plugin, name, value };
+      }),
+      settings: Object.fromEntries(this.model.site),
+    });
+  }
+
+  importDump(dump: SiteDump): Promise<void> {
+    return this.#serialize(async () => {
+      const changes = emptyChangeSet();
+      for (const item of dump.items) changes.items.set(item.id, structuredClone(item));
+      for (const { plugin, table, id, data } of dump.rows) {
+        let changed = changes.rows.get(tableKey(plugin, table));
+        if (!changed) changes.rows.set(tableKey(plugin, table), (changed = { plugin, table, rows: new Map() }));
+        changed.rows.set(id, structuredClone(data));
+      }
+      for (const record of dump.variables) changes.variables.set(variableKey(record.plugin, record.name), { ...record });
+      const settings = Object.entries(structuredClone(dump.settings));
+      await this.#transact(['items', 'rows', 'variables', 'site'], 'Importing the site dump', (tx, track) => {
+        for (const item of changes.items.values()) if (item) track(tx.objectStore('items').put(item));
+        for (const { plugin, table, rows } of changes.rows.values()) {
+          for (const [id, data] of rows) if (data) track(tx.objectStore('rows').put({ plugin, table, id, data }));
+        }
+        for (const record of changes.variables.values()) track(tx.objectStore('variables').put(record));
+        for (const [key, value] of settings) track(tx.objectStore('site').put(value, key));
+      });
+      this.model.apply(changes);
+      for (const [key, value] of settings) this.model.site.set(key, value);
     });
   }
 

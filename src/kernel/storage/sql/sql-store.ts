@@ -8,7 +8,8 @@
 import { KernelError } from '../../errors.js';
 import type { CurrentUser } from '../../tap/request-state.js';
 import { isEmptyChangeSet, type ChangeSet } from '../read-model.js';
-import type { CacheRecord, Item, LogRecord, Row, RowId } from '../schema.js';
+import type { CacheRecord, Item, LogRecord, Row, RowId, VariableRecord } from '../schema.js';
+import { DUMP_FORMAT, DUMP_VERSION, type SiteDump } from '../site-dump.js';
 import { DEFAULT_MAX_LOGS, type LogQuery, type SiteStore } from '../site-store.js';
 import { UnitOfWork, type ItemPrefilter, type StoredData, type WorkBackend } from '../unit-of-work.js';
 import type { SqlStatement, SqlValue, SyncSql } from './sync-sql.js';
@@ -217,6 +218,31 @@ export class SqlSiteStore implements SiteStore, WorkBackend, StoredData {
 
   async dropPluginData(plugin: string): Promise<void> {
     this.#write(`Removing the tables and variables of plugin "${plugin}"`, [statement(SQL.dropRows, plugin), statement(SQL.dropVariables, plugin)]);
+  }
+
+  async exportDump(): Promise<SiteDump> {
+    const items = this.#read<{ data: string }>('Exporting the items', SQL.everyItem).map((row) => JSON.parse(row.data) as Item);
+    const rows = this.#read<{ plugin: string; tbl: string; id: string; data: string }>('Exporting the tables', 'SELECT plugin, tbl, id, data FROM plugin_rows').map(
+      (row) => ({ plugin: row.plugin, table: row.tbl, id: JSON.parse(row.id) as RowId, data: JSON.parse(row.data) as Row }),
+    );
+    const variables = this.#read<VariableRecord>('Exporting the variables', 'SELECT plugin, name, value FROM variables');
+    const settings = Object.fromEntries(
+      this.#read<{ key: string; value: string }>('Exporting the site settings', 'SELECT key, value FROM site').map((row) => [row.key, JSON.parse(row.value)]),
+    );
+    return { format: DUMP_FORMAT, version: DUMP_VERSION, items, rows, variables, settings };
+  }
+
+  async importDump(dump: SiteDump): Promise<void> {
+    this.#write(
+      'Importing the site dump',
+      [
+        ...dump.items.map((item) => statement(SQL.putItem, item.id, item.item_type, item.status, item.author_id, item.created, item.changed, JSON.stringify(item))),
+        ...dump.rows.map((row) => statement(SQL.putRow, row.plugin, row.table, rowKey(row.id), JSON.stringify(row.data))),
+        ...dump.variables.map((v) => statement(SQL.putVariable, v.plugin, v.name, v.value)),
+        ...Object.entries(dump.settings).map(([key, value]) => statement(SQL.putSetting, key, JSON.stringify(value))),
+      ],
+      [SETTINGS_CHANNEL],
+    );
   }
 
   async close(): Promise<void> {
