@@ -6,7 +6,7 @@ import { readPluginFolder, type FolderProblem } from '../cli/plugin-folder.js';
 import { openSite, type Site, type SiteOptions } from '../kernel/site/site.js';
 import { openSqliteStore } from '../kernel/storage/sql/sqlite.js';
 import { openPostgresStore } from '../kernel/storage/sql/postgres.js';
-import type { SqlSiteStore } from '../kernel/storage/sql/sql-store.js';
+import { SqlSiteStore } from '../kernel/storage/sql/sql-store.js';
 import type { SiteStore } from '../kernel/storage/site-store.js';
 import type { PluginSource } from '../kernel/plugin/loader.js';
 
@@ -36,8 +36,10 @@ export function openServedStore(database: string): SqlSiteStore {
 export async function openServedSite(options: ServedSiteOptions): Promise<{ site: Site; problems: FolderProblem[] }> {
   const { sources, problems } = await readPluginFolder(options.plugins);
   const store = options.store ?? openServedStore(options.database);
+  const open = (): Promise<Site> => openSite({ store, sources: [...sources, ...(options.sources ?? [])], kernel: options.kernel });
   try {
-    return { site: await openSite({ store, sources: [...sources, ...(options.sources ?? [])], kernel: options.kernel }), problems };
+    // Processes starting together on one database open it one at a time: tap_install runs once.
+    return { site: store instanceof SqlSiteStore ? await store.exclusive(open) : await open(), problems };
   } catch (error) {
     if (!options.store) await store.close();
     throw error;

@@ -12,6 +12,8 @@ import type { SqlStatement, SqlValue, SyncSql } from './sync-sql.js';
 
 /** The advisory lock key the migrations take ("trov" in ASCII). */
 const MIGRATION_LOCK = 0x74726f76;
+/** The advisory lock a process holds while it opens the site ("site"). */
+const SITE_LOCK = 0x73697465;
 
 type Answer = { ok: true; value: unknown } | { ok: false; code: string; lost: boolean; message: string };
 
@@ -75,6 +77,15 @@ export class PgSync implements SyncSql {
     }
   }
 
+  lockSite(): void {
+    // Another process may hold it while it opens the site (compiling plugins, tap_install).
+    this.#request({ kind: 'lock', key: SITE_LOCK }, 'Waiting for the site lock on', 300_000);
+  }
+
+  unlockSite(): void {
+    this.#request({ kind: 'unlock', key: SITE_LOCK }, 'Releasing the site lock on');
+  }
+
   close(): void {
     if (this.#closed) return;
     try {
@@ -86,11 +97,11 @@ export class PgSync implements SyncSql {
     }
   }
 
-  #request(message: Record<string, unknown>, what: string): unknown {
+  #request(message: Record<string, unknown>, what: string, timeoutMs = this.#timeoutMs): unknown {
     if (this.#closed) throw new KernelError('STORAGE_FAILURE', `${what} ${this.label} failed: the store is closed.`);
     const id = ++this.#sequence;
     this.#port.postMessage({ ...message, id });
-    const answer = this.#await(id, what);
+    const answer = this.#await(id, what, timeoutMs);
     if (answer.ok) return answer.value;
     if (answer.lost) {
       throw new KernelError(
@@ -107,8 +118,8 @@ export class PgSync implements SyncSql {
    * is checked, so an answer posted in between either is found by the check or sets the flag
    * and ends the wait at once. An answer to an earlier request that timed out is dropped.
    */
-  #await(id: number, what: string): Answer {
-    const deadline = Date.now() + this.#timeoutMs;
+  #await(id: number, what: string, timeoutMs: number): Answer {
+    const deadline = Date.now() + timeoutMs;
     for (;;) {
       Atomics.store(this.#flag, 0, 0);
       const received = receiveMessageOnPort(this.#port);
@@ -121,7 +132,7 @@ export class PgSync implements SyncSql {
       if (left <= 0) {
         throw new KernelError(
           'STORAGE_FAILURE',
-          `${what} ${this.label} failed: no answer within ${this.#timeoutMs / 1000} s; nothing of this request was saved. ` +
+          `${what} ${this.label} failed: no answer within ${timeoutMs / 1000} s; nothing of this request was saved. ` +
             'Check that the database is up and reachable; the server keeps retrying.',
         );
       }

@@ -75,6 +75,12 @@ async function handle(message) {
         else if (current < newest) await db.query('UPDATE trovato_schema SET version = $1', [newest]);
         return { newer: null };
       });
+    case 'lock':
+      await db.query('SELECT pg_advisory_lock($1)', [message.key]);
+      return null;
+    case 'unlock':
+      await db.query('SELECT pg_advisory_unlock($1)', [message.key]);
+      return null;
     case 'close':
       await client?.end().catch(() => undefined);
       client = null;

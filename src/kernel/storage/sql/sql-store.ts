@@ -245,6 +245,19 @@ export class SqlSiteStore implements SiteStore, WorkBackend, StoredData {
     );
   }
 
+  /**
+   * Runs `body` while no other process on this database runs its own `exclusive` body: opening
+   * a site (first-time tap_install, settings) happens once even when processes start together.
+   */
+  async exclusive<T>(body: () => Promise<T>): Promise<T> {
+    this.#db.lockSite?.();
+    try {
+      return await body();
+    } finally {
+      this.#db.unlockSite?.();
+    }
+  }
+
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;

@@ -21,5 +21,12 @@ export interface SyncSql {
    * connection drops) none. `notify` names channels to tell other processes about after commit.
    */
   write(statements: readonly SqlStatement[], notify?: readonly string[]): void;
+  /**
+   * Holds a lock shared by every process on this database until `unlockSite`, waiting for another
+   * holder first (PostgreSQL: a session advisory lock). A database only one process opens (a
+   * SQLite file) may leave these out.
+   */
+  lockSite?(): void;
+  unlockSite?(): void;
   close(): void;
 }
