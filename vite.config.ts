@@ -3,18 +3,33 @@ import { join, resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { ascFromVendor, assemblyScriptVendor } from './playground/vite-plugin.js';
 
+const EMBED_CLIENT = 'embed-client';
+
 export default defineConfig({
   // The playground's compiler is served as static files, not through the dependency pipeline.
   plugins: [assemblyScriptVendor(), notFoundPage()],
   worker: { format: 'es', plugins: () => [ascFromVendor()] },
   build: {
     target: 'es2022',
-    // Two pages: the site and the playground (the site's index.html may not exist yet in a checkout being built up).
-    rollupOptions: { input: ['index.html', 'playground/index.html'].filter((page) => existsSync(new URL(page, import.meta.url))) },
+    rollupOptions: {
+      // Three pages (the site, the playground, the embed frame) and the embed client, which
+      // documentation pages import from the built site at /embed/client.js.
+      input: {
+        ...Object.fromEntries(
+          ['index.html', 'playground/index.html', 'embed/index.html'].filter((page) => existsSync(new URL(page, import.meta.url))).map((page) => [page.replace(/\/?index\.html$/, '') || 'site', page]),
+        ),
+        [EMBED_CLIENT]: 'src/embed/client.ts',
+      },
+      // The client's exports are its API: keep them (pages have none, so this changes nothing else).
+      preserveEntrySignatures: 'exports-only',
+      output: { entryFileNames: (chunk) => (chunk.name === EMBED_CLIENT ? 'embed/client.js' : 'assets/[name]-[hash].js') },
+    },
   },
+  // Rust plugins build in .cache/rust-target (thousands of files): nothing there is served.
+  server: { watch: { ignored: ['**/.cache/**'] } },
   // Pre-bundled up front: discovering them mid-run makes Vite reload the page under a test.
   optimizeDeps: {
-    include: ['@bjorn3/browser_wasi_shim', 'smol-toml', 'comlink', 'idb', 'lit', 'lit/static-html.js', 'lit/directives/unsafe-html.js', 'dompurify', 'fflate', 'wabt', 'fast-check'],
+    include: ['@bjorn3/browser_wasi_shim', 'smol-toml', 'comlink', 'idb', 'lit', 'lit/static-html.js', 'lit/directives/unsafe-html.js', 'dompurify', 'fflate', 'wabt', 'fast-check', 'ajv'],
   },
 });
 

@@ -10,7 +10,8 @@ export default defineConfig({
         test: {
           name: 'node',
           environment: 'node',
-          include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+          // plugins/<name>/<name>.test.ts: the test `trovato new` writes beside a plugin.
+          include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'plugins/**/*.test.ts'],
           exclude: ['**/*.browser.test.ts', 'node_modules/**'],
         },
       },

@@ -7,6 +7,9 @@ import type { PluginSource } from '../src/kernel/plugin/loader.js';
 import { measure, measureSync, type Stats } from './measure.js';
 import { runSiteCases } from './site-cases.js';
 import { runStorageCases } from './storage-cases.js';
+import { runLimitCases, type LimitFixtures } from './limit-cases.js';
+import { runFuelCases } from './fuel-cases.js';
+import { runLanguageCases } from './language-cases.js';
 
 export interface CaseResult {
   name: string;
@@ -20,10 +23,16 @@ export interface BenchFixtures {
   echo: PluginSource;
   /** Ten copies of it under different names, for a dispatch to ten handlers. */
   tenEchoes: PluginSource[];
-  /** The reference plugins as built into public/plugins (blog, categories, hello). */
+  /** The reference plugins as built into public/plugins (blog, categories, hello, and notes in Rust). */
   reference: PluginSource[];
   /** host_probe (test/fixtures/host-probe), which performs host functions on request. */
   probe: PluginSource;
+  /** The oversized plugins of the limit cases (bench/limit-cases.ts). */
+  limits: LimitFixtures;
+  /** A plugin whose tap_cron loops forever (stopped by fuel). */
+  spinner: PluginSource;
+  /** A plugin whose tap_item_access answers "Neutral" to everything. */
+  accessRule: PluginSource;
 }
 
 export interface BenchEnvironment {
@@ -41,7 +50,13 @@ function stubImports(module: WebAssembly.Module): WebAssembly.Imports {
   return imports;
 }
 
-export async function runCases(fixtures: BenchFixtures, environment: BenchEnvironment, log: (line: string) => void = () => undefined): Promise<CaseResult[]> {
+export async function runCases(
+  fixtures: BenchFixtures,
+  environment: BenchEnvironment,
+  log: (line: string) => void = () => undefined,
+  only?: 'fuel',
+): Promise<CaseResult[]> {
+  if (only === 'fuel') return runFuelCases(fixtures.echo, fixtures.spinner, fixtures.reference, environment.indexedDB, log);
   const results: CaseResult[] = [];
   const input = new TextEncoder().encode(JSON.stringify(INPUT));
   const module = await WebAssembly.compile(fixtures.echo.wasm as BufferSource);
@@ -113,7 +128,10 @@ export async function runCases(fixtures: BenchFixtures, environment: BenchEnviro
     baselines: ['dispatch, 1 handler'],
     stats: await measure(() => ten.dispatch('tap_item_view', INPUT), { batch: 50, batches: 30 }),
   });
-  results.push(...(await runSiteCases(fixtures.reference, fixtures.echo, environment.indexedDB, log)));
+  results.push(...(await runSiteCases(fixtures.reference, fixtures.echo, fixtures.accessRule, environment.indexedDB, log)));
   results.push(...(await runStorageCases(fixtures.probe, environment.indexedDB, log)));
+  results.push(...(await runLimitCases(fixtures.echo, fixtures.limits, environment.indexedDB, log)));
+  results.push(...(await runFuelCases(fixtures.echo, fixtures.spinner, fixtures.reference, environment.indexedDB, log)));
+  results.push(...(await runLanguageCases(fixtures.reference, log)));
   return results;
 }

@@ -1,11 +1,13 @@
 /** Builds the benchmark's plugins from source (WAT through wabt) in Node. */
-import { ECHO, watPlugin } from '../test/support/wat-plugin.js';
+import { constantJson, ECHO, watPlugin } from '../test/support/wat-plugin.js';
 import type { BenchFixtures } from './cases.js';
 import type { PluginSource } from '../src/kernel/plugin/loader.js';
 import { readPluginFolder } from '../src/cli/plugin-folder.js';
 import { buildPluginDir } from '../src/build/build-plugins.js';
 import { formatDiagnostic } from '../src/build/compile-plugin.js';
 import { readFile } from 'node:fs/promises';
+import { logger, manyTaps, menuChain, printer, unknownKeys } from '../test/hostile/quota-plugins.js';
+import type { LimitFixtures } from './limit-cases.js';
 
 export async function buildFixtures(): Promise<BenchFixtures> {
   const echo = await watPlugin({ name: 'echo', exports: { tap_item_view: ECHO } });
@@ -16,7 +18,22 @@ export async function buildFixtures(): Promise<BenchFixtures> {
   if (problems.length > 0 || reference.length === 0) {
     throw new Error(`The reference plugins are not built (${problems.map((p) => p.message).join(' ')}); run \`npm run build:plugins\` first.`);
   }
-  return { echo, tenEchoes, reference, probe: await buildProbe() };
+  const neutral = constantJson(16, JSON.stringify('Neutral'));
+  // An access rule that decides nothing: what every item read costs once a site has one.
+  const accessRule = await watPlugin({ name: 'neutral_access', fields: neutral.data, exports: { tap_item_access: neutral.body } });
+  return { echo, tenEchoes, reference, probe: await buildProbe(), accessRule, limits: await buildLimitFixtures(), spinner: await watPlugin({ name: 'spinner', exports: { tap_cron: '(loop $forever (br $forever)) (i64.const 0)' } }) };
+}
+
+async function buildLimitFixtures(): Promise<LimitFixtures> {
+  return {
+    unknownKeys: await unknownKeys(10_000),
+    manyTaps: await manyTaps(20_000),
+    chain20000: await menuChain(20_000),
+    chain1000: await menuChain(1_000),
+    log1000: await logger(1_000),
+    log1000000: await logger(1_000_000),
+    print2MB: await printer(20_000, 100),
+  };
 }
 
 /** host_probe, optimized like a real plugin; into test/fixtures/build/, where the tests' copy lives (skipped when up to date). */

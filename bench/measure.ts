@@ -46,3 +46,26 @@ export function summarize(values: number[]): Stats {
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))];
   return { median: at(0.5), p95: at(0.95), samples: sorted.length };
 }
+
+/**
+ * Measures two operations in alternating batches (A, B, A, B, ...), so that a machine whose
+ * speed drifts during the run (other processes, the engine warming up) weighs on both alike:
+ * for ratios between near-equal cases, where measuring one after the other shows the drift.
+ */
+export async function measurePair(a: () => unknown, b: () => unknown, options: MeasureOptions): Promise<[Stats, Stats]> {
+  const { batch, batches } = options;
+  for (let i = 0; i < batch; i++) {
+    await a();
+    await b();
+  }
+  const perOpA: number[] = [];
+  const perOpB: number[] = [];
+  for (let n = 0; n < batches; n++) {
+    for (const [op, into] of [[a, perOpA], [b, perOpB]] as const) {
+      const start = performance.now();
+      for (let i = 0; i < batch; i++) await op();
+      into.push(((performance.now() - start) * 1000) / batch);
+    }
+  }
+  return [summarize(perOpA), summarize(perOpB)];
+}

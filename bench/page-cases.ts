@@ -15,6 +15,8 @@ import type { BrowserContext, Page } from 'playwright';
 import { startBuiltSite, type BuiltSite } from '../test/support/built-site.js';
 import { benchPlaygroundCompile, type CompileTiming } from '../playground/bench.js';
 import { summarize, type Stats } from './measure.js';
+import { recipeToFragment, type Recipe } from '../src/recipe/recipe.js';
+import blogDemo from '../src/recipe/examples/blog-demo.recipe.json' with { type: 'json' };
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SITE_NAME = 'trovato-site';
@@ -86,6 +88,8 @@ export async function runPageCases(log: (line: string) => void): Promise<PageBen
       await context.close();
     }
 
+    cases.push(...(await recipeCases(site, log, notes, { cold: summarize(cold).median, warm: cases.at(-1)?.stats.median ?? NaN })));
+
     const { page, posts, context: seeded } = await siteWithPosts(site, log, notes);
     try {
       cases.push({
@@ -116,6 +120,46 @@ export async function runPageCases(log: (line: string) => void): Promise<PageBen
   } finally {
     await site.close();
   }
+}
+
+/**
+ * The blog demo recipe (three plugins, three posts) opened from its link: link click to the
+ * rendered landing page (/blog), cold (fresh context) and warm (same context, HTTP cache warm;
+ * every open applies the recipe into a fresh database), as ratios of the plain site's boot to
+ * /blog measured just before in the same run.
+ */
+async function recipeCases(site: BuiltSite, log: (line: string) => void, notes: string[], plain: { cold: number; warm: number }): Promise<PageCaseResult[]> {
+  const link = `${site.baseUrl}#${recipeToFragment(blogDemo as Recipe)}`;
+  notes.push(`recipe link of the blog demo (3 plugins by name, 3 posts, a grant, a variable): ${link.length} characters (${link.length - site.baseUrl.length} after the site's address)`);
+  log(`recipe link, cold: ${COLD_RUNS} fresh contexts open the blog demo link`);
+  const cold: number[] = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    const context = await site.browser.newContext();
+    try {
+      cold.push(expectListing(await firstPage(await openPage(context, link))).ms);
+    } finally {
+      await context.close();
+    }
+  }
+  log(`recipe link, warm: ${WARM_RUNS} opens of the link in one context`);
+  const context = await site.browser.newContext();
+  const warm: number[] = [];
+  try {
+    const page = await openPage(context, link);
+    expectListing(await firstPage(page));
+    for (let i = 0; i < WARM_RUNS; i++) {
+      // From /blog to /#recipe=…: another path, so a full load, not a fragment change.
+      await page.goto(link);
+      warm.push(expectListing(await firstPage(page)).ms);
+    }
+  } finally {
+    await context.close();
+  }
+  const ratio = (ms: number[], base: number): string => `×${(summarize(ms).median / base).toFixed(2)} the plain site's`;
+  return [
+    { name: 'recipe link → landing /blog, cold', stats: summarize(cold), note: `${ratio(cold, plain.cold)} cold boot; recipe applied into a fresh database` },
+    { name: 'recipe link → landing /blog, warm', stats: summarize(warm), note: `${ratio(warm, plain.warm)} warm boot; HTTP cache warm, fresh database each time` },
+  ];
 }
 
 /** Bundles page-probes.ts into the build, beside a blank page on the site's origin to seed from. */

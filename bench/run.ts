@@ -9,15 +9,17 @@ import { chromium } from 'playwright';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../src/chromium.js';
 import { runCases, type CaseResult } from './cases.js';
 import { buildFixtures } from './fixtures.js';
+import type { LimitFixtures } from './limit-cases.js';
 import { nodeIndexedDB } from '../src/kernel/storage/node-indexeddb.js';
 import { runPageCases, type PageBenchReport } from './page-cases.js';
+import { runCliCases, type CliCaseResult } from './cli-cases.js';
 import type { PluginSource } from '../src/kernel/plugin/loader.js';
 
 function toWire(source: PluginSource): { name: string; manifest: string; wasm: number[] } {
   return { name: source.name, manifest: source.manifest, wasm: Array.from(source.wasm) };
 }
 
-async function inChromium(fixtures: Awaited<ReturnType<typeof buildFixtures>>): Promise<CaseResult[]> {
+async function inChromium(fixtures: Awaited<ReturnType<typeof buildFixtures>>, only: 'fuel' | undefined): Promise<CaseResult[]> {
   const server = await createServer({ root: process.cwd(), logLevel: 'error', server: { port: 0, host: '127.0.0.1' } });
   await server.listen();
   const address = server.httpServer?.address();
@@ -28,8 +30,16 @@ async function inChromium(fixtures: Awaited<ReturnType<typeof buildFixtures>>): 
     page.on('pageerror', (error) => console.error(`chromium: ${error.message}`));
     await page.goto(`http://127.0.0.1:${port}/bench/browser.html`);
     await page.waitForFunction(() => window.benchReady === true, undefined, { timeout: 60_000 });
-    const wire = { echo: toWire(fixtures.echo), tenEchoes: fixtures.tenEchoes.map(toWire), reference: fixtures.reference.map(toWire), probe: toWire(fixtures.probe) };
-    return await page.evaluate((f) => window.runBench(f), wire);
+    const wire = {
+      echo: toWire(fixtures.echo),
+      tenEchoes: fixtures.tenEchoes.map(toWire),
+      reference: fixtures.reference.map(toWire),
+      probe: toWire(fixtures.probe),
+      spinner: toWire(fixtures.spinner),
+      accessRule: toWire(fixtures.accessRule),
+      limits: Object.fromEntries(Object.entries(fixtures.limits).map(([key, source]) => [key, toWire(source)])) as Record<keyof LimitFixtures, ReturnType<typeof toWire>>,
+    };
+    return await page.evaluate(([f, o]) => window.runBench(f, o), [wire, only] as const);
   } finally {
     await browser.close();
     await server.close();
@@ -55,26 +65,55 @@ export async function runBench(args: string[]): Promise<number> {
     await (await import('./serve-cases.js')).runServeBench((line) => console.error(line));
     return 0;
   }
+  if (args.includes('--cli-only')) {
+    printCli(await runCliCases((text) => console.error(`  ${text}`)));
+    return 0;
+  }
   const fixtures = await buildFixtures();
   console.error('Node: running cases...');
-  const node = await runCases(fixtures, { indexedDB: nodeIndexedDB() }, (line) => console.error(`  ${line}`));
+  // `--fuel-only`: just the fuel cases (fuel-cases.ts), then no page cases.
+  const only = args.includes('--fuel-only') ? ('fuel' as const) : undefined;
+  const node = await runCases(fixtures, { indexedDB: nodeIndexedDB() }, (line) => console.error(`  ${line}`), only);
   let browser: CaseResult[] = [];
   if (!args.includes('--node-only')) {
     console.error('Chromium: running cases...');
-    browser = await inChromium(fixtures);
+    browser = await inChromium(fixtures, only);
   }
   const nodeRows = format(node);
   const browserRows = format(browser);
   const header = ['case', 'compared with', 'node median µs', 'node p95 µs', 'node ratio', 'chromium median µs', 'chromium p95 µs', 'chromium ratio'];
   const rows = node.map((r) => [r.name, r.baselines?.join(' / ') ?? '(baseline)', ...(nodeRows.get(r.name) ?? []), ...(browserRows.get(r.name) ?? ['-', '-', '-'])]);
   printTable(header, rows, [0, 1]);
-  if (args.includes('--node-only') || args.includes('--no-pages')) {
-    console.log('\nPage-level cases skipped (--node-only or --no-pages).');
+  if (args.includes('--node-only') || args.includes('--no-pages') || only) {
+    console.log('\nPage-level and CLI cases skipped (--node-only, --no-pages or --fuel-only).');
     return 0;
   }
   console.error('Chromium, built site: running page cases...');
   printPages(await runPageCases((text) => console.error(`  ${text}`)));
+  console.error('The author\'s loop: CLI start-up, cold build, dev reload...');
+  printCli(await runCliCases((text) => console.error(`  ${text}`)));
   return 0;
+}
+
+function printCli(results: CliCaseResult[]): void {
+  const byName = new Map(results.map((r) => [r.name, r]));
+  console.log("\nThe author's loop (wall time of real processes; ratio to the baseline measured in this run)");
+  printTable(
+    ['case', 'compared with', 'median ms', 'p95 ms', 'runs', 'ratio', 'what'],
+    results.map((r) => {
+      const base = r.baseline ? byName.get(r.baseline) : undefined;
+      return [
+        r.name,
+        r.baseline ?? '(baseline)',
+        r.stats.median.toFixed(0),
+        r.stats.p95.toFixed(0),
+        String(r.stats.samples),
+        base ? `${(r.stats.median / base.stats.median).toFixed(2)}x` : '-',
+        r.note ?? '',
+      ];
+    }),
+    [0, 1, 6],
+  );
 }
 
 /** Prints rows under a header; the columns in `left` are text (left-aligned), the rest figures. */

@@ -26,6 +26,7 @@ function pluginSet(reference: readonly PluginSource[], filler: PluginSource, cou
 export async function runSiteCases(
   reference: readonly PluginSource[],
   filler: PluginSource,
+  accessRule: PluginSource,
   indexedDB: IDBFactory,
   log: (line: string) => void,
 ): Promise<CaseResult[]> {
@@ -60,6 +61,24 @@ export async function runSiteCases(
   } finally {
     await store.close();
     await deleteDatabase(indexedDB, name);
+  }
+
+  // Host item reads apply tap_item_access (issue 12): blog's query-items asks the access rule
+  // about each of the 50 posts. Compared with the same listing on a site without the rule.
+  const ruled = `trovato-bench-access-${Date.now()}`;
+  const ruledStore = await openSiteStore({ name: ruled, indexedDB });
+  try {
+    log('page request: /blog listing 50 posts, with a tap_item_access rule');
+    const site = await openSite({ store: ruledStore, sources: [...reference, accessRule] });
+    await seedBlogPosts(site, 50);
+    results.push({
+      name: 'page request, /blog with 50 posts, one tap_item_access rule',
+      stats: await measure(() => site.kernel.callRoute('/blog', { user: ANONYMOUS }), { batch: 10, batches: 20 }),
+      baselines: ['page request, /blog with 50 posts'],
+    });
+  } finally {
+    await ruledStore.close();
+    await deleteDatabase(indexedDB, ruled);
   }
   return results;
 }

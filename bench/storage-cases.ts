@@ -6,6 +6,7 @@
  * Node. Per-item and per-call figures divide a timed batch by its size, like measure.ts does.
  */
 import { createKernel, type Kernel } from '../src/kernel/kernel.js';
+import { MAX_CALL_FUEL } from '../src/kernel/tap/fuel.js';
 import { kernelStorage } from '../src/kernel/host/storage-host.js';
 import { openSiteStore, type SiteStore } from '../src/kernel/storage/site-store.js';
 import type { Item } from '../src/kernel/storage/schema.js';
@@ -27,7 +28,9 @@ interface ProbeKernel {
 async function probeKernel(probe: PluginSource, indexedDB: IDBFactory): Promise<ProbeKernel> {
   const name = `trovato-bench-storage-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const store = await openSiteStore({ name, indexedDB });
-  const kernel = createKernel({ storage: kernelStorage(store) });
+  // These cases time 10,000 host calls inside one plugin call, past the default fuel per call
+  // (a real plugin doing that would ask for it with [limits] fuel): give the probe the most.
+  const kernel = createKernel({ storage: kernelStorage(store), fuel: { perCall: MAX_CALL_FUEL, perRequest: 100 * MAX_CALL_FUEL } });
   const report = await kernel.load([probe]);
   if (report.order.length !== 1) throw new Error(`bench setup: host_probe did not load: ${JSON.stringify(report.plugins)}`);
   return { name, store, kernel };

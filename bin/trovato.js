@@ -1,8 +1,7 @@
 #!/usr/bin/env node
-// The `trovato` command. The CLI is TypeScript run through tsx, so the kernel the CLI uses is
-// the very source the browser bundle is built from: no separate build step to drift.
-import { register } from 'tsx/esm/api';
+// The `trovato` command: runs the bundled CLI (scripts/cli-bundle.js), which is rebuilt first
+// when the TypeScript sources changed since it was built.
+import { loadCli } from '../scripts/cli-bundle.js';
 
-register();
-const { main } = await import('../src/cli/main.ts');
+const { main } = await loadCli();
 process.exitCode = await main(process.argv.slice(2));

@@ -3,7 +3,8 @@
  * or, when that is too long for a link, in a `.trovato.json` file. Pure functions: decoding
  * never throws, because the input comes from whoever sent the link.
  */
-import { Inflate, deflateSync, strFromU8, strToU8 } from 'fflate';
+import { packText, unpackText } from '../src/share/link-codec.js';
+import { checkRecipe, type RecipeStep } from '../src/recipe/recipe.js';
 
 /** Everything a link restores. */
 export interface PlaygroundState {
@@ -17,6 +18,17 @@ export interface PlaygroundState {
   route: string;
   /** The id of the demo user the preview runs as (`anonymous`, `editor`, `administrator`). */
   user: string;
+  /** A plugin uploaded as built files, run instead of the source (wasm as base64url). */
+  upload?: SharedUpload;
+  /** The preview's content (recipe item, row and variable steps), restored at each run. */
+  content?: RecipeStep[];
+}
+
+export interface SharedUpload {
+  name: string;
+  manifest: string;
+  /** The wasm bytes, base64url. */
+  wasm: string;
 }
 
 export type DecodeResult =
@@ -39,9 +51,11 @@ const FILE_FORMAT = 'trovato-playground';
  * location.hash = encodeState(state);
  */
 export function encodeState(state: PlaygroundState): string {
-  // An array rather than an object: key names would cost characters in every link.
-  const packed = [state.source, state.manifest, state.enabled, state.route, state.user];
-  return PREFIX + toBase64Url(deflateSync(strToU8(JSON.stringify(packed)), { level: 9 }));
+  // An array rather than an object: key names would cost characters in every link. The upload
+  // and the content come last and only when present, so older links (five entries) still read.
+  const packed: unknown[] = [state.source, state.manifest, state.enabled, state.route, state.user];
+  if (state.upload || state.content?.length) packed.push(state.upload ?? null, state.content ?? []);
+  return PREFIX + packText(JSON.stringify(packed));
 }
 
 /**
@@ -62,19 +76,17 @@ export function decodeState(fragment: string): DecodeResult {
       error: `The link uses playground format v${version[1]}, but this playground reads v${SHARE_FORMAT_VERSION} only. Open it with the playground that made it, or ask for a .trovato.json file.`,
     };
   }
-  const bytes = fromBase64Url(text.slice(PREFIX.length));
-  if (!bytes) return corrupt('it contains characters that are not base64url (was it cut or re-wrapped?)');
-  const inflated = inflateBounded(bytes);
-  if (typeof inflated !== 'object') return corrupt(inflated);
+  const unpacked = unpackText(text.slice(PREFIX.length), MAX_DECODED_BYTES);
+  if (!unpacked.ok) return corrupt(unpacked.why);
   let parsed: unknown;
   try {
-    parsed = JSON.parse(strFromU8(inflated));
+    parsed = JSON.parse(unpacked.text);
   } catch {
     return corrupt('its content is not valid JSON');
   }
-  if (!Array.isArray(parsed) || parsed.length !== 5) return corrupt('its content does not have the playground shape');
-  const [source, manifest, enabled, route, user] = parsed as unknown[];
-  const state = { source, manifest, enabled, route, user };
+  if (!Array.isArray(parsed) || (parsed.length !== 5 && parsed.length !== 7)) return corrupt('its content does not have the playground shape');
+  const [source, manifest, enabled, route, user, upload, content] = parsed as unknown[];
+  const state = { source, manifest, enabled, route, user, ...(upload ? { upload } : {}), ...(Array.isArray(content) && content.length > 0 ? { content } : {}) };
   const problem = shapeProblem(state);
   return problem ? corrupt(problem) : { ok: true, state: state as PlaygroundState };
 }
@@ -119,66 +131,22 @@ function shapeProblem(value: unknown): string | null {
   if (!Array.isArray(value.enabled) || !value.enabled.every((name) => typeof name === 'string')) {
     return '"enabled" is not a list of plugin names';
   }
+  if (value.upload !== undefined) {
+    const upload = value.upload;
+    if (!isRecord(upload) || typeof upload.name !== 'string' || typeof upload.manifest !== 'string' || typeof upload.wasm !== 'string') {
+      return '"upload" is not { name, manifest, wasm }';
+    }
+  }
+  if (value.content !== undefined) {
+    if (!Array.isArray(value.content) || value.content.some((step) => !isRecord(step) || !['item', 'row', 'variable'].includes(String(step.step)))) {
+      return '"content" is not a list of item, row and variable steps';
+    }
+    const checked = checkRecipe({ recipe: 1, steps: value.content });
+    if (!checked.ok) return `its content is refused: ${checked.problem.step}: ${checked.problem.message}`;
+  }
   return null;
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function inflateBounded(bytes: Uint8Array): Uint8Array | string {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  let tooLarge = false;
-  const inflater = new Inflate((chunk) => {
-    total += chunk.length;
-    if (total > MAX_DECODED_BYTES) tooLarge = true;
-    else chunks.push(chunk);
-  });
-  try {
-    inflater.push(bytes, true);
-  } catch {
-    return 'its compressed data is invalid (was it cut short?)';
-  }
-  if (tooLarge) return `it expands to more than ${MAX_DECODED_BYTES / 1024 / 1024} MB`;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.length;
-  }
-  return out;
-}
-
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const LOOKUP = new Map([...ALPHABET].map((char, index) => [char, index]));
-
-// Hand-rolled: btoa/atob work on binary strings and Buffer is Node-only; this runs in both.
-function toBase64Url(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i += 3) {
-    const n = (bytes[i] << 16) | ((bytes[i + 1] ?? 0) << 8) | (bytes[i + 2] ?? 0);
-    const chars = Math.min(4, Math.ceil(((bytes.length - i) * 8) / 6));
-    for (let k = 0; k < chars; k++) out += ALPHABET[(n >> (18 - 6 * k)) & 63];
-  }
-  return out;
-}
-
-function fromBase64Url(text: string): Uint8Array | null {
-  if (text.length % 4 === 1) return null;
-  const out = new Uint8Array(Math.floor((text.length * 6) / 8));
-  let buffer = 0;
-  let bits = 0;
-  let offset = 0;
-  for (const char of text) {
-    const value = LOOKUP.get(char);
-    if (value === undefined) return null;
-    buffer = ((buffer << 6) | value) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[offset++] = (buffer >> bits) & 0xff;
-    }
-  }
-  return out;
 }

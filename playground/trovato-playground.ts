@@ -15,6 +15,7 @@ import type { FileChangeDetail, PlaygroundEditor } from './playground-editor.js'
 import { PlaygroundKernel } from './playground-kernel.js';
 import { decodeState, encodeState, MAX_LINK_LENGTH, stateFromFile, stateToFile, type PlaygroundState } from './share-link.js';
 import { stateFromTemplate, TEMPLATES, type TemplateName } from './templates.js';
+import { sharedUpload, tooLongReason, uploadedPlugin } from './share-extras.js';
 import { formatJson, formatMicros, splitRoute } from './format.js';
 
 const DRAFT_KEY = 'trovato-playground-draft';
@@ -56,6 +57,8 @@ export class TrovatoPlayground extends LitElement {
     _pendingDraft: { state: true },
     _address: { state: true },
     _lowerTab: { state: true },
+    _template: { state: true },
+    _refused: { state: true },
   };
 
   declare _status: PlaygroundStatus;
@@ -71,17 +74,26 @@ export class TrovatoPlayground extends LitElement {
   declare _logs: LogEntry[];
   declare _references: string[];
   declare _upload: Upload | null;
-  declare _link: { url: string; tooLong: boolean } | null;
+  declare _link: { url: string; tooLong: boolean; reason: string } | null;
   /** A saved draft that the current state (from a link) must not overwrite without asking. */
   declare _pendingDraft: PlaygroundState | null;
   declare _address: string;
   declare _lowerTab: 'inspector' | 'console' | 'plugins';
+  /** The template the editor was last filled from, shown by the picker ('' for a link or file). */
+  declare _template: TemplateName | '';
+  /** The kernel refused the plugin of the last run, so the preview runs without it. */
+  declare _refused: boolean;
 
   readonly #compiler = new PlaygroundCompiler();
   readonly #kernel = new PlaygroundKernel();
   #generation = 0;
   #runStarted = 0;
   #diagnosticsEntry = '';
+  /** The plugin of the last run that compiled or was uploaded. */
+  #runPlugin = '';
+  /** The last trace entry read from the current worker, and how many restarts were seen. */
+  #traceSeq = 0;
+  #restartsSeen = 0;
 
   constructor() {
     super();
@@ -102,6 +114,8 @@ export class TrovatoPlayground extends LitElement {
     this._pendingDraft = null;
     this._address = '';
     this._lowerTab = 'inspector';
+    this._template = 'hello';
+    this._refused = false;
   }
 
   // Light DOM: CodeMirror and the page stylesheet work on it directly.
@@ -130,6 +144,7 @@ export class TrovatoPlayground extends LitElement {
       const decoded = decodeState(hash);
       if (decoded.ok) {
         state = decoded.state;
+        this.#restoreUpload(state);
         this.#notify('info', 'Opened a shared playground. Its plugin runs in the sandboxed playground kernel, never on the site.', false);
       } else {
         state = stateFromTemplate('hello');
@@ -140,6 +155,7 @@ export class TrovatoPlayground extends LitElement {
     } else {
       state = draft ?? stateFromTemplate('hello');
     }
+    this._template = templateOf(state);
     await this.updateComplete;
     this.#setState(state, { save: false });
     await this.run();
@@ -160,7 +176,8 @@ export class TrovatoPlayground extends LitElement {
     const generation = ++this.#generation;
     const stale = (): boolean => generation !== this.#generation;
     this._notices = this._notices.filter((n) => !n.fromRun);
-    this._response = undefined;
+    // The preview keeps showing the last good run until this one has something to show: a
+    // compile error leaves that plugin running, and the page should say so, not go blank.
     let plugin: PluginSource;
     if (this._upload) {
       plugin = this._upload.source;
@@ -183,7 +200,8 @@ export class TrovatoPlayground extends LitElement {
         this.#showDiagnostics(outcome.result.diagnostics);
         if (!outcome.result.ok) {
           this._status = 'failed';
-          this.#notify('error', `The plugin did not compile: ${outcome.result.diagnostics.filter((d) => d.severity === 'error').length} error(s), listed under the editor.`);
+          const kept = this._response !== undefined && this.#runPlugin !== '' ? ` The preview still runs the last build of ${this.#runPlugin} that compiled.` : '';
+          this.#notify('error', `The plugin did not compile: ${outcome.result.diagnostics.filter((d) => d.severity === 'error').length} error(s), listed under the editor.${kept}`);
           return;
         }
         plugin = { name, manifest: this._state.manifest, wasm: outcome.result.wasm };
@@ -196,17 +214,26 @@ export class TrovatoPlayground extends LitElement {
       }
     }
     this._status = 'booting';
+    this._response = undefined;
     this.#runStarted = Date.now();
     try {
-      const booted = await this.#kernel.boot(PLUGINS_URL, this._state.enabled, plugin);
+      const booted = await this.#kernel.boot(PLUGINS_URL, this._state.enabled, plugin, this._state.content);
       if (stale()) return;
       this._report = booted.report;
       this._routes = booted.routes;
       this._users = booted.users;
       this._trace = [];
+      this.#traceSeq = 0;
+      this.#restartsSeen = this.#kernel.restarts;
+      this.#runPlugin = plugin.name;
       const refused = booted.report.plugins.find((p) => p.name === plugin.name && p.status === 'refused');
+      this._refused = refused !== undefined;
       if (refused) this.#notify('error', `The kernel refused ${plugin.name}: ${refused.errors.join(' ')}`);
+      // Read the boot's dispatches now: if the route hangs, this worker and its trace are gone.
+      await this.#refreshInspector();
       await this.navigate(this._state.route);
+      // The page answered, but without the plugin under test: that run did not succeed.
+      if (refused && !stale()) this._status = 'failed';
     } catch (error) {
       if (stale()) return;
       this._status = 'failed';
@@ -231,15 +258,27 @@ export class TrovatoPlayground extends LitElement {
       if (generation !== this.#generation) return;
       this._status = 'failed';
       this.#notify('error', `The route ${path} could not run: ${messageOf(error)}`);
+      await this.#refreshInspector({ path, message: messageOf(error) });
+      return;
     }
     await this.#refreshInspector();
   }
 
-  async #refreshInspector(): Promise<void> {
+  async #refreshInspector(failure?: { path: string; message: string }): Promise<void> {
     try {
-      const since = this._trace.at(-1)?.seq ?? 0;
-      const [entries, logs] = await Promise.all([this.#kernel.trace(since), this.#kernel.readLogs()]);
-      this._trace = [...this._trace, ...entries].slice(-200);
+      const restarts = this.#kernel.restarts;
+      let kept = this._trace;
+      if (restarts !== this.#restartsSeen) {
+        // The worker was replaced (a plugin hung): its trace starts again at 1. Keep what the
+        // old one showed, with the call that hung, and read the new one from its start.
+        this.#restartsSeen = restarts;
+        this.#traceSeq = 0;
+        const stopped = failure ?? { path: this._state.route, message: 'the kernel was restarted' };
+        kept = [...kept, stoppedEntry(stopped.path, stopped.message, this.#runPlugin)];
+      }
+      const [entries, logs] = await Promise.all([this.#kernel.trace(this.#traceSeq), this.#kernel.readLogs()]);
+      this.#traceSeq = entries.at(-1)?.seq ?? this.#traceSeq;
+      this._trace = [...kept, ...entries].slice(-200);
       this._logs = logs.filter((entry) => entry.time >= this.#runStarted).reverse();
     } catch {
       // The inspector is a view: a stopped kernel (a newer run) leaves it as it was.
@@ -273,23 +312,41 @@ export class TrovatoPlayground extends LitElement {
 
   #openTemplate(name: TemplateName): void {
     this._upload = null;
+    this._template = name;
     this.#setState(stateFromTemplate(name));
     this.#showDiagnostics([]);
     void this.run();
   }
 
-  #copyLink(): void {
-    const fragment = encodeState(this._state);
+  /** A link or file carried an uploaded plugin: run it instead of the source. */
+  #restoreUpload(state: PlaygroundState): void {
+    if (!state.upload) return;
+    const plugin = uploadedPlugin(state.upload);
+    if ('error' in plugin) this.#notify('error', plugin.error, false);
+    else this._upload = { source: plugin, files: `${plugin.name}.wasm + ${plugin.name}.info.toml (from the link)` };
+  }
+
+  /** The state with what a link carries beyond the files: the upload, and the preview's content. */
+  async #shareableState(): Promise<PlaygroundState> {
+    const { upload: _upload, content: _content, ...files } = this._state;
+    // The preview's content as it is now, once a run has finished; during a run, what the state had.
+    const content = this._status === 'ready' ? await this.#kernel.content(PLUGINS_URL).catch(() => this._state.content ?? []) : (this._state.content ?? []);
+    return { ...files, ...(this._upload ? { upload: sharedUpload(this._upload.source) } : {}), ...(content.length > 0 ? { content } : {}) };
+  }
+
+  async #copyLink(): Promise<void> {
+    const state = await this.#shareableState();
+    const fragment = encodeState(state);
     const url = `${location.origin}${location.pathname}#${fragment}`;
     const tooLong = url.length > MAX_LINK_LENGTH;
-    this._link = { url, tooLong };
+    this._link = { url, tooLong, reason: tooLong ? tooLongReason(state.upload, JSON.stringify(state.content ?? []).length) : '' };
     if (tooLong) return;
     history.replaceState(null, '', `#${fragment}`);
     navigator.clipboard?.writeText(url).catch(() => undefined);
   }
 
-  #downloadState(): void {
-    const blob = new Blob([stateToFile(this._state)], { type: 'application/json' });
+  async #downloadState(): Promise<void> {
+    const blob = new Blob([stateToFile(await this.#shareableState())], { type: 'application/json' });
     const a = document.createElement('a');
     a.href = URL.createObjectURL(blob);
     a.download = `${pluginNameOr(this._state.manifest, 'playground')}.trovato.json`;
@@ -308,6 +365,7 @@ export class TrovatoPlayground extends LitElement {
       return;
     }
     this._upload = null;
+    this.#restoreUpload(opened.state);
     this.#setState(opened.state);
     await this.run();
   }
@@ -355,14 +413,14 @@ export class TrovatoPlayground extends LitElement {
         <strong class="brand">Trovato playground</strong>
         <label>Template
           <select id="template" @change=${(e: Event) => this.#openTemplate((e.target as HTMLSelectElement).value as TemplateName)}>
-            <option value="" selected disabled>choose…</option>
-            ${Object.keys(TEMPLATES).map((name) => html`<option value=${name}>${name}</option>`)}
+            <option value="" disabled ?selected=${this._template === ''}>choose…</option>
+            ${Object.keys(TEMPLATES).map((name) => html`<option value=${name} ?selected=${this._template === name}>${name}</option>`)}
           </select>
         </label>
         <button id="run" @click=${() => void this.run()} ?disabled=${this._status === 'compiling' || this._status === 'booting'}>
           ${this._upload ? 'Run uploaded plugin' : 'Compile & run'}
         </button>
-        <button id="copy-link" class="secondary" @click=${() => this.#copyLink()}>Copy link</button>
+        <button id="copy-link" class="secondary" @click=${() => void this.#copyLink()}>Copy link</button>
         <label class="button secondary">Open file<input id="open-file" type="file" accept=".json,application/json" hidden @change=${(e: Event) => void this.#openFile(e)} /></label>
         <label class="button secondary">Upload wasm<input id="upload-wasm" type="file" accept=".wasm,.toml" multiple hidden @change=${(e: Event) => void this.#uploadWasm(e)} /></label>
         <span class="status" data-status=${this._status}>${this._status}</span>
@@ -371,7 +429,7 @@ export class TrovatoPlayground extends LitElement {
       <main class="panes">
         <section class="left">
           ${this._upload
-            ? html`<p class="notice info" id="upload-note">Running the uploaded ${this._upload.files}; links share the editor's source, not uploads.
+            ? html`<p class="notice ${this._refused ? 'error' : 'info'}" id="upload-note">${this._refused ? `The uploaded ${this._upload.files} was refused (see above); the preview runs without it.` : `Running the uploaded ${this._upload.files};`} Links carry it when it fits.
                 <button class="secondary" @click=${() => { this._upload = null; void this.run(); }}>Back to the source</button></p>`
             : nothing}
           <playground-editor @file-change=${this.#onFileChange}></playground-editor>
@@ -411,8 +469,8 @@ export class TrovatoPlayground extends LitElement {
     if (!link) return nothing;
     if (link.tooLong) {
       return html`<p class="notice error" id="link-too-long">This playground is too large for a link (${link.url.length.toLocaleString()} characters; links stop at
-        ${MAX_LINK_LENGTH.toLocaleString()}). Download it as a file instead; “Open file” opens it again.
-        <button @click=${() => this.#downloadState()}>Download .trovato.json</button></p>`;
+        ${MAX_LINK_LENGTH.toLocaleString()}).${link.reason} Download it as a file instead; “Open file” opens it again.
+        <button @click=${() => void this.#downloadState()}>Download .trovato.json</button></p>`;
     }
     return html`<p class="notice info">Link (${link.url.length} characters, copied to the clipboard where allowed):
       <input id="share-link" readonly .value=${link.url} @focus=${(e: Event) => (e.target as HTMLInputElement).select()} /></p>`;
@@ -462,7 +520,15 @@ export class TrovatoPlayground extends LitElement {
   #renderResponse(): TemplateResult | typeof nothing {
     const response = this._response;
     if (response === undefined) return this._status === 'ready' || this._status === 'failed' ? nothing : html`<p class="muted">Starting…</p>`;
-    if (response === null) return html`<p class="notice error">No route matches ${this._state.route}. Pick one of the plugin's routes above.</p>`;
+    if (response === null) {
+      const own = this._routes.filter((r) => r.plugin === this.#runPlugin);
+      if (this._refused) return html`<p class="notice error" id="no-route">No route matches ${this._state.route}: the kernel refused ${this.#runPlugin} (see above), so its routes are not there.</p>`;
+      if (own.length === 0) {
+        return html`<p class="notice info" id="no-route">${this.#runPlugin} has no routes (it declares none in <code>tap_menu</code>), so there is no page to show. Its taps run
+          all the same: see them in the Taps tab below, or open a route of an enabled reference plugin.</p>`;
+      }
+      return html`<p class="notice error" id="no-route">No route matches ${this._state.route}. ${this.#runPlugin}'s routes: ${own.map((r) => r.path).join(', ')} (also in the list above).</p>`;
+    }
     const { result } = response;
     if (result.error) {
       const at = result.location ? ` (${result.location.file}:${result.location.line}:${result.location.column})` : '';
@@ -525,6 +591,17 @@ export class TrovatoPlayground extends LitElement {
       </ul>
     </div>`;
   }
+}
+
+/** A trace line for a call the kernel never finished (it was stopped and the worker replaced). */
+function stoppedEntry(path: string, message: string, plugin: string): TraceEntry {
+  return { seq: 0, time: Date.now(), kind: 'call', name: `route ${path} (stopped)`, input: { path }, user: '', results: [{ plugin, output: null, error: message, ms: 0 }] };
+}
+
+/** The template whose source and manifest the state holds unchanged, or ''. */
+function templateOf(state: PlaygroundState): TemplateName | '' {
+  const names = Object.keys(TEMPLATES) as TemplateName[];
+  return names.find((name) => TEMPLATES[name].source === state.source && TEMPLATES[name].manifest === state.manifest) ?? '';
 }
 
 function pluginName(manifest: string): string | { error: string } {

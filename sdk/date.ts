@@ -32,3 +32,16 @@ function pad2(out: StringBuilder, n: i64): void {
   if (n < 10) out.appendCode(0x30);
   out.appendInt(n);
 }
+
+/**
+ * The request's time in Unix seconds. It is fixed for the whole request: every call in one
+ * request gets the same value (the kernel answers `Date.now()` with the request's time).
+ */
+export function now(): i64 {
+  return Date.now() / 1000;
+}
+
+/** The request's time in Unix milliseconds (fixed for the whole request, like `now`). */
+export function nowMs(): i64 {
+  return Date.now();
+}

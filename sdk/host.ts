@@ -52,6 +52,12 @@ declare function rawCacheGet(p0: i32, l0: i32, p1: i32, l1: i32, o: i32, m: i32)
 declare function rawCacheSet(p0: i32, l0: i32, p1: i32, l1: i32, p2: i32, l2: i32, p3: i32, l3: i32): i32;
 @external("trovato:kernel/cache-api", "set-with-max-age")
 declare function rawCacheSetWithMaxAge(p0: i32, l0: i32, p1: i32, l1: i32, p2: i32, l2: i32, p3: i32, l3: i32, maxAge: i32): i32;
+@external("trovato:kernel/cache-api", "set-with-contexts")
+declare function rawCacheSetWithContexts(p0: i32, l0: i32, p1: i32, l1: i32, p2: i32, l2: i32, p3: i32, l3: i32, p4: i32, l4: i32, maxAge: i32): i32;
+@external("trovato:kernel/queue", "create-item")
+declare function rawQueueCreateItem(p0: i32, l0: i32, p1: i32, l1: i32): i32;
+@external("trovato:kernel/plugin-api", "dispatch")
+declare function rawDispatch(p0: i32, l0: i32, p1: i32, l1: i32, o: i32, m: i32): i32;
 @external("trovato:kernel/cache-api", "invalidate-tag")
 declare function rawCacheInvalidateTag(p0: i32, l0: i32): i32;
 @external("trovato:kernel/plugin-api", "invoke")
@@ -101,6 +107,11 @@ let pendingMaxAge: i32 = 0;
 function callCacheSetWithMaxAge(a: Utf8Block[]): i32 {
   return rawCacheSetWithMaxAge(P(a, 0), L(a, 0), P(a, 1), L(a, 1), P(a, 2), L(a, 2), P(a, 3), L(a, 3), pendingMaxAge);
 }
+function callCacheSetWithContexts(a: Utf8Block[]): i32 {
+  return rawCacheSetWithContexts(P(a, 0), L(a, 0), P(a, 1), L(a, 1), P(a, 2), L(a, 2), P(a, 3), L(a, 3), P(a, 4), L(a, 4), pendingMaxAge);
+}
+function callQueueCreateItem(a: Utf8Block[]): i32 { return rawQueueCreateItem(P(a, 0), L(a, 0), P(a, 1), L(a, 1)); }
+function callDispatch(a: Utf8Block[], o: i32, m: i32): i32 { return rawDispatch(P(a, 0), L(a, 0), P(a, 1), L(a, 1), o, m); }
 function callCacheInvalidateTag(a: Utf8Block[]): i32 { return rawCacheInvalidateTag(P(a, 0), L(a, 0)); }
 function callInvoke(a: Utf8Block[], o: i32, m: i32): i32 {
   return rawInvoke(P(a, 0), L(a, 0), P(a, 1), L(a, 1), P(a, 2), L(a, 2), o, m);
@@ -264,10 +275,17 @@ export function cacheGet(bin: string, key: string): JsonValue | null {
 
 /**
  * Stores a cache entry, invalidated by any of `tags`; `maxAgeSeconds` > 0 also expires it.
- * False on failure.
+ * `contexts` say what else the value depends on (`user`, `user.roles`, `route`, `url.query`,
+ * `url.query:<name>`): it is served only to requests with the same values. Every entry varies
+ * by the user's permissions anyway. False on failure.
  */
-export function cacheSet(bin: string, key: string, value: JsonValue, tags: string[] = [], maxAgeSeconds: i32 = 0): bool {
+export function cacheSet(bin: string, key: string, value: JsonValue, tags: string[] = [], maxAgeSeconds: i32 = 0, contexts: string[] = []): bool {
   const args = [bin, key, value.toString(), JsonValue.strings(tags).toString()];
+  if (contexts.length > 0) {
+    pendingMaxAge = maxAgeSeconds;
+    args.push(JsonValue.strings(contexts).toString());
+    return callForStatus("cache-api.set-with-contexts", args, callCacheSetWithContexts) >= 0;
+  }
   if (maxAgeSeconds > 0) {
     pendingMaxAge = maxAgeSeconds;
     return callForStatus("cache-api.set-with-max-age", args, callCacheSetWithMaxAge) >= 0;
@@ -289,6 +307,22 @@ export function cacheInvalidateTag(tag: string): bool {
 export function invoke(plugin: string, fn: string, payload: JsonValue): JsonValue | null {
   const name = "plugin-api.invoke";
   return resultJson(name, callForText(name, [plugin, fn, payload.toString()], callInvoke));
+}
+
+/**
+ * Fires `tap` (one this plugin owns: `tap_<plugin name>_...`) to every plugin implementing it
+ * and returns their answers `[{plugin, output, error?}]`, or null on failure.
+ */
+export function dispatchTap(tap: string, payload: JsonValue): JsonValue | null {
+  const name = "plugin-api.dispatch";
+  return resultJson(name, callForText(name, [tap, payload.toString()], callDispatch));
+}
+
+// --- queue -------------------------------------------------------------------------------------
+
+/** Adds `payload` to `queue` (declared by some plugin's tap_queue_info); false on failure. */
+export function queueCreateItem(queue: string, payload: JsonValue): bool {
+  return callForStatus("queue.create-item", [queue, payload.toString()], callQueueCreateItem) >= 0;
 }
 
 /** Whether `plugin` is loaded and enabled. */

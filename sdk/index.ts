@@ -2,7 +2,7 @@
 // Guide: docs/writing-plugins.md. Plugins re-export the memory functions the kernel calls:
 //   export { alloc, dealloc } from "../../sdk";
 export { alloc, dealloc } from "./memory";
-export { JsonValue, JsonKind, JsonParseResult, parseJson, tryParseJson, stringifyJson } from "./json";
+export { JsonValue, JsonKind, JsonParseResult, parseJson, tryParseJson, stringifyJson, formatNumber } from "./json";
 export { tap, tapError, TapHandler } from "./tap";
 export {
   Item,
@@ -48,7 +48,9 @@ export {
   cacheSet,
   cacheInvalidateTag,
   invoke,
+  dispatchTap,
+  queueCreateItem,
   pluginExists,
   log,
 } from "./host";
-export { isoDate } from "./date";
+export { isoDate, now, nowMs } from "./date";

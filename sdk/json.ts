@@ -419,6 +419,19 @@ let sharedNull: JsonValue | null = null;
 let sharedTrue: JsonValue | null = null;
 let sharedFalse: JsonValue | null = null;
 
+/**
+ * A number as JSON writes it: `1` for 1 (AssemblyScript's `f64.toString()` writes `1.0`),
+ * `2.5`, `1e+21`; NaN and infinities as `null`. Use it to show a number read from JSON, a
+ * variable or the cache.
+ *
+ * @example
+ * const visits = variableGet("visits", JsonValue.num(0))!.asNumber();
+ * markup("p", "Visits: " + formatNumber(visits)); // "Visits: 1", not "Visits: 1.0"
+ */
+export function formatNumber(n: f64): string {
+  return JsonValue.num(n).toString();
+}
+
 /** Serializes a value as compact JSON (same as `value.toString()`). */
 export function stringifyJson(value: JsonValue): string {
   return value.toString();

@@ -7,7 +7,7 @@ import {
   contentType, field, FieldType, ContentTypeDefinition,
   permission, PermissionDefinition, menu, MenuDefinition,
   container, markup, link, list, item,
-  getItem, queryItems, query,
+  getItem, queryItems, query, dispatchTap,
 } from "../../sdk";
 
 export { alloc, dealloc } from "../../sdk";
@@ -20,6 +20,23 @@ export function tap_perm(ptr: i32, len: i32): i64 { return tap(ptr, len, perms);
 export function tap_menu(ptr: i32, len: i32): i64 { return tap(ptr, len, routes); }
 export function tap_item_view_alter(ptr: i32, len: i32): i64 { return tap(ptr, len, viewAlter); }
 export function tag_page(ptr: i32, len: i32): i64 { return tap(ptr, len, tagPage); }
+export function tap_item_insert(ptr: i32, len: i32): i64 { return tap(ptr, len, termInserted); }
+export function tap_item_update(ptr: i32, len: i32): i64 { return tap(ptr, len, termUpdated); }
+export function tap_item_delete(ptr: i32, len: i32): i64 { return tap(ptr, len, termDeleted); }
+
+// A term is an item of type category_term: when one is saved or deleted, categories tells every
+// plugin that implements its term taps, through plugin-api.dispatch. Input: `{term}` (the item).
+function termInserted(input: JsonValue): JsonValue | null { return fireTermTap("tap_categories_term_insert", input); }
+function termUpdated(input: JsonValue): JsonValue | null { return fireTermTap("tap_categories_term_update", input); }
+function termDeleted(input: JsonValue): JsonValue | null { return fireTermTap("tap_categories_term_delete", input); }
+
+function fireTermTap(tapName: string, item: JsonValue): JsonValue | null {
+  if (item.getString("item_type") != TERM_TYPE) return null;
+  const payload = JsonValue.obj();
+  payload.set("term", item);
+  dispatchTap(tapName, payload);
+  return null;
+}
 
 function itemInfo(input: JsonValue): JsonValue {
   return jsonList<ContentTypeDefinition>([

@@ -1,18 +1,21 @@
 /**
- * Builds plugin source folders (`plugins/<name>/`) into the layout the kernel loads
+ * Builds plugin source folders (`plugins/<name>/`: AssemblyScript, or Rust when the folder has a
+ * `Cargo.toml`, see build-rust.ts) into the layout the kernel loads
  * (`<out>/<name>/<name>.wasm` + `<name>.info.toml`, and `<out>/plugins.json`). Node only: it
  * reads and writes files, then hands the sources to `compilePlugin`, which does not.
  */
 import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { formatProblem, parseManifest } from '../kernel/plugin/manifest.js';
+import { basename, join, relative, resolve, sep } from 'node:path';
+import { parseManifest } from '../kernel/plugin/manifest.js';
 import { compilePlugin, formatDiagnostic, type Diagnostic } from './compile-plugin.js';
+import { PACKAGE_ROOT } from './package-root.js';
+import { buildRustPluginDir, isRustPluginDir } from './build-rust.js';
 
 /** The SDK shipped with this package, used when a plugin folder has no `../../sdk` beside it. */
-export const BUNDLED_SDK_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../sdk');
+export const BUNDLED_SDK_DIR = join(PACKAGE_ROOT, 'sdk');
 
-const COMPILER_MODULE = fileURLToPath(new URL('./compile-plugin.ts', import.meta.url));
+// Its compiler flags are part of every build's inputs.
+const COMPILER_MODULE = join(PACKAGE_ROOT, 'src', 'build', 'compile-plugin.ts');
 
 export interface BuildOptions {
   /** The SDK source folder; default `<dir>/../../sdk` when it exists, else the bundled SDK. */
@@ -25,8 +28,11 @@ export interface BuildOptions {
 
 export interface PluginBuildResult {
   name: string;
-  /** `up-to-date`: nothing changed since the last build, so nothing was compiled. */
-  status: 'built' | 'up-to-date' | 'failed';
+  /**
+   * `up-to-date`: nothing changed since the last build, so nothing was compiled. `skipped`: a
+   * Rust plugin on a machine without the Rust toolchain (a diagnostic says how to install it).
+   */
+  status: 'built' | 'up-to-date' | 'failed' | 'skipped';
   diagnostics: Diagnostic[];
   /** The written wasm file (also for `up-to-date`); absent when the build failed. */
   wasmPath?: string;
@@ -35,7 +41,7 @@ export interface PluginBuildResult {
 export interface BuildAllResult {
   ok: boolean;
   results: PluginBuildResult[];
-  /** The names written to plugins.json: the plugins that built, sorted. */
+  /** The names written to plugins.json: the plugins that built and those built elsewhere, sorted. */
   enabled: string[];
 }
 
@@ -75,6 +81,7 @@ export async function collectPluginSources(
  * if (result.status === 'failed') console.error(result.diagnostics.map(formatDiagnostic).join('\n'));
  */
 export async function buildPluginDir(dir: string, outDir: string, options: BuildOptions = {}): Promise<PluginBuildResult> {
+  if (await isRustPluginDir(dir)) return buildRustPluginDir(dir, outDir, options);
   const name = basename(resolve(dir));
   const manifestFile = `${name}.info.toml`;
   const manifestPath = join(dir, manifestFile);
@@ -90,7 +97,9 @@ export async function buildPluginDir(dir: string, outDir: string, options: Build
   }
   const manifest = parseManifest(manifestText, { file: manifestFile, expectedName: name });
   if (!manifest.ok) {
-    return failed(manifest.errors.map((p) => ({ ...error(manifestPath, formatProblem(p)), line: p.line ?? 0, column: p.column ?? 0 })));
+    // The diagnostic carries the position, so the message is the problem's own sentence: no
+    // second "error" and "[line n]" after `file:line:column: error:`.
+    return failed(manifest.errors.map((p) => ({ ...error(manifestPath, p.message), line: p.line ?? 0, column: p.line !== undefined ? (p.column ?? 1) : 0 })));
   }
 
   const sdkDir = options.sdkDir ?? (await defaultSdkDir(dir));
@@ -134,7 +143,7 @@ export async function buildPluginDir(dir: string, outDir: string, options: Build
 
 /**
  * Builds every plugin folder of `pluginsDir` (each subfolder with a `<name>.info.toml`) and
- * writes `<outDir>/plugins.json` = `{"plugins": [...]}`, the plugins that built, sorted.
+ * updates `<outDir>/plugins.json` (see `updatePluginIndex`).
  */
 export async function buildAll(pluginsDir: string, outDir: string, options: BuildOptions = {}): Promise<BuildAllResult> {
   const entries = await readdir(pluginsDir, { withFileTypes: true });
@@ -145,13 +154,44 @@ export async function buildAll(pluginsDir: string, outDir: string, options: Buil
   const results: PluginBuildResult[] = [];
   // One at a time: the compiler is CPU-bound and memory-hungry, so parallel builds gain little.
   for (const name of dirs) results.push(await buildPluginDir(join(pluginsDir, name), outDir, options));
-  const enabled = results.filter((r) => r.status !== 'failed').map((r) => r.name);
-  await mkdir(outDir, { recursive: true });
-  const index = `${JSON.stringify({ plugins: enabled }, null, 2)}\n`;
-  const indexPath = join(outDir, 'plugins.json');
-  // Rewriting an unchanged index would only bump its mtime (and wake file watchers).
-  if ((await readFile(indexPath, 'utf8').catch(() => null)) !== index) await writeFile(indexPath, index);
+  const enabled = await updatePluginIndex(
+    outDir,
+    results.filter((r) => r.status === 'built' || r.status === 'up-to-date').map((r) => r.name),
+    results.filter((r) => r.status === 'failed' || r.status === 'skipped').map((r) => r.name),
+  );
   return { ok: results.every((r) => r.status !== 'failed'), results, enabled };
+}
+
+/**
+ * Rewrites `<outDir>/plugins.json` (`{"plugins": [...]}`, sorted) with `built` added and
+ * `failed` removed. Every other entry stays while its folder holds both files: a plugin built
+ * elsewhere (WAT, Rust, copied in) is not dropped because `plugins/` has no source for it.
+ * Returns the names written.
+ */
+export async function updatePluginIndex(outDir: string, built: readonly string[], failed: readonly string[] = []): Promise<string[]> {
+  await mkdir(outDir, { recursive: true });
+  const indexPath = join(outDir, 'plugins.json');
+  const current = await readFile(indexPath, 'utf8').catch(() => null);
+  let listed: string[] = [];
+  if (current !== null) {
+    try {
+      const parsed = JSON.parse(current) as { plugins?: unknown };
+      if (Array.isArray(parsed.plugins)) listed = parsed.plugins.filter((p): p is string => typeof p === 'string');
+    } catch {
+      // A corrupt index is rebuilt from what is on disk; the built plugins are all it can vouch for.
+    }
+  }
+  const kept: string[] = [];
+  for (const name of listed) {
+    if (built.includes(name) || failed.includes(name)) continue;
+    const present = (await mtime(join(outDir, name, `${name}.wasm`))) !== null && (await mtime(join(outDir, name, `${name}.info.toml`))) !== null;
+    if (present) kept.push(name);
+  }
+  const enabled = [...new Set([...kept, ...built])].sort();
+  const index = `${JSON.stringify({ plugins: enabled }, null, 2)}\n`;
+  // Rewriting an unchanged index would only bump its mtime (and wake file watchers).
+  if (current !== index) await writeFile(indexPath, index);
+  return enabled;
 }
 
 /** The lines a terminal shows for one result: `file:line:column: severity: message`. */
@@ -159,6 +199,7 @@ export function describeBuild(result: PluginBuildResult): string[] {
   const lines = result.diagnostics.map(formatDiagnostic);
   if (result.status === 'built') lines.push(`built ${result.name} -> ${result.wasmPath}`);
   else if (result.status === 'up-to-date') lines.push(`${result.name} is up to date`);
+  else if (result.status === 'skipped') lines.push(`${result.name} was skipped (not built, not enabled)`);
   else lines.push(`${result.name} failed to build`);
   return lines;
 }

@@ -31,6 +31,16 @@ export function tap_cron(ptr: i32, len: i32): i64 { return tap(ptr, len, (v: Jso
     expect(formatDiagnostic(error!)).toMatch(/^plugins\/broken\/index\.ts:4:19: error: Type 'i32' is not assignable/);
   }, 60_000);
 
+  it('reports one syntax error once, without the errors the parser cascades from it', async () => {
+    const entry = 'plugins/typo/index.ts';
+    // The missing ':' also makes the compiler report a 'return' outside a function body and a
+    // function without its implementation.
+    const source = `export { alloc, dealloc } from "../../sdk";\nexport function f(a: i32) i32 {\n  return a;\n}\n`;
+    const result = await compilePlugin({ files: { ...sdk, [entry]: source }, entry, optimize: false });
+    expect(result.ok).toBe(false);
+    expect(result.diagnostics.map(formatDiagnostic)).toEqual(['plugins/typo/index.ts:2:26: error: Type expected.']);
+  }, 60_000);
+
   it('reports an import that resolves to no file', async () => {
     const entry = 'plugins/lost/index.ts';
     const result = await compilePlugin({ files: { [entry]: 'import { x } from "./nowhere";\nexport const y = x;\n' }, entry });

@@ -94,6 +94,7 @@ export async function compilePlugin(options: CompileOptions): Promise<CompileRes
     reportDiagnostic: (raw) => diagnostics.push(toDiagnostic(raw as unknown as AscDiagnostic, files)),
   });
 
+  reduceToSyntaxErrors(diagnostics);
   const hasError = diagnostics.some((d) => d.severity === 'error');
   if (result.error && !hasError) {
     // A failure without a diagnostic (a crash inside the compiler): keep what it printed.
@@ -114,10 +115,36 @@ export async function compilePlugin(options: CompileOptions): Promise<CompileRes
   return { ok: true, wasm, diagnostics };
 }
 
+/**
+ * Loads the compiler and compiles a one-line module, so the next real compile in this process
+ * (`trovato dev`'s first rebuild) finds the compiler loaded and its code already optimised by
+ * the JavaScript engine.
+ */
+export async function warmCompiler(): Promise<void> {
+  const entry = 'warm.ts';
+  await compilePlugin({ files: { [entry]: 'export function warm(a: i32): i32 { return a + 1; }' }, entry });
+}
+
 /** `file:line:column: severity: message`, the form editors and terminals link to. */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.line > 0 ? `${d.file}:${d.line}:${d.column}` : d.file;
+  const where = d.line > 0 ? (d.column > 0 ? `${d.file}:${d.line}:${d.column}` : `${d.file}:${d.line}`) : d.file;
   return `${where}: ${d.severity}: ${d.message}`;
+}
+
+// TypeScript's numbering, which AssemblyScript keeps: 1000-1999 are syntax errors.
+const isSyntaxError = (d: Diagnostic): boolean => d.severity === 'error' && d.code !== undefined && d.code >= 1000 && d.code < 2000;
+
+/**
+ * After a syntax error the compiler goes on and reports what follows from it: the parser
+ * recovers badly, so a missing ")" or type also yields "a 'return' statement can only be used
+ * within a function body", "function implementation is missing", or the same place twice. One
+ * mistake should give one message: when there is a syntax error, only the first one is kept
+ * (fixing it and compiling again, which takes a second, shows any other).
+ */
+function reduceToSyntaxErrors(diagnostics: Diagnostic[]): void {
+  const first = diagnostics.find(isSyntaxError);
+  if (first === undefined) return;
+  diagnostics.splice(0, diagnostics.length, first);
 }
 
 function toDiagnostic(raw: AscDiagnostic, files: Map<string, string>): Diagnostic {

@@ -14,6 +14,7 @@ export type KernelErrorCode =
   | 'PLUGIN_OUTPUT_INVALID'
   | 'PLUGIN_REPORTED_ERROR'
   | 'MEMORY_LIMIT'
+  | 'OUT_OF_FUEL'
   | 'TIMEOUT'
   | 'ROUTE_NOT_FOUND'
   | 'ROUTE_DUPLICATE'
@@ -78,12 +79,25 @@ export function messageOf(error: unknown): string {
 type ThrownPayload = { kind: 'kernel'; error: SerializedKernelError } | { kind: 'error'; error: { name: string; message: string; stack?: string } };
 
 /**
+ * Whether `value` is what comlink wraps a thrown value in: `{value, [Symbol("Comlink.thrown")]: 0}`.
+ * comlink offers every value it sends (arguments, results) to every transfer handler, so a
+ * handler that took any object with a `value` key took a route's query `{value: "1"}` too, and
+ * turned it into a thrown error (the site froze on `/blog?value=1`). comlink does not export
+ * its marker, so it is recognised by its description, on the object's own symbol keys.
+ */
+function isComlinkThrown(value: unknown): value is { value: unknown } {
+  if (typeof value !== 'object' || value === null || !Object.hasOwn(value, 'value')) return false;
+  return Object.getOwnPropertySymbols(value).some((symbol) => symbol.description === 'Comlink.thrown');
+}
+
+/**
  * comlink's "throw" transfer handler, shaped so this file need not import comlink: register it
  * on both sides (`Comlink.transferHandlers.set('throw', kernelErrorTransferHandler)`) and a
- * KernelError thrown in the worker arrives in the page as a KernelError with its code.
+ * KernelError thrown in the worker arrives in the page as a KernelError with its code. Only
+ * thrown values go through it; everything else crosses as comlink sends it.
  */
 export const kernelErrorTransferHandler = {
-  canHandle: (value: unknown): value is { value: unknown } => typeof value === 'object' && value !== null && 'value' in value,
+  canHandle: isComlinkThrown,
   serialize: ({ value }: { value: unknown }): [ThrownPayload, Transferable[]] => {
     if (value instanceof KernelError) return [{ kind: 'kernel', error: value.toJSON() }, []];
     const error = value instanceof Error ? value : new Error(String(value));

@@ -211,14 +211,15 @@ describe('routes (ABI §5)', () => {
         { path: '/blog/:slug', title: 'Post', callback: 'blog_post' },
       ]),
     );
-    const kernel = createKernel();
+    const kernel = createKernel({ clock: () => 1_700_000_000_500 });
     const report = await kernel.load([
       await watPlugin({ name: 'blog', fields: menu.data, exports: { tap_menu: menu.body, blog_list: ECHO, blog_post: ECHO } }),
     ]);
     expect(report.routeProblems).toEqual([]);
     expect(kernel.route('/blog/hello-world')).toMatchObject({ route: { plugin: 'blog', callback: 'blog_post' }, params: { slug: 'hello-world' } });
     const response = await kernel.callRoute('/blog/hello-world', { query: { page: '2' } });
-    expect(response?.result.output).toEqual({ path: '/blog/hello-world', params: { slug: 'hello-world' }, query: { page: '2' } });
+    // `now` is the request's time in Unix seconds, from the kernel's clock.
+    expect(response?.result.output).toEqual({ path: '/blog/hello-world', params: { slug: 'hello-world' }, query: { page: '2' }, now: 1_700_000_000 });
     expect(await kernel.callRoute('/nowhere')).toBeNull();
   });
 
@@ -246,14 +247,14 @@ describe('tracing', () => {
   it('reports every dispatch and call, boot-time ones included, with input and results', async () => {
     const menu = constantJson(16, JSON.stringify([{ path: '/t', title: 'T', callback: 'page' }]));
     const events: Array<{ kind: string; name: string; input: unknown; plugins: string[] }> = [];
-    const kernel = createKernel({ onDispatch: (e) => events.push({ kind: e.kind, name: e.name, input: e.input, plugins: e.results.map((r) => r.plugin) }) });
+    const kernel = createKernel({ clock: () => 5_000, onDispatch: (e) => events.push({ kind: e.kind, name: e.name, input: e.input, plugins: e.results.map((r) => r.plugin) }) });
     await kernel.load([await watPlugin({ name: 'traced', fields: menu.data, exports: { tap_menu: menu.body, tap_item_view: ECHO, page: ECHO } })]);
     expect(events.map((e) => e.name)).toEqual(['tap_menu', 'tap_perm']);
     await kernel.dispatch('tap_item_view', { title: 'x' });
     await kernel.callRoute('/t');
     expect(events.slice(2)).toEqual([
       { kind: 'tap', name: 'tap_item_view', input: { title: 'x' }, plugins: ['traced'] },
-      { kind: 'call', name: 'page', input: { path: '/t', params: {}, query: {} }, plugins: ['traced'] },
+      { kind: 'call', name: 'page', input: { path: '/t', params: {}, query: {}, now: 5 }, plugins: ['traced'] },
     ]);
   });
 });
@@ -277,5 +278,21 @@ describe('refusals decided before the module is checked', () => {
     const report = await kernel.load([await plugin('twin'), await plugin('twin'), await plugin('solo')]);
     expect(report.order).toEqual(['solo']);
     expect(report.plugins.find((p) => p.name === 'twin')?.errors).toEqual(['twin: two plugins are named "twin"; rename one.']);
+  });
+});
+
+describe('the render pipeline of route pages', () => {
+  it('skips a tap_theme that traps and logs why; the page renders as its plugin built it', async () => {
+    const menu = constantJson(16, JSON.stringify([{ path: '/t', title: 'T', callback: 'page' }]));
+    const page = constantJson(1024, JSON.stringify({ '#type': 'markup', '#value': 'hi' }));
+    const logs: Array<{ plugin: string; level: string; message: string }> = [];
+    const kernel = createKernel({ onLog: (entry) => logs.push(entry) });
+    await kernel.load([
+      await watPlugin({ name: 'site', fields: `${menu.data}\n${page.data}`, exports: { tap_menu: menu.body, page: page.body } }),
+      await watPlugin({ name: 'broken_theme', exports: { tap_theme: '(unreachable)' } }),
+    ]);
+    const response = await kernel.callRoute('/t');
+    expect(response?.result).toMatchObject({ output: { '#type': 'markup', '#value': 'hi' } });
+    expect(logs).toEqual([expect.objectContaining({ plugin: 'site', level: 'warning', message: expect.stringMatching(/^broken_theme tap_theme trapped: .*\(skipped\)$/) })]);
   });
 });

@@ -3,14 +3,17 @@
  * callback) as one user, with one unit of work that commits when the request ends. All plugin
  * code runs synchronously inside a request; only the commit awaits storage.
  */
-import { CallStack, HostCode, HostFailure, adaptHostFunction, type HostImpl, type HostImplementations } from './host/abi.js';
+import { CallStack, HostCode, type ActiveCall, type CurrentCall, HostFailure, adaptHostFunction, type HostImpl, type HostImplementations } from './host/abi.js';
+import { renderPipeline } from './render-pipeline.js';
+import { createRequestServices, dispatchOwnTap, type ServiceDeps } from './request-services.js';
+import { collectQueues, type QueueInfo } from './queues.js';
 import { createEnvImports } from './host/env.js';
 import { HOST_FUNCTIONS, HOST_MODULE_PREFIX } from './host/imports.js';
 import { createWasiImports } from './host/wasi.js';
 import { loadPlugins, type CompiledPlugin, type PluginSource, type PluginStatus } from './plugin/loader.js';
 import { checkExportSignature, TAP_SIGNATURE } from './plugin/module-check.js';
 import { hasPermission } from './host/user.js';
-import { MenuRegistry, normalizeMenuDefinition, type MenuTreeNode, type RegisteredRoute, type RouteMatch } from './menu/registry.js';
+import { MAX_ROUTES_PER_PLUGIN, MenuRegistry, normalizeMenuDefinition, type MenuTreeNode, type RegisteredRoute, type RouteMatch } from './menu/registry.js';
 import { Dispatcher, type DispatchEvent, type DispatchResult, type HandlerResult } from './tap/dispatcher.js';
 import { freshInstances, type InstanceSource, type Initializer } from './tap/plugin-instance.js';
 import { pooledInstances } from './tap/instance-pool.js';
@@ -18,6 +21,9 @@ import { TapRegistry } from './tap/registry.js';
 import { anonymousUser, createRequestState, NO_WORK, type CurrentUser, type LogEntry, type RequestState, type RequestWork } from './tap/request-state.js';
 import { DEFAULT_ROLES, resolveUser, type RoleTable, type UserSpec } from './users.js';
 import { KernelError, messageOf } from './errors.js';
+import { resolveLimits, utf8Length, type KernelLimits } from './limits.js';
+import { MAX_LOG_MESSAGE } from './host/logging.js';
+import { DEFAULT_CALL_FUEL, DEFAULT_REQUEST_FUEL, FuelExhausted, MAX_CALL_FUEL, OutOfFuel, chargeFuel, fuelCounter, outOfFuelMessage, requestFuel, startFunction, type RequestFuel } from './tap/fuel.js';
 
 /** 64 KiB pages: 256 pages = 16 MiB, ample for content plugins and small enough for a tab. */
 export const DEFAULT_MAX_MEMORY_PAGES = 256;
@@ -56,6 +62,21 @@ export interface KernelOptions {
    * reset to a snapshot after every call; 'fresh' makes a new one per call (for comparison).
    */
   isolation?: 'pool' | 'fresh';
+  /** Quotas to change from their defaults (limits.ts DEFAULT_LIMITS; docs/abi.md §7.4). */
+  limits?: Partial<KernelLimits>;
+  /**
+   * Instruction fuel (docs/abi.md §7.1): each call's budget (a manifest's `[limits] fuel`
+   * overrides it, up to MAX_CALL_FUEL) and each request's. `false` loads plugins unmetered,
+   * only to measure what fuel costs: nothing then stops a plugin that loops.
+   */
+  fuel?: false | { perCall?: number; perRequest?: number };
+  /**
+   * The roles a site assigned to a user id (the people page), which win over the roles a caller
+   * names; undefined for users the site has no assignment for.
+   */
+  userRoles?: (id: string) => readonly string[] | undefined;
+  /** Unix milliseconds; read once at the start of each request (the request's time). Default Date.now. */
+  clock?: () => number;
 }
 
 export interface RequestOptions {
@@ -70,6 +91,8 @@ export interface LoadReport {
   routeProblems: Array<{ plugin: string; path: string; message: string }>;
   /** Plugins that were given but held back because they are quarantined, with the reason. */
   quarantined?: Record<string, string>;
+  /** Taps the kernel calls while loading (tap_perm) that failed, by plugin; absent when none did. */
+  tapProblems?: Array<{ plugin: string; tap: string; message: string }>;
 }
 
 /**
@@ -80,6 +103,10 @@ export interface RequestSession {
   readonly user: CurrentUser;
   /** The storage's unit of work (a UnitOfWork when the kernel has a site store). */
   readonly work: RequestWork;
+  /** The request's time, Unix milliseconds, fixed for the whole request. */
+  readonly now: number;
+  /** The request itself (route, context), for kernel services such as cache contexts. */
+  readonly state: RequestState;
   dispatch(tap: string, input?: unknown): DispatchResult;
   dispatchOne(tap: string, input?: unknown): DispatchResult & { answer: HandlerResult | null };
   /** Calls one tap-shaped export of one enabled plugin. */
@@ -103,6 +130,8 @@ export interface Kernel {
   menuTree(): MenuTreeNode[];
   /** Every permission the enabled plugins declared through tap_perm. */
   permissions(): Array<{ name: string; description: string; plugin: string }>;
+  /** The queues the enabled plugins declared through tap_queue_info. */
+  queues(): QueueInfo[];
   status(): LoadReport;
   user(spec?: UserSpec): CurrentUser;
   /**
@@ -126,16 +155,35 @@ const utf8 = new TextEncoder();
 
 export function createKernel(options: KernelOptions = {}): Kernel {
   const maxMemoryPages = options.maxMemoryPages ?? DEFAULT_MAX_MEMORY_PAGES;
+  const limits = resolveLimits(options.limits);
   const rolesOption = options.roles ?? DEFAULT_ROLES;
   const roles = typeof rolesOption === 'function' ? rolesOption : () => rolesOption;
+  const clock = options.clock ?? Date.now;
   const calls = new CallStack();
   const registry = new TapRegistry();
   let enabled = new Map<string, EnabledPlugin>();
   let menu = new MenuRegistry();
   let declaredPermissions: Array<{ name: string; description: string; plugin: string }> = [];
+  let declaredQueues: QueueInfo[] = [];
   let report: LoadReport = { plugins: [], order: [], routeProblems: [] };
   let quarantine = new Map(Object.entries(options.quarantined ?? {}));
-  const dispatcher = new Dispatcher(registry, calls, { instances: (name) => enabled.get(name)?.instances, onCallStart: options.onCallStart, onDispatch: options.onDispatch });
+  const metered = options.fuel !== false;
+  const fuelOptions = options.fuel === false ? {} : (options.fuel ?? {});
+  const perCall = Math.min(fuelOptions.perCall ?? DEFAULT_CALL_FUEL, MAX_CALL_FUEL);
+  const perRequest = fuelOptions.perRequest ?? DEFAULT_REQUEST_FUEL;
+  const callFuel = (plugin: string): number => enabled.get(plugin)?.compiled.manifest.limits?.fuel ?? perCall;
+  const dispatcher = new Dispatcher(registry, calls, {
+    instances: (name) => enabled.get(name)?.instances,
+    callFuel,
+    onCallStart: options.onCallStart,
+    onDispatch: options.onDispatch,
+  });
+  const services: ServiceDeps = {
+    dispatcher,
+    calls,
+    bypassesItemAccess: (plugin) => enabled.get(plugin)?.compiled.manifest.access?.bypassItemAccess === true,
+    queueNames: () => declaredQueues.map((q) => q.name),
+  };
 
   const record = (request: RequestState, entry: LogEntry): void => {
     request.logs.push(entry);
@@ -153,37 +201,76 @@ export function createKernel(options: KernelOptions = {}): Kernel {
         return outcome.output ?? '';
       },
       'plugin-exists': (_call, [plugin]) => (enabled.has(plugin) ? 1 : 0),
+      dispatch: (call, [tap, payload]) => dispatchOwnTap(services, call.plugin, tap, payload, call.request),
     },
   };
-  const hostImports = buildHostImports(calls, { ...(options.storage?.hostFunctions() ?? {}), ...kernelHost });
-  const env = createEnvImports(calls, {
-    trace: (call, message) => record(call.request, { plugin: call.plugin, level: 'debug', message, time: Date.now(), source: 'log' }),
-  });
+  const hostImplementations = { ...(options.storage?.hostFunctions() ?? {}), ...kernelHost };
+  /** env.trace: a debug log line, within the log quotas like logging.log. */
+  function trace(call: ActiveCall, message: string): void {
+    // trace() has no return value to refuse with: over the log quotas its lines are dropped
+    // (the first refusal still leaves its warning in the log).
+    if (call.request.quota.spentFor(call, 'logging.log')) return;
+    const text = message.length > MAX_LOG_MESSAGE ? `${message.slice(0, MAX_LOG_MESSAGE)}... (cut from ${message.length} characters)` : message;
+    try {
+      call.request.quota.chargeLog(call, utf8Length(text), call.request);
+    } catch (error) {
+      if (error instanceof HostFailure) return;
+      throw error;
+    }
+    record(call.request, { plugin: call.plugin, level: 'debug', message: text, time: Date.now(), source: 'log' });
+  }
 
+  /**
+   * Each plugin gets its own import functions, which refuse to act for a call of another
+   * plugin: a host call is always attributed to the plugin whose instance makes it.
+   */
   function importsFor(plugin: string): WebAssembly.Imports {
-    const wasi = createWasiImports(calls, (stream, line) => {
-      const call = calls.current();
+    const owned = ownedCalls(calls, plugin);
+    const hostImports = buildHostImports(owned, hostImplementations);
+    const env = createEnvImports(owned, { trace });
+    const wasi = createWasiImports(owned, (call, stream, line) => {
       record(call.request, { plugin, level: stream === 'stderr' ? 'warning' : 'info', message: line, time: Date.now(), source: stream });
     });
     return { ...hostImports, env, wasi_snapshot_preview1: wasi } as WebAssembly.Imports;
   }
 
-  /** `_initialize` runs as nobody, with no storage: see Initializer. */
+  /**
+   * A new instance's start function (exported by the module rewrite instead of running inside
+   * `new WebAssembly.Instance`, on someone else's stack) and then `_initialize` run as the
+   * plugin itself, as nobody, with no storage: see Initializer. Both run under the plugin's
+   * fuel per call, taken from the request that needed the instance when there is one.
+   */
   function initializerFor(plugin: string): Initializer {
-    return (instance) => {
+    return (instance, fuel?: RequestFuel) => {
+      const start = startFunction(instance.exports);
       const initialize = instance.exports._initialize;
-      if (typeof initialize !== 'function') return;
-      calls.push({ plugin, memory: instance.exports.memory, request: createRequestState(anonymousUser([])), lastError: '', pending: null });
+      if (!start && typeof initialize !== 'function') return;
+      const counter = fuelCounter(instance.exports);
+      const budget = Math.min(callFuel(plugin), fuel?.remaining ?? Number.POSITIVE_INFINITY);
+      if (counter) counter.value = Math.max(0, budget);
+      calls.push({ plugin, memory: instance.exports.memory, request: createRequestState(anonymousUser([]), NO_WORK, { limits }), lastError: '', pending: null, fuel: counter });
+      let phase = 'start function';
       try {
-        initialize();
+        start?.();
+        phase = '_initialize';
+        if (typeof initialize === 'function') initialize();
+      } catch (error) {
+        if (counter && (error instanceof OutOfFuel || (counter.value as number) < 0)) {
+          const cause = fuel && budget < callFuel(plugin) ? 'request' : 'call';
+          throw new FuelExhausted(outOfFuelMessage(plugin, phase, Math.max(0, budget), cause, { perCall: callFuel(plugin), max: MAX_CALL_FUEL, perRequest: fuel?.limit ?? perRequest }));
+        }
+        throw error;
       } finally {
         calls.pop();
+        if (counter && fuel) fuel.remaining -= budget - Math.max(0, counter.value as number);
       }
     };
   }
 
   function userOf(spec?: UserSpec): CurrentUser {
-    return resolveUser(spec, roles(), declaredPermissions.map((p) => p.name));
+    const assigned = spec?.id === undefined ? undefined : options.userRoles?.(spec.id);
+    const effective = assigned === undefined ? spec : { ...spec, roles: [...assigned] };
+    return resolveUser(effective, roles(), declaredPermissions.map((p) => p.name));
   }
 
   /** Resolves when the request started last has committed (or failed). */
@@ -203,7 +290,8 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   async function runRequest<T>(spec: UserSpec | undefined, body: (request: RequestState) => T): Promise<T> {
     const user = userOf(spec);
     const work = options.storage?.beginWork(user);
-    const request = createRequestState(user, work ?? NO_WORK);
+    const request = createRequestState(user, work ?? NO_WORK, { limits, fuel: requestFuel(perRequest), now: clock() });
+    request.services = createRequestServices(services, request);
     let result: T;
     try {
       result = body(request);
@@ -227,27 +315,69 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   }
 
   async function load(given: readonly PluginSource[]): Promise<LoadReport> {
-    const outcome = await loadPlugins(given, { maxMemoryPages, quarantined: quarantine });
+    const outcome = await loadPlugins(given, { maxMemoryPages, quarantined: quarantine, fuel: metered });
     for (const name of registry.plugins()) registry.unregister(name);
     enabled = new Map();
     menu = new MenuRegistry();
+    // Plugins refused as their first instance is made (a start function or _initialize that
+    // traps or runs out of fuel), and the plugins that depend on them.
+    const failedAtStart = new Map<string, string>();
     outcome.order.forEach((compiled, index) => {
       const name = compiled.manifest.name;
+      const missing = compiled.manifest.dependencies.find((dependency) => failedAtStart.has(dependency));
+      if (missing !== undefined) {
+        failedAtStart.set(name, `${name} depends on ${missing}, which was refused (see its errors).`);
+        return;
+      }
       const sourceOf = options.isolation === 'fresh' || compiled.notPoolable !== undefined ? freshInstances : pooledInstances;
       const instances = sourceOf(compiled.module, importsFor(name), initializerFor(name), { memoryLimitPages: compiled.memoryLimitPages });
       enabled.set(name, { compiled, instances });
+      const problem = startFirstInstance(name, instances);
+      if (problem !== undefined) {
+        enabled.delete(name);
+        failedAtStart.set(name, problem);
+        return;
+      }
       registry.register(name, compiled.manifest.taps.implements, compiled.manifest.taps.weight, index);
     });
+    const statuses = outcome.statuses.map((status) => {
+      const problem = failedAtStart.get(status.name);
+      return problem === undefined ? status : { ...status, status: 'refused' as const, errors: [...status.errors, problem] };
+    });
+    const order = outcome.order.map((c) => c.manifest.name).filter((name) => !failedAtStart.has(name));
     const routeProblems = await collectRoutes();
-    declaredPermissions = await collectPermissions();
+    const permissions = await collectPermissions();
+    declaredPermissions = permissions.list;
+    // Only when a plugin declares queues: a load without them makes no extra request.
+    const queueInfo = registry.handlers('tap_queue_info').length === 0 ? [] : (await inRequest({ roles: ['administrator'] }, (request) => dispatcher.dispatch('tap_queue_info', null, request))).results;
+    const collectedQueues = collectQueues(queueInfo);
+    declaredQueues = collectedQueues.queues;
+    routeProblems.push(...collectedQueues.problems.map((p) => ({ ...p, path: '' })));
     const held = given.filter((source) => quarantine.has(source.name)).map((source) => [source.name, quarantine.get(source.name)!]);
     report = {
-      plugins: outcome.statuses,
-      order: outcome.order.map((c) => c.manifest.name),
+      plugins: [...statuses.filter((s) => s.status === 'ok'), ...statuses.filter((s) => s.status !== 'ok')],
+      order,
       routeProblems,
       ...(held.length > 0 ? { quarantined: Object.fromEntries(held) } : {}),
+      ...(permissions.problems.length > 0 ? { tapProblems: permissions.problems } : {}),
     };
     return report;
+  }
+
+  /**
+   * Makes the plugin's first instance at load, so its start function and `_initialize` run
+   * now, under fuel, rather than inside some later request. Returns why the plugin is refused.
+   */
+  function startFirstInstance(name: string, instances: InstanceSource): string | undefined {
+    let instance;
+    try {
+      instance = instances.acquire(requestFuel(perRequest));
+    } catch (error) {
+      if (error instanceof FuelExhausted) return error.message;
+      return `${name} could not start: its start function or _initialize failed: ${messageOf(error)}`;
+    }
+    instances.release(instance, { trapped: false });
+    return undefined;
   }
 
   async function collectRoutes(): Promise<LoadReport['routeProblems']> {
@@ -262,6 +392,16 @@ export function createKernel(options: KernelOptions = {}): Kernel {
       if (handler.output === null) continue;
       if (!Array.isArray(handler.output)) {
         problems.push({ plugin: handler.plugin, path: '', message: `${handler.plugin} tap_menu must return an array of MenuDefinition objects.` });
+        continue;
+      }
+      if (handler.output.length > MAX_ROUTES_PER_PLUGIN) {
+        problems.push({
+          plugin: handler.plugin,
+          path: '',
+          message:
+            `${handler.plugin} tap_menu returned ${handler.output.length} routes; a plugin may declare at most ${MAX_ROUTES_PER_PLUGIN}, so none of them were registered. ` +
+            'Use parameters (/tags/:tag) for pages that share a callback.',
+        });
         continue;
       }
       const shape = enabled.get(handler.plugin)!.compiled.shape;
@@ -279,16 +419,19 @@ export function createKernel(options: KernelOptions = {}): Kernel {
         }
         definitions.push(normalized.value);
       }
-      problems.push(...menu.add(handler.plugin, definitions));
+      for (const problem of menu.add(handler.plugin, definitions)) problems.push(problem);
     }
     // Parent links are checked once every plugin's routes are in: a parent may come later.
-    problems.push(...menu.problems());
+    for (const problem of menu.problems()) problems.push(problem);
     return problems;
   }
 
-  async function collectPermissions(): Promise<Array<{ name: string; description: string; plugin: string }>> {
+  async function collectPermissions(): Promise<{ list: Array<{ name: string; description: string; plugin: string }>; problems: Array<{ plugin: string; tap: string; message: string }> }> {
     const result = await inRequest({ roles: ['administrator'] }, (request) => dispatcher.dispatch('tap_perm', null, request));
     const list: Array<{ name: string; description: string; plugin: string }> = [];
+    const problems = result.results
+      .filter((handler) => handler.error !== undefined)
+      .map((handler) => ({ plugin: handler.plugin, tap: 'tap_perm', message: handler.error! }));
     for (const handler of result.results) {
       if (!Array.isArray(handler.output)) continue;
       for (const entry of handler.output) {
@@ -298,21 +441,25 @@ export function createKernel(options: KernelOptions = {}): Kernel {
         }
       }
     }
-    return list;
+    return { list, problems };
   }
 
   /** One request whose dispatches share one unit of work: everything public runs through it. */
   function request<T>(spec: UserSpec | undefined, body: (session: RequestSession) => T): Promise<T> {
-    return inRequest(spec, (request) =>
-      body({
-        user: request.user,
-        work: request.work,
-        dispatch: (tap, input) => dispatcher.dispatch(tap, input, request),
-        dispatchOne: (tap, input) => dispatcher.dispatchOne(tap, input, request),
-        call: (plugin, exportName, input) => dispatcher.call(plugin, exportName, input === undefined || input === null ? null : utf8.encode(JSON.stringify(input)), request),
-        handlers: (tap) => registry.handlers(tap).map((h) => h.plugin),
-      }),
-    );
+    return inRequest(spec, (request) => body(sessionOf(request)));
+  }
+
+  function sessionOf(request: RequestState): RequestSession {
+    return {
+      user: request.user,
+      work: request.work,
+      now: request.now,
+      state: request,
+      dispatch: (tap, input) => dispatcher.dispatch(tap, input, request),
+      dispatchOne: (tap, input) => dispatcher.dispatchOne(tap, input, request),
+      call: (plugin, exportName, input) => dispatcher.call(plugin, exportName, input === undefined || input === null ? null : utf8.encode(JSON.stringify(input)), request),
+      handlers: (tap) => registry.handlers(tap).map((h) => h.plugin),
+    };
   }
 
   return {
@@ -324,16 +471,26 @@ export function createKernel(options: KernelOptions = {}): Kernel {
       const match = menu.match(path);
       if (!match) return null;
       const { plugin, callback, permission } = match.route;
-      const result = await request(opts?.user, (session): HandlerResult =>
-        hasPermission(session.user, permission)
-          ? session.call(plugin, callback, { path, params: match.params, query: opts?.query ?? {} })
-          : { plugin, output: null, error: `Access denied: ${path} needs the permission "${permission}".`, errorCode: 'ACCESS_DENIED', ms: 0 },
-      );
+      const query = opts?.query ?? {};
+      const result = await inRequest(opts?.user, (state): HandlerResult => {
+        state.route = { path, query };
+        const session = sessionOf(state);
+        if (!hasPermission(session.user, permission)) {
+          return { plugin, output: null, error: `Access denied: ${path} needs the permission "${permission}".`, errorCode: 'ACCESS_DENIED', ms: 0 };
+        }
+        const answer = session.call(plugin, callback, { path, params: match.params, query, now: Math.floor(state.now / 1000) });
+        if (answer.error !== undefined) return answer;
+        const finished = renderPipeline(session, answer.output, { path, plugin });
+        // A failed form alter or theme is skipped; the site's logs say which and why.
+        for (const message of finished.problems) record(state, { plugin, level: 'warning', message, time: state.now, source: 'log' });
+        return { ...answer, output: finished.render };
+      });
       return { match, result };
     },
     routes: () => menu.routes(),
     menuTree: () => menu.tree(),
     permissions: () => [...declaredPermissions],
+    queues: () => [...declaredQueues],
     setQuarantined: (reasons) => {
       quarantine = new Map(Object.entries(reasons));
     },
@@ -347,8 +504,26 @@ function pathOf(raw: unknown): string {
   return raw && typeof raw === 'object' && typeof (raw as { path?: unknown }).path === 'string' ? (raw as { path: string }).path : '';
 }
 
+/**
+ * A view of the call stack for one plugin's imports: `current()` is the call in progress only
+ * when it is that plugin's. Anything else is a kernel bug, and fails loudly rather than letting
+ * one plugin act with another's identity, memory or request.
+ */
+function ownedCalls(calls: CallStack, plugin: string): CurrentCall {
+  return {
+    current() {
+      const call = calls.current();
+      if (call.plugin !== plugin) {
+        throw new Error(`A host call from ${plugin} arrived while ${call.plugin} was running; it was refused (a kernel bug: please report it).`);
+      }
+      return call;
+    },
+    atEnd: (call, task) => calls.atEnd(call, task),
+  };
+}
+
 /** Every `trovato:kernel/*` import, wired to its implementation or to a clear -5. */
-function buildHostImports(calls: CallStack, implementations: HostImplementations): Record<string, Record<string, (...raw: number[]) => number>> {
+function buildHostImports(calls: CurrentCall, implementations: HostImplementations): Record<string, Record<string, (...raw: number[]) => number>> {
   const imports: Record<string, Record<string, (...raw: number[]) => number>> = {};
   for (const [iface, functions] of Object.entries(HOST_FUNCTIONS)) {
     const module: Record<string, (...raw: number[]) => number> = {};

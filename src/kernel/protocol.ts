@@ -9,8 +9,12 @@ import type { MenuTreeNode, RegisteredRoute, RouteMatch } from './menu/registry.
 import type { UserSpec } from './users.js';
 import type { LogEntry, LogLevel } from './tap/request-state.js';
 import type { ContentType, FieldError, Item } from './content/types.js';
+import type { CronReport } from './cron.js';
+import type { DemoUser, Recipe, RecipeProblem } from '../recipe/recipe.js';
+import type { RecipeProgress } from './site/apply-recipe.js';
 
-export type { LogEntry, LogLevel, ContentType, FieldError, Item, LoadReport, RouteResponse, DispatchResult, HandlerResult, PluginSource, MenuTreeNode, RegisteredRoute, RouteMatch, UserSpec };
+export type { DemoUser, Recipe, RecipeProblem, RecipeProgress };
+export type { CronReport, LogEntry, LogLevel, ContentType, FieldError, Item, LoadReport, RouteResponse, DispatchResult, HandlerResult, PluginSource, MenuTreeNode, RegisteredRoute, RouteMatch, UserSpec };
 
 export interface BootOptions {
   /** Where the built plugins live, e.g. `/plugins/` (holds plugins.json and one folder per plugin). */
@@ -19,6 +23,11 @@ export interface BootOptions {
   enabled?: string[];
   /** Extra plugins given as bytes (the playground's compiled plugin, an uploaded wasm). */
   extra?: PluginSource[];
+  /**
+   * The kernel's instruction fuel (KernelOptions.fuel). `false` runs plugins unmetered, so only
+   * the supervisor's deadline stops a loop: for testing that last line of defence, never for a site.
+   */
+  fuel?: false | { perCall?: number; perRequest?: number };
 }
 
 export interface SiteBootOptions extends BootOptions {
@@ -97,11 +106,77 @@ export interface SiteWorkerApi {
   deleteItem(id: string, user: UserSpec): Promise<{ ok: true } | { ok: false; error: string }>;
   listItems(query: ItemListQuery, user: UserSpec): Promise<{ items: Item[]; total: number }>;
   plugins(): Promise<PluginInfo[]>;
+  /**
+   * Fetches one plugin's files again and reloads the site's plugins with the new version, the
+   * database kept (`trovato dev` after a rebuild). A plugin new to the site is installed.
+   */
+  reloadPlugin(name: string): Promise<LoadReport>;
   /** Runs tap_enable / tap_disable, respects dependencies, persists across reloads. */
   setPluginEnabled(name: string, enabled: boolean): Promise<{ ok: true; report: LoadReport } | { ok: false; error: string }>;
   /** Runs tap_uninstall and drops the plugin's variables and tables. */
   uninstallPlugin(name: string): Promise<{ ok: true; report: LoadReport } | { ok: false; error: string }>;
   readLogs(query: LogQuery): Promise<LogEntry[]>;
+  /** Each role with the permissions it holds now (`*`: every permission). */
+  roles(): Promise<Array<{ role: string; permissions: string[] }>>;
+  /** Saves what `role` holds (persisted); `actor` needs "administer site". */
+  setRolePermissions(role: string, permissions: string[], actor: UserSpec): Promise<{ ok: true } | { ok: false; error: string }>;
+  /** Saves the roles of a user (persisted); `actor` needs "administer site". */
+  setUserRoles(id: string, roles: string[], actor: UserSpec): Promise<{ ok: true } | { ok: false; error: string }>;
+  /** The user switcher signed `user` in: runs tap_user_login. */
+  login(user: UserSpec): Promise<{ errors: string[] }>;
+  /** The generated form of a content type after tap_form_alter (a `form` RenderElement), or null for an unknown type. */
+  itemForm(type: string, user: UserSpec): Promise<{ form: Record<string, unknown>; errors: string[] } | null>;
+  /** A plugin form's submission: tap_form_validate, then tap_form_submit. */
+  submitForm(submission: FormSubmission, user: UserSpec): Promise<FormResult>;
+  /** Runs cron now (tap_cron, then the queues). */
+  runCron(): Promise<CronReport>;
+  /** Runs cron if its interval has passed since the last run; the UI calls it after serving a page. */
+  cronTick(): Promise<CronReport | null>;
+}
+
+/** A plugin form as the page submits it. */
+export interface FormSubmission {
+  form_id: string;
+  /** The plugin whose page rendered the form. */
+  plugin: string;
+  path: string;
+  values: Record<string, string>;
+}
+
+export type FormResult =
+  | { ok: true; messages: string[]; errors: string[] }
+  | { ok: false; fieldErrors: FieldError[]; errors: string[] };
+
+/** A recipe to apply into the fresh database `siteName` (docs/recipes.md). */
+export interface RecipeRequest {
+  recipe: Recipe;
+  siteName: string;
+  /** Where the reference plugins live (plugin steps with a name only). */
+  pluginsUrl: string;
+  /** Wasm the page compiled for the plugin steps with AssemblyScript `source`, by plugin name. */
+  compiled?: Record<string, Uint8Array>;
+  /** Apply on top of this site (the visitor's own, by database name) instead of an empty one; it is only read. */
+  baseSiteName?: string;
+}
+
+export type RecipeApplied = { ok: true; report: LoadReport; landing: string; user: DemoUser } | { ok: false; problem: RecipeProblem };
+
+/**
+ * Moving whole sites: recipes in, exports out and in. After a successful `applyRecipe` or
+ * `importSite` the worker's site is the new one, as after `bootSite`.
+ */
+export interface SiteTransferApi {
+  applyRecipe(request: RecipeRequest): Promise<RecipeApplied>;
+  /** Where the recipe being applied is, or null when none is. */
+  recipeProgress(): Promise<RecipeProgress | null>;
+  /** The open site as a zip (src/kernel/site/site-export.ts). */
+  exportSite(): Promise<Uint8Array>;
+  /** The open site as a recipe; plugins whose wasm equals the reference plugin's are named only. */
+  exportRecipe(options: { pluginsUrl: string; landing?: string; user?: DemoUser; title?: string }): Promise<Recipe>;
+  /** Restores a zip made by exportSite into the fresh database `siteName`. */
+  importSite(request: { zip: Uint8Array; siteName: string }): Promise<{ ok: true; report: LoadReport } | { ok: false; error: string }>;
+  /** Closes the site if it is `siteName`, then deletes its database. */
+  deleteSite(siteName: string): Promise<void>;
 }
 
 /** An item as a form submits it: no id for a new item; the kernel fills times and author. */

@@ -13,8 +13,13 @@ import { fetchPluginIndex, fetchPlugins } from './plugin/fetch-plugins.js';
 import { KernelError, kernelErrorTransferHandler } from './errors.js';
 import { openSiteStore } from './storage/site-store.js';
 import { openSite, type Site } from './site/site.js';
+import { storedPlugins } from './site/plugins.js';
+import { applyRecipe, fetchWasm, type RecipeProgress } from './site/apply-recipe.js';
+import { collectSite, exportToZip, importSite, readSiteZip, siteToRecipe, type SiteExport } from './site/site-export.js';
+import { sha256Hex } from './site/digest.js';
+import { parseRecipe } from '../recipe/recipe.js';
 import { createWorkerSupervision } from '../supervisor/worker-side.js';
-import type { BootOptions, KernelWorkerApi, PluginSource, SiteWorkerApi, TraceEntry } from './protocol.js';
+import type { BootOptions, KernelWorkerApi, PluginSource, SiteTransferApi, SiteWorkerApi, TraceEntry } from './protocol.js';
 
 // The playground's tap inspector reads these; bounded so a long session does not grow the worker.
 const TRACE_LIMIT = 500;
@@ -35,6 +40,11 @@ function kernelOptions(): KernelOptions {
 const supervision = createWorkerSupervision(() => [kernel]);
 let kernel: Kernel = createKernel(kernelOptions());
 let site: Site | null = null;
+/** Where the open site's plugins come from, for reloading one of them. */
+let sitePluginsUrl = '';
+/** The plugins the open site was booted with (exports carry them). */
+let siteSources: PluginSource[] = [];
+let recipeProgress: RecipeProgress | null = null;
 
 /** The named plugins (or the index's), fetched, plus the ones given as bytes. */
 async function offeredPlugins(options: BootOptions): Promise<PluginSource[]> {
@@ -47,9 +57,28 @@ function opened(): Site {
   throw new KernelError('BAD_INPUT', 'The site is not open yet: call bootSite({ siteName, pluginsUrl }) before the site services.');
 }
 
-const api: KernelWorkerApi & SiteWorkerApi = {
+/** Makes `next` the open site (closing the previous one). */
+async function adopt(next: Site, sources: PluginSource[]): Promise<void> {
+  if (site && site !== next) await site.store.close();
+  site = next;
+  siteSources = sources;
+  kernel = next.kernel;
+}
+
+function deleteDatabase(name: string): Promise<void> {
+  return new Promise((done, fail) => {
+    const request = indexedDB.deleteDatabase(name);
+    request.onsuccess = () => done();
+    request.onerror = () => fail(request.error);
+    // Another connection (a tab on the same site) keeps it open: it is deleted once that closes.
+    request.onblocked = () => done();
+  });
+}
+
+const api: KernelWorkerApi & SiteWorkerApi & SiteTransferApi = {
   ...supervision.api,
   async boot(options) {
+    if (options.fuel !== undefined) kernel = createKernel({ ...kernelOptions(), fuel: options.fuel });
     return kernel.load(await offeredPlugins(options));
   },
   load: (sources) => kernel.load(sources),
@@ -63,24 +92,100 @@ const api: KernelWorkerApi & SiteWorkerApi = {
   trace: async (since = 0) => traceBuffer.filter((entry) => entry.seq > since),
 
   async bootSite(options) {
-    // The site's plugins are every plugin offered; which of them run is the site's own setting.
-    const sources = await offeredPlugins(options);
     await site?.store.close();
     site = null;
     const store = await openSiteStore({ name: options.siteName });
-    site = await openSite({ store, sources, kernel: kernelOptions() });
-    kernel = site.kernel;
-    return site.report();
+    // A site made by a recipe or an import carries its plugins; the others run every plugin
+    // offered, and which of them run is the site's own setting.
+    const sources = storedPlugins(store) ?? (await offeredPlugins(options));
+    await adopt(await openSite({ store, sources, kernel: { ...kernelOptions(), ...(options.fuel !== undefined ? { fuel: options.fuel } : {}) } }), sources);
+    sitePluginsUrl = options.pluginsUrl;
+    return opened().report();
+  },
+  async applyRecipe({ recipe: given, siteName, pluginsUrl, compiled, baseSiteName }) {
+    // Checked here too, whoever sent it (an embedding page sends objects): as text, so the size,
+    // depth and forbidden-key guards apply as well as the schema.
+    const read = parseRecipe(JSON.stringify(given) ?? '');
+    if (!read.ok) return read;
+    const recipe = read.recipe;
+    recipeProgress = { done: 0, total: recipe.steps.length + 1, step: 'starting' };
+    try {
+      let base: SiteExport | undefined;
+      if (baseSiteName !== undefined) {
+        // Read, never written: the recipe goes into the fresh database, the page swaps on success.
+        const from = site?.store.name === baseSiteName ? site.store : await openSiteStore({ name: baseSiteName });
+        try {
+          base = await collectSite(from, storedPlugins(from) ?? (from === site?.store ? siteSources : await offeredPlugins({ pluginsUrl })));
+        } finally {
+          if (from !== site?.store) await from.close();
+        }
+      }
+      const result = await applyRecipe(recipe, {
+        openStore: () => openSiteStore({ name: siteName }),
+        deleteStore: () => deleteDatabase(siteName),
+        referencePlugin: async (name) => (await fetchPlugins(pluginsUrl, [name]))[0],
+        fetchBytes: fetchWasm,
+        compiled,
+        base,
+        kernel: kernelOptions(),
+        onProgress: (progress) => (recipeProgress = progress),
+      });
+      if (!result.ok) return result;
+      await adopt(result.site, storedPlugins(result.site.store) ?? []);
+      return { ok: true, report: result.site.report(), landing: result.landing, user: result.user };
+    } finally {
+      recipeProgress = null;
+    }
+  },
+  recipeProgress: async () => recipeProgress,
+  async exportSite() {
+    const zip = exportToZip(await collectSite(opened().store, siteSources));
+    return Comlink.transfer(zip, [zip.buffer as ArrayBuffer]);
+  },
+  async exportRecipe({ pluginsUrl, landing, user, title }) {
+    const exported = await collectSite(opened().store, siteSources);
+    const index = await fetchPluginIndex(pluginsUrl).catch(() => ({ plugins: [] as string[] }));
+    const references = await fetchPlugins(pluginsUrl, exported.plugins.map((p) => p.name).filter((name) => index.plugins.includes(name)));
+    const referenceHashes = Object.fromEntries(await Promise.all(references.map(async (p) => [p.name, await sha256Hex(p.wasm)] as const)));
+    return siteToRecipe(exported, { referenceHashes, landing, user, title });
+  },
+  async importSite({ zip, siteName }) {
+    const read = await readSiteZip(zip);
+    if (!read.ok) return read;
+    const result = await importSite(read.site, { openStore: () => openSiteStore({ name: siteName }), deleteStore: () => deleteDatabase(siteName), kernel: kernelOptions() });
+    if (!result.ok) return result;
+    await adopt(result.site, storedPlugins(result.site.store) ?? []);
+    return { ok: true, report: result.site.report() };
+  },
+  async deleteSite(siteName) {
+    if (site?.store.name === siteName) {
+      await site.store.close();
+      site = null;
+    }
+    await deleteDatabase(siteName);
   },
   contentTypes: () => opened().contentTypes(),
   permissions: () => opened().permissions(),
   users: () => opened().users(),
   viewItem: (id, user) => opened().viewItem(id, user),
+  roles: () => opened().roles(),
+  setRolePermissions: (role, permissions, actor) => opened().setRolePermissions(role, permissions, actor),
+  setUserRoles: (id, roles, actor) => opened().setUserRoles(id, roles, actor),
+  login: (user) => opened().login(user),
+  itemForm: (type, user) => opened().itemForm(type, user),
+  submitForm: (submission, user) => opened().submitForm(submission, user),
+  runCron: () => opened().runCron(),
+  cronTick: () => opened().cronTick(),
   editableItem: (id, user) => opened().editableItem(id, user),
   saveItem: (item, user) => opened().saveItem(item, user),
   deleteItem: (id, user) => opened().deleteItem(id, user),
   listItems: (query, user) => opened().listItems(query, user),
   plugins: () => opened().plugins(),
+  async reloadPlugin(name) {
+    const open = opened();
+    const [source] = await fetchPlugins(sitePluginsUrl, [name], { fresh: true });
+    return open.replacePlugin(source);
+  },
   setPluginEnabled: (name, enabled) => opened().setPluginEnabled(name, enabled),
   uninstallPlugin: (name) => opened().uninstallPlugin(name),
   readLogs: (query) => opened().readLogs(query),

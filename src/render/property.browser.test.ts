@@ -68,7 +68,7 @@ const { element } = fc.letrec<{ tree: unknown; element: unknown }>((tie) => ({
     ),
 }));
 
-it('arbitrary JSON trees render without throwing, handlers or scripts', async () => {
+it('arbitrary JSON trees render without throwing, handlers or scripts', { timeout: 120_000 }, async () => {
   delete (window as { __pwned?: unknown }).__pwned;
   // Evidence the generator reaches the interesting paths, not just error boxes.
   const seen = { link: 0, sanitized: 0, error: 0, table: 0 };
@@ -93,4 +93,5 @@ it('arbitrary JSON trees render without throwing, handlers or scripts', async ()
     { numRuns: 300 },
   );
   expect(Object.values(seen).every((count) => count > 0), JSON.stringify(seen)).toBe(true);
+  // Sized by run count: 300 rendered trees take more than 15 s on a busy two-core machine.
 });

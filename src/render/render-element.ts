@@ -29,7 +29,9 @@ const RENDERERS = new Map<string, TypeRenderer>([
   ['form', renderForm],
   ['item', renderItem],
 ]);
-const TYPE_NAMES = [...RENDERERS.keys()].join(', ');
+/** Every `#type` the renderer knows (docs/abi.md §6 is checked against it). */
+export const RENDER_TYPES: readonly string[] = [...RENDERERS.keys()];
+const TYPE_NAMES = RENDER_TYPES.join(', ');
 
 /**
  * Turns a RenderElement tree from a plugin (ABI §5) into a Lit template. The tree is untrusted

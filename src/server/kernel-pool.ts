@@ -5,6 +5,7 @@
  * 503 naming the plugin, its thread is stopped (nothing it staged was committed: commits happen
  * only when a request ends) and a new thread takes its place.
  */
+import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { SETTINGS_CHANNEL } from '../kernel/storage/sql/sql-store.js';
@@ -39,7 +40,10 @@ interface Waiting {
   readonly resolve: (response: AppResponse) => void;
 }
 
-const THREAD_ENTRY = new URL('./kernel-thread.mjs', import.meta.url);
+// In the bundled CLI (dist-cli/) the thread is its own bundle beside this code; from the sources
+// (tests importing the pool directly) it starts through tsx.
+const BUNDLED_ENTRY = new URL('./kernel-thread.js', import.meta.url);
+const THREAD_ENTRY = existsSync(BUNDLED_ENTRY) ? BUNDLED_ENTRY : new URL('./kernel-thread.mjs', import.meta.url);
 
 export class KernelPool {
   readonly #options: KernelPoolOptions;

@@ -9,6 +9,7 @@ import { openPostgresStore } from '../kernel/storage/sql/postgres.js';
 import { SqlSiteStore } from '../kernel/storage/sql/sql-store.js';
 import type { SiteStore } from '../kernel/storage/site-store.js';
 import type { PluginSource } from '../kernel/plugin/loader.js';
+import { storedPlugins } from '../kernel/site/plugins.js';
 
 export interface ServedSiteOptions {
   /** A folder of built plugins (`<name>/<name>.info.toml` + `.wasm`). */
@@ -34,9 +35,15 @@ export function openServedStore(database: string): SqlSiteStore {
 }
 
 export async function openServedSite(options: ServedSiteOptions): Promise<{ site: Site; problems: FolderProblem[] }> {
-  const { sources, problems } = await readPluginFolder(options.plugins);
   const store = options.store ?? openServedStore(options.database);
-  const open = (): Promise<Site> => openSite({ store, sources: [...sources, ...(options.sources ?? [])], kernel: options.kernel });
+  let problems: FolderProblem[] = [];
+  // A site imported from an export carries its plugins and runs those, as in the browser (the
+  // folder is not read); read inside the lock, so a process starting beside an import sees it whole.
+  const open = async (): Promise<Site> => {
+    let sources = storedPlugins(store);
+    if (!sources) ({ sources, problems } = await readPluginFolder(options.plugins));
+    return openSite({ store, sources: [...sources, ...(options.sources ?? [])], kernel: options.kernel });
+  };
   try {
     // Processes starting together on one database open it one at a time: tap_install runs once.
     return { site: store instanceof SqlSiteStore ? await store.exclusive(open) : await open(), problems };

@@ -144,6 +144,14 @@ export class KernelSupervisor<Api extends KernelWorkerApi = KernelWorkerApi> {
     return this.#lastBoot ? this.#call(this.#lastBoot.method, this.#lastBoot.args) : null;
   }
 
+  /**
+   * Sets the call a restart re-boots with, without making it: after the page opened a site by
+   * other means (a recipe applied, an import), the worker's site is that one.
+   */
+  rememberBoot(method: 'boot' | 'bootSite', args: unknown[]): void {
+    this.#lastBoot = { method, args };
+  }
+
   /** Terminates the worker; pending and later calls reject. */
   close(): void {
     this.#closed = true;

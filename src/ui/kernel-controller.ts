@@ -6,19 +6,34 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { KernelError, messageOf } from '../kernel/errors.js';
 import { KernelSupervisor, localStorageQuarantine, type SupervisedApi } from '../supervisor/kernel-supervisor.js';
-import type { ContentType, KernelWorkerApi, LoadReport, MenuTreeNode, SiteWorkerApi, UserProfile } from '../kernel/protocol.js';
+import type { ContentType, DemoUser, KernelWorkerApi, LoadReport, MenuTreeNode, Recipe, RecipeProgress, SiteTransferApi, SiteWorkerApi, UserProfile } from '../kernel/protocol.js';
+import type { RecipeProblem, RecipeResult } from '../recipe/recipe.js';
+import { compileRecipeSources } from './recipe-compile.js';
+import { freshDatabase, ownDatabase, previewDatabase, setOwnDatabase, setPreviewDatabase } from './site-databases.js';
 
 // KernelErrors keep their code across the worker boundary: the supervisor registers the handler.
 
 /** Everything the worker answers. */
-export type WorkerApi = KernelWorkerApi & SiteWorkerApi;
+export type WorkerApi = KernelWorkerApi & SiteWorkerApi & SiteTransferApi;
 
 type Method = {
   [K in keyof WorkerApi]: WorkerApi[K] extends (...args: never[]) => Promise<unknown> ? K : never;
 }[keyof WorkerApi];
 
 /** Where booting is; `ready` and `failed` are final until the host reconnects. */
-export type BootPhase = 'idle' | 'starting' | 'loading-plugins' | 'reading-site' | 'ready' | 'failed';
+export type BootPhase = 'idle' | 'starting' | 'loading-plugins' | 'applying-recipe' | 'reading-site' | 'ready' | 'failed';
+
+/**
+ * What the page shows: the visitor's own site, or a recipe applied into a preview database of
+ * its own (the visitor's site untouched until they ask to apply the recipe to it).
+ */
+export type SiteMode = { kind: 'own' } | { kind: 'recipe'; recipe: Recipe; database: string };
+
+/** Where to go once a recipe is applied: its landing route, signed in as its user. */
+export interface Landing {
+  path: string;
+  user: DemoUser;
+}
 
 /** What every page needs about the site, read once at boot and after plugin changes. */
 export interface SiteSnapshot {
@@ -33,12 +48,15 @@ export interface KernelControllerOptions {
   siteName: string;
   /** Where plugins.json lives; relative URLs resolve against the page. */
   pluginsUrl: string;
+  /** A recipe to open (from the link) instead of the visitor's own site. */
+  recipe?: Promise<RecipeResult> | null;
 }
 
 const PHASE_PROGRESS: Record<BootPhase, number> = {
   idle: 0,
   starting: 0.1,
   'loading-plugins': 0.4,
+  'applying-recipe': 0.6,
   'reading-site': 0.8,
   ready: 1,
   failed: 1,
@@ -66,6 +84,11 @@ export class KernelController implements ReactiveController {
   error: string | null = null;
   /** Null until the site is read. */
   site: SiteSnapshot | null = null;
+  mode: SiteMode = { kind: 'own' };
+  /** The recipe step being applied, while one is. */
+  recipeStep: RecipeProgress | null = null;
+  /** Set when a recipe was applied; the host navigates there and clears it. */
+  landing: Landing | null = null;
 
   constructor(host: ReactiveControllerHost, options: () => KernelControllerOptions) {
     this.#host = host;
@@ -75,11 +98,71 @@ export class KernelController implements ReactiveController {
 
   /** 0 to 1, for a progress bar. */
   get progress(): number {
+    const step = this.recipeStep;
+    if (this.phase === 'applying-recipe' && step) return 0.4 + 0.4 * (step.done / Math.max(1, step.total));
     return PHASE_PROGRESS[this.phase];
   }
 
   hostConnected(): void {
-    void this.#boot();
+    const recipe = this.#options().recipe;
+    void (recipe ? this.#openRecipe(recipe) : this.#boot());
+  }
+
+  /** Opens a recipe in a fresh preview database; the visitor's own site stays as it is. */
+  openRecipe(recipe: Promise<RecipeResult> | RecipeResult): Promise<void> {
+    this.hostDisconnected();
+    return this.#openRecipe(Promise.resolve(recipe));
+  }
+
+  /** Shows the visitor's own site again (leaving a recipe preview, which is deleted). */
+  async backToOwnSite(): Promise<void> {
+    const preview = this.mode.kind === 'recipe' ? this.mode.database : null;
+    this.hostDisconnected();
+    await this.#boot();
+    if (preview !== null && this.#api) {
+      await this.#api.deleteSite(preview).catch(() => undefined);
+      if (previewDatabase(this.#options().siteName) === preview) setPreviewDatabase(this.#options().siteName, null);
+    }
+  }
+
+  /**
+   * Applies the recipe being previewed to the visitor's own site: the site is copied into a
+   * fresh database, the recipe applied on top, and only when every step succeeded does the
+   * site switch to it (the old database is then deleted). On failure nothing changed.
+   */
+  async applyRecipeToOwnSite(): Promise<{ ok: true } | { ok: false; error: string }> {
+    if (this.mode.kind !== 'recipe' || this.#api === null) return { ok: false, error: 'No recipe is open.' };
+    const { recipe, database: preview } = this.mode;
+    const { siteName, pluginsUrl } = this.#options();
+    const compiled = await compileRecipeSources(recipe, () => undefined);
+    if (!compiled.ok) return { ok: false, error: problemText(compiled.problem) };
+    const own = ownDatabase(siteName);
+    const target = freshDatabase(siteName, 'site');
+    const result = await this.#api.applyRecipe({ recipe, siteName: target, pluginsUrl: absolute(pluginsUrl), compiled: compiled.compiled, baseSiteName: own });
+    if (!result.ok) return { ok: false, error: problemText(result.problem) };
+    return this.#switchOwnSite(own, target, preview);
+  }
+
+  /** Replaces the visitor's own site by a site export (zip), built in a fresh database first. */
+  async importZip(zip: Uint8Array): Promise<{ ok: true } | { ok: false; error: string }> {
+    if (this.#api === null) return { ok: false, error: 'The kernel is not running.' };
+    const { siteName } = this.#options();
+    const own = ownDatabase(siteName);
+    const target = freshDatabase(siteName, 'import');
+    const result = await this.#api.importSite({ zip, siteName: target });
+    if (!result.ok) return result;
+    return this.#switchOwnSite(own, target, this.mode.kind === 'recipe' ? this.mode.database : null);
+  }
+
+  async #switchOwnSite(old: string, target: string, preview: string | null): Promise<{ ok: true }> {
+    const { siteName, pluginsUrl } = this.#options();
+    setOwnDatabase(siteName, target);
+    this.#supervisor?.rememberBoot('bootSite', [{ siteName: target, pluginsUrl: absolute(pluginsUrl) }]);
+    this.mode = { kind: 'own' };
+    for (const name of [old, preview]) if (name !== null && name !== target) await this.#api?.deleteSite(name).catch(() => undefined);
+    if (preview !== null) setPreviewDatabase(siteName, null);
+    await this.refresh();
+    return { ok: true };
   }
 
   hostDisconnected(): void {
@@ -113,23 +196,86 @@ export class KernelController implements ReactiveController {
     this.#host.requestUpdate();
   }
 
+  /** A fresh supervised kernel worker for this generation. */
+  #startWorker(generation: number): SupervisedApi<WorkerApi> {
+    const { siteName } = this.#options();
+    this.#supervisor = new KernelSupervisor<WorkerApi>({
+      createWorker: () => new Worker(new URL('../kernel/worker.ts', import.meta.url), { type: 'module', name: `trovato ${siteName}` }),
+      quarantine: localStorageQuarantine(`trovato:quarantine:${siteName}`),
+    });
+    // After a hang the worker was replaced and re-booted: read the site again (a plugin may be quarantined).
+    this.#supervisor.on((event) => {
+      if (event.type === 'restarted' && generation === this.#generation) void this.refresh();
+    });
+    this.#api = this.#supervisor.api;
+    return this.#api;
+  }
+
+  async #openRecipe(source: Promise<RecipeResult>): Promise<void> {
+    const generation = ++this.#generation;
+    const { siteName, pluginsUrl } = this.#options();
+    this.error = null;
+    this.#setPhase('starting');
+    try {
+      const api = this.#startWorker(generation);
+      const read = await source;
+      if (generation !== this.#generation) return;
+      if (!read.ok) throw new RecipeRefused(read.problem);
+      const recipe = read.recipe;
+      this.#setPhase('applying-recipe');
+      const compiled = await compileRecipeSources(recipe, (step) => {
+        this.recipeStep = { done: 0, total: recipe.steps.length + 1, step };
+        this.#host.requestUpdate();
+      });
+      if (!compiled.ok) throw new RecipeRefused(compiled.problem);
+      const database = freshDatabase(siteName, 'recipe');
+      const watch = setInterval(() => {
+        void api.recipeProgress().then((step) => {
+          if (step && generation === this.#generation) {
+            this.recipeStep = step;
+            this.#host.requestUpdate();
+          }
+        }, () => undefined);
+      }, 100);
+      let result;
+      try {
+        result = await api.applyRecipe({ recipe, siteName: database, pluginsUrl: absolute(pluginsUrl), compiled: compiled.compiled });
+      } finally {
+        clearInterval(watch);
+        this.recipeStep = null;
+      }
+      if (generation !== this.#generation) return;
+      if (!result.ok) throw new RecipeRefused(result.problem);
+      // A worker restarted after a hang re-opens this preview, not the visitor's site.
+      this.#supervisor?.rememberBoot('bootSite', [{ siteName: database, pluginsUrl: absolute(pluginsUrl) }]);
+      const previous = previewDatabase(siteName);
+      setPreviewDatabase(siteName, database);
+      if (previous !== null && previous !== database) void api.deleteSite(previous).catch(() => undefined);
+      this.mode = { kind: 'recipe', recipe, database };
+      this.landing = { path: result.landing, user: result.user };
+      this.#setPhase('reading-site');
+      const site = await this.#readSite();
+      if (generation !== this.#generation) return;
+      this.site = site;
+      this.#setPhase('ready');
+    } catch (error) {
+      if (generation !== this.#generation) return;
+      this.error = error instanceof RecipeRefused ? `The recipe was not applied. ${problemText(error.problem)}` : `The recipe could not be opened: ${messageOf(error)}`;
+      this.#setPhase('failed');
+    }
+  }
+
   async #boot(): Promise<void> {
     const generation = ++this.#generation;
     const { siteName, pluginsUrl } = this.#options();
+    this.mode = { kind: 'own' };
+    this.error = null;
     this.#setPhase('starting');
     try {
-      this.#supervisor = new KernelSupervisor<WorkerApi>({
-        createWorker: () => new Worker(new URL('../kernel/worker.ts', import.meta.url), { type: 'module', name: `trovato ${siteName}` }),
-        quarantine: localStorageQuarantine(`trovato:quarantine:${siteName}`),
-      });
-      // After a hang the worker was replaced and re-booted: read the site again (a plugin may be quarantined).
-      this.#supervisor.on((event) => {
-        if (event.type === 'restarted' && generation === this.#generation) void this.refresh();
-      });
-      this.#api = this.#supervisor.api;
+      const api = this.#startWorker(generation);
       this.#setPhase('loading-plugins');
       // Absolute, because the worker resolves relative URLs against its own script.
-      await this.#api.bootSite({ siteName, pluginsUrl: new URL(pluginsUrl, document.baseURI).href });
+      await api.bootSite({ siteName: ownDatabase(siteName), pluginsUrl: absolute(pluginsUrl) });
       if (generation !== this.#generation) return;
       this.#setPhase('reading-site');
       const site = await this.#readSite();
@@ -155,4 +301,20 @@ export class KernelController implements ReactiveController {
     this.phase = phase;
     this.#host.requestUpdate();
   }
+}
+
+/** A recipe refused before or while it was applied. */
+class RecipeRefused extends Error {
+  constructor(readonly problem: RecipeProblem) {
+    super(problem.message);
+  }
+}
+
+/** "step 3 (plugin "x"): message", or the message alone for the whole recipe. */
+export function problemText(problem: RecipeProblem): string {
+  return problem.step === 'recipe' || problem.step === 'link' ? problem.message : `${problem.step}: ${problem.message}`;
+}
+
+function absolute(url: string): string {
+  return new URL(url, document.baseURI).href;
 }

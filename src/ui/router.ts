@@ -24,6 +24,8 @@ export type AppRoute =
   | { kind: 'item-edit'; id: string }
   | { kind: 'admin-content'; filters: ContentFilters }
   | { kind: 'admin-plugins' }
+  | { kind: 'admin-people' }
+  | { kind: 'admin-site' }
   | { kind: 'admin-logs'; filters: LogFilters }
   | { kind: 'plugin'; path: string; query: Record<string, string> };
 
@@ -71,6 +73,8 @@ export function parseRoute(path: string, search: string): AppRoute {
   if (first === 'admin' && segments.length === 2) {
     if (second === 'content') return { kind: 'admin-content', filters: contentFilters(params) };
     if (second === 'plugins') return { kind: 'admin-plugins' };
+    if (second === 'people') return { kind: 'admin-people' };
+    if (second === 'site') return { kind: 'admin-site' };
     if (second === 'logs') return { kind: 'admin-logs', filters: logFilters(params) };
   }
   return { kind: 'plugin', path, query: Object.fromEntries(params) };

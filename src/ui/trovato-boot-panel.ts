@@ -7,6 +7,7 @@ const PHASE_TEXT: Record<BootPhase, string> = {
   idle: 'Waiting to start…',
   starting: 'Starting the kernel worker…',
   'loading-plugins': 'Loading and checking plugins…',
+  'applying-recipe': 'Applying the recipe in a fresh database…',
   'reading-site': 'Reading the site…',
   ready: 'Ready.',
   failed: 'The site could not start.',
@@ -22,6 +23,7 @@ export class TrovatoBootPanel extends LitElement {
     progress: { attribute: false },
     error: { attribute: false },
     report: { attribute: false },
+    step: { attribute: false },
   };
 
   static override styles = [
@@ -40,6 +42,8 @@ export class TrovatoBootPanel extends LitElement {
   declare progress: number;
   declare error: string | null;
   declare report: LoadReport | null;
+  /** The recipe step being applied, shown under the phase. */
+  declare step: string | null;
 
   constructor() {
     super();
@@ -47,6 +51,7 @@ export class TrovatoBootPanel extends LitElement {
     this.progress = 0;
     this.error = null;
     this.report = null;
+    this.step = null;
   }
 
   override render(): TemplateResult | typeof nothing {
@@ -54,12 +59,13 @@ export class TrovatoBootPanel extends LitElement {
       return html`<div class="notice error" role="alert">
         <strong>${PHASE_TEXT.failed}</strong>
         <p class="reasons">${this.error}</p>
-        <p>Reload the page to try again.</p>
+        <p><slot name="recover">Reload the page to try again.</slot></p>
       </div>`;
     }
     if (this.phase !== 'ready') {
       return html`<div class="booting" role="status" aria-live="polite">
         <p>${PHASE_TEXT[this.phase]}</p>
+        ${this.step ? html`<p class="step" id="recipe-step">${this.step}</p>` : nothing}
         <progress max="1" value=${this.progress} aria-label="Booting the site"></progress>
       </div>`;
     }

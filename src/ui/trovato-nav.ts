@@ -13,7 +13,9 @@ interface NavLink {
 const ADMIN_LINKS: ReadonlyArray<{ path: string; title: string; allowed: (access: Access) => boolean }> = [
   { path: '/admin/content', title: 'Content', allowed: (access) => access.canManageContent() },
   { path: '/admin/plugins', title: 'Plugins', allowed: (access) => access.can('administer plugins') },
+  { path: '/admin/people', title: 'People', allowed: (access) => access.can('administer site') },
   { path: '/admin/logs', title: 'Logs', allowed: (access) => access.can('view logs') },
+  { path: '/admin/site', title: 'Export', allowed: (access) => access.can('administer site') },
 ];
 
 /**

@@ -1,8 +1,12 @@
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { PLUGIN_REBUILT_EVENT, type PluginRebuilt } from '../dev-protocol.js';
 import { messageOf } from '../kernel/errors.js';
 import type { ContentType, FieldError, Item, ItemPage, LogEntry, PluginInfo, RouteResponse, UserProfile, UserSpec } from '../kernel/protocol.js';
 import { createAccess, type Access, type SiteUser } from './access.js';
 import { KernelController } from './kernel-controller.js';
+import { recipeFromFile, recipeFromLocation } from './recipe-location.js';
+import { RECIPE_LINK_BUDGET, recipeToFragment, type RecipeResult } from '../recipe/recipe.js';
+import type { RecipeLinkState, SiteTransferDetail, TransferMessage } from './trovato-site-transfer.js';
 import { appPath, CONTENT_PAGE_SIZE, hrefFor, parseRoute, type AppRoute, type ContentFilters, type LogFilters } from './router.js';
 import { sharedStyles } from './shared-styles.js';
 import type { SiteNavigateDetail } from './trovato-content-admin.js';
@@ -17,6 +21,13 @@ import './trovato-item-view.js';
 import './trovato-log-viewer.js';
 import './trovato-nav.js';
 import './trovato-plugin-admin.js';
+import './trovato-people-admin.js';
+import type { PermissionRow, RoleGrants, RolesSaveDetail, UserRolesSaveDetail } from './trovato-people-admin.js';
+import type { RenderSubmitDetail } from '../render/types.js';
+import { typeAsAltered, withFieldErrors } from './form-errors.js';
+// A constant only (users.ts has no DOM or storage code): the permissions the kernel checks itself.
+import { KERNEL_PERMISSIONS } from '../kernel/users.js';
+import './trovato-site-transfer.js';
 import './trovato-render.js';
 import './trovato-status-page.js';
 import './trovato-user-switcher.js';
@@ -25,13 +36,15 @@ import './trovato-user-switcher.js';
 type Page =
   | { kind: 'loading' }
   | { kind: 'home' }
-  | { kind: 'plugin'; response: RouteResponse }
+  | { kind: 'plugin'; response: RouteResponse; path: string }
   | { kind: 'status'; status: 403 | 404 | 500; message: string }
   | { kind: 'item'; page: ItemPage; canEdit: boolean }
   | { kind: 'form'; type: ContentType; item: Item | null; references: Record<string, Item[]>; errors: FieldError[]; busy: boolean; canDelete: boolean }
   | { kind: 'content'; items: Item[]; total: number; filters: ContentFilters }
   | { kind: 'plugins'; plugins: PluginInfo[]; message: AdminMessage | null; busy: string | null }
-  | { kind: 'logs'; entries: LogEntry[]; filters: LogFilters };
+  | { kind: 'logs'; entries: LogEntry[]; filters: LogFilters }
+  | { kind: 'people'; roles: RoleGrants[]; permissions: PermissionRow[]; users: UserProfile[]; message: AdminMessage | null; busy: boolean }
+  | { kind: 'site'; busy: boolean; message: TransferMessage | null; link: RecipeLinkState };
 
 const LOG_LIMIT = 200;
 /** Enough to pick from in a select; a site with more terms needs a search widget. */
@@ -76,6 +89,9 @@ export class TrovatoSite extends LitElement {
       footer p { max-width: 64rem; margin: 0 auto; padding: 1rem 1.25rem; font-size: 0.875rem; color: #5b636e; }
       footer a { margin-left: 0.5rem; }
       .home ul { padding-inline-start: 1.25rem; }
+      .recipe-banner { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; background: #eaf2fb; border-color: #8fb4dc; color: #12324f; }
+      .recipe-banner span { flex: 1; min-width: 14rem; }
+      :host([data-dragging]) main { outline: 3px dashed #0a58a8; outline-offset: -6px; }
       @media (max-width: 48rem) {
         .bar { padding: 0.6rem 1rem; }
         trovato-nav { order: 3; flex-basis: 100%; }
@@ -99,7 +115,9 @@ export class TrovatoSite extends LitElement {
   declare private _page: Page;
   declare private _notice: string | null;
 
-  readonly #kernel = new KernelController(this, () => ({ siteName: this.siteName, pluginsUrl: this.pluginsUrl }));
+  readonly #kernel = new KernelController(this, () => ({ siteName: this.siteName, pluginsUrl: this.pluginsUrl, recipe: this.#pendingRecipe }));
+  /** The recipe the page was opened with (link fragment or ?recipe=), read once at connect. */
+  #pendingRecipe: Promise<RecipeResult> | null = null;
   #loadedKey = '';
   #loadSeq = 0;
   #focusMain = false;
@@ -116,17 +134,45 @@ export class TrovatoSite extends LitElement {
     this._notice = null;
     this.addEventListener('click', this._onClick);
     this.addEventListener('navigate', this._onNavigate as EventListener);
+    this.addEventListener('dragover', this._onDragOver);
+    this.addEventListener('dragleave', () => this.removeAttribute('data-dragging'));
+    this.addEventListener('drop', (event) => void this._onDrop(event));
   }
 
   override connectedCallback(): void {
     this._location = this.#readLocation();
     this._userId = localStorage.getItem(this.#userKey());
     window.addEventListener('popstate', this._onPopState);
+    // `trovato dev` announces a rebuilt plugin; only the dev server has import.meta.hot.
+    import.meta.hot?.on(PLUGIN_REBUILT_EVENT, this._onPluginRebuilt);
+    window.addEventListener('hashchange', this._onHashChange);
+    this.#pendingRecipe = recipeFromLocation(location);
+    this.#recipeAttempted = this.#pendingRecipe !== null;
     super.connectedCallback();
+    this.#pendingRecipe = null;
   }
+
+  /**
+   * A plugin was rebuilt by `trovato dev`: the worker loads the new build (the database and the
+   * page stay) and the current page is read again, so the change shows without a reload.
+   */
+  private _onPluginRebuilt = async ({ name }: PluginRebuilt): Promise<void> => {
+    if (this.#kernel.phase !== 'ready') return;
+    try {
+      const report = await this.#kernel.call('reloadPlugin', name);
+      const refused = report.plugins.find((p) => p.name === name && p.status === 'refused');
+      this._notice = refused ? `${name} was rebuilt but refused: ${refused.errors.join(' ')}` : `${name} reloaded.`;
+      await this.#kernel.refresh();
+      await this.#load();
+    } catch (error) {
+      this._notice = `${name} could not be reloaded: ${messageOf(error)}`;
+    }
+  };
 
   override disconnectedCallback(): void {
     window.removeEventListener('popstate', this._onPopState);
+    import.meta.hot?.off(PLUGIN_REBUILT_EVENT, this._onPluginRebuilt);
+    window.removeEventListener('hashchange', this._onHashChange);
     super.disconnectedCallback();
   }
 
@@ -138,6 +184,14 @@ export class TrovatoSite extends LitElement {
 
   protected override updated(): void {
     if (this.#kernel.phase !== 'ready') return;
+    const landing = this.#kernel.landing;
+    if (landing) {
+      // A recipe was applied: sign in as its user (for this preview only) and open its landing page.
+      this.#kernel.landing = null;
+      this._userId = this.#kernel.site?.users.find((u) => u.roles.includes(landing.user))?.id ?? null;
+      this.navigate(landing.path, { replace: true });
+      return;
+    }
     const key = `${this.user?.id}|${this._location.path}?${this._location.search}`;
     if (key !== this.#loadedKey) {
       this.#loadedKey = key;
@@ -163,7 +217,11 @@ export class TrovatoSite extends LitElement {
         </div>
       </header>
       <main id="main" tabindex="-1" aria-busy=${String(kernel.phase !== 'ready' || this._page.kind === 'loading')}>
-        <trovato-boot-panel .phase=${kernel.phase} .progress=${kernel.progress} .error=${kernel.error} .report=${site?.report ?? null}></trovato-boot-panel>
+        ${kernel.mode.kind === 'recipe' && kernel.phase === 'ready' ? this.#renderRecipeBanner() : nothing}
+        <trovato-boot-panel .phase=${kernel.phase} .progress=${kernel.progress} .error=${kernel.error} .report=${site?.report ?? null}
+          .step=${kernel.recipeStep ? `${kernel.recipeStep.done + 1} of ${kernel.recipeStep.total}: ${kernel.recipeStep.step}` : null}>
+          ${kernel.phase === 'failed' && this.#openedRecipe ? html`<button slot="recover" id="back-to-site" @click=${() => void this.#backToOwnSite()}>Open my own site</button>` : nothing}
+        </trovato-boot-panel>
         ${kernel.phase === 'ready'
           ? html`${this._notice ? html`<div class="notice ok site-notice" role="status">${this._notice}</div>` : nothing}
               <div class="sheet">${this.#renderPage()}</div>`
@@ -186,7 +244,7 @@ export class TrovatoSite extends LitElement {
       case 'home':
         return this.#renderHome();
       case 'plugin':
-        return html`<trovato-render .element=${page.response.result.output} .plugin=${page.response.match.route.plugin}></trovato-render>`;
+        return html`<trovato-render .element=${page.response.result.output} .plugin=${page.response.match.route.plugin} @render-submit=${this._onRenderSubmit}></trovato-render>`;
       case 'status':
         return html`<trovato-status-page .status=${page.status} .message=${page.message} .links=${this.#links()} .base=${this.base}></trovato-status-page>`;
       case 'item':
@@ -203,10 +261,25 @@ export class TrovatoSite extends LitElement {
       case 'plugins':
         return html`<trovato-plugin-admin .plugins=${page.plugins} .message=${page.message} .busy=${page.busy}
           @plugin-action=${this._onPluginAction}></trovato-plugin-admin>`;
+      case 'people':
+        return html`<trovato-people-admin .roles=${page.roles} .permissions=${page.permissions} .users=${page.users} .message=${page.message} .busy=${page.busy}
+          @roles-save=${this._onRolesSave} @user-roles-save=${this._onUserRolesSave}></trovato-people-admin>`;
+      case 'site':
+        return html`<trovato-site-transfer .busy=${page.busy} .message=${page.message} .link=${page.link}
+          @site-transfer=${(e: CustomEvent<SiteTransferDetail>) => void this._onTransfer(e.detail)}></trovato-site-transfer>`;
       case 'logs':
         return html`<trovato-log-viewer .entries=${page.entries} .filters=${page.filters}
           .pluginNames=${this.#kernel.site?.report.plugins.map((p) => p.name) ?? []}></trovato-log-viewer>`;
     }
+  }
+
+  #renderRecipeBanner(): TemplateResult {
+    const recipe = this.#kernel.mode.kind === 'recipe' ? this.#kernel.mode.recipe : null;
+    return html`<div class="notice recipe-banner" id="recipe-banner" role="status">
+      <span>You are looking at the recipe ${recipe?.title ? html`<strong>${recipe.title}</strong>` : nothing} in a fresh database of its own; your own site is untouched.</span>
+      <button id="apply-to-site" class="secondary" @click=${() => void this.#applyToOwnSite()}>Apply it to my site</button>
+      <button id="back-to-site" class="secondary" @click=${() => void this.#backToOwnSite()}>Back to my site</button>
+    </div>`;
   }
 
   #renderHome(): TemplateResult {
@@ -248,6 +321,31 @@ export class TrovatoSite extends LitElement {
     this._page = page;
     document.title = `${this.#titleOf(page)} · ${this.siteTitle}`;
     void this.#markRendered(seq);
+    this.#cronAfterPage();
+  }
+
+  /**
+   * Automated cron: once the page is shown, ask the worker to run cron if it is due (at most
+   * once per interval; the worker decides). Nothing waits for it; a failure is reported on the
+   * page, not swallowed.
+   */
+  #cronAfterPage(): void {
+    setTimeout(() => {
+      this.#kernel.call('cronTick').then(
+        (report) => {
+          if (report && report.errors.length > 0) console.warn(`Cron ran with ${report.errors.length} error(s); see /admin/logs.`, report.errors);
+        },
+        (error: unknown) => {
+          this._notice = `Cron could not run: ${messageOf(error)}`;
+        },
+      );
+    }, 0);
+  }
+
+  async #peoplePage(message: AdminMessage | null): Promise<Page> {
+    const [roles, permissions, users] = await Promise.all([this.#kernel.call('roles'), this.#kernel.call('permissions'), this.#kernel.call('users')]);
+    const rows: PermissionRow[] = [...KERNEL_PERMISSIONS.filter((name) => !permissions.some((p) => p.name === name)).map((name) => ({ name, description: 'Checked by the kernel.', plugin: '' })), ...permissions];
+    return { kind: 'people', roles, permissions: rows, users, message, busy: false };
   }
 
   /**
@@ -283,7 +381,7 @@ export class TrovatoSite extends LitElement {
         if (result.output === null || result.output === undefined) {
           return { kind: 'status', status: 500, message: `The ${result.plugin} plugin returned nothing for ${route.path}.` };
         }
-        return { kind: 'plugin', response };
+        return { kind: 'plugin', response, path: route.path };
       }
       case 'item-view': {
         const page = await kernel.call('viewItem', route.id, spec);
@@ -296,14 +394,14 @@ export class TrovatoSite extends LitElement {
         const type = kernel.site?.contentTypes.find((t) => t.machine_name === route.type);
         if (type === undefined) return { kind: 'status', status: 404, message: `There is no content type "${route.type}".` };
         if (!access.canCreate(type.machine_name)) return { kind: 'status', status: 403, message: `${user?.name ?? 'This user'} may not create ${type.label.toLowerCase()} items.` };
-        return { kind: 'form', type, item: null, references: await this.#references(type), errors: [], busy: false, canDelete: false };
+        return { kind: 'form', type: await this.#alteredType(type), item: null, references: await this.#references(type), errors: [], busy: false, canDelete: false };
       }
       case 'item-edit': {
         const item = await kernel.call('editableItem', route.id, spec);
         if (item === null) return { kind: 'status', status: 403, message: `The item ${route.id} does not exist, or ${user?.name ?? 'this user'} may not edit it.` };
         const type = kernel.site?.contentTypes.find((t) => t.machine_name === item.item_type);
         if (type === undefined) return { kind: 'status', status: 404, message: `The item's content type "${item.item_type}" is gone; enable the plugin that declares it.` };
-        return { kind: 'form', type, item, references: await this.#references(type), errors: [], busy: false, canDelete: access.canOn(item, 'delete') };
+        return { kind: 'form', type: await this.#alteredType(type), item, references: await this.#references(type), errors: [], busy: false, canDelete: access.canOn(item, 'delete') };
       }
       case 'admin-content': {
         if (!access.canManageContent()) return this.#denied('administer content');
@@ -314,12 +412,24 @@ export class TrovatoSite extends LitElement {
       case 'admin-plugins':
         if (!access.can('administer plugins')) return this.#denied('administer plugins');
         return { kind: 'plugins', plugins: await kernel.call('plugins'), message: null, busy: null };
+      case 'admin-people':
+        if (!access.can('administer site')) return this.#denied('administer site');
+        return this.#peoplePage(null);
+      case 'admin-site':
+        if (!access.can('administer site')) return this.#denied('administer site');
+        return { kind: 'site', busy: false, message: null, link: null };
       case 'admin-logs': {
         if (!access.can('view logs')) return this.#denied('view logs');
         const entries = await kernel.call('readLogs', { ...route.filters, limit: LOG_LIMIT });
         return { kind: 'logs', entries, filters: route.filters };
       }
     }
+  }
+
+  /** The content type as its form shows it after tap_form_alter. */
+  async #alteredType(type: ContentType): Promise<ContentType> {
+    const altered = await this.#kernel.call('itemForm', type.machine_name, specOf(this.user));
+    return altered === null ? type : typeAsAltered(type, altered.form);
   }
 
   #denied(permission: string): Page {
@@ -351,15 +461,20 @@ export class TrovatoSite extends LitElement {
         return 'Plugins';
       case 'logs':
         return 'Logs';
+      case 'people':
+        return 'People and permissions';
+      case 'site':
+        return 'Export and import';
       default:
         return 'Home';
     }
   }
 
   /** Shows `path` (an app path with an optional query) and records it in the history. */
-  navigate(path: string): void {
+  navigate(path: string, options: { replace?: boolean } = {}): void {
     const url = new URL(hrefFor(path, this.base), location.href);
-    if (url.pathname + url.search !== location.pathname + location.search) history.pushState(null, '', url.pathname + url.search + url.hash);
+    if (options.replace) history.replaceState(null, '', url.pathname + url.search + url.hash);
+    else if (url.pathname + url.search !== location.pathname + location.search) history.pushState(null, '', url.pathname + url.search + url.hash);
     this._notice = null;
     this.#focusMain = true;
     this._location = this.#readLocation();
@@ -379,6 +494,12 @@ export class TrovatoSite extends LitElement {
   private _onPopState = (): void => {
     this._notice = null;
     this._location = this.#readLocation();
+  };
+
+  /** A recipe link pasted into the address bar of an open site changes only the fragment. */
+  private _onHashChange = (): void => {
+    const recipe = recipeFromLocation(location);
+    if (recipe) this.openRecipe(recipe);
   };
 
   private _onNavigate = (event: CustomEvent<SiteNavigateDetail>): void => {
@@ -408,8 +529,62 @@ export class TrovatoSite extends LitElement {
 
   private _onUserChange(event: CustomEvent<UserChangeDetail>): void {
     this._userId = event.detail.userId;
-    localStorage.setItem(this.#userKey(), event.detail.userId);
+    // A recipe preview's user is the preview's business, not the visitor's own site's.
+    if (this.#kernel.mode.kind === 'own') localStorage.setItem(this.#userKey(), event.detail.userId);
     this._notice = null;
+    // Signing in through the switcher is a login: plugins hear of it through tap_user_login.
+    this.#kernel.call('login', specOf(this.user)).then(
+      (result) => {
+        if (result.errors.length > 0) this._notice = `Signed in; a plugin's tap_user_login failed: ${result.errors.join(' ')}`;
+      },
+      (error: unknown) => {
+        this._notice = `Signing in failed: ${messageOf(error)}`;
+      },
+    );
+  }
+
+  /** A plugin form was submitted: validate and submit through the worker; messages go next to the fields. */
+  private async _onRenderSubmit(event: CustomEvent<RenderSubmitDetail>): Promise<void> {
+    const page = this._page;
+    if (page.kind !== 'plugin' || event.detail.formId === null) return;
+    const seq = this.#loadSeq;
+    const formId = event.detail.formId;
+    try {
+      const result = await this.#kernel.call('submitForm', { form_id: formId, plugin: event.detail.plugin, path: page.path, values: event.detail.values }, specOf(this.user));
+      if (seq !== this.#loadSeq) return;
+      if (result.ok) {
+        this._notice = [...result.messages, ...result.errors].join(' ') || 'Submitted.';
+        this.#loadedKey = '';
+        this.requestUpdate();
+        return;
+      }
+      const output = withFieldErrors(page.response.result.output, formId, result.fieldErrors);
+      this._page = { ...page, response: { ...page.response, result: { ...page.response.result, output } } };
+    } catch (error) {
+      this._notice = `The form could not be submitted: ${messageOf(error)}`;
+    }
+  }
+
+  private async _onRolesSave(event: CustomEvent<RolesSaveDetail>): Promise<void> {
+    const page = this._page;
+    if (page.kind !== 'people') return;
+    this._page = { ...page, busy: true, message: null };
+    const problems: string[] = [];
+    for (const [role, permissions] of Object.entries(event.detail.grants)) {
+      const result = await this.#kernel.call('setRolePermissions', role, permissions, specOf(this.user)).catch((error: unknown) => ({ ok: false as const, error: messageOf(error) }));
+      if (!result.ok) problems.push(result.error);
+    }
+    await this.#kernel.refresh();
+    this._page = await this.#peoplePage(problems.length > 0 ? { kind: 'error', text: problems.join(' ') } : { kind: 'ok', text: 'Permissions saved.' });
+  }
+
+  private async _onUserRolesSave(event: CustomEvent<UserRolesSaveDetail>): Promise<void> {
+    const page = this._page;
+    if (page.kind !== 'people') return;
+    this._page = { ...page, busy: true, message: null };
+    const result = await this.#kernel.call('setUserRoles', event.detail.id, event.detail.roles, specOf(this.user)).catch((error: unknown) => ({ ok: false as const, error: messageOf(error) }));
+    await this.#kernel.refresh();
+    this._page = await this.#peoplePage(result.ok ? { kind: 'ok', text: 'Roles saved.' } : { kind: 'error', text: result.error });
   }
 
   private async _onItemSave(event: CustomEvent<ItemSaveDetail>): Promise<void> {
@@ -456,6 +631,99 @@ export class TrovatoSite extends LitElement {
     this._page = { ...page, busy: false, errors: [{ field: '', message }] };
   }
 
+  /** Whether this page load opened a recipe (a failed one offers the way back to the visitor's site). */
+  get #openedRecipe(): boolean {
+    return this.#kernel.mode.kind === 'recipe' || this.#recipeAttempted;
+  }
+
+  #recipeAttempted = false;
+
+  /** Opens a recipe in a fresh preview database, clearing the recipe link from the address bar. */
+  openRecipe(recipe: Promise<RecipeResult> | RecipeResult): void {
+    this.#recipeAttempted = true;
+    this.#loadedKey = '';
+    void this.#kernel.openRecipe(recipe);
+  }
+
+  async #backToOwnSite(): Promise<void> {
+    this.#recipeAttempted = false;
+    this.#loadedKey = '';
+    this._userId = localStorage.getItem(this.#userKey());
+    history.replaceState(null, '', hrefFor('/', this.base));
+    this._location = this.#readLocation();
+    await this.#kernel.backToOwnSite();
+  }
+
+  async #applyToOwnSite(): Promise<void> {
+    const title = this.#kernel.mode.kind === 'recipe' ? (this.#kernel.mode.recipe.title ?? 'this recipe') : 'this recipe';
+    if (!confirm(`Apply ${title} to your own site? Your site is copied into a fresh database with the recipe applied on top; it replaces your site only if every step succeeds.`)) return;
+    const result = await this.#kernel.applyRecipeToOwnSite();
+    this._notice = result.ok ? `Applied ${title} to your site.` : null;
+    if (!result.ok) alert(`The recipe was not applied to your site: ${result.error}`);
+    this.#loadedKey = '';
+    this.requestUpdate();
+  }
+
+  private _onDragOver = (event: DragEvent): void => {
+    if (!event.dataTransfer?.types.includes('Files')) return;
+    event.preventDefault();
+    this.setAttribute('data-dragging', '');
+  };
+
+  /** A dropped recipe (.json) opens in a fresh database; a dropped export (.zip) goes to the import. */
+  private async _onDrop(event: DragEvent): Promise<void> {
+    this.removeAttribute('data-dragging');
+    const file = event.dataTransfer?.files[0];
+    if (!file) return;
+    event.preventDefault();
+    if (file.name.endsWith('.zip')) await this._onTransfer({ action: 'import-zip', file });
+    else this.openRecipe(recipeFromFile(file));
+  }
+
+  private async _onTransfer(detail: SiteTransferDetail): Promise<void> {
+    const page = this._page.kind === 'site' ? this._page : null;
+    const show = (message: TransferMessage | null, link: RecipeLinkState = null): void => {
+      if (this._page.kind === 'site') this._page = { kind: 'site', busy: false, message, link };
+      else if (message) this._notice = message.text;
+    };
+    if (page) this._page = { ...page, busy: true, message: null };
+    try {
+      switch (detail.action) {
+        case 'export-zip': {
+          const zip = await this.#kernel.call('exportSite');
+          download(zip, `${this.siteName}.trovato-site.zip`, 'application/zip');
+          show({ kind: 'ok', text: `Exported the site (${(zip.length / 1024).toFixed(0)} KB).` });
+          break;
+        }
+        case 'export-link': {
+          const recipe = await this.#kernel.call('exportRecipe', { pluginsUrl: new URL(this.pluginsUrl, document.baseURI).href, title: this.siteTitle, landing: '/' });
+          const url = `${location.origin}${hrefFor('/', this.base)}#${recipeToFragment(recipe)}`;
+          if (url.length > RECIPE_LINK_BUDGET) show(null, { tooLong: url.length, budget: RECIPE_LINK_BUDGET });
+          else {
+            navigator.clipboard?.writeText(url).catch(() => undefined);
+            show(null, { url });
+          }
+          break;
+        }
+        case 'import-zip': {
+          if (!detail.file) break;
+          if (!confirm(`Replace this site with ${detail.file.name}? It is imported into a fresh database first; this site changes only if the import succeeds.`)) {
+            show(null);
+            break;
+          }
+          const result = await this.#kernel.importZip(new Uint8Array(await detail.file.arrayBuffer()));
+          show(result.ok ? { kind: 'ok', text: `Imported ${detail.file.name}.` } : { kind: 'error', text: result.error });
+          break;
+        }
+        case 'open-recipe':
+          if (detail.file) this.openRecipe(recipeFromFile(detail.file));
+          break;
+      }
+    } catch (error) {
+      show({ kind: 'error', text: messageOf(error) });
+    }
+  }
+
   private async _onPluginAction(event: CustomEvent<PluginActionDetail>): Promise<void> {
     const page = this._page;
     if (page.kind !== 'plugins') return;
@@ -474,6 +742,15 @@ export class TrovatoSite extends LitElement {
     if (seq !== this.#loadSeq) return;
     this._page = { kind: 'plugins', plugins, message, busy: null };
   }
+}
+
+/** Starts a download of `bytes` as `name`. */
+function download(bytes: Uint8Array, name: string, type: string): void {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
+  a.download = name;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
 /** The kernel's view of a demo user; no user at all runs as anonymous. */

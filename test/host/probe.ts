@@ -25,10 +25,13 @@ export interface ProbeOp {
   args?: Record<string, unknown>;
 }
 
-/** The probe wasm under another plugin name: the manifest is the only thing that names it. */
+/**
+ * The probe wasm under another plugin name: the manifest is the only thing that names it. The
+ * probe may be the AssemblyScript one (`host_probe`) or the Rust one (`host_probe_rust`).
+ */
 export function probeAs(build: ProbeBuild, name: string): PluginSource {
-  const manifest = build.manifest.replace(/^name = "host_probe"$/m, `name = "${name}"`);
-  if (manifest === build.manifest && name !== 'host_probe') throw new Error('The host_probe manifest no longer starts with name = "host_probe".');
+  const manifest = build.manifest.replace(/^name = "host_probe(_rust)?"$/m, `name = "${name}"`);
+  if (manifest === build.manifest && name !== 'host_probe') throw new Error('The host_probe manifest no longer has a line name = "host_probe" (or "host_probe_rust").');
   return { name, manifest, wasm: build.wasm };
 }
 

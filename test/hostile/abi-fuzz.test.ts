@@ -45,7 +45,7 @@ function fakeSource(memory: WebAssembly.Memory, result: () => unknown): Instance
 }
 
 describe('the ABI §3 output decoder under arbitrary results', () => {
-  it('never throws out of the dispatcher; answers JSON or an error naming plugin and tap', () => {
+  it('never throws out of the dispatcher; answers JSON or an error naming plugin and tap', { timeout: 120_000 }, () => {
     const sample = fc
       .tuple(contents, fc.integer({ min: 0, max: PAGE - 1 }))
       .chain(([bytes, at]) => {
@@ -78,6 +78,7 @@ describe('the ABI §3 output decoder under arbitrary results', () => {
       }),
       { numRuns: 2000 },
     );
+    // Sized by run count: on a busy two-core machine 2000 runs take longer than the default 5 s.
   });
 });
 
@@ -103,7 +104,7 @@ describe('host-call argument decoding under arbitrary pointers', () => {
     }),
   );
 
-  it('never throws out of adaptHostFunction; returns a count, a status or an ABI error code with last-error set', () => {
+  it('never throws out of adaptHostFunction; returns a count, a status or an ABI error code with last-error set', { timeout: 120_000 }, () => {
     fc.assert(
       fc.property(
         fc.constantFrom(...specs),
@@ -134,5 +135,6 @@ describe('host-call argument decoding under arbitrary pointers', () => {
       ),
       { numRuns: 3000 },
     );
+    // Sized by run count, like the test above: a generous timeout instead of fewer runs.
   });
 });

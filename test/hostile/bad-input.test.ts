@@ -82,7 +82,7 @@ describe('hostile manifests and modules', () => {
     expect(errors.empty_wasm).toBe(
       'empty_wasm (empty_wasm.wasm): the file is not a valid WebAssembly module: the file is empty at byte 0 (is this file a .wasm built for wasm32?)',
     );
-    expect(errors.wants_system).toBe('wants_system (wants_system.wasm): imports "env"."system", which the kernel does not provide. "env" provides: abort, trace, seed.');
+    expect(errors.wants_system).toBe('wants_system (wants_system.wasm): imports "env"."system", which the kernel does not provide. "env" provides: abort, trace, seed, Date.now.');
     expect(errors.wrong_signature).toBe(
       'wrong_signature (wrong_signature.wasm): imports "trovato:kernel/variables"."set" with signature (i32) -> i32, but the kernel provides it as (i32, i32, i32, i32) -> i32.',
     );

@@ -23,7 +23,8 @@ describe('the kernel in a Web Worker', () => {
       const result = await api.dispatch('tap_item_view', { title: 'Ciao, 世界' });
       expect(result.results).toEqual([expect.objectContaining({ plugin: 'greeter', output: { title: 'Ciao, 世界' } })]);
       const page = await api.callRoute('/hello/ada');
-      expect(page?.result.output).toEqual({ path: '/hello/ada', params: { name: 'ada' }, query: {} });
+      // `now`: the request's time in Unix seconds (the worker's clock), the same for every handler.
+      expect(page?.result.output).toEqual({ path: '/hello/ada', params: { name: 'ada' }, query: {}, now: expect.any(Number) });
     } finally {
       worker.terminate();
     }

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { decodeState, encodeState, stateFromFile, stateToFile, type PlaygroundState } from '../../playground/share-link.js';
 import { stateFromTemplate } from '../../playground/templates.js';
+import { toBase64Url } from '../../src/share/link-codec.js';
 
 const arbitraryState: fc.Arbitrary<PlaygroundState> = fc.record({
   source: fc.string({ unit: 'grapheme', maxLength: 400 }),
@@ -11,7 +12,45 @@ const arbitraryState: fc.Arbitrary<PlaygroundState> = fc.record({
   user: fc.string({ maxLength: 20 }),
 });
 
+const withExtras: fc.Arbitrary<PlaygroundState> = fc.record(
+  {
+    source: fc.string({ maxLength: 100 }),
+    manifest: fc.string({ maxLength: 50 }),
+    enabled: fc.array(fc.constantFrom('blog', 'categories'), { maxLength: 2 }),
+    route: fc.constant('/hello'),
+    user: fc.constantFrom('anonymous', 'editor'),
+    upload: fc.record({ name: fc.constantFrom('hello', 'mine'), manifest: fc.string({ maxLength: 50 }), wasm: fc.uint8Array({ maxLength: 200 }).map(toBase64Url) }),
+    content: fc.array(
+      fc.oneof(
+        fc.record({ step: fc.constant('item' as const), item_type: fc.constant('blog'), title: fc.string({ maxLength: 30 }), fields: fc.record({ slug: fc.string({ maxLength: 10 }) }) }),
+        fc.record({ step: fc.constant('variable' as const), plugin: fc.constant('hello'), name: fc.constant('greeting'), value: fc.json({ maxDepth: 2 }) }),
+      ),
+      { minLength: 1, maxLength: 4 },
+    ),
+  },
+  { requiredKeys: ['source', 'manifest', 'enabled', 'route', 'user'] },
+);
+
 describe('share links', () => {
+  it('round-trip an uploaded plugin and the preview content too, and still read five-entry links', () => {
+    fc.assert(
+      fc.property(withExtras, (state) => {
+        expect(decodeState(encodeState(state))).toEqual({ ok: true, state });
+        expect(stateFromFile(stateToFile(state))).toEqual({ ok: true, state });
+      }),
+      { numRuns: 100 },
+    );
+    const plain = stateFromTemplate('hello');
+    expect(encodeState(plain)).toBe(encodeState({ ...plain, content: [] }));
+  });
+
+  it('refuses a link whose content is not item, row or variable steps', async () => {
+    const { deflateSync, strToU8 } = await import('fflate');
+    const pack = (content: unknown) => Buffer.from(deflateSync(strToU8(JSON.stringify(['s', 't', [], '/', 'anonymous', null, content])))).toString('base64url');
+    expect(decodeState(`v1.${pack([{ step: 'plugin', name: 'evil' }])}`)).toMatchObject({ ok: false, reason: 'corrupt' });
+    expect(decodeState(`v1.${pack([{ step: 'item', item_type: 'blog', title: 't', fields: {}, extra: 1 }])}`)).toMatchObject({ ok: false, reason: 'corrupt' });
+  });
+
   it('round-trips any state, including non-ASCII text', () => {
     fc.assert(
       fc.property(arbitraryState, (state) => {

@@ -6,7 +6,7 @@ import { compileTestPlugin } from './support.js';
 // Echoes its input through the SDK: parse (tap does it), then serialize (tap does it). Extra
 // exports exercise the parser's error reporting and the builders.
 const ECHO = `
-import { JsonValue, tap, tryParseJson } from "../../sdk";
+import { JsonValue, tap, tryParseJson, formatNumber } from "../../sdk";
 export { alloc, dealloc } from "../../sdk";
 
 export function echo(ptr: i32, len: i32): i64 { return tap(ptr, len, same); }
@@ -19,6 +19,14 @@ function parseText(input: JsonValue): JsonValue {
   const v = r.value;
   if (v === null) return JsonValue.obj().setString("error", r.error).setNumber("line", r.line).setNumber("column", r.column);
   return JsonValue.obj().setString("ok", v.toString());
+}
+
+// Input: [numbers]; output: each as formatNumber writes it.
+export function formatted(ptr: i32, len: i32): i64 { return tap(ptr, len, formatAll); }
+function formatAll(input: JsonValue): JsonValue {
+  const out = JsonValue.arr();
+  for (let i = 0; i < input.length; i++) out.push(JsonValue.str(formatNumber(input.at(i)!.asNumber())));
+  return out;
 }
 
 export function built(ptr: i32, len: i32): i64 { return tap(ptr, len, build); }
@@ -53,6 +61,10 @@ describe('SDK JSON', () => {
     ['whitespace', ' { "a" : [ 1 , 2 ] ,\n\t"b" : "c" } '],
   ])('round-trips %s like JSON.stringify(JSON.parse(x))', (_, text) => {
     expect(echo(text)).toBe(JSON.stringify(JSON.parse(text)));
+  });
+
+  it('formatNumber writes numbers as JSON does: 1, not the 1.0 of f64.toString()', () => {
+    expect(plugin.call('formatted', [1, -3, 2.5, 1e21, 0.1])).toEqual(['1', '-3', '2.5', '1e+21', '0.1']);
   });
 
   it('keeps object keys in insertion order, a repeated key keeping its first place with the last value', () => {
@@ -104,13 +116,14 @@ describe('SDK JSON', () => {
     expect(out[0][0]).toBe(Number.isFinite(expected) ? expected : null);
   });
 
-  it('round-trips any string exactly, including lone surrogates and control characters', () => {
+  it('round-trips any string exactly, including lone surrogates and control characters', { timeout: 120_000 }, () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary' }), (s) => {
         expect(echo(JSON.stringify(s))).toBe(JSON.stringify(s));
       }),
       { numRuns: 300 },
     );
+    // Sized by run count; the time a busy two-core machine needs is not the test's business.
   });
 
   it.each([

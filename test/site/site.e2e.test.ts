@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Locator, Page, Response } from 'playwright';
 import { startBuiltSite, type BuiltSite } from '../support/built-site.js';
 
-/** Booting compiles three plugins in a worker: slow on a two-core CI machine, so waits are long. */
+/** Booting compiles four plugins in a worker: slow on a two-core CI machine, so waits are long. */
 const WAIT = 90_000;
 
 let site: BuiltSite;
@@ -355,6 +355,60 @@ describe('the site, built', { timeout: 240_000 }, () => {
     expect(pathOf(page)).toBe('/admin/logs');
     // Following a link folds the menu again.
     expect(await menu.getAttribute('aria-expanded')).toBe('false');
+    expect(errors).toEqual([]);
+  });
+  it('the administrator grants a plugin permission to the editor role on /admin/people; the editor then has it, after a reload too', async () => {
+    const { page, errors } = await openSite('/hello/secret');
+    await actAs(page, 'Edna Editor');
+    await heading(page, 'Access denied').waitFor();
+    expect(await nav(page).getByRole('link', { name: 'People', exact: true }).count()).toBe(0);
+
+    await actAs(page, 'Ada Administrator');
+    await nav(page).getByRole('link', { name: 'People', exact: true }).click();
+    await heading(page, 'People and permissions').waitFor();
+    // The administrator holds everything: its column is checked and locked.
+    expect(await page.getByRole('checkbox', { name: 'administrator: see hello secrets' }).isDisabled()).toBe(true);
+    await page.getByRole('checkbox', { name: 'editor: see hello secrets' }).check();
+    await page.getByRole('button', { name: 'Save permissions' }).click();
+    await page.getByRole('status').filter({ hasText: 'Permissions saved.' }).waitFor();
+
+    await page.goto(url('/hello/secret'));
+    await booted(page);
+    await actAs(page, 'Edna Editor');
+    await page.getByText('The secret: every page here is a WebAssembly export.').waitFor();
+    await actAs(page, 'Anonymous');
+    await heading(page, 'Access denied').waitFor();
+    expect(errors).toEqual([]);
+  });
+
+  it('serves the Rust notes plugin beside the others: its first note, a note an editor writes through the generated form, and its routes', async () => {
+    const { page, errors } = await openSite('/notes');
+    // notes is built from plugins/notes (Rust); tap_install wrote a first note.
+    await heading(page, 'Notes').waitFor();
+    await page.getByRole('link', { name: 'A note from a Rust plugin' }).click();
+    await page.getByText('compiled from Rust with trovato-sdk').waitFor();
+    expect(pathOf(page)).toBe('/notes/from-rust');
+
+    await actAs(page, 'Edna Editor');
+    await openAddForm(page, 'note');
+    await page.getByRole('textbox', { name: 'Title', exact: true }).fill('Written in the site');
+    await page.getByRole('textbox', { name: 'Body' }).fill('A note saved through the form the Rust content type generates.');
+    await page.getByRole('textbox', { name: 'URL slug' }).fill('written-here');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('status').filter({ hasText: 'Saved “Written in the site”.' }).waitFor();
+
+    await actAs(page, 'Anonymous');
+    await nav(page).getByRole('link', { name: 'Notes', exact: true }).click();
+    await heading(page, 'Notes').waitFor();
+    await page.getByRole('link', { name: 'Written in the site' }).click();
+    await page.getByText('A note saved through the form the Rust content type generates.').waitFor();
+    expect(pathOf(page)).toBe('/notes/written-here');
+    expect(await heading(page, 'Written in the site').isVisible()).toBe(true);
+
+    await page.goto(url('/notes/no-such-note'));
+    await booted(page);
+    await heading(page, 'Note not found').waitFor();
+    expect(await page.getByText('No note has the address /notes/no-such-note.').isVisible()).toBe(true);
     expect(errors).toEqual([]);
   });
 });

@@ -8,10 +8,8 @@ import { KernelPool } from '../../server/kernel-pool.js';
 import { displayUrl } from '../../kernel/storage/sql/pg-sync.js';
 import { isPostgres } from '../../server/served-site.js';
 
-export const SERVE_USAGE =
-  'trovato serve --plugins <dir> [--database <file.db> | --database postgres://...] [--port 8080] [--host 127.0.0.1] [--threads 2] [--timeout 10]';
 
-export async function runServe(argv: string[]): Promise<number> {
+export async function run(argv: string[]): Promise<number> {
   const { values } = parseArgs({
     args: argv,
     options: {

@@ -7,6 +7,8 @@
 import type { HostFunctionSpec } from './imports.js';
 import type { RequestState } from '../tap/request-state.js';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json-depth.js';
+import { ARGUMENT_LIMITS } from '../limits.js';
+import { chargeFuel, hostCallCost, OutOfFuel } from '../tap/fuel.js';
 
 /** ABI §4 error codes. */
 export const HostCode = {
@@ -43,6 +45,8 @@ export interface ActiveCall {
   lastError: string;
   /** A result that did not fit its buffer, kept so the retry does not run the call twice. */
   pending: PendingResult | null;
+  /** The running instance's fuel counter (tap/fuel.ts): host calls are charged to it. Absent when unmetered. */
+  readonly fuel?: WebAssembly.Global | null;
 }
 
 export interface PendingResult {
@@ -50,16 +54,40 @@ export interface PendingResult {
   readonly bytes: Uint8Array;
 }
 
+/** What a host function needs of the call stack: the call it acts for. */
+export interface CurrentCall {
+  current(): ActiveCall;
+  /** Runs `task` when `call` ends (WASI output flushes a call's unterminated line this way). */
+  atEnd(call: ActiveCall, task: () => void): void;
+}
+
 /** The calls in progress, innermost last (plugin-api.invoke nests calls). */
 export class CallStack {
   readonly #calls: ActiveCall[] = [];
+  readonly #atEnd = new WeakMap<ActiveCall, Array<() => void>>();
 
   push(call: ActiveCall): void {
     this.#calls.push(call);
   }
 
+  /** Ends the innermost call, after running what was registered with `atEnd` for it. */
   pop(): void {
-    this.#calls.pop();
+    const call = this.#calls[this.#calls.length - 1];
+    const tasks = call ? this.#atEnd.get(call) : undefined;
+    try {
+      // Still the current call while they run, so what they record is attributed to it.
+      for (const task of tasks ?? []) task();
+    } finally {
+      if (call) this.#atEnd.delete(call);
+      this.#calls.pop();
+    }
+  }
+
+  /** Runs `task` when `call` ends (WASI output flushes a call's unterminated line this way). */
+  atEnd(call: ActiveCall, task: () => void): void {
+    const tasks = this.#atEnd.get(call);
+    if (tasks) tasks.push(task);
+    else this.#atEnd.set(call, [task]);
   }
 
   get depth(): number {
@@ -77,9 +105,10 @@ export class CallStack {
 /**
  * A host function over decoded arguments. Data-returning functions return the result (a
  * string or bytes, written with the buffer convention); status functions return a number.
- * Extra integer arguments (after the strings) arrive in `numbers`.
+ * Extra integer arguments (after the strings) arrive in `numbers`; `byteLengths` are the
+ * strings' UTF-8 sizes as the plugin passed them (for quotas, without re-encoding).
  */
-export type HostImpl = (call: ActiveCall, strings: string[], numbers: number[]) => string | Uint8Array | number;
+export type HostImpl = (call: ActiveCall, strings: string[], numbers: number[], byteLengths: number[]) => string | Uint8Array | number;
 
 /** Implementations per interface and function name, as in HOST_FUNCTIONS. */
 export type HostImplementations = Record<string, Record<string, HostImpl>>;
@@ -142,23 +171,40 @@ function fail(call: ActiveCall, code: HostCodeValue, message: string): number {
  * when the function returns data.
  */
 export function adaptHostFunction(
-  calls: CallStack,
+  calls: CurrentCall,
   qualifiedName: string,
   spec: HostFunctionSpec,
   impl: HostImpl,
 ): (...raw: number[]) => number {
   const { strings: stringCount, integers: extraCount, returnsData } = spec;
+  const argumentLimits = ARGUMENT_LIMITS[qualifiedName];
   return (...raw: number[]): number => {
     const call = calls.current();
+    // Host work is paid in fuel like instructions, so a loop of host calls ends like any loop.
+    // Running out unwinds the plugin (OutOfFuel passes the catch below): it is not an error
+    // code to ignore. The bytes are paid as they are read, so an argument a quota refuses by
+    // its length alone costs only the call.
+    chargeFuel(call.fuel, hostCallCost(0));
+    let resultBytes = 0;
     try {
+      const spent = call.request.quota.spentFor(call, qualifiedName);
+      if (spent) {
+        call.pending = null;
+        return fail(call, spent.code, `${qualifiedName}: ${spent.message}`);
+      }
       const strings: string[] = [];
+      const byteLengths: number[] = [];
       for (let i = 0; i < stringCount; i++) {
+        byteLengths.push(raw[i * 2 + 1] >>> 0);
+        const limit = argumentLimits?.[i];
+        if (limit !== undefined) call.request.quota.checkValue(call, limit, raw[i * 2 + 1] >>> 0, `Argument ${i + 1} (the value)`, call.request);
+        chargeFuel(call.fuel, hostCallCost(raw[i * 2 + 1] >>> 0) - hostCallCost(0));
         strings.push(readString(call.memory, raw[i * 2], raw[i * 2 + 1], `Argument ${i + 1} of ${qualifiedName}`));
       }
       const numbers = raw.slice(stringCount * 2, stringCount * 2 + extraCount);
       if (!returnsData) {
         call.pending = null;
-        const result = impl(call, strings, numbers);
+        const result = impl(call, strings, numbers, byteLengths);
         if (typeof result !== 'number') throw new Error(`${qualifiedName} returned data where a status was expected.`);
         return result;
       }
@@ -169,18 +215,22 @@ export function adaptHostFunction(
       if (call.pending && call.pending.key === key) {
         bytes = call.pending.bytes;
       } else {
-        const result = impl(call, strings, numbers);
+        const result = impl(call, strings, numbers, byteLengths);
         bytes = typeof result === 'string' ? utf8.encode(result) : result instanceof Uint8Array ? result : utf8.encode(String(result));
       }
       const written = writeResult(call.memory, outPtr, outMax, bytes);
       // Keep a result that did not fit: the retry with a bigger buffer must not run a write twice.
       call.pending = written > (outMax >>> 0) ? { key, bytes } : null;
+      resultBytes = bytes.length;
       return written;
     } catch (error) {
       call.pending = null;
+      if (error instanceof OutOfFuel) throw error;
       if (error instanceof HostFailure) return fail(call, error.code, `${qualifiedName}: ${error.message}`);
       // A host bug must not unwind through the plugin: report it as a storage failure.
       return fail(call, HostCode.storageFailure, `${qualifiedName} failed inside the kernel: ${(error as Error)?.message ?? String(error)}`);
+    } finally {
+      if (resultBytes > 0) chargeFuel(call.fuel, hostCallCost(resultBytes) - hostCallCost(0));
     }
   };
 }

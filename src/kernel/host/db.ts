@@ -21,8 +21,12 @@ import {
   parseDirection,
   parseObject,
   workOf,
+  chargeStaging,
+  checkValueSize,
   type JsonObject,
 } from './storage-work.js';
+import { rowWriteBytes, WRITE_OVERHEAD_BYTES } from '../storage/unit-of-work.js';
+import { utf8Length } from '../limits.js';
 
 export const TABLE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 export const WHERE_OPS = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'like'] as const;
@@ -72,8 +76,11 @@ export function dbHostFunctions(store: SiteStore): Record<string, HostImpl> {
         throw badArgument(`The table "${table}" already has a row with id ${JSON.stringify(id)}; use update to change it.`);
       }
       const row: Row = { ...input, id };
+      const json = JSON.stringify(row);
+      checkValueSize(call, 'dbRowBytes', utf8Length(json), 'The row');
+      chargeStaging(call, work, rowWriteBytes(table, row, id));
       work.putRow(call.plugin, table, row);
-      return JSON.stringify(row);
+      return json;
     },
 
     update: (call, [tableName, valuesText, whereText]) => {
@@ -85,7 +92,16 @@ export function dbHostFunctions(store: SiteStore): Record<string, HostImpl> {
       if ('id' in values && rows.some((row) => row.id !== values.id)) {
         throw badArgument('The update values change "id"; a row keeps its id. Insert a new row and delete the old one instead.');
       }
-      for (const row of rows) work.putRow(call.plugin, table, { ...row, ...values, id: row.id });
+      const updated = rows.map((row): Row => ({ ...row, ...values, id: row.id }));
+      // Every row is checked before any is staged: an update applies to all matches or to none.
+      let staged = 0;
+      for (const row of updated) {
+        const bytes = utf8Length(JSON.stringify(row));
+        checkValueSize(call, 'dbRowBytes', bytes, `The updated row ${JSON.stringify(row.id)}`);
+        staged += WRITE_OVERHEAD_BYTES + utf8Length(table) + bytes;
+      }
+      chargeStaging(call, work, staged);
+      for (const row of updated) work.putRow(call.plugin, table, row);
       return rows.length;
     },
 
@@ -94,6 +110,7 @@ export function dbHostFunctions(store: SiteStore): Record<string, HostImpl> {
       const table = checkTable(tableName);
       const matches = compileWhere(parseObject(whereText, 'The where clause'));
       const rows = work.allRows(call.plugin, table).filter(matches);
+      chargeStaging(call, work, rows.reduce((sum, row) => sum + rowWriteBytes(table, null, row.id), 0));
       for (const row of rows) work.deleteRow(call.plugin, table, row.id);
       return rows.length;
     },

@@ -3,7 +3,7 @@
  * an out-of-bounds array access, running out of memory): it becomes a PluginAbort that the
  * dispatcher reports with the plugin's own message, file, line and column.
  */
-import type { CallStack, ActiveCall } from './abi.js';
+import type { CurrentCall, ActiveCall } from './abi.js';
 
 /** Thrown out of `env.abort`; unwinds the plugin's stack and fails that handler only. */
 export class PluginAbort extends Error {
@@ -37,7 +37,7 @@ export interface EnvHooks {
   trace(call: ActiveCall, message: string): void;
 }
 
-export function createEnvImports(calls: CallStack, hooks: EnvHooks): Record<string, (...args: number[]) => number | void> {
+export function createEnvImports(calls: CurrentCall, hooks: EnvHooks): Record<string, (...args: number[]) => number | void> {
   return {
     abort(messagePtr: number, filePtr: number, line: number, column: number): void {
       const { memory } = calls.current();
@@ -55,6 +55,11 @@ export function createEnvImports(calls: CallStack, hooks: EnvHooks): Record<stri
     },
     seed(): number {
       return Math.random() * Number.MAX_SAFE_INTEGER;
+    },
+    // The request's time, not the wall clock: one request sees one instant, so a plugin that
+    // compares "now" twice in a request never sees it move, and tests can fix it.
+    'Date.now'(): number {
+      return calls.current().request.now;
     },
   };
 }

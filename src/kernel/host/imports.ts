@@ -47,7 +47,7 @@ function status(stringArgs: number, integers = 0): HostFunctionSpec {
 
 export const HOST_MODULE_PREFIX = 'trovato:kernel/';
 
-/** Host functions per interface, with signatures. Keep in step with ../shared/ABI.md §4. */
+/** Host functions per interface, with signatures. docs/abi.md §4 lists each one; test/contract checks that they agree. */
 export const HOST_FUNCTIONS = {
   'item-api': {
     'get-item': returning(1), // id
@@ -80,11 +80,21 @@ export const HOST_FUNCTIONS = {
     set: status(4), // bin, key, value, tags JSON array
     // Added to ABI 1 (additive): the same as `set`, with a max-age in seconds (0 = no expiry).
     'set-with-max-age': status(4, 1),
+    // Added to ABI 1: `set` with cache contexts (JSON array, see src/kernel/cache-context.ts)
+    // and a max-age; the entry is served only to requests with the same context values.
+    'set-with-contexts': status(5, 1), // bin, key, value, tags, contexts, max_age
     'invalidate-tag': status(1), // tag
+  },
+  queue: {
+    // Added to ABI 1: a persistent queue item for a queue some plugin declared in tap_queue_info.
+    'create-item': status(2), // queue name, payload JSON -> 0
   },
   'plugin-api': {
     invoke: returning(3), // plugin, function, payload
     'plugin-exists': status(1), // plugin -> 1 or 0
+    // Added to ABI 1: fire a tap the caller owns (`tap_<caller>_*`) to every implementer;
+    // returns [{plugin, output, error?}]. How categories fires its term taps.
+    dispatch: returning(2), // tap, payload JSON
   },
   logging: {
     log: status(3), // level, plugin (ignored: the kernel records the real caller), message
@@ -96,11 +106,13 @@ export const HOST_FUNCTIONS = {
 
 export type HostInterface = keyof typeof HOST_FUNCTIONS;
 
-/** AssemblyScript's runtime imports: abort is required by the ABI; trace and seed are harmless. */
+/** AssemblyScript's runtime imports: abort is required by the ABI; trace and seed are harmless; Date.now is the request's clock. */
 export const ENV_FUNCTIONS = {
   abort: { params: [I32, I32, I32, I32], results: [] },
   trace: { params: [I32, I32, 'f64', 'f64', 'f64', 'f64', 'f64'], results: [] },
   seed: { params: [], results: ['f64'] },
+  // AssemblyScript's `Date.now()`: the request's time (fixed for the whole request), in ms.
+  'Date.now': { params: [], results: ['f64'] },
 } as const satisfies Record<string, FunctionSignature>;
 
 /** The WASI preview1 functions the shim answers (clocks, random, stdout/stderr, args/env). */

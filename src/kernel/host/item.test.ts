@@ -130,7 +130,9 @@ describe('item-api permissions', () => {
     const [draft] = await seed([{ item_type: 'article', title: 'draft', status: 0, author_id: 'ed' }]);
     const get = (who: ReturnType<typeof user>) => new HostHarness(store, who).call('blog', 'item-api', 'get-item', [draft.id]);
     expect(get(editor).code).toBeGreaterThan(0);
-    expect(get(user('v', ['view unpublished content'])).code).toBeGreaterThan(0);
+    expect(get(user('v', ['access content', 'view unpublished content'])).code).toBeGreaterThan(0);
+    // ABI §5 access order: without "access content" nothing is readable, whatever else is held.
+    expect(get(user('w', ['view unpublished content'])).code).toBe(HostCode.permissionDenied);
     expect(get(admin).code).toBeGreaterThan(0);
     const denied = get(otherEditor);
     expect(denied.code).toBe(HostCode.permissionDenied);

@@ -9,7 +9,7 @@
 import type { SiteStore } from '../storage/site-store.js';
 import type { Item } from '../storage/schema.js';
 import { ANONYMOUS_ID, type CurrentUser } from '../tap/request-state.js';
-import { HostCode, HostFailure, type HostImpl } from './abi.js';
+import { HostCode, HostFailure, type ActiveCall, type HostImpl } from './abi.js';
 import {
   badArgument,
   checkKeys,
@@ -21,7 +21,11 @@ import {
   parseDirection,
   parseObject,
   workOf,
+  chargeStaging,
+  checkValueSize,
 } from './storage-work.js';
+import { itemWriteBytes } from '../storage/unit-of-work.js';
+import { utf8Length } from '../limits.js';
 import { hasPermission } from './user.js';
 
 export const CONDITION_OPS = ['eq', 'ne', 'lt', 'gt', 'lte', 'gte', 'in', 'contains'] as const;
@@ -103,6 +107,22 @@ function notFound(id: string): HostFailure {
   return new HostFailure(HostCode.notFound, `No item has the id "${id}".`);
 }
 
+/**
+ * Whether the calling plugin may read `item` for the request's user, in the ABI §5 access
+ * order: `bypass item access` grants, no `access content` denies, then `tap_item_access`
+ * (any Deny, then any Grant), then the unpublished rule. A plugin that declared the bypass in
+ * its manifest reads every item (an indexer, a backup).
+ */
+function mayRead(call: ActiveCall, item: Item): boolean {
+  const { user, services } = call.request;
+  if (services.pluginBypassesItemAccess?.(call.plugin)) return true;
+  if (hasPermission(user, 'bypass item access')) return true;
+  if (!hasPermission(user, 'access content')) return false;
+  const verdict = services.itemAccess?.(item, 'view', call.plugin) ?? 'neutral';
+  if (verdict !== 'neutral') return verdict === 'grant';
+  return canViewItem(user, item);
+}
+
 /** The item-api host functions over `store`. */
 export function itemHostFunctions(store: SiteStore): Record<string, HostImpl> {
   return {
@@ -110,8 +130,12 @@ export function itemHostFunctions(store: SiteStore): Record<string, HostImpl> {
       const work = workOf(call, store);
       const item = work.getItem(id);
       if (!item) throw notFound(id);
-      if (!canViewItem(call.request.user, item)) {
-        throw denied(`The item ${id} is unpublished; viewing it needs the permission "view unpublished content".`);
+      if (!mayRead(call, item)) {
+        throw denied(
+          canViewItem(call.request.user, item)
+            ? `The item ${id} is hidden from this user by item access (tap_item_access or a missing "access content").`
+            : `The item ${id} is unpublished; viewing it needs the permission "view unpublished content".`,
+        );
       }
       return JSON.stringify(item);
     },
@@ -159,8 +183,11 @@ export function itemHostFunctions(store: SiteStore): Record<string, HostImpl> {
         created: existing?.created ?? now,
         changed: now,
       };
+      const json = JSON.stringify(item);
+      checkValueSize(call, 'itemBytes', utf8Length(json), 'The item');
+      chargeStaging(call, work, itemWriteBytes(item, id));
       work.putItem(item);
-      return JSON.stringify(item);
+      return json;
     },
 
     'delete-item': (call, [id]) => {
@@ -168,6 +195,7 @@ export function itemHostFunctions(store: SiteStore): Record<string, HostImpl> {
       const item = work.getItem(id);
       if (!item) throw notFound(id);
       checkItemPermission(call.request.user, 'delete', item);
+      chargeStaging(call, work, itemWriteBytes(null, id));
       work.deleteItem(id);
       return 0;
     },
@@ -175,8 +203,8 @@ export function itemHostFunctions(store: SiteStore): Record<string, HostImpl> {
     'query-items': (call, [text]) => {
       const work = workOf(call, store);
       const query = parseItemQuery(text);
-      const user = call.request.user;
-      const matches = work.allItems(query.prefilter).filter((item) => canViewItem(user, item) && query.test(item));
+      // Filter first: access may dispatch tap_item_access, so it runs only for matching items.
+      const matches = work.allItems(query.prefilter).filter((item) => query.test(item) && mayRead(call, item));
       matches.sort(query.compare);
       const start = query.offset ?? 0;
       const page = matches.slice(start, query.limit === undefined ? undefined : start + query.limit);

@@ -3,6 +3,7 @@
  * handlers of that request and dropped at its end (never persisted).
  */
 import { HostCode, HostFailure, type HostImpl } from './abi.js';
+import { utf8Length } from '../limits.js';
 
 /** The request-context host functions. */
 export function requestContextHostFunctions(): Record<string, HostImpl> {
@@ -12,7 +13,10 @@ export function requestContextHostFunctions(): Record<string, HostImpl> {
       if (value === undefined) throw new HostFailure(HostCode.notFound, `The request context has no key "${key}".`);
       return value;
     },
-    set: (call, [key, value]) => {
+    set: (call, [key, value], _numbers, [keyBytes, valueBytes]) => {
+      const before = call.request.context.get(key);
+      // The value alone was checked on the argument; the context as a whole is checked here.
+      call.request.quota.chargeContext(call, before === undefined ? 0 : keyBytes + utf8Length(before), keyBytes + valueBytes, call.request);
       call.request.context.set(key, value);
       return 0;
     },

@@ -21,7 +21,7 @@ const someone = user('u1', ['access content']);
 describe('createStorageHostFunctions', () => {
   it('implements every function of its interfaces, with the names of the import table', () => {
     const host = createStorageHostFunctions(store);
-    expect(Object.keys(host).sort()).toEqual(['cache-api', 'db', 'item-api', 'logging', 'request-context', 'user-api', 'variables']);
+    expect(Object.keys(host).sort()).toEqual(['cache-api', 'db', 'item-api', 'logging', 'queue', 'request-context', 'user-api', 'variables']);
     for (const [iface, functions] of Object.entries(host)) {
       expect(Object.keys(functions).sort(), iface).toEqual(Object.keys(HOST_FUNCTIONS[iface as keyof typeof HOST_FUNCTIONS]).sort());
     }

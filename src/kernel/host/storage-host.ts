@@ -12,12 +12,13 @@ import { cacheHostFunctions } from './cache.js';
 import { dbHostFunctions } from './db.js';
 import { itemHostFunctions } from './item.js';
 import { loggingHostFunctions } from './logging.js';
+import { queueHostFunctions } from './queue.js';
 import { requestContextHostFunctions } from './request-context.js';
 import { userHostFunctions } from './user.js';
 import { variablesHostFunctions } from './variables.js';
 
 /**
- * item-api, db, variables, cache-api, user-api, request-context and logging over `store`. Each
+ * item-api, db, variables, cache-api, user-api, request-context, logging and queue over `store`. Each
  * storage call works on the request's unit of work (`call.request.work`, from `store.beginWork`).
  *
  * @example
@@ -33,6 +34,7 @@ export function createStorageHostFunctions(store: SiteStore): HostImplementation
     'user-api': userHostFunctions(),
     'request-context': requestContextHostFunctions(),
     logging: loggingHostFunctions(),
+    queue: queueHostFunctions(store),
   };
 }
 

@@ -5,6 +5,20 @@
 import { UnitOfWork } from '../storage/unit-of-work.js';
 import type { SiteStore } from '../storage/site-store.js';
 import { HostCode, HostFailure, parseJsonArgument, type ActiveCall } from './abi.js';
+import type { ValueLimit } from '../limits.js';
+
+/**
+ * Charges `bytes` of writes about to be staged against the request's staging quota
+ * (stagedBytesPerRequest), or throws -6 before anything is staged.
+ */
+export function chargeStaging(call: ActiveCall, work: UnitOfWork, bytes: number): void {
+  call.request.quota.checkStaged(call, work.stagedBytes, bytes, call.request);
+}
+
+/** Throws -6 when one stored value of `bytes` is over its quota. */
+export function checkValueSize(call: ActiveCall, key: ValueLimit, bytes: number, what: string): void {
+  call.request.quota.checkValue(call, key, bytes, what, call.request);
+}
 
 /** The request's unit of work on `store`, or a -4 failure that says why there is none. */
 export function workOf(call: ActiveCall, store: SiteStore): UnitOfWork {

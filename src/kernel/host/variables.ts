@@ -4,7 +4,8 @@
  */
 import type { SiteStore } from '../storage/site-store.js';
 import type { HostImpl } from './abi.js';
-import { badArgument, workOf } from './storage-work.js';
+import { variableWriteBytes } from '../storage/unit-of-work.js';
+import { badArgument, chargeStaging, workOf } from './storage-work.js';
 
 function checkName(name: string): void {
   if (name.length === 0 || name.length > 255) throw badArgument(`A variable name must have 1 to 255 characters, got ${name.length}.`);
@@ -17,9 +18,12 @@ export function variablesHostFunctions(store: SiteStore): Record<string, HostImp
       checkName(name);
       return workOf(call, store).getVariable(call.plugin, name) ?? fallback;
     },
-    set: (call, [name, value]) => {
+    set: (call, [name, value], _numbers, [nameBytes, valueBytes]) => {
       checkName(name);
-      workOf(call, store).setVariable(call.plugin, name, value);
+      const work = workOf(call, store);
+      // The value's own size was checked on the argument (limits.ts ARGUMENT_LIMITS).
+      chargeStaging(call, work, variableWriteBytes(name, value, nameBytes, valueBytes));
+      work.setVariable(call.plugin, name, value);
       return 0;
     },
   };

@@ -38,6 +38,19 @@ export interface MenuTreeNode {
   children: MenuTreeNode[];
 }
 
+/**
+ * Levels of the navigation tree. An entry whose parent chain is longer is shown at the top
+ * level (and `problems()` says so): a menu that deep is a mistake, and every consumer of the
+ * tree (the nav, a worker message) may then walk it without fear of recursion limits.
+ */
+export const MAX_MENU_DEPTH = 32;
+
+/**
+ * Routes one plugin may declare in `tap_menu`. Parameters (`/tags/:tag`) cover any number of
+ * pages, so more than this is a mistake; such a list is refused whole, with one problem.
+ */
+export const MAX_ROUTES_PER_PLUGIN = 1000;
+
 /** The permission a route needs when it does not name one (ABI §5). */
 export const DEFAULT_PERMISSION = 'access content';
 
@@ -222,11 +235,12 @@ export class MenuRegistry {
       const parent = parentOf.get(entry);
       (parent === undefined ? roots : nodes.get(parent)!.children).push(nodes.get(entry)!);
     }
-    const sortLevel = (level: MenuTreeNode[]): void => {
+    // Level by level rather than recursively: the depth is bounded, but a loop costs nothing more.
+    const levels: MenuTreeNode[][] = [roots];
+    for (let level = levels.pop(); level !== undefined; level = levels.pop()) {
       level.sort(bySiblingOrder);
-      for (const node of level) sortLevel(node.children);
-    };
-    sortLevel(roots);
+      for (const node of level) if (node.children.length > 0) levels.push(node.children);
+    }
     return roots;
   }
 
@@ -265,26 +279,69 @@ export class MenuRegistry {
       else if (withParams.has(parentPath)) report(entry, 'has parameters and is not a navigation entry', 'name a route without parameters');
       else report(entry, 'is not a registered route', 'check the path or enable the plugin that declares it');
     }
-    // An entry that is its own ancestor would never be reached from a root.
-    const inLoop: Entry[] = [];
-    for (const entry of navigation) {
-      const seen = new Set<Entry>();
-      let at = parentOf.get(entry);
-      while (at !== undefined && at !== entry && !seen.has(at)) {
-        seen.add(at);
+    // An entry that is its own ancestor would never be reached from a root. Each entry is
+    // walked once: a walk stops at an entry an earlier walk finished.
+    const inLoop = new Set<Entry>();
+    const finished = new Set<Entry>();
+    const path = new Map<Entry, number>();
+    for (const start of navigation) {
+      path.clear();
+      let at: Entry | undefined = start;
+      while (at !== undefined && !finished.has(at) && !path.has(at)) {
+        path.set(at, path.size);
         at = parentOf.get(at);
       }
-      if (at === entry) {
-        inLoop.push(entry);
-        report(
-          entry,
-          entry.route.parent === entry.route.path ? 'is the entry itself' : 'leads back to this entry through its own parents',
-          'change the parent so the entries do not form a loop',
-        );
+      if (at !== undefined && path.has(at)) {
+        // The walk came back to `at`: the entries from it onwards form the loop.
+        const from = path.get(at)!;
+        for (const [entry, index] of path) if (index >= from) inLoop.add(entry);
       }
+      for (const entry of path.keys()) finished.add(entry);
+    }
+    for (const entry of navigation) {
+      if (!inLoop.has(entry)) continue;
+      report(
+        entry,
+        entry.route.parent === entry.route.path ? 'is the entry itself' : 'leads back to this entry through its own parents',
+        'change the parent so the entries do not form a loop',
+      );
     }
     for (const entry of inLoop) parentOf.delete(entry);
+    this.#limitDepth(navigation, parentOf, (entry) =>
+      report(entry, `is ${MAX_MENU_DEPTH} levels deep already`, `keep the menu within ${MAX_MENU_DEPTH} levels`),
+    );
     return { parentOf, navigation, problems };
+  }
+
+  /**
+   * Detaches every entry that would sit deeper than MAX_MENU_DEPTH, so it becomes a root.
+   * Depths are computed once per entry (the links form a forest once loops are cut).
+   */
+  #limitDepth(navigation: readonly Entry[], parentOf: Map<Entry, Entry>, report: (entry: Entry) => void): void {
+    const depth = new Map<Entry, number>();
+    const tooDeep: Entry[] = [];
+    for (const start of navigation) {
+      // Climb to the nearest entry whose depth is known (or a root), then come back down.
+      const chain: Entry[] = [];
+      let at: Entry | undefined = start;
+      while (at !== undefined && !depth.has(at)) {
+        chain.push(at);
+        at = parentOf.get(at);
+      }
+      let level = at === undefined ? -1 : depth.get(at)!;
+      for (let i = chain.length - 1; i >= 0; i--) {
+        level++;
+        if (level >= MAX_MENU_DEPTH) {
+          tooDeep.push(chain[i]);
+          level = 0;
+        }
+        depth.set(chain[i], level);
+      }
+    }
+    for (const entry of tooDeep) {
+      parentOf.delete(entry);
+      report(entry);
+    }
   }
 }
 

@@ -32,14 +32,18 @@ export async function fetchPluginIndex(baseUrl: string): Promise<PluginIndex> {
   return { plugins: (index as PluginIndex).plugins.filter((p): p is string => typeof p === 'string') };
 }
 
-/** Fetches the files of each named plugin in parallel. A missing file is an error naming it. */
-export async function fetchPlugins(baseUrl: string, names: readonly string[]): Promise<PluginSource[]> {
+/**
+ * Fetches the files of each named plugin in parallel. A missing file is an error naming it.
+ * `fresh` bypasses the HTTP cache: a plugin rebuilt a moment ago (`trovato dev`) has the same URLs.
+ */
+export async function fetchPlugins(baseUrl: string, names: readonly string[], options: { fresh?: boolean } = {}): Promise<PluginSource[]> {
   const base = withSlash(baseUrl);
+  const init: RequestInit = options.fresh ? { cache: 'no-store' } : {};
   return Promise.all(
     names.map(async (name) => {
       const manifestUrl = new URL(`${name}/${name}.info.toml`, base).href;
       const wasmUrl = new URL(`${name}/${name}.wasm`, base).href;
-      const [manifest, wasm] = await Promise.all([fetch(manifestUrl), fetch(wasmUrl)]);
+      const [manifest, wasm] = await Promise.all([fetch(manifestUrl, init), fetch(wasmUrl, init)]);
       for (const [response, url] of [[manifest, manifestUrl], [wasm, wasmUrl]] as const) {
         if (!response.ok) throw new KernelError('PLUGIN_NOT_FOUND', `${name}: ${url} answered ${response.status}.`, { plugin: name });
       }

@@ -55,6 +55,8 @@ export interface LoaderOptions {
   readonly maxMemoryPages: number;
   /** Plugins held back (name -> reason): refused before their module is even checked. */
   readonly quarantined?: ReadonlyMap<string, string>;
+  /** Weave instruction fuel into every module (default true; see module-rewrite.ts). */
+  readonly fuel?: boolean;
 }
 
 export async function loadPlugins(sources: readonly PluginSource[], options: LoaderOptions): Promise<LoadOutcome> {
@@ -93,7 +95,7 @@ export async function loadPlugins(sources: readonly PluginSource[], options: Loa
       statuses.set(source.name, statusOf(manifest, 'refused', check.problems.map((p) => p.message), warnings));
       continue;
     }
-    const rewritten = rewriteModule(source.wasm, { maxMemoryPages: limit });
+    const rewritten = rewriteModule(source.wasm, { maxMemoryPages: limit, fuel: options.fuel });
     if (!rewritten.ok) {
       statuses.set(source.name, statusOf(manifest, 'refused', [`${manifest.name} (${manifest.name}.wasm): ${rewritten.message}`], warnings));
       continue;

@@ -287,6 +287,31 @@ describe('parseManifest: [memory] max_pages (an addition to the ABI)', () => {
   });
 });
 
+describe('parseManifest: [limits] fuel (an addition to the ABI)', () => {
+  it.each([
+    ['0', '0 is out of range; give a number of instructions per call from 1 to 1000000000'],
+    ['1000000001', '1000000001 is out of range'],
+    ['2.5', 'must be an integer, but found a float (2.5)'],
+  ])('refuses fuel = %s', (value, expected) => {
+    const error = onlyError(manifest(`[limits]\nfuel = ${value}\n`));
+    expect(error.key).toBe('limits.fuel');
+    expect(error.message).toContain(expected);
+  });
+
+  it('accepts the kernel maximum, and no [limits] at all', () => {
+    const result = parseBlog(manifest('[limits]\nfuel = 1000000000\n'));
+    expect(result.ok && result.manifest.limits).toEqual({ fuel: 1_000_000_000 });
+    const none = parseBlog(manifest());
+    expect(none.ok && none.manifest.limits).toBeUndefined();
+  });
+
+  it('warns about an unknown key under [limits]', () => {
+    const result = parseBlog(manifest('[limits]\nfeul = 5\n'));
+    expect(result.ok).toBe(true);
+    expect(result.warnings.map((w) => w.message)).toEqual([expect.stringContaining('did you mean `limits.fuel`?')]);
+  });
+});
+
 describe('parseManifest: unknown keys are warnings', () => {
   it('names the key path and suggests the close known key, in every table', () => {
     const result = parseBlog(manifest('descripton = "typo"\n[taps]\nwieght = 3\n[memory]\nmax_page = 2\n'));

@@ -4,6 +4,7 @@
  */
 import { parse, TomlDate, TomlError } from 'smol-toml';
 import { nearest } from '../suggest.js';
+import { DEFAULT_CALL_FUEL, MAX_CALL_FUEL } from '../tap/fuel.js';
 import { isKnownTap, KERNEL_ABI_VERSION, KNOWN_TAPS, type TapName } from '../taps.js';
 
 /** A manifest that passed validation, with every default applied. */
@@ -19,6 +20,18 @@ export interface PluginManifest {
    * limit (in 64 KiB pages) than the site's. Absent when the manifest does not set it.
    */
   memory?: { maxPages?: number };
+  /**
+  /**
+   * `[limits] fuel`: the plugin's instruction budget per call, instead of the kernel's default
+   * (docs/abi.md §7.1), from 1 to MAX_CALL_FUEL. Absent when the manifest does not set it.
+   */
+  limits?: { fuel?: number };
+  /**
+   * `[access] bypass_item_access = true` lets the plugin's own host item reads skip item
+   * access (tap_item_access and the unpublished rule), e.g. for an indexer (docs/abi.md §1.1).
+   * The plugins page shows it; enabling the plugin is the administrator's consent.
+   */
+  access?: { bypassItemAccess: boolean };
 }
 
 /** One thing wrong with a manifest. `message` is a full sentence that already names plugin, file and key. */
@@ -55,9 +68,17 @@ const MACHINE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
 const SEMVER =
   /^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(?:-((?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*)(?:\.(?:0|[1-9]\d*|\d*[a-zA-Z-][0-9a-zA-Z-]*))*))?(?:\+([0-9a-zA-Z-]+(?:\.[0-9a-zA-Z-]+)*))?$/;
 
-const TOP_KEYS = ['name', 'description', 'version', 'abi', 'dependencies', 'taps', 'memory'];
+/**
+ * Problems of one severity reported per manifest; past it, one more problem says how many were
+ * left out. A manifest with 10,000 unknown keys gets a readable report, built in linear time.
+ */
+export const MAX_REPORTED_PROBLEMS = 50;
+
+const TOP_KEYS = ['name', 'description', 'version', 'abi', 'dependencies', 'taps', 'memory', 'limits', 'access'];
 const TAPS_KEYS = ['implements', 'weight'];
 const MEMORY_KEYS = ['max_pages'];
+const LIMITS_KEYS = ['fuel'];
+const ACCESS_KEYS = ['bypass_item_access'];
 
 /**
  * Parses and validates a manifest. Never throws: TOML syntax errors and rule violations all
@@ -112,6 +133,9 @@ class ManifestChecker {
   readonly #expectedName: string | undefined;
   readonly #errors: ManifestProblem[] = [];
   readonly #warnings: ManifestProblem[] = [];
+  /** Problems past MAX_REPORTED_PROBLEMS, counted but not built. */
+  readonly #leftOut = { error: 0, warning: 0 };
+  #keyLines: KeyLines | undefined;
   #plugin: string;
   #where: string;
 
@@ -136,12 +160,18 @@ class ManifestChecker {
     const dependencies = this.#dependencies(name);
     const taps = this.#taps();
     const memory = this.#memory();
+    const limits = this.#limits();
+    const access = this.#access();
+    this.#reportLeftOut('error');
+    this.#reportLeftOut('warning');
 
     if (this.#errors.length > 0 || name === undefined || description === undefined || version === undefined) {
       return { ok: false, errors: this.#errors, warnings: this.#warnings };
     }
     const manifest: PluginManifest = { name, description, version, abi, dependencies, taps };
     if (memory !== undefined) manifest.memory = memory;
+    if (limits !== undefined) manifest.limits = limits;
+    if (access !== undefined) manifest.access = access;
     return { ok: true, manifest, warnings: this.#warnings };
   }
 
@@ -264,6 +294,8 @@ class ManifestChecker {
         const key = `taps.implements[${index}]`;
         if (typeof entry !== 'string') {
           this.#typeError(key, 'a tap name (string)', entry, '', 'taps.implements');
+        } else if (!isKnownTap(entry) && this.#full('error')) {
+          this.#leftOut.error++;
         } else if (!isKnownTap(entry)) {
           const guess = nearest(entry, KNOWN_TAPS) ?? (isKnownTap(`tap_${entry}`) ? `tap_${entry}` : undefined);
           const hint = guess !== undefined ? `did you mean \`${guess}\`?` : `the known taps are listed in ABI §1.`;
@@ -306,6 +338,44 @@ class ManifestChecker {
     return { maxPages: pages };
   }
 
+  #limits(): { fuel?: number } | undefined {
+    const table = this.#data.limits;
+    if (table === undefined) return undefined;
+    if (!isTable(table)) {
+      this.#typeError('limits', 'a table ([limits])', table);
+      return undefined;
+    }
+    this.#unknownKeys(table, 'limits', LIMITS_KEYS);
+    if (table.fuel === undefined) return undefined;
+    const fuel = this.#integer('limits.fuel', table.fuel);
+    if (fuel === undefined) return undefined;
+    if (fuel < 1 || fuel > MAX_CALL_FUEL) {
+      this.#error(
+        'limits.fuel',
+        `${fuel} is out of range; give a number of instructions per call from 1 to ${MAX_CALL_FUEL}, or remove the key to use the kernel's default of ${DEFAULT_CALL_FUEL}.`,
+      );
+      return undefined;
+    }
+    return { fuel };
+  }
+
+  #access(): { bypassItemAccess: boolean } | undefined {
+    const table = this.#data.access;
+    if (table === undefined) return undefined;
+    if (!isTable(table)) {
+      this.#typeError('access', 'a table ([access])', table);
+      return undefined;
+    }
+    this.#unknownKeys(table, 'access', ACCESS_KEYS);
+    const bypass = table.bypass_item_access;
+    if (bypass === undefined) return undefined;
+    if (typeof bypass !== 'boolean') {
+      this.#typeError('access.bypass_item_access', 'true or false', bypass);
+      return undefined;
+    }
+    return { bypassItemAccess: bypass };
+  }
+
   /** A TOML integer that is a safe JavaScript integer, or undefined after reporting why not. */
   #integer(key: string, value: unknown): number | undefined {
     if (typeof value !== 'bigint') {
@@ -323,6 +393,10 @@ class ManifestChecker {
   #unknownKeys(table: Record<string, unknown>, prefix: string, known: readonly string[]): void {
     for (const key of Object.keys(table)) {
       if (known.includes(key)) continue;
+      if (this.#full('warning')) {
+        this.#leftOut.warning++;
+        continue;
+      }
       const path = prefix === '' ? key : `${prefix}.${key}`;
       const guess = nearest(key, known);
       let hint: string;
@@ -350,7 +424,28 @@ class ManifestChecker {
     this.#problem('error', key, detail, lineKey);
   }
 
+  #full(severity: ManifestProblem['severity']): boolean {
+    return (severity === 'error' ? this.#errors : this.#warnings).length >= MAX_REPORTED_PROBLEMS;
+  }
+
+  #reportLeftOut(severity: ManifestProblem['severity']): void {
+    const count = this.#leftOut[severity];
+    if (count === 0) return;
+    const kind = severity === 'error' ? 'errors' : 'warnings';
+    (severity === 'error' ? this.#errors : this.#warnings).push({
+      severity,
+      plugin: this.#plugin,
+      file: this.#file,
+      key: '',
+      message: `${this.#where}: ${count} more ${kind} like the ones above were left out of this report (it shows the first ${MAX_REPORTED_PROBLEMS}); fix those and load again.`,
+    });
+  }
+
   #problem(severity: ManifestProblem['severity'], key: string, detail: string, lineKey: string): void {
+    if (this.#full(severity)) {
+      this.#leftOut[severity]++;
+      return;
+    }
     const problem: ManifestProblem = {
       severity,
       plugin: this.#plugin,
@@ -359,7 +454,8 @@ class ManifestChecker {
       // "key "x" is required" but "key "x": "1.0" is not a semantic version".
       message: `${this.#where}: key "${key}"${/^(is|must) /.test(detail) ? ' ' : ': '}${detail}`,
     };
-    const line = findKeyLine(this.#text, lineKey);
+    this.#keyLines ??= indexKeyLines(this.#text);
+    const line = this.#keyLines.find(lineKey);
     if (line !== undefined) problem.line = line;
     (severity === 'error' ? this.#errors : this.#warnings).push(problem);
   }
@@ -390,17 +486,28 @@ function toMachineName(value: string): string {
   return cleaned;
 }
 
+/** Where keys are set in a manifest's text, found in one pass (see `indexKeyLines`). */
+interface KeyLines {
+  /** The 1-based line on which `path` (dotted, e.g. `taps.weight`) is set, or undefined. */
+  find(path: string): number | undefined;
+}
+
 /**
- * The line on which a key is set, best effort: smol-toml does not report positions, so this
+ * The lines on which keys are set, best effort: smol-toml does not report positions, so this
  * scans for `key =` inside the right `[table]` (or as a dotted key, or for the table header
- * itself). Lines inside multi-line strings are skipped. Undefined when not found.
+ * itself), skipping lines inside multi-line strings. The text is scanned once; each lookup then
+ * costs the depth of the key, so reporting every key of a large manifest stays linear.
  */
-function findKeyLine(text: string, path: string): number | undefined {
-  const parts = path.split('.');
+function indexKeyLines(text: string): KeyLines {
+  // First line that sets exactly this key (a header or an assignment).
+  const exact = new Map<string, number>();
+  // First assignment of this key to a value that may hold deeper keys (`a = {b = 1}` sets a.b).
+  const prefix = new Map<string, number>();
+  // First header of this table, the fallback for a key inside it that was not found.
+  const header = new Map<string, number>();
   const lines = text.split(/\r?\n/);
   let table: string[] = [];
   let inMultiline: string | undefined;
-  let tableHeaderLine: number | undefined;
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i];
     if (inMultiline !== undefined) {
@@ -408,27 +515,39 @@ function findKeyLine(text: string, path: string): number | undefined {
       continue;
     }
     const line = raw.trim();
-    const header = /^\[\[?\s*([^\]]+?)\s*\]\]?/.exec(line);
-    if (header) {
-      table = header[1].split('.').map((s) => unquote(s.trim()));
-      if (sameKeys(table, parts)) return i + 1;
-      if (parts.length > 1 && sameKeys(table, parts.slice(0, -1))) tableHeaderLine ??= i + 1;
+    const headerMatch = /^\[\[?\s*([^\]]+?)\s*\]\]?/.exec(line);
+    if (headerMatch) {
+      table = headerMatch[1].split('.').map((part) => unquote(part.trim()));
+      const key = joinKey(table);
+      if (!exact.has(key)) exact.set(key, i + 1);
+      if (!header.has(key)) header.set(key, i + 1);
       continue;
     }
     const assignment = /^((?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"[^"]*"|'[^']*'))*)\s*=(.*)$/.exec(line);
     if (assignment) {
-      const key = [...table, ...assignment[1].split('.').map((s) => unquote(s.trim()))];
-      if (sameKeys(key, parts) || (key.length < parts.length && sameKeys(key, parts.slice(0, key.length)))) return i + 1;
+      const key = joinKey([...table, ...assignment[1].split('.').map((part) => unquote(part.trim()))]);
+      if (!exact.has(key)) exact.set(key, i + 1);
+      if (!prefix.has(key)) prefix.set(key, i + 1);
       for (const quote of ['"""', "'''"]) {
         if (countOccurrences(assignment[2], quote) % 2 === 1) inMultiline = quote;
       }
     }
   }
-  return tableHeaderLine;
+  return {
+    find(path: string): number | undefined {
+      const parts = path.split('.');
+      let best = exact.get(joinKey(parts));
+      for (let length = 1; length < parts.length; length++) {
+        const line = prefix.get(joinKey(parts.slice(0, length)));
+        if (line !== undefined && (best === undefined || line < best)) best = line;
+      }
+      return best ?? (parts.length > 1 ? header.get(joinKey(parts.slice(0, -1))) : undefined);
+    },
+  };
 }
 
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((part, i) => part === b[i]);
+function joinKey(parts: readonly string[]): string {
+  return parts.join('\u0000');
 }
 
 function unquote(s: string): string {

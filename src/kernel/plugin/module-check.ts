@@ -17,6 +17,13 @@ const ALLOC_SIGNATURE: FunctionSignature = { params: ['i32'], results: ['i32'] }
 const DEALLOC_SIGNATURE: FunctionSignature = { params: ['i32', 'i32'], results: [] };
 const INITIALIZE_SIGNATURE: FunctionSignature = { params: [], results: [] };
 
+/** The fixed function exports of ABI §2 and their signatures (docs/abi.md §2 is checked against it). */
+export const PLUGIN_EXPORT_SIGNATURES: Readonly<Record<'alloc' | 'dealloc' | '_initialize', FunctionSignature>> = {
+  alloc: ALLOC_SIGNATURE,
+  dealloc: DEALLOC_SIGNATURE,
+  _initialize: INITIALIZE_SIGNATURE,
+};
+
 const PAGE_BYTES = 65536;
 const MEMORY64_PROBLEM = 'memory is 64-bit (memory64), but plugins must be built for wasm32.';
 const INVALID_HINT = 'is this file a .wasm built for wasm32?';
@@ -294,8 +301,18 @@ function engineReason(bytes: Uint8Array): string {
   return 'the engine refuses it';
 }
 
+// Exports by name, built once per module: routes and taps look up thousands of names.
+const exportIndex = new WeakMap<ModuleShape, Map<string, ModuleExport>>();
+
 function findExport(shape: ModuleShape, name: string): ModuleExport | undefined {
-  return shape.exports.find((e) => e.name === name);
+  let index = exportIndex.get(shape);
+  if (!index) {
+    index = new Map();
+    // Export names are unique in a valid module; the first wins should a reader see a repeat.
+    for (const entry of shape.exports) if (!index.has(entry.name)) index.set(entry.name, entry);
+    exportIndex.set(shape, index);
+  }
+  return index.get(name);
 }
 
 function functionExportNames(shape: ModuleShape): string[] {

@@ -4,7 +4,7 @@ import { globalExportName, rewriteModule, tableExportName } from './module-rewri
 import { readModuleShape } from './wasm-sections.js';
 
 function rewrite(bytes: Uint8Array, maxMemoryPages = 16) {
-  const result = rewriteModule(bytes, { maxMemoryPages });
+  const result = rewriteModule(bytes, { maxMemoryPages, fuel: false });
   if (!result.ok) throw new Error(`rewrite refused: ${result.message}`);
   expect(WebAssembly.validate(result.module.bytes as BufferSource)).toBe(true);
   return result.module;
@@ -92,7 +92,7 @@ describe('rewriteModule: state exports', () => {
 
   it('refuses a module that already exports a reserved name', async () => {
     const bytes = await wat('(module (func (export "__trovato_x")))');
-    const result = rewriteModule(bytes, { maxMemoryPages: 16 });
+    const result = rewriteModule(bytes, { maxMemoryPages: 16, fuel: false });
     expect(result).toMatchObject({ ok: false, message: expect.stringContaining('exports "__trovato_x"') });
     expect(result.ok || result.message).toContain('reserved for the kernel');
   });

@@ -6,9 +6,19 @@
  *   `__trovato_` name, so the pool can snapshot them after `_initialize` and restore them after
  *   each call.
  *
- * Only the memory and export sections are re-encoded; every other section is copied byte for
- * byte, so function bodies, names and debug info are untouched and no index changes.
+ * - instruction fuel (fuel-meter.ts): a mutable i32 global, exported as `__trovato_fuel`, that
+ *   every function entry and loop header decrements, trapping when it runs out; two small charge
+ *   helpers for bulk memory and table operations are appended as functions;
+ * - the start function no longer runs at instantiation: the start section is dropped and its
+ *   function exported as `__trovato_start`, for the kernel to call right after instantiation
+ *   with the plugin's own identity and under fuel (a start function that ran inside
+ *   `new WebAssembly.Instance` would run on the stack of whoever made the instance).
+ *
+ * Everything is appended (a type, two functions, a global, exports), so no existing index
+ * changes; sections that need none of this are copied byte for byte, names included. Code
+ * offsets in debug info (DWARF, branch hints) no longer match a metered code section.
  */
+import { helperBodies, meterCodeSection } from './fuel-meter.js';
 import {
   DecodeError,
   Reader,
@@ -19,10 +29,17 @@ import {
   readValueType,
   skipConstExpr,
   type MemoryLimits,
+  type ModuleShape,
 } from './wasm-sections.js';
 
 /** Export names starting with this are the kernel's; a plugin may not use them. */
 export const RESERVED_EXPORT_PREFIX = '__trovato_';
+
+/** The reserved export of the fuel counter (an i32 global: fuel left; below zero means out). */
+export const FUEL_EXPORT = `${RESERVED_EXPORT_PREFIX}fuel`;
+
+/** The reserved export of the module's start function, when it has one. */
+export const START_EXPORT = `${RESERVED_EXPORT_PREFIX}start`;
 
 /** The reserved export of the mutable global at `index` (global index space: imports first). */
 export function globalExportName(index: number): string {
@@ -37,6 +54,8 @@ export function tableExportName(index: number): string {
 export interface RewriteOptions {
   /** The plugin's memory limit, in 64 KiB pages. */
   readonly maxMemoryPages: number;
+  /** Weave in instruction fuel (default true). Off only to measure what fuel costs. */
+  readonly fuel?: boolean;
 }
 
 export interface RewrittenModule {
@@ -63,8 +82,14 @@ interface Section {
   end: number;
 }
 
+const TYPE_SECTION = 1;
+const FUNCTION_SECTION = 3;
 const MEMORY_SECTION = 5;
+const GLOBAL_SECTION = 6;
 const EXPORT_SECTION = 7;
+const START_SECTION = 8;
+const CODE_SECTION = 10;
+const EXPORT_KIND_FUNCTION = 0x00;
 const EXPORT_KIND_TABLE = 0x01;
 const EXPORT_KIND_GLOBAL = 0x03;
 
@@ -125,31 +150,120 @@ export function rewriteModule(bytes: Uint8Array, options: RewriteOptions): Rewri
     added.push({ name: tableExportName(importedTables + i), kind: EXPORT_KIND_TABLE, index: importedTables + i });
   }
 
-  const out = new ByteSink();
-  out.bytes(bytes.subarray(0, 8));
-  let exportWritten = added.length === 0;
-  const exportRank = SECTION_ORDER.indexOf(EXPORT_SECTION);
-  for (const section of layout.sections) {
-    if (!exportWritten && section.id !== 0 && SECTION_ORDER.indexOf(section.id) > exportRank) {
-      // The module has no export section (a plugin always has one; a bare fixture may not).
-      writeSection(out, EXPORT_SECTION, encodeExports(new Uint8Array(0), 0, added));
-      exportWritten = true;
-    }
-    if (section.id === MEMORY_SECTION && memoryChanged) {
-      writeSection(out, MEMORY_SECTION, encodeMemories(capped));
-    } else if (section.id === EXPORT_SECTION && !exportWritten) {
-      const body = new Reader(bytes, section.bodyStart, section.end);
-      const count = body.u32();
-      writeSection(out, EXPORT_SECTION, encodeExports(bytes.subarray(body.pos, section.end), count, added));
-      exportWritten = true;
-    } else {
-      out.bytes(bytes.subarray(section.start, section.end));
+  // Sections to replace (id -> new body) and sections to add when the module has none.
+  const replaced = new Map<number, Uint8Array>();
+  if (memoryChanged) replaced.set(MEMORY_SECTION, encodeMemories(capped));
+  const start = layout.sections.find((s) => s.id === START_SECTION);
+  if (start) {
+    const startFunction = new Reader(bytes, start.bodyStart, start.end).u32();
+    added.push({ name: START_EXPORT, kind: EXPORT_KIND_FUNCTION, index: startFunction });
+    replaced.set(START_SECTION, new Uint8Array(0)); // dropped, see below
+  }
+  if (options.fuel !== false) {
+    try {
+      meter(bytes, layout.sections, shape, replaced, added);
+    } catch (error) {
+      if (error instanceof DecodeError) return { ok: false, message: `cannot meter the module's code: ${error.message}`, offset: error.offset };
+      throw error;
     }
   }
-  if (!exportWritten) writeSection(out, EXPORT_SECTION, encodeExports(new Uint8Array(0), 0, added));
+  if (added.length > 0) {
+    const exports = layout.sections.find((s) => s.id === EXPORT_SECTION);
+    if (exports) {
+      const body = new Reader(bytes, exports.bodyStart, exports.end);
+      const count = body.u32();
+      replaced.set(EXPORT_SECTION, encodeExports(bytes.subarray(body.pos, exports.end), count, added));
+    } else {
+      replaced.set(EXPORT_SECTION, encodeExports(new Uint8Array(0), 0, added));
+    }
+  }
 
-  const result: RewrittenModule = { bytes: out.finish(), stateExports: added.map((a) => a.name) };
+  const out = new ByteSink();
+  out.bytes(bytes.subarray(0, 8));
+  const present = new Set(layout.sections.map((s) => s.id));
+  const missing = [...replaced.keys()].filter((id) => !present.has(id)).sort((a, b) => SECTION_ORDER.indexOf(a) - SECTION_ORDER.indexOf(b));
+  const writeMissingBefore = (rank: number): void => {
+    while (missing.length > 0 && SECTION_ORDER.indexOf(missing[0]) < rank) {
+      const id = missing.shift()!;
+      writeSection(out, id, replaced.get(id)!);
+    }
+  };
+  for (const section of layout.sections) {
+    if (section.id !== 0) writeMissingBefore(SECTION_ORDER.indexOf(section.id));
+    const body = replaced.get(section.id);
+    if (section.id === START_SECTION) continue;
+    if (body !== undefined && section.id !== 0) writeSection(out, section.id, body);
+    else out.bytes(bytes.subarray(section.start, section.end));
+  }
+  writeMissingBefore(Number.POSITIVE_INFINITY);
+
+  const stateExports = added.filter((a) => a.kind === EXPORT_KIND_GLOBAL || a.kind === EXPORT_KIND_TABLE).filter((a) => a.name !== FUEL_EXPORT);
+  const result: RewrittenModule = { bytes: out.finish(), stateExports: stateExports.map((a) => a.name) };
   return { ok: true, module: notPoolable === undefined ? result : { ...result, notPoolable } };
+}
+
+/**
+ * Adds what fuel needs: a type `(i32) -> i32`, the two charge helpers, the fuel global (all
+ * appended, so no index moves), the metered code section, and the fuel global's export.
+ */
+function meter(
+  bytes: Uint8Array,
+  sections: readonly Section[],
+  shape: ModuleShape,
+  replaced: Map<number, Uint8Array>,
+  added: Array<{ name: string; kind: number; index: number }>,
+): void {
+  const find = (id: number) => sections.find((s) => s.id === id);
+  const countOf = (id: number): number => {
+    const section = find(id);
+    return section ? new Reader(bytes, section.bodyStart, section.end).u32() : 0;
+  };
+  const appended = (id: number, entries: Uint8Array[]): Uint8Array => {
+    const section = find(id);
+    const out = new ByteSink();
+    if (!section) {
+      out.u32(entries.length);
+    } else {
+      const body = new Reader(bytes, section.bodyStart, section.end);
+      out.u32(body.u32() + entries.length);
+      out.bytes(bytes.subarray(body.pos, section.end));
+    }
+    for (const entry of entries) out.bytes(entry);
+    return out.finish();
+  };
+
+  const importedFunctions = shape.imports.filter((i) => i.kind === 'function').length;
+  const importedGlobals = shape.imports.filter((i) => i.kind === 'global').length;
+  const typeIndex = countOf(TYPE_SECTION);
+  const definedFunctions = countOf(FUNCTION_SECTION);
+  const fuelGlobal = importedGlobals + countOf(GLOBAL_SECTION);
+  const chargeBytes = importedFunctions + definedFunctions;
+  const indices = { fuelGlobal, chargeBytes, chargeElements: chargeBytes + 1 };
+
+  replaced.set(TYPE_SECTION, appended(TYPE_SECTION, [new Uint8Array([0x60, 0x01, 0x7f, 0x01, 0x7f])]));
+  const typeRef = new ByteSink();
+  typeRef.u32(typeIndex);
+  const ref = typeRef.finish();
+  replaced.set(FUNCTION_SECTION, appended(FUNCTION_SECTION, [ref, ref]));
+  // (global (mut i32) (i32.const 0)): no fuel until the kernel grants some.
+  replaced.set(GLOBAL_SECTION, appended(GLOBAL_SECTION, [new Uint8Array([0x7f, 0x01, 0x41, 0x00, 0x0b])]));
+
+  const code = find(CODE_SECTION);
+  const memory64 = shape.memories.some((m) => m.memory64);
+  const metered = code ? meterCodeSection(bytes, code.bodyStart, code.end, indices, memory64) : new Uint8Array([0]);
+  const helpers = helperBodies(fuelGlobal).map((body) => {
+    const entry = new ByteSink();
+    entry.u32(body.length);
+    entry.bytes(body);
+    return entry.finish();
+  });
+  const codeOut = new ByteSink();
+  const codeBody = new Reader(metered, 0);
+  codeOut.u32(codeBody.u32() + helpers.length);
+  codeOut.bytes(metered.subarray(codeBody.pos));
+  for (const helper of helpers) codeOut.bytes(helper);
+  replaced.set(CODE_SECTION, codeOut.finish());
+  added.push({ name: FUEL_EXPORT, kind: EXPORT_KIND_GLOBAL, index: fuelGlobal });
 }
 
 /**

@@ -2,14 +2,13 @@
  * Item access (ABI §5 AccessResult), in this order: a user with `bypass item access` is granted;
  * a user without `access content` is denied; then any Deny from `tap_item_access` denies; then
  * any Grant grants; otherwise the user's permissions decide, as the item-api host functions do.
- *
- * A handler that fails or answers something other than "Grant", "Deny" or "Neutral" counts as a
- * Deny: an access rule that crashed must not open what it meant to close.
+ * The vote itself (and what a failing handler counts as) is in ../item-access.ts.
  */
 import type { ItemOperation } from '../content/types.js';
 import type { RequestSession } from '../kernel.js';
 import { canViewItem, itemPermissionProblem } from '../host/item.js';
 import { hasPermission } from '../host/user.js';
+import { tallyAccessAnswers } from '../item-access.js';
 import type { Item } from '../storage/schema.js';
 import type { DispatchResult, HandlerResult } from '../tap/dispatcher.js';
 import type { CurrentUser } from '../tap/request-state.js';
@@ -39,24 +38,9 @@ export function checkItemAccess(session: RequestSession, item: Item, op: ItemOpe
 
 /** Rules 3 to 5 over the handlers' answers. */
 function decideFromAnswers(user: CurrentUser, item: Item, op: ItemOperation, answers: readonly HandlerResult[]): AccessDecision {
-  const errors: string[] = [];
-  const deniers: string[] = [];
-  const granters: string[] = [];
-  for (const answer of answers) {
-    if (answer.error !== undefined) {
-      errors.push(`${answer.error} (counted as Deny)`);
-      deniers.push(answer.plugin);
-    } else if (answer.output === 'Deny') {
-      deniers.push(answer.plugin);
-    } else if (answer.output === 'Grant') {
-      granters.push(answer.plugin);
-    } else if (answer.output !== 'Neutral' && answer.output !== null) {
-      errors.push(`${answer.plugin} tap_item_access answered ${JSON.stringify(answer.output)}; answer "Grant", "Deny" or "Neutral" (counted as Deny).`);
-      deniers.push(answer.plugin);
-    }
-  }
-  if (deniers.length > 0) return { granted: false, reason: `Access denied by ${deniers.join(', ')} (tap_item_access).`, errors };
-  if (granters.length > 0) return { granted: true, reason: `Access granted by ${granters.join(', ')} (tap_item_access).`, errors };
+  const { verdict, deniers, granters, errors } = tallyAccessAnswers(answers);
+  if (verdict === 'deny') return { granted: false, reason: `Access denied by ${deniers.join(', ')} (tap_item_access).`, errors };
+  if (verdict === 'grant') return { granted: true, reason: `Access granted by ${granters.join(', ')} (tap_item_access).`, errors };
   return { ...byPermissions(user, item, op), errors };
 }
 

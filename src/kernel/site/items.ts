@@ -5,7 +5,10 @@
  * the item is staged, and `tap_item_insert` (new item) or `tap_item_update` (existing item),
  * or `tap_item_delete`, runs in the same request with the item as input. A handler that fails
  * loses its own writes (ABI §3) and is reported in `errors`, but the save or delete stands:
- * a broken reaction must not cost the user their content.
+ * a broken reaction must not cost the user their content. The save is the submission of the
+ * type's form `item_<type>_form`: tap_form_validate runs before anything is written (its
+ * messages refuse the save, next to their fields), then tap_item_update_index, then
+ * tap_form_submit with the saved item.
  */
 import type { ContentType, FieldError } from '../content/types.js';
 import type { RequestSession } from '../kernel.js';
@@ -13,6 +16,8 @@ import type { ItemDraft, ItemListQuery } from '../protocol.js';
 import type { Item } from '../storage/schema.js';
 import type { DispatchResult } from '../tap/dispatcher.js';
 import { checkItemAccess } from './access.js';
+import { itemFormId, submitForm, validateForm } from './forms.js';
+import { searchText, updateSearchIndex } from './search-index.js';
 import { validateDraft } from './validate.js';
 import { workOf } from './work.js';
 
@@ -56,10 +61,17 @@ export function saveItem(session: RequestSession, draft: ItemDraft, types: reado
   const decision = checkItemAccess(session, existing ?? item, existing ? 'update' : 'create', trace);
   if (!decision.granted) return { ok: false, trace, errors: [{ field: '', message: decision.reason }] };
 
+  const formId = itemFormId(item.item_type);
+  const values = { title: item.title, fields: item.fields, status: item.status };
+  const checked = validateForm(session, formId, values, trace);
+  if (checked.fieldErrors.length > 0) return { ok: false, trace, errors: checked.fieldErrors };
+
   work.putItem(item);
   const reaction = session.dispatch(existing ? 'tap_item_update' : 'tap_item_insert', item);
   trace.push(reaction);
-  return { ok: true, item, trace, errors: [...decision.errors, ...failures(reaction, 'saved')] };
+  const indexed = updateSearchIndex(session, item, trace);
+  const submitted = submitForm(session, { form_id: formId, values, item }, trace);
+  return { ok: true, item, trace, errors: [...decision.errors, ...failures(reaction, 'saved'), ...checked.errors, ...indexed, ...submitted.errors] };
 }
 
 /** Deletes an item the user may delete, then runs `tap_item_delete` with the deleted item. */
@@ -71,6 +83,7 @@ export function deleteItem(session: RequestSession, id: string): DeleteOutcome {
   const decision = checkItemAccess(session, item, 'delete', trace);
   if (!decision.granted) return { ok: false, trace, error: decision.reason };
   work.deleteItem(id);
+  updateSearchIndex(session, null, trace, id);
   const reaction = session.dispatch('tap_item_delete', item);
   trace.push(reaction);
   return { ok: true, trace, errors: [...decision.errors, ...failures(reaction, 'deleted')] };
@@ -85,18 +98,20 @@ export function editableItem(session: RequestSession, id: string): Item | null {
 
 /**
  * Items the user may view (the same access rules as the item page, so a Deny hides an item
- * from lists too), filtered, newest first, then paged. `total` counts before paging.
+ * from lists too), filtered, newest first, then paged. `total` counts before paging. `search`
+ * matches the title and the text plugins added through tap_item_update_index.
  */
 export function listItems(session: RequestSession, query: ItemListQuery): { items: Item[]; total: number } {
   const search = query.search?.trim().toLowerCase();
-  const matches = workOf(session)
+  const work = workOf(session);
+  const matches = work
     .allItems({ type: query.type, status: query.status })
     .filter(
       (item) =>
         (query.type === undefined || item.item_type === query.type) &&
         (query.status === undefined || item.status === query.status) &&
         (query.author === undefined || item.author_id === query.author) &&
-        (!search || item.title.toLowerCase().includes(search)),
+        (!search || item.title.toLowerCase().includes(search) || searchText(work, item.id).includes(search)),
     )
     .filter((item) => checkItemAccess(session, item, 'view', []).granted);
   matches.sort((a, b) => b.created - a.created || b.changed - a.changed || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

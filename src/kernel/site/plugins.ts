@@ -15,6 +15,23 @@ export const DISABLED_SETTING = 'disabled_plugins';
 /** Site setting: names of plugins whose tap_install has run (and tap_uninstall has not). */
 export const INSTALLED_SETTING = 'installed_plugins';
 
+/**
+ * Site setting: the site's own copy of its plugins (name, manifest, wasm bytes). A site made
+ * from a recipe or an import carries its plugins here and boots from them alone; a site
+ * without it (the main site) boots from the plugins URL.
+ */
+export const SITE_PLUGINS_SETTING = 'site_plugins';
+
+/** The plugins a site carries itself, or null when it takes them from the plugins URL. */
+export function storedPlugins(store: SiteStore): PluginSource[] | null {
+  const value = store.getSetting<unknown>(SITE_PLUGINS_SETTING);
+  if (!Array.isArray(value)) return null;
+  return value.filter(
+    (p): p is PluginSource =>
+      typeof p === 'object' && p !== null && typeof p.name === 'string' && typeof p.manifest === 'string' && p.wasm instanceof Uint8Array,
+  );
+}
+
 /** A set of plugin names kept in a site setting. */
 export class NameSetting {
   readonly #store: SiteStore;

@@ -22,8 +22,8 @@ export const DEMO_USERS: readonly UserProfile[] = [
  * @example
  * siteRoles(['blog']).editor.includes('edit own blog content'); // true
  */
-export function siteRoles(contentTypes: readonly string[]): RoleTable {
-  return {
+export function siteRoles(contentTypes: readonly string[], grants: Readonly<Record<string, readonly string[]>> = {}): RoleTable {
+  const defaults: RoleTable = {
     ...DEFAULT_ROLES,
     editor: [
       'access content',
@@ -31,4 +31,26 @@ export function siteRoles(contentTypes: readonly string[]): RoleTable {
       ...contentTypes.flatMap((type) => [`create ${type} content`, `edit own ${type} content`, `delete own ${type} content`]),
     ],
   };
+  // A role an administrator saved on the permissions page holds exactly what was saved.
+  const table: Record<string, readonly string[]> = { ...defaults };
+  for (const [role, permissions] of Object.entries(grants)) table[role] = [...permissions];
+  return table;
 }
+
+/** Role -> permission names as stored in ROLE_PERMISSIONS_SETTING, ignoring anything else. */
+export function readGrants(value: unknown): Record<string, string[]> {
+  if (typeof value !== 'object' || value === null) return {};
+  const grants: Record<string, string[]> = {};
+  for (const [role, permissions] of Object.entries(value)) {
+    if (Array.isArray(permissions)) grants[role] = permissions.filter((p): p is string => typeof p === 'string');
+  }
+  return grants;
+}
+
+/** The site setting holding the roles' permissions as saved on the permissions page. */
+export const ROLE_PERMISSIONS_SETTING = 'role_permissions';
+/** The site setting holding the roles assigned to users (by user id). */
+export const USER_ROLES_SETTING = 'user_roles';
+
+/** The roles a user can be given; `*` (the administrator's) cannot be edited away. */
+export const ASSIGNABLE_ROLES = ['anonymous', 'authenticated', 'editor', 'administrator'] as const;

@@ -347,3 +347,20 @@ describe('requests sent together', () => {
     expect(listed.total).toBe(1);
   });
 });
+
+describe('replacing a plugin with a new build (trovato dev)', () => {
+  it('loads the new build in place: items stay, the new version answers, a plugin new to the site is installed', async () => {
+    const site = await testSite([await typesPlugin(), await answering('viewer', { tap_item_view: { '#type': 'markup', '#value': 'first build' } })]);
+    const id = await create(site, article('Kept'));
+
+    const report = await site.replacePlugin(await answering('viewer', { tap_item_view: { '#type': 'markup', '#value': 'second build' } }));
+    expect(report.plugins.find((p) => p.name === 'viewer')?.status).toBe('ok');
+    const page = await site.viewItem(id, ANONYMOUS);
+    expect(page.item?.title).toBe('Kept');
+    expect(page.render).toEqual({ '#type': 'markup', '#value': 'second build' });
+
+    await site.replacePlugin(await lifecyclePlugin('late'));
+    expect((await site.readLogs({ plugin: 'late' })).map((l) => l.message).reverse()).toEqual(['tap_install ran', 'tap_enable ran']);
+    expect((await site.plugins()).map((p) => p.name)).toContain('late');
+  });
+});

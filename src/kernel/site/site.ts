@@ -13,7 +13,10 @@ import type { UserSpec } from '../users.js';
 import { collectContentTypes, contentTypePermissions, type PluginWarning } from './content-types.js';
 import { deleteItem, editableItem, listItems, saveItem } from './items.js';
 import { describePlugins, disableProblem, DISABLED_SETTING, enableProblem, INSTALLED_SETTING, NameSetting, unknownPlugin } from './plugins.js';
-import { DEMO_USERS, siteRoles } from './roles.js';
+import { DEMO_USERS, ROLE_PERMISSIONS_SETTING, siteRoles, USER_ROLES_SETTING } from './roles.js';
+import { createPeopleAdmin } from './people.js';
+import { createCronSchedule } from './cron-schedule.js';
+import { buildItemForm, submitPluginForm } from './forms.js';
 import { buildItemPage } from './view.js';
 
 export interface SiteOptions {
@@ -24,8 +27,8 @@ export interface SiteOptions {
   readonly kernel?: Omit<KernelOptions, 'storage' | 'roles'>;
 }
 
-/** The site services, minus booting (the worker fetches plugins and opens the store). */
-export type SiteServices = Omit<SiteWorkerApi, 'bootSite'>;
+/** The site services, minus booting and reloading (the worker fetches plugins and opens the store). */
+export type SiteServices = Omit<SiteWorkerApi, 'bootSite' | 'reloadPlugin'>;
 
 type AdminResult = { ok: true; report: LoadReport; errors: string[] } | { ok: false; error: string };
 
@@ -35,6 +38,8 @@ export interface Site extends SiteServices {
   /** The kernel's load report after the last (re)load. */
   report(): LoadReport;
   setPluginEnabled(name: string, enabled: boolean): Promise<AdminResult>;
+  /** Swaps in a new build of a plugin (or adds one) and reloads; the database is kept. */
+  replacePlugin(source: PluginSource): Promise<LoadReport>;
   uninstallPlugin(name: string): Promise<AdminResult>;
 }
 
@@ -58,7 +63,15 @@ export async function openSite(options: SiteOptions): Promise<Site> {
   let warnings: PluginWarning[] = [];
   /** Lifecycle tap failures since the site opened, shown on the plugins page. */
   const lifecycleWarnings: PluginWarning[] = [];
-  const kernel = createKernel({ ...options.kernel, storage: kernelStorage(store), roles: () => siteRoles(types.map((t) => t.machine_name)) });
+  const grants = () => store.getSetting<Record<string, string[]>>(ROLE_PERMISSIONS_SETTING) ?? {};
+  const assignedRoles = () => store.getSetting<Record<string, string[]>>(USER_ROLES_SETTING) ?? {};
+  const kernel = createKernel({
+    ...options.kernel,
+    storage: kernelStorage(store),
+    roles: () => siteRoles(types.map((t) => t.machine_name), grants()),
+    userRoles: (id) => (Object.hasOwn(assignedRoles(), id) ? assignedRoles()[id] : undefined),
+  });
+  const clock = options.kernel?.clock ?? Date.now;
   let report = kernel.status();
 
   async function reload(extra: PluginSource[] = []): Promise<LoadReport> {
@@ -166,6 +179,8 @@ export async function openSite(options: SiteOptions): Promise<Site> {
   await reload();
   await installNew();
   const session = <T>(user: UserSpec, body: (s: RequestSession) => T): Promise<T> => kernel.request(user, body);
+  const people = createPeopleAdmin(store, kernel, () => types);
+  const cron = createCronSchedule({ store, kernel, clock, user: SITE_ADMIN });
 
   return {
     kernel,
@@ -178,11 +193,30 @@ export async function openSite(options: SiteOptions): Promise<Site> {
       return [...declared, ...contentTypePermissions(types).filter((p) => !names.has(p.name))];
     },
     users: async () =>
-      DEMO_USERS.map((profile) => ({
-        ...profile,
-        roles: [...profile.roles],
-        permissions: [...kernel.user({ id: profile.id, name: profile.name, roles: [...profile.roles] }).permissions].sort(),
-      })),
+      DEMO_USERS.map((profile) => {
+        const user = kernel.user({ id: profile.id, name: profile.name, roles: [...profile.roles] });
+        return { ...profile, roles: [...user.roles], permissions: [...user.permissions].sort() };
+      }),
+    roles: async () => people.roles(),
+    setRolePermissions: (role, permissions, actor) => people.setRolePermissions(role, permissions, actor),
+    setUserRoles: (id, roles, actor) => people.setUserRoles(id, roles, actor),
+    login: (user) =>
+      session(user, (s) => {
+        const result = s.dispatch('tap_user_login', { user: { id: s.user.id, name: s.user.name, roles: [...s.user.roles] } });
+        return { errors: result.results.flatMap((r) => (r.error === undefined ? [] : [r.error])) };
+      }),
+    itemForm: (type, user) =>
+      session(user, (s) => {
+        const found = types.find((t) => t.machine_name === type);
+        return found ? buildItemForm(s, found) : null;
+      }),
+    submitForm: (submission, user) =>
+      session(user, (s) => {
+        const { trace: _trace, ...outcome } = submitPluginForm(s, submission);
+        return outcome;
+      }),
+    runCron: () => cron.run(),
+    cronTick: () => cron.tick(),
     viewItem: (id, user) => session(user, (s) => buildItemPage(s, id, types)),
     editableItem: (id, user) => session(user, (s) => editableItem(s, id)),
     saveItem: (draft, user) => session(user, (s) => saveItem(s, draft, types)),
@@ -190,6 +224,16 @@ export async function openSite(options: SiteOptions): Promise<Site> {
     listItems: (query, user) => session(user, (s) => listItems(s, query)),
     plugins: async () => infos(),
     setPluginEnabled: (name, on) => serial(() => (on ? enable(name) : disable(name))),
+    replacePlugin: (source) =>
+      serial(async () => {
+        const index = sources.findIndex((s) => s.name === source.name);
+        if (index >= 0) sources[index] = source;
+        else sources.push(source);
+        await reload();
+        // Its install failures are recorded as lifecycle warnings, shown on the plugins page.
+        await installNew();
+        return report;
+      }),
     uninstallPlugin: (name) => serial(() => uninstall(name)),
     readLogs: (query) => store.readLogs(query),
   };

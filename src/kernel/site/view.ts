@@ -1,8 +1,10 @@
 /**
- * The item page: access, `tap_item_view` (the first plugin to answer renders), then every
+ * The item page: access, `tap_preprocess_item` (variables, merged in order), `tap_item_view`
+ * with `{item, variables}` (the first plugin to answer renders), then every
  * `tap_item_view_alter` in order, each handed the previous render. An alter that fails or
  * returns something that is not a RenderElement is skipped and reported: the tree it was given
- * goes on to the next one, so a broken alter never blanks the page.
+ * goes on to the next one, so a broken alter never blanks the page. Last, the render pipeline
+ * (form alters, tap_theme) that route pages go through too.
  */
 import type { ContentType } from '../content/types.js';
 import type { RequestSession } from '../kernel.js';
@@ -12,6 +14,7 @@ import type { DispatchResult } from '../tap/dispatcher.js';
 import { checkItemAccess } from './access.js';
 import { isObject, show } from './content-types.js';
 import { workOf } from './work.js';
+import { renderPipeline } from '../render-pipeline.js';
 
 /** Builds the page for item `id` inside one request. */
 export function buildItemPage(session: RequestSession, id: string, types: readonly ContentType[]): ItemPage {
@@ -24,7 +27,17 @@ export function buildItemPage(session: RequestSession, id: string, types: readon
   }
   const errors = [...decision.errors];
 
-  const view = session.dispatchOne('tap_item_view', { item });
+  // tap_preprocess_item: each handler adds variables for the renderer ({...} merged in order).
+  const variables: Record<string, unknown> = {};
+  for (const plugin of session.handlers('tap_preprocess_item')) {
+    const result = session.call(plugin, 'tap_preprocess_item', { item, variables });
+    trace.push({ tap: 'tap_preprocess_item', results: [result] });
+    if (result.error !== undefined) errors.push(`${result.error} (its variables were left out)`);
+    else if (isObject(result.output)) Object.assign(variables, result.output);
+    else if (result.output !== null) errors.push(`${plugin} tap_preprocess_item returned ${show(result.output)}; return an object of variables or nothing.`);
+  }
+
+  const view = session.dispatchOne('tap_item_view', { item, variables });
   trace.push(view);
   for (const result of view.results) if (result.error !== undefined) errors.push(result.error);
   let render: unknown;
@@ -51,6 +64,9 @@ export function buildItemPage(session: RequestSession, id: string, types: readon
       render = result.output;
     }
   }
+  const finished = renderPipeline(session, render, { path: `/item/${item.id}`, plugin: renderPlugin, item });
+  errors.push(...finished.problems);
+  render = finished.render;
   return { item, access: 'granted', render, renderPlugin, trace, errors };
 }
 

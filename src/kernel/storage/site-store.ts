@@ -6,10 +6,9 @@ import type { IDBPTransaction } from 'idb';
 import { KernelError } from '../errors.js';
 import type { CurrentUser, LogLevel } from '../tap/request-state.js';
 import { openSiteDatabase, storageFailure, type SiteDatabase } from './database.js';
-import { emptyChangeSet, isEmptyChangeSet, ReadModel, tableKey, variableKey, type ChangeSet } from './read-model.js';
-import { MIGRATIONS, type LogRecord, type Migration, type SiteSchema, type SiteStoreName } from './schema.js';
+import { isEmptyChangeSet, ReadModel, tableKey, type ChangeSet } from './read-model.js';
+import { MIGRATIONS, type Item, type LogRecord, type Migration, type RowRecord, type SiteSchema, type SiteStoreName, type VariableRecord } from './schema.js';
 import { UnitOfWork, type WorkBackend } from './unit-of-work.js';
-import { DUMP_FORMAT, DUMP_VERSION, type DumpableStore, type SiteDump } from './site-dump.js';
 
 export interface SiteStoreOptions {
   /** The database name; the embedding page chooses one per site. */
@@ -32,7 +31,7 @@ export interface LogQuery {
 }
 
 /** A site's storage. Only one kernel should have a site open at a time (see README.md). */
-export interface SiteStore extends DumpableStore {
+export interface SiteStore {
   readonly name: string;
   /** Starts a request's unit of work, reading the store as it is now. */
   beginWork(user: CurrentUser): UnitOfWork;
@@ -49,8 +48,22 @@ export interface SiteStore extends DumpableStore {
    * after pending commits. Items and cache entries are shared and stay.
    */
   dropPluginData(plugin: string): Promise<void>;
+  /**
+   * A copy of everything the site holds except its cache and logs (both are rebuilt or local),
+   * as committed now: what an export writes. Waits for pending commits first.
+   */
+  snapshot(): Promise<SiteData>;
   /** Waits for pending commits and log writes, then closes the database. */
   close(): Promise<void>;
+}
+
+/** A site's content and settings as plain data (see `SiteStore.snapshot`). */
+export interface SiteData {
+  items: Item[];
+  rows: RowRecord[];
+  variables: VariableRecord[];
+  /** Site settings by key (enabled plugins, role grants, ...). */
+  settings: Record<string, unknown>;
 }
 
 type WriteTransaction = IDBPTransaction<SiteSchema, SiteStoreName[], 'readwrite'>;
@@ -158,7 +171,8 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
   }
 
   appendLogs(entries: readonly LogRecord[]): Promise<void> {
-    this.#logQueue.push(...entries.map((entry) => ({ ...entry })));
+    // A loop, not push(...entries): spreading a long list overflows the call stack.
+    for (const entry of entries) this.#logQueue.push({ ...entry });
     // Lines logged in the same turn share one transaction.
     this.#logFlush ??= Promise.resolve().then(() => this.#flushLogs());
     return this.#logFlush;
@@ -197,50 +211,27 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
     });
   }
 
-  async exportDump(): Promise<SiteDump> {
+  async snapshot(): Promise<SiteData> {
     await this.#writes;
     const split = (key: string): [string, string] => {
       const at = key.indexOf('\u0000');
       return [key.slice(0, at), key.slice(at + 1)];
     };
-    return structuredClone({
-      format: DUMP_FORMAT,
-      version: DUMP_VERSION,
-      items: [...this.model.items.values()],
-      rows: [...this.model.rows].flatMap(([key, rows]) => {
-        const [plugin, table] = split(key);
-        return [...rows].map(([id, data]) => ({ plugin, table, id, data }));
-      }),
-      variables: [...this.model.variables].map(([key, value]) => {
-        const [plugin, name] = split(key);
-        return { plugin, name, value };
-      }),
-      settings: Object.fromEntries(this.model.site),
+    const rows: RowRecord[] = [];
+    for (const [key, table] of this.model.rows) {
+      const [plugin, name] = split(key);
+      for (const [id, data] of table) rows.push({ plugin, table: name, id, data: structuredClone(data) });
+    }
+    const variables = [...this.model.variables].map(([key, value]): VariableRecord => {
+      const [plugin, name] = split(key);
+      return { plugin, name, value };
     });
-  }
-
-  importDump(dump: SiteDump): Promise<void> {
-    return this.#serialize(async () => {
-      const changes = emptyChangeSet();
-      for (const item of dump.items) changes.items.set(item.id, structuredClone(item));
-      for (const { plugin, table, id, data } of dump.rows) {
-        let changed = changes.rows.get(tableKey(plugin, table));
-        if (!changed) changes.rows.set(tableKey(plugin, table), (changed = { plugin, table, rows: new Map() }));
-        changed.rows.set(id, structuredClone(data));
-      }
-      for (const record of dump.variables) changes.variables.set(variableKey(record.plugin, record.name), { ...record });
-      const settings = Object.entries(structuredClone(dump.settings));
-      await this.#transact(['items', 'rows', 'variables', 'site'], 'Importing the site dump', (tx, track) => {
-        for (const item of changes.items.values()) if (item) track(tx.objectStore('items').put(item));
-        for (const { plugin, table, rows } of changes.rows.values()) {
-          for (const [id, data] of rows) if (data) track(tx.objectStore('rows').put({ plugin, table, id, data }));
-        }
-        for (const record of changes.variables.values()) track(tx.objectStore('variables').put(record));
-        for (const [key, value] of settings) track(tx.objectStore('site').put(value, key));
-      });
-      this.model.apply(changes);
-      for (const [key, value] of settings) this.model.site.set(key, value);
-    });
+    return {
+      items: [...this.model.items.values()].map((item) => structuredClone(item)),
+      rows,
+      variables,
+      settings: Object.fromEntries([...this.model.site].map(([key, value]) => [key, structuredClone(value)])),
+    };
   }
 
   async close(): Promise<void> {

@@ -15,6 +15,7 @@ import {
   type ChangeSet,
 } from './read-model.js';
 import type { CacheRecord, Item, Row, RowId } from './schema.js';
+import { utf8Length } from '../limits.js';
 
 /**
  * The committed data a unit of work reads through its overlay. The browser's store answers from
@@ -59,6 +60,53 @@ type Op =
 
 export type WorkState = 'open' | 'committing' | 'committed' | 'discarded';
 
+/**
+ * What one staged write counts against the request's staging quota: the UTF-8 bytes of its
+ * data plus a fixed overhead, so a million tiny writes are bounded too. Deletions and tag
+ * invalidations count their keys.
+ */
+export const WRITE_OVERHEAD_BYTES = 64;
+
+/** Staged bytes of a variable write (sizes in UTF-8 bytes, when the caller knows them). */
+export function variableWriteBytes(name: string, value: string, nameBytes = utf8Length(name), valueBytes = utf8Length(value)): number {
+  return WRITE_OVERHEAD_BYTES + nameBytes + valueBytes;
+}
+
+/** Staged bytes of a cache write (the value's size in UTF-8 bytes, when the caller knows it). */
+export function cacheWriteBytes(bin: string, key: string, value: string, tags: readonly string[], valueBytes = utf8Length(value)): number {
+  let bytes = WRITE_OVERHEAD_BYTES + utf8Length(bin) + utf8Length(key) + valueBytes;
+  for (const tag of tags) bytes += utf8Length(tag);
+  return bytes;
+}
+
+/** Staged bytes of a row write (null: a deletion). */
+export function rowWriteBytes(table: string, row: Row | null, id: RowId): number {
+  return WRITE_OVERHEAD_BYTES + utf8Length(table) + utf8Length(row === null ? String(id) : JSON.stringify(row));
+}
+
+/** Staged bytes of an item write (null: a deletion), with the two tag invalidations it brings. */
+export function itemWriteBytes(item: Item | null, id: string): number {
+  let bytes = WRITE_OVERHEAD_BYTES + utf8Length(item === null ? id : JSON.stringify(item));
+  for (const tag of itemTags(id)) bytes += WRITE_OVERHEAD_BYTES + utf8Length(tag);
+  return bytes;
+}
+
+function opBytes(op: Op): number {
+  switch (op.kind) {
+    case 'item':
+      // The item's invalidations are ops of their own and count themselves.
+      return WRITE_OVERHEAD_BYTES + utf8Length(op.item === null ? op.id : JSON.stringify(op.item));
+    case 'row':
+      return rowWriteBytes(op.table, op.row, op.id);
+    case 'variable':
+      return variableWriteBytes(op.name, op.value);
+    case 'cache':
+      return cacheWriteBytes(op.record.bin, op.record.key, op.record.value, op.record.tags);
+    case 'invalidate':
+      return WRITE_OVERHEAD_BYTES + utf8Length(op.tag);
+  }
+}
+
 /** The cache tags every item save or delete invalidates. */
 export function itemTags(id: string): string[] {
   return [`item:${id}`, 'item_list'];
@@ -72,6 +120,9 @@ export class UnitOfWork implements RequestWork {
   readonly user: CurrentUser;
   readonly #backend: WorkBackend;
   #ops: Op[] = [];
+  /** Staged bytes of each op, in step with #ops (see opBytes). */
+  #opBytes: number[] = [];
+  #stagedBytes = 0;
   #overlay = emptyChangeSet();
   #invalidated = new Set<string>();
   #state: WorkState = 'open';
@@ -96,6 +147,11 @@ export class UnitOfWork implements RequestWork {
     return this.#backend.now();
   }
 
+  /** Bytes of the writes staged now (see WRITE_OVERHEAD_BYTES); a rollback gives them back. */
+  get stagedBytes(): number {
+    return this.#stagedBytes;
+  }
+
   /** A marker to roll back to: everything staged after it can be dropped. */
   savepoint(): number {
     return this.#ops.length;
@@ -109,6 +165,8 @@ export class UnitOfWork implements RequestWork {
     }
     if (savepoint === this.#ops.length) return;
     this.#ops.length = savepoint;
+    this.#opBytes.length = savepoint;
+    this.#stagedBytes = this.#opBytes.reduce((sum, bytes) => sum + bytes, 0);
     // Replaying is simpler than undo records and rollbacks only follow a failing handler.
     this.#overlay = emptyChangeSet();
     this.#invalidated = new Set();
@@ -231,6 +289,8 @@ export class UnitOfWork implements RequestWork {
   discard(): void {
     if (this.#state === 'committing') throw this.#closedError();
     this.#ops = [];
+    this.#opBytes = [];
+    this.#stagedBytes = 0;
     this.#overlay = emptyChangeSet();
     this.#invalidated = new Set();
     if (this.#state === 'open') this.#state = 'discarded';
@@ -256,6 +316,9 @@ export class UnitOfWork implements RequestWork {
   #push(op: Op): void {
     this.#assertOpen();
     this.#ops.push(op);
+    const bytes = opBytes(op);
+    this.#opBytes.push(bytes);
+    this.#stagedBytes += bytes;
     this.#apply(op);
   }
 

@@ -10,6 +10,7 @@ import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json-depth.js';
 import type { KernelErrorCode } from '../errors.js';
 import type { InstanceSource, PluginInstance } from './plugin-instance.js';
 import type { RequestState } from './request-state.js';
+import { DEFAULT_CALL_FUEL, FuelExhausted, MAX_CALL_FUEL, MAX_INVOKES_PER_REQUEST, OutOfFuel, fuelCounter, outOfFuelMessage } from './fuel.js';
 import type { TapRegistry } from './registry.js';
 
 /** One handler's part of a dispatch. */
@@ -23,6 +24,8 @@ export interface HandlerResult {
   readonly location?: { file: string; line: number; column: number };
   /** Wall time of the call, in milliseconds. */
   readonly ms: number;
+  /** Instruction fuel the call burned (its own code and host calls, not the plugins it invoked); absent when unmetered. */
+  readonly fuel?: number;
 }
 
 export interface DispatchResult {
@@ -40,6 +43,8 @@ const lenientUtf8 = new TextDecoder();
 export interface DispatcherPlugins {
   /** The instance source of an enabled plugin, or undefined. */
   instances(plugin: string): InstanceSource | undefined;
+  /** A plugin's fuel per call: its manifest's `[limits] fuel`, or the kernel's default. */
+  callFuel?(plugin: string): number;
   /**
    * Called as each handler starts (before its instance is made, so a looping `_initialize`
    * counts too) and again for the caller when a nested invoke returns: whoever supervises the
@@ -71,6 +76,9 @@ export class Dispatcher {
   readonly #onDispatch: ((event: DispatchEvent) => void) | undefined;
   /** The export running now, so a nested invoke can announce its caller again when it returns. */
   #running = '';
+  /** The fuel of each call in progress (null for an unmetered one), innermost last. */
+  readonly #fuel: Array<FuelFrame | null> = [];
+  readonly #callFuel: (plugin: string) => number;
 
   constructor(registry: TapRegistry, calls: CallStack, plugins: DispatcherPlugins) {
     this.#registry = registry;
@@ -78,6 +86,7 @@ export class Dispatcher {
     this.#plugins = plugins;
     this.#onCallStart = plugins.onCallStart?.bind(plugins);
     this.#onDispatch = plugins.onDispatch?.bind(plugins);
+    this.#callFuel = plugins.callFuel?.bind(plugins) ?? (() => DEFAULT_CALL_FUEL);
   }
 
   /** Runs every handler of `tap` in order; each sees the same input. */
@@ -121,6 +130,12 @@ export class Dispatcher {
   }
 
   #run(plugin: string, exportName: string, input: Uint8Array | null, request: RequestState): HandlerResult {
+    const frameOut: { frame: FuelFrame | null } = { frame: null };
+    const result = this.#runMetered(plugin, exportName, input, request, frameOut);
+    return frameOut.frame ? { ...result, fuel: frameOut.frame.used } : result;
+  }
+
+  #runMetered(plugin: string, exportName: string, input: Uint8Array | null, request: RequestState, frameOut: { frame: FuelFrame | null }): HandlerResult {
     const started = performance.now();
     const source = this.#plugins.instances(plugin);
     if (!source) {
@@ -128,14 +143,33 @@ export class Dispatcher {
     }
     this.#running = exportName;
     this.#onCallStart?.(plugin, exportName);
+    // The caller of a nested invoke has burned fuel since it started: take it from the request
+    // now, so the callee gets only what is really left.
+    const parent = this.#fuel[this.#fuel.length - 1];
+    if (parent) settle(parent, request);
+    const perCall = this.#callFuel(plugin);
     const savepoint = request.work.savepoint();
     let instance: PluginInstance | undefined;
     let pushed = false;
     let trapped = false;
+    let frame: FuelFrame | null = null;
     try {
-      instance = source.acquire();
+      instance = source.acquire(request.fuel);
       const { exports } = instance;
-      const call: ActiveCall = { plugin, memory: exports.memory, request, lastError: '', pending: null };
+      const counter = fuelCounter(exports);
+      if (counter) {
+        const granted = Math.min(perCall, request.fuel.remaining);
+        if (granted <= 0) {
+          request.work.rollbackTo(savepoint);
+          const message = outOfFuelMessage(plugin, exportName, 0, 'request', { perCall, max: MAX_CALL_FUEL, perRequest: request.fuel.limit });
+          return failure(plugin, 'OUT_OF_FUEL', message, started);
+        }
+        counter.value = granted;
+        frame = { counter, granted, base: granted, used: 0, cause: granted < perCall ? 'request' : 'call' };
+        frameOut.frame = frame;
+      }
+      this.#fuel.push(frame);
+      const call: ActiveCall = { plugin, memory: exports.memory, request, lastError: '', pending: null, fuel: counter };
       this.#calls.push(call);
       pushed = true;
       const fn = exports[exportName];
@@ -155,14 +189,48 @@ export class Dispatcher {
     } catch (error) {
       request.work.rollbackTo(savepoint);
       trapped = true;
+      if (error instanceof FuelExhausted) return failure(plugin, 'OUT_OF_FUEL', error.message, started);
+      if (frame && (error instanceof OutOfFuel || (frame.counter.value as number) < 0)) {
+        const message = outOfFuelMessage(plugin, exportName, frame.granted, frame.cause, { perCall, max: MAX_CALL_FUEL, perRequest: request.fuel.limit });
+        return failure(plugin, 'OUT_OF_FUEL', message, started);
+      }
       const limit = source.memoryLimitPages;
       if (instance && limit !== undefined && atMemoryLimit(error, instance.exports.memory.buffer.byteLength, limit * PAGE_BYTES)) {
         return memoryLimitFailure(plugin, exportName, limit, describeFailure(plugin, exportName, error, started));
       }
       return describeFailure(plugin, exportName, error, started);
     } finally {
-      if (pushed) this.#calls.pop();
+      if (pushed) {
+        this.#calls.pop();
+        this.#fuel.pop();
+      }
+      if (frame) settle(frame, request);
+      if (parent) {
+        // The caller may go on only with what the request has left.
+        const left = Math.max(0, parent.counter.value as number);
+        if (left > request.fuel.remaining) {
+          parent.counter.value = Math.max(0, request.fuel.remaining);
+          parent.cause = 'request';
+        }
+        parent.base = parent.counter.value as number;
+      }
       if (instance) source.release(instance, { trapped });
+    }
+  }
+
+  /**
+   * Runs `body`, which dispatches from inside a host call (item access from a host read), then
+   * announces the calling plugin again: a supervisor must blame the caller, not the nested
+   * handler, if the caller hangs afterwards.
+   */
+  nested<T>(body: () => T): T {
+    const caller = this.#calls.current().plugin;
+    const callerExport = this.#running;
+    try {
+      return body();
+    } finally {
+      this.#running = callerExport;
+      this.#onCallStart?.(caller, callerExport);
     }
   }
 
@@ -174,6 +242,14 @@ export class Dispatcher {
     if (this.#calls.depth > MAX_INVOKE_DEPTH) {
       return { code: HostCode.limitExceeded, message: `invoke is nested more than ${MAX_INVOKE_DEPTH} calls deep; break the cycle between plugins.` };
     }
+    // Depth alone does not bound a fan-out (16 invokes per level, 8 levels deep, is 16^8 calls).
+    if (request.invokes >= MAX_INVOKES_PER_REQUEST) {
+      return {
+        code: HostCode.limitExceeded,
+        message: `invoke was called ${MAX_INVOKES_PER_REQUEST} times in this request, the most one request may make; call fewer plugins per request.`,
+      };
+    }
+    request.invokes++;
     if (!this.#plugins.instances(plugin)) {
       return { code: HostCode.notFound, message: `Plugin "${plugin}" is not enabled.` };
     }
@@ -185,6 +261,27 @@ export class Dispatcher {
     if (result.error !== undefined) return { code: HostCode.storageFailure, message: result.error };
     return { code: 0, output: result.output === null ? '' : JSON.stringify(result.output) };
   }
+}
+
+/** The fuel of one call in progress. */
+interface FuelFrame {
+  readonly counter: WebAssembly.Global;
+  /** What the call was given, for the message when it runs out. */
+  readonly granted: number;
+  /** The counter's value when the request was last charged for this call. */
+  base: number;
+  /** What the request has been charged for this call so far. */
+  used: number;
+  /** Whether the per-call budget or the request's remainder bounded the call. */
+  cause: 'call' | 'request';
+}
+
+/** Charges the request for what the call burned since the last settlement. */
+function settle(frame: FuelFrame, request: RequestState): void {
+  const left = Math.max(0, frame.counter.value as number);
+  request.fuel.remaining -= frame.base - left;
+  frame.used += frame.base - left;
+  frame.base = left;
 }
 
 /** An encoded input as the trace shows it: JSON when it parses, else the text (an invoke payload may be anything). */

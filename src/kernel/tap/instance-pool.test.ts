@@ -125,7 +125,7 @@ describe('pooledInstances', () => {
   async function source(fields: string, options = {}) {
     const bytes = await wat(`(module (memory (export "memory") 1)
       (func (export "alloc") (param i32) (result i32) (i32.const 1024)) ${fields})`);
-    const rewritten = rewriteModule(bytes, { maxMemoryPages: 4 });
+    const rewritten = rewriteModule(bytes, { maxMemoryPages: 4, fuel: false });
     if (!rewritten.ok) throw new Error(rewritten.message);
     const module = new WebAssembly.Module(rewritten.module.bytes as BufferSource);
     const initialized: PluginInstance[] = [];

@@ -10,7 +10,8 @@
  * failures are rare enough that a new instance costs nothing that matters).
  */
 import type { InstanceSource, Initializer, PluginInstance, ReleaseOutcome } from './plugin-instance.js';
-import { RESERVED_EXPORT_PREFIX } from '../plugin/module-rewrite.js';
+import { FUEL_EXPORT, RESERVED_EXPORT_PREFIX } from '../plugin/module-rewrite.js';
+import type { RequestFuel } from './fuel.js';
 
 export interface PoolOptions {
   /**
@@ -120,22 +121,23 @@ export function pooledInstances(
   options: PoolOptions = {},
 ): InstanceSource {
   const maxIdle = options.maxIdle ?? 4;
-  const stateExports = WebAssembly.Module.exports(module).filter((e) => e.name.startsWith(RESERVED_EXPORT_PREFIX));
+  // The fuel counter is set before every call, never restored.
+  const stateExports = WebAssembly.Module.exports(module).filter((e) => e.name.startsWith(RESERVED_EXPORT_PREFIX) && e.name !== FUEL_EXPORT);
   const idle: PluginInstance[] = [];
   const snapshots = new WeakMap<PluginInstance, Snapshot>();
   const busy = new Set<PluginInstance>();
 
-  function create(): PluginInstance {
+  function create(fuel?: RequestFuel): PluginInstance {
     const instance = new WebAssembly.Instance(module, imports) as unknown as PluginInstance;
-    initialize(instance);
+    initialize(instance, fuel);
     snapshots.set(instance, takeSnapshot(instance, stateExports));
     return instance;
   }
 
   return {
     memoryLimitPages: options.memoryLimitPages,
-    acquire() {
-      const instance = idle.pop() ?? create();
+    acquire(fuel?: RequestFuel) {
+      const instance = idle.pop() ?? create(fuel);
       busy.add(instance);
       return instance;
     },

@@ -3,6 +3,7 @@
  * Every call gets an instance in its initial state: a plugin never observes state left by an
  * earlier request.
  */
+import type { RequestFuel } from './fuel.js';
 export interface PluginExports {
   readonly memory: WebAssembly.Memory;
   readonly alloc: (size: number) => number;
@@ -21,8 +22,11 @@ export interface ReleaseOutcome {
 }
 
 export interface InstanceSource {
-  /** An instance in its initial state: `_initialize` has run, nothing else has. */
-  acquire(): PluginInstance;
+  /**
+   * An instance in its initial state: its start function and `_initialize` have run, nothing
+   * else has. `fuel` pays for them when a new instance must be made inside a request.
+   */
+  acquire(fuel?: RequestFuel): PluginInstance;
   /** Hands the instance back once the call is over (a pool resets it, or drops it after a trap). */
   release(instance: PluginInstance, outcome?: ReleaseOutcome): void;
   /** The plugin's memory limit in 64 KiB pages, so a failure at the limit can say so. */
@@ -30,11 +34,13 @@ export interface InstanceSource {
 }
 
 /**
- * Runs a new instance's `_initialize` (ABI §2). The kernel supplies it so that host calls made
- * during initialization run in a context of their own, never in a user's request: whatever a
- * reused instance remembers from initialization cannot come from someone's data.
+ * Runs a new instance's start function and `_initialize` (ABI §2). The kernel supplies it so
+ * that host calls made during initialization run in a context of their own, as the plugin
+ * itself, never in a user's request: whatever a reused instance remembers from initialization
+ * cannot come from someone's data. The fuel burned is taken from `fuel` when given (the
+ * request that needed a new instance), so making instances cannot dodge a request's budget.
  */
-export type Initializer = (instance: PluginInstance) => void;
+export type Initializer = (instance: PluginInstance, fuel?: RequestFuel) => void;
 
 /** The simplest isolation: a new WebAssembly.Instance for every call. */
 export function freshInstances(
@@ -45,9 +51,9 @@ export function freshInstances(
 ): InstanceSource {
   return {
     memoryLimitPages: options.memoryLimitPages,
-    acquire() {
+    acquire(fuel) {
       const instance = new WebAssembly.Instance(module, imports) as unknown as PluginInstance;
-      initialize(instance);
+      initialize(instance, fuel);
       return instance;
     },
     release: () => undefined,

@@ -5,6 +5,7 @@
  * takes it with `receiveMessageOnPort`. Only the calling thread waits (a kernel worker thread in
  * `trovato serve`), never the others, and there is no lock over the process.
  */
+import { existsSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { KernelError } from '../../errors.js';
 import type { SqlMigration } from './sqlite-schema.js';
@@ -16,6 +17,11 @@ const MIGRATION_LOCK = 0x74726f76;
 const SITE_LOCK = 0x73697465;
 
 type Answer = { ok: true; value: unknown } | { ok: false; code: string; lost: boolean; message: string };
+
+// The bundled CLI (dist-cli/) has the thread as pg-thread.js beside this code; the sources have
+// pg-thread.mjs (plain JavaScript, so it needs no TypeScript loader either way).
+const BUNDLED_ENTRY = new URL('./pg-thread.js', import.meta.url);
+const PG_THREAD_ENTRY = existsSync(BUNDLED_ENTRY) ? BUNDLED_ENTRY : new URL('./pg-thread.mjs', import.meta.url);
 
 export interface PgSyncOptions {
   /** A `postgres://user:password@host:port/database` URL. */
@@ -48,7 +54,7 @@ export class PgSync implements SyncSql {
     this.#timeoutMs = options.timeoutMs ?? 30_000;
     const { port1, port2 } = new MessageChannel();
     this.#port = port1;
-    this.#worker = new Worker(new URL('./pg-thread.mjs', import.meta.url), {
+    this.#worker = new Worker(PG_THREAD_ENTRY, {
       workerData: { url: options.url, port: port2, flag: this.#flag, lockKey: MIGRATION_LOCK },
       transferList: [port2],
     });

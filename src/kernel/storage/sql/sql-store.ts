@@ -9,8 +9,7 @@ import { KernelError } from '../../errors.js';
 import type { CurrentUser } from '../../tap/request-state.js';
 import { isEmptyChangeSet, type ChangeSet } from '../read-model.js';
 import type { CacheRecord, Item, LogRecord, Row, RowId, VariableRecord } from '../schema.js';
-import { DUMP_FORMAT, DUMP_VERSION, type SiteDump } from '../site-dump.js';
-import { DEFAULT_MAX_LOGS, type LogQuery, type SiteStore } from '../site-store.js';
+import { DEFAULT_MAX_LOGS, type LogQuery, type SiteData, type SiteStore } from '../site-store.js';
 import { UnitOfWork, type ItemPrefilter, type StoredData, type WorkBackend } from '../unit-of-work.js';
 import type { SqlStatement, SqlValue, SyncSql } from './sync-sql.js';
 
@@ -181,11 +180,11 @@ export class SqlSiteStore implements SiteStore, WorkBackend, StoredData {
 
   getSetting<T = unknown>(key: string): T | undefined {
     const [row] = this.#read<{ value: string }>(`Reading the site setting "${key}"`, SQL.setting, key);
-    return row ? (JSON.parse(row.value) as T) : undefined;
+    return row ? (decodeSetting(row.value) as T) : undefined;
   }
 
   async putSetting(key: string, value: unknown): Promise<void> {
-    const write = value === undefined ? statement(SQL.deleteSetting, key) : statement(SQL.putSetting, key, JSON.stringify(value));
+    const write = value === undefined ? statement(SQL.deleteSetting, key) : statement(SQL.putSetting, key, encodeSetting(value));
     // Other processes on the same database reload their plugins when told (PostgreSQL NOTIFY).
     this.#write(`Saving the site setting "${key}"`, [write], [SETTINGS_CHANNEL]);
   }
@@ -220,26 +219,31 @@ export class SqlSiteStore implements SiteStore, WorkBackend, StoredData {
     this.#write(`Removing the tables and variables of plugin "${plugin}"`, [statement(SQL.dropRows, plugin), statement(SQL.dropVariables, plugin)]);
   }
 
-  async exportDump(): Promise<SiteDump> {
+  async snapshot(): Promise<SiteData> {
     const items = this.#read<{ data: string }>('Exporting the items', SQL.everyItem).map((row) => JSON.parse(row.data) as Item);
     const rows = this.#read<{ plugin: string; tbl: string; id: string; data: string }>('Exporting the tables', 'SELECT plugin, tbl, id, data FROM plugin_rows').map(
       (row) => ({ plugin: row.plugin, table: row.tbl, id: JSON.parse(row.id) as RowId, data: JSON.parse(row.data) as Row }),
     );
     const variables = this.#read<VariableRecord>('Exporting the variables', 'SELECT plugin, name, value FROM variables');
     const settings = Object.fromEntries(
-      this.#read<{ key: string; value: string }>('Exporting the site settings', 'SELECT key, value FROM site').map((row) => [row.key, JSON.parse(row.value)]),
+      this.#read<{ key: string; value: string }>('Exporting the site settings', 'SELECT key, value FROM site').map((row) => [row.key, decodeSetting(row.value)]),
     );
-    return { format: DUMP_FORMAT, version: DUMP_VERSION, items, rows, variables, settings };
+    return { items, rows, variables, settings };
   }
 
-  async importDump(dump: SiteDump): Promise<void> {
+  /**
+   * Writes a whole site (a site export's data, see site-export.ts) into this store in ONE
+   * transaction: every item, row, variable and setting, or none. The caller checks the store
+   * is empty first (an import never merges into a site).
+   */
+  async importData(data: SiteData): Promise<void> {
     this.#write(
-      'Importing the site dump',
+      'Importing the site',
       [
-        ...dump.items.map((item) => statement(SQL.putItem, item.id, item.item_type, item.status, item.author_id, item.created, item.changed, JSON.stringify(item))),
-        ...dump.rows.map((row) => statement(SQL.putRow, row.plugin, row.table, rowKey(row.id), JSON.stringify(row.data))),
-        ...dump.variables.map((v) => statement(SQL.putVariable, v.plugin, v.name, v.value)),
-        ...Object.entries(dump.settings).map(([key, value]) => statement(SQL.putSetting, key, JSON.stringify(value))),
+        ...data.items.map((item) => statement(SQL.putItem, item.id, item.item_type, item.status, item.author_id, item.created, item.changed, JSON.stringify(item))),
+        ...data.rows.map((row) => statement(SQL.putRow, row.plugin, row.table, rowKey(row.id), JSON.stringify(row.data))),
+        ...data.variables.map((v) => statement(SQL.putVariable, v.plugin, v.name, v.value)),
+        ...Object.entries(data.settings).map(([key, value]) => statement(SQL.putSetting, key, encodeSetting(value))),
       ],
       [SETTINGS_CHANNEL],
     );
@@ -291,6 +295,25 @@ export class SqlSiteStore implements SiteStore, WorkBackend, StoredData {
       throw (this.#failure ??= sqlFailure(`${what} in ${this.name}`, error));
     }
   }
+}
+
+// Settings are JSON in the database, but a site that carries its plugins keeps their wasm bytes
+// in one (site_plugins): bytes are written as {"$bytes": base64} and read back as Uint8Array.
+const BYTES_KEY = '$bytes';
+
+function encodeSetting(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => (v instanceof Uint8Array ? { [BYTES_KEY]: Buffer.from(v.buffer, v.byteOffset, v.byteLength).toString('base64') } : v));
+}
+
+function decodeSetting(text: string): unknown {
+  return JSON.parse(text, (_key, v: unknown) => {
+    if (typeof v === 'object' && v !== null && !Array.isArray(v)) {
+      const keys = Object.keys(v);
+      const encoded = (v as Record<string, unknown>)[BYTES_KEY];
+      if (keys.length === 1 && typeof encoded === 'string') return new Uint8Array(Buffer.from(encoded, 'base64'));
+    }
+    return v;
+  });
 }
 
 function cacheRecord(row: CacheRow): CacheRecord {

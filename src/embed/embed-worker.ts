@@ -1,0 +1,6 @@
+/**
+ * The embed frame's kernel worker: the kernel worker, on in-memory storage (see
+ * memory-storage.ts, which must be imported first).
+ */
+import './memory-storage.js';
+import '../kernel/worker.js';

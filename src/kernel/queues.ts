@@ -1,0 +1,171 @@
+/**
+ * Queues (`tap_queue_info`, `tap_queue_worker`): work a plugin puts aside for later, drained
+ * under cron. A plugin declares its queues in `tap_queue_info`; any plugin adds items with the
+ * `queue.create-item` host function; items persist in the site store (as rows of the reserved
+ * `_queue` namespace, which no plugin name can take) and commit with the request that made them.
+ * Under cron, each queue's items go, oldest first, one request per item, to `tap_queue_worker`
+ * of the plugin that declared the queue, until the queue's time budget is spent. An item whose
+ * worker succeeds is deleted; one whose worker fails is kept with `attempts + 1` and its error,
+ * and dropped (with an error log line) after `max_attempts`.
+ */
+import type { Kernel, RequestSession } from './kernel.js';
+import type { HandlerResult } from './tap/dispatcher.js';
+import type { UserSpec } from './users.js';
+import { UnitOfWork } from './storage/unit-of-work.js';
+import type { Row } from './storage/schema.js';
+
+export interface QueueInfo {
+  readonly name: string;
+  /** The plugin whose tap_queue_worker drains it. */
+  readonly plugin: string;
+  /** How long one cron run may spend on this queue, in milliseconds. */
+  readonly timeBudgetMs: number;
+  /** Failed attempts after which an item is dropped. */
+  readonly maxAttempts: number;
+}
+
+/** The rows namespace queue items live in: starts with `_`, which no plugin name can. */
+export const QUEUE_NAMESPACE = '_queue';
+export const DEFAULT_TIME_BUDGET_MS = 1000;
+export const DEFAULT_MAX_ATTEMPTS = 3;
+const QUEUE_NAME = /^[a-z][a-z0-9_]{0,63}$/;
+
+/** A queue item as stored and as `tap_queue_worker` receives it (`data` parsed). */
+export interface QueueItem {
+  readonly id: string;
+  /** The payload as JSON text. */
+  readonly data: string;
+  /** Unix seconds. */
+  readonly created: number;
+  readonly attempts: number;
+  readonly last_error?: string;
+}
+
+/** Reads `tap_queue_info` answers: `[{name, time_budget_ms?, max_attempts?}]` per plugin. */
+export function collectQueues(results: readonly HandlerResult[]): { queues: QueueInfo[]; problems: Array<{ plugin: string; message: string }> } {
+  const queues: QueueInfo[] = [];
+  const problems: Array<{ plugin: string; message: string }> = [];
+  for (const result of results) {
+    if (result.error !== undefined) {
+      problems.push({ plugin: result.plugin, message: result.error });
+      continue;
+    }
+    if (result.output === null) continue;
+    if (!Array.isArray(result.output)) {
+      problems.push({ plugin: result.plugin, message: `${result.plugin} tap_queue_info must return an array of {name, time_budget_ms?, max_attempts?}.` });
+      continue;
+    }
+    for (const entry of result.output as unknown[]) {
+      const raw = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
+      const name = raw.name;
+      if (typeof name !== 'string' || !QUEUE_NAME.test(name)) {
+        problems.push({ plugin: result.plugin, message: `${result.plugin} tap_queue_info: ${JSON.stringify(name)} is not a queue name (^[a-z][a-z0-9_]{0,63}$).` });
+        continue;
+      }
+      const owner = queues.find((q) => q.name === name);
+      if (owner) {
+        problems.push({ plugin: result.plugin, message: `${result.plugin} tap_queue_info declares the queue "${name}", which ${owner.plugin} already declared; the first declaration stands.` });
+        continue;
+      }
+      queues.push({
+        name,
+        plugin: result.plugin,
+        timeBudgetMs: positive(raw.time_budget_ms, DEFAULT_TIME_BUDGET_MS),
+        maxAttempts: positive(raw.max_attempts, DEFAULT_MAX_ATTEMPTS),
+      });
+    }
+  }
+  return { queues, problems };
+}
+
+function positive(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : fallback;
+}
+
+/** Stages a new item (commits with the request). Ids sort by creation time. */
+export function enqueue(work: UnitOfWork, queue: string, data: string, nowMs: number): QueueItem {
+  const item: QueueItem = { id: `${String(nowMs).padStart(15, '0')}-${crypto.randomUUID()}`, data, created: Math.floor(nowMs / 1000), attempts: 0 };
+  work.putRow(QUEUE_NAMESPACE, queue, { ...item });
+  return item;
+}
+
+/** The queue's items, oldest first. */
+export function queueItems(work: UnitOfWork, queue: string): QueueItem[] {
+  return work
+    .allRows(QUEUE_NAMESPACE, queue)
+    .map((row) => row as unknown as QueueItem)
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+export interface QueueRun {
+  readonly queue: string;
+  readonly plugin: string;
+  readonly processed: number;
+  readonly failed: number;
+  readonly dropped: number;
+  readonly remaining: number;
+  readonly errors: string[];
+}
+
+/**
+ * Drains every declared queue within its time budget. `elapsed` measures the budget (real time
+ * by default); an item that has started always finishes.
+ */
+export async function runQueues(kernel: Kernel, user: UserSpec, clock: () => number = () => performance.now()): Promise<QueueRun[]> {
+  const runs: QueueRun[] = [];
+  for (const queue of kernel.queues()) {
+    const started = clock();
+    let processed = 0;
+    let failed = 0;
+    let dropped = 0;
+    const errors: string[] = [];
+    const pending = await kernel.request(user, (session) => queueItems(workOfSession(session), queue.name).map((item) => item.id));
+    let done = 0;
+    for (const id of pending) {
+      if (clock() - started >= queue.timeBudgetMs) break;
+      done++;
+      const outcome = await kernel.request(user, (session) => workOne(session, queue, id));
+      if (outcome === 'gone') continue;
+      if (outcome === 'ok') processed++;
+      else {
+        failed++;
+        errors.push(outcome.error);
+        if (outcome.dropped) dropped++;
+      }
+    }
+    runs.push({ queue: queue.name, plugin: queue.plugin, processed, failed, dropped, remaining: pending.length - done + (failed - dropped), errors });
+  }
+  return runs;
+}
+
+function workOne(session: RequestSession, queue: QueueInfo, id: string): 'ok' | 'gone' | { error: string; dropped: boolean } {
+  const work = workOfSession(session);
+  const row = work.getRow(QUEUE_NAMESPACE, queue.name, id);
+  if (!row) return 'gone';
+  const item = row as unknown as QueueItem;
+  let data: unknown;
+  try {
+    data = JSON.parse(item.data);
+  } catch {
+    data = item.data;
+  }
+  const result = session.call(queue.plugin, 'tap_queue_worker', { queue: queue.name, item: { id: item.id, data, created: item.created, attempts: item.attempts } });
+  if (result.error === undefined) {
+    work.deleteRow(QUEUE_NAMESPACE, queue.name, id);
+    return 'ok';
+  }
+  const attempts = item.attempts + 1;
+  if (attempts >= queue.maxAttempts) {
+    work.deleteRow(QUEUE_NAMESPACE, queue.name, id);
+    const error = `${result.error} (queue "${queue.name}" item ${id}: attempt ${attempts} of ${queue.maxAttempts}; the item was dropped)`;
+    session.state.logs.push({ plugin: queue.plugin, level: 'error', message: error, time: session.now, source: 'log' });
+    return { error, dropped: true };
+  }
+  work.putRow(QUEUE_NAMESPACE, queue.name, { ...item, attempts, last_error: result.error } as unknown as Row);
+  return { error: `${result.error} (queue "${queue.name}" item ${id}: attempt ${attempts} of ${queue.maxAttempts}; it will be retried at the next cron run)`, dropped: false };
+}
+
+function workOfSession(session: RequestSession): UnitOfWork {
+  if (session.work instanceof UnitOfWork) return session.work;
+  throw new Error('Queues need a kernel with a site store: createKernel({ storage: kernelStorage(store) }).');
+}

@@ -1,0 +1,77 @@
+/**
+ * The kernel's own bounds through the `trovato` command, as a user meets them: plugins that
+ * loop or sleep make `dispatch` end with a clear error instead of hanging.
+ */
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { spawn } from 'node:child_process';
+import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { PluginSource } from '../../src/kernel/plugin/loader.js';
+import { DEFAULT_CALL_FUEL, MAX_INVOKES_PER_REQUEST } from '../../src/kernel/tap/fuel.js';
+import { spinner } from '../hostile/plugins.js';
+import { fuelAttacks } from '../hostile/fuel-plugins.js';
+
+// Each run starts a Node process with tsx; a loaded machine needs far more than the default 5 s.
+vi.setConfig({ testTimeout: 60_000 });
+
+const BIN = join(process.cwd(), 'bin', 'trovato.js');
+
+function trovato(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+    child.stdin.end('');
+  });
+}
+
+async function writePlugin(dir: string, source: PluginSource): Promise<void> {
+  await mkdir(join(dir, source.name), { recursive: true });
+  await writeFile(join(dir, source.name, `${source.name}.info.toml`), source.manifest);
+  await writeFile(join(dir, source.name, `${source.name}.wasm`), source.wasm);
+}
+
+let dir: string;
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'trovato-fuel-cli-'));
+  for (const plugin of [await spinner(), await fuelAttacks.startLoop(), await fuelAttacks.initializeLoop(), await fuelAttacks.permLoop(), await fuelAttacks.sleeper(), await fuelAttacks.fanOut()]) {
+    await writePlugin(dir, plugin);
+  }
+});
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('trovato dispatch with plugins that loop, sleep or fan out', () => {
+  it('ends, reporting each bounded plugin with its clear error, and runs the others', async () => {
+    const { stdout } = await trovato(['dispatch', 'tap_cron', '--plugins', dir, '--json']);
+    const report = JSON.parse(stdout) as { results: Array<{ plugin: string; output: unknown; error?: string }> };
+    const byPlugin = Object.fromEntries(report.results.map((r) => [r.plugin, r]));
+    expect(byPlugin.spinner.error).toMatch(new RegExp(`^ran out of fuel \\(${DEFAULT_CALL_FUEL} instructions\\) in spinner tap_cron: it may loop forever\\.`));
+    expect(byPlugin.sleeper.output).toBe('woke');
+    expect(byPlugin.perm_loop).toMatchObject({ output: null });
+    expect(byPlugin.perm_loop.error).toBeUndefined();
+    expect(byPlugin.fan_out.output).toBe(`plugin-api.invoke: invoke was called ${MAX_INVOKES_PER_REQUEST} times in this request, the most one request may make; call fewer plugins per request.`);
+    // Refused at load: they never run.
+    expect(byPlugin.start_loop).toBeUndefined();
+    expect(byPlugin.init_loop).toBeUndefined();
+  });
+
+  it('check names the plugins whose start function or _initialize ran out of fuel, and the tap_perm that did', async () => {
+    const { code, stdout } = await trovato(['check', dir, '--json']);
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout) as { plugins: Array<{ name: string; status: string; errors: string[]; warnings: string[] }> };
+    const byName = Object.fromEntries(report.plugins.map((p) => [p.name, p]));
+    expect(byName.start_loop).toMatchObject({ status: 'refused', errors: [expect.stringMatching(/^ran out of fuel \(\d+ instructions\) in start_loop start function/)] });
+    expect(byName.init_loop).toMatchObject({ status: 'refused', errors: [expect.stringMatching(/^ran out of fuel \(\d+ instructions\) in init_loop _initialize/)] });
+    expect(byName.spinner.status).toBe('ok');
+    expect(byName.perm_loop).toMatchObject({ status: 'ok', warnings: [expect.stringMatching(/^ran out of fuel \(\d+ instructions\) in perm_loop tap_perm/)] });
+  });
+});
