@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openServedSite } from '../src/server/served-site.js';
-import { renderElementToHtml } from '../src/server/render-html.js';
+import { renderHtml } from '../src/render/render-html.js';
 import type { Item } from '../src/kernel/content/types.js';
 import { BENCH_ADMIN, seedBlogPosts } from './seed.js';
 import { REFERENCE_PLUGINS, startServe, type ServedProcess } from '../test/server/served-process.js';
@@ -56,7 +56,7 @@ async function inProcess(database: string): Promise<Row> {
     const start = performance.now();
     const response = await site.kernel.callRoute('/blog', { user: {} });
     if (!response || response.result.error) throw new Error(`in-process /blog failed: ${response?.result.error ?? 'no route'}`);
-    renderElementToHtml(response.result.output, response.result.plugin);
+    renderHtml(response.result.output, { plugin: response.result.plugin });
     latencies.push(performance.now() - start);
   }
   await site.store.close();

@@ -4,7 +4,6 @@
  * in a worker thread. Every plugin call of a request runs in ONE kernel request (one unit of
  * work, committed or discarded as a whole), through the same site services the page uses.
  */
-import type { TemplateResult } from 'lit';
 import type { ContentType, Item } from '../kernel/content/types.js';
 import { KernelError, messageOf } from '../kernel/errors.js';
 import type { UserProfile } from '../kernel/protocol.js';
@@ -14,7 +13,9 @@ import { createAccess } from '../ui/access.js';
 import { fieldKind, toDraftValue, type TextFormat } from '../ui/field-values.js';
 import { parseRoute } from '../ui/router.js';
 import { contentList, documentHtml, itemForm, itemPage, logList, messagePage, pluginPage, pluginsList, type Layout } from './pages.js';
-import { renderTree } from './render-html.js';
+import type { SafeHtml } from '../render/html-string.js';
+import { needsSanitizer, renderHtml } from '../render/render-html.js';
+import { sanitizeOnServer } from './server-sanitizer.js';
 
 export interface AppRequest {
   readonly method: string;
@@ -36,7 +37,7 @@ export interface AppResponse {
 /** The cookie that holds which demo user a browser acts as (the site's user switcher). */
 export const USER_COOKIE = 'trovato_user';
 
-type Page = { status: number; title: string; main: TemplateResult } | { redirect: string; cookie?: string };
+type Page = { status: number; title: string; main: SafeHtml } | { redirect: string; cookie?: string };
 
 /**
  * Answers requests for `site`. Never throws: a storage failure is a 503 saying the database is
@@ -80,7 +81,7 @@ function failuresOf(store: object): () => KernelError | null {
   return typeof withFailures.takeFailure === 'function' ? () => withFailures.takeFailure!() : () => null;
 }
 
-function htmlResponse(status: number, layout: Layout, main: TemplateResult): AppResponse {
+function htmlResponse(status: number, layout: Layout, main: SafeHtml): AppResponse {
   return { status, headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }, body: documentHtml(layout, main) };
 }
 
@@ -189,4 +190,12 @@ async function save(site: Site, spec: UserSpec, type: ContentType, existing: Ite
   if (outcome.ok) return { redirect: `/item/${encodeURIComponent(outcome.item.id)}` };
   const shown: Partial<Item> = { ...draft, fields };
   return { status: 422, title: `Create ${type.label}`, main: itemForm(type, shown, outcome.errors) };
+}
+
+/**
+ * A plugin's RenderElement tree as HTML, by the same rules as the page (src/render/). The
+ * page's sanitizer needs a DOM: jsdom is loaded for it only when the tree holds filtered_html.
+ */
+function renderTree(tree: unknown, plugin: string): SafeHtml {
+  return renderHtml(tree, { plugin, ...(needsSanitizer(tree) ? { sanitize: sanitizeOnServer } : {}) });
 }

@@ -1,16 +1,18 @@
 /**
- * The server's HTML is the page renderer's output (src/render/ on jsdom): the same hostile trees
- * the browser tests use come out with the same rules applied. Checked by parsing the HTML the
- * server would send, as a browser would, in a document of its own.
+ * The server's HTML (src/render/render-html.ts, with the page's DOMPurify sanitizer on jsdom for
+ * filtered_html): the hostile trees of the browser tests come out with the same rules applied.
+ * Checked by parsing the HTML the server sends, as a browser would, in a document of its own.
+ * (src/render/render-html.browser.test.ts compares it with the Lit renderer in Chromium.)
  */
 import { describe, expect, it } from 'vitest';
 import { JSDOM } from 'jsdom';
-import { renderElementToHtml } from '../../src/server/render-html.js';
+import { renderHtml } from '../../src/render/render-html.js';
+import { sanitizeOnServer } from '../../src/server/server-sanitizer.js';
 
 const PWN = 'window.__pwned=1';
 
 function parse(tree: unknown): DocumentFragment {
-  return JSDOM.fragment(renderElementToHtml(tree, 'hostile'));
+  return JSDOM.fragment(renderHtml(tree, { plugin: 'hostile', sanitize: sanitizeOnServer }).text);
 }
 
 function expectNoScript(root: DocumentFragment): void {

@@ -13,11 +13,11 @@ import { constantJson, watPlugin } from '../support/wat-plugin.js';
 const ROOT = resolve(import.meta.dirname, '../..');
 export const REFERENCE_PLUGINS = join(ROOT, 'public/plugins');
 
-/** runaway: `/spin` sets its variable `spun` and then loops forever; nothing of it may be committed. */
-export async function runaway(): Promise<PluginSource> {
-  const menu = constantJson(64, JSON.stringify([{ path: '/spin', title: 'Spin', callback: 'spin_page' }]));
+/** runaway: `/runaway` sets its variable `spun` and then loops until fuel stops it; nothing of it may be committed. */
+export async function runaway(name = 'runaway'): Promise<PluginSource> {
+  const menu = constantJson(64, JSON.stringify([{ path: `/${name}`, title: 'Spin', callback: 'spin_page' }]));
   return watPlugin({
-    name: 'runaway',
+    name,
     imports: VARIABLES,
     fields: data(16, 'spun') + data(32, '"yes"') + menu.data,
     exports: {
