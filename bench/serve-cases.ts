@@ -7,7 +7,7 @@
  */
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -16,6 +16,19 @@ import { renderHtml } from '../src/render/render-html.js';
 import type { Item } from '../src/kernel/content/types.js';
 import { BENCH_ADMIN, seedBlogPosts } from './seed.js';
 import { REFERENCE_PLUGINS, startServe, type ServedProcess } from '../test/server/served-process.js';
+
+/**
+ * The reference plugins, with the blog's per-call fuel raised to the most a manifest may ask
+ * (docs/abi.md §7.1): listing 1,000 posts takes more instructions than the default 100 M
+ * (about 56 M per 200 posts), which would end every /blog request out of fuel.
+ */
+async function benchPlugins(dir: string): Promise<string> {
+  const folder = join(dir, 'plugins');
+  await cp(REFERENCE_PLUGINS, folder, { recursive: true });
+  await appendFile(join(folder, 'blog', 'blog.info.toml'), '\n[limits]\nfuel = 1000000000\n');
+  return folder;
+}
+let PLUGINS = REFERENCE_PLUGINS;
 
 const POSTS = 1000;
 const DURATION_S = 10;
@@ -49,7 +62,7 @@ function rssMb(pid: number): number {
 
 /** The baseline: /blog through the in-process kernel and the server renderer, one after another. */
 async function inProcess(database: string): Promise<Row> {
-  const { site } = await openServedSite({ plugins: REFERENCE_PLUGINS, database });
+  const { site } = await openServedSite({ plugins: PLUGINS, database });
   const latencies: number[] = [];
   const end = performance.now() + DURATION_S * 1000;
   while (performance.now() < end) {
@@ -65,7 +78,7 @@ async function inProcess(database: string): Promise<Row> {
 }
 
 async function seed(database: string, posts: number, fillerItems = 0): Promise<void> {
-  const { site } = await openServedSite({ plugins: REFERENCE_PLUGINS, database });
+  const { site } = await openServedSite({ plugins: PLUGINS, database });
   if (posts > 0) await seedBlogPosts(site, posts);
   // Filler of another type, written in big batches straight through units of work: /blog must not read them.
   for (let written = 0; written < fillerItems; ) {
@@ -83,7 +96,7 @@ async function seed(database: string, posts: number, fillerItems = 0): Promise<v
 async function served(database: string, processes: number, log: (line: string) => void): Promise<{ row: Row; rss: number[] }> {
   const running: ServedProcess[] = [];
   try {
-    for (let i = 0; i < processes; i++) running.push(await startServe({ plugins: REFERENCE_PLUGINS, database, threads: 2 }));
+    for (let i = 0; i < processes; i++) running.push(await startServe({ plugins: PLUGINS, database, threads: 2 }));
     log(`  load: ${processes} process(es), ${CONNECTIONS} connections each, ${DURATION_S} s`);
     await load(running.map((p) => p.url)); // warm-up run (also JIT, statement caches)
     const measured = await load(running.map((p) => p.url));
@@ -95,6 +108,7 @@ async function served(database: string, processes: number, log: (line: string) =
 
 export async function runServeBench(log: (line: string) => void): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'trovato-serve-bench-'));
+  PLUGINS = await benchPlugins(dir);
   const rows: Row[] = [];
   const memory: Array<[string, number]> = [];
   try {
