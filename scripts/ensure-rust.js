@@ -1,22 +1,12 @@
 // Runs before the plugins are built (`npm run build:plugins`, so `npm start` and `npm test`):
 // Rust plugins are built with Debian's toolchain and Debian's crates, offline. As root it
 // installs the packages; otherwise it says what to install and lets the build go on (the Rust
-// plugins are then skipped, with the same advice). Keep the list in step with
-// RUST_PACKAGES in src/build/build-rust.ts. Recommends stay on: the wasm linker (lld) is one.
-import { existsSync, readdirSync } from 'node:fs';
+// plugins are then skipped, with the same advice). The package list is scripts/rust-packages.json,
+// which src/build/build-rust.ts reads too. Recommends stay on: the wasm linker (lld) is one.
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
-const PACKAGES = [
-  'rustc',
-  'cargo',
-  'libstd-rust-dev-wasm32',
-  'librust-serde-dev',
-  'librust-serde-derive-dev',
-  'librust-serde-json-dev',
-  'librust-syn-dev',
-  'librust-quote-dev',
-  'librust-proc-macro2-dev',
-];
+const PACKAGES = JSON.parse(readFileSync(new URL('./rust-packages.json', import.meta.url), 'utf8'));
 
 const cargo = process.env.TROVATO_CARGO ?? '/usr/bin/cargo';
 const rustc = process.env.TROVATO_RUSTC ?? '/usr/bin/rustc';

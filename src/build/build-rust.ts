@@ -8,6 +8,9 @@
  * Every plugin shares one target folder (`.cache/rust-target` in this package), so serde and
  * the SDK compile once for all of them.
  */
+import { shrinkWasm } from './shrink-wasm.js';
+import rustPackages from '../../scripts/rust-packages.json' with { type: 'json' };
+import { PACKAGE_ROOT } from './package-root.js';
 import { spawn } from 'node:child_process';
 import { access, copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { constants } from 'node:fs';
@@ -18,23 +21,12 @@ import { formatProblem, parseManifest } from '../kernel/plugin/manifest.js';
 import type { Diagnostic } from './compile-plugin.js';
 import type { BuildOptions, PluginBuildResult } from './build-plugins.js';
 
-const PACKAGE_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
 /** The Rust SDK shipped with this package (plugins depend on it by path). */
 export const RUST_SDK_DIR = join(PACKAGE_ROOT, 'sdk-rust');
 
-/** The Debian packages `scripts/ensure-rust.js` installs. */
-export const RUST_PACKAGES = [
-  'rustc',
-  'cargo',
-  'libstd-rust-dev-wasm32',
-  'librust-serde-dev',
-  'librust-serde-derive-dev',
-  'librust-serde-json-dev',
-  'librust-syn-dev',
-  'librust-quote-dev',
-  'librust-proc-macro2-dev',
-] as const;
+/** The Debian packages `scripts/ensure-rust.js` installs (one list, in scripts/rust-packages.json). */
+export const RUST_PACKAGES: readonly string[] = rustPackages;
 
 /** The command that installs them, for messages. */
 export const RUST_INSTALL_COMMAND = `sudo apt-get install -y ${RUST_PACKAGES.join(' ')}`;
@@ -199,7 +191,11 @@ export async function buildRustPluginDir(dir: string, outDir: string, options: B
       ),
     ]);
   }
-  await writeFile(wasmPath, wasm);
+  const shrunk = await shrinkWasm(wasm);
+  if (shrunk instanceof Error) {
+    diagnostics.push({ severity: 'warning', file: cargoPath, line: 0, column: 0, message: `${name}: the size optimisation was skipped (${shrunk.message}); the module is used as cargo built it.` });
+  }
+  await writeFile(wasmPath, shrunk instanceof Error ? wasm : shrunk);
   return { name, status: 'built', diagnostics, wasmPath };
 }
 

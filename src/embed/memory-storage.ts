@@ -6,23 +6,6 @@
  * `indexedDB` and `instanceof IDBRequest` (idb checks values against these globals) is the
  * in-memory one.
  */
-import * as memory from 'fake-indexeddb';
+import { installFakeIndexedDB } from '../kernel/storage/node-indexeddb.js';
 
-const GLOBALS = [
-  'indexedDB',
-  'IDBCursor',
-  'IDBCursorWithValue',
-  'IDBDatabase',
-  'IDBFactory',
-  'IDBIndex',
-  'IDBKeyRange',
-  'IDBObjectStore',
-  'IDBOpenDBRequest',
-  'IDBRequest',
-  'IDBTransaction',
-  'IDBVersionChangeEvent',
-] as const;
-
-for (const name of GLOBALS) {
-  Object.defineProperty(globalThis, name, { value: memory[name], configurable: true, writable: true });
-}
+installFakeIndexedDB({ replace: true });

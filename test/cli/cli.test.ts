@@ -3,40 +3,17 @@
  * fixtures written to a temporary directory, and the reference plugins in public/plugins).
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { spawn } from 'node:child_process';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { constantJson, ECHO, watPlugin } from '../support/wat-plugin.js';
-import type { PluginSource } from '../../src/kernel/plugin/loader.js';
+import { trovato, writePlugin } from '../support/run-cli.js';
 import { COMMANDS } from '../../src/cli/main.js';
 
 // Each run starts a Node process (and the first may bundle the CLI); a loaded CI machine needs
 // more than the default 5 s. Tests that compile AssemblyScript set their own, longer timeout.
 vi.setConfig({ testTimeout: 30_000 });
 const COMPILE_TIMEOUT = 180_000;
-
-const BIN = join(process.cwd(), 'bin', 'trovato.js');
-
-function trovato(args: string[], stdin?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    // Decode as a stream: a multi-byte character may straddle two chunks.
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
-}
-
-async function writePlugin(dir: string, source: PluginSource): Promise<void> {
-  await mkdir(join(dir, source.name), { recursive: true });
-  await writeFile(join(dir, source.name, `${source.name}.info.toml`), source.manifest);
-  await writeFile(join(dir, source.name, `${source.name}.wasm`), source.wasm);
-}
 
 let dir: string;
 

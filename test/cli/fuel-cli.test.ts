@@ -3,38 +3,16 @@
  * loop or sleep make `dispatch` end with a clear error instead of hanging.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { spawn } from 'node:child_process';
-import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PluginSource } from '../../src/kernel/plugin/loader.js';
+import { trovato, writePlugin } from '../support/run-cli.js';
 import { DEFAULT_CALL_FUEL, MAX_INVOKES_PER_REQUEST } from '../../src/kernel/tap/fuel.js';
 import { spinner } from '../hostile/plugins.js';
 import { fuelAttacks } from '../hostile/fuel-plugins.js';
 
 // Each run starts a Node process with tsx; a loaded machine needs far more than the default 5 s.
 vi.setConfig({ testTimeout: 60_000 });
-
-const BIN = join(process.cwd(), 'bin', 'trovato.js');
-
-function trovato(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end('');
-  });
-}
-
-async function writePlugin(dir: string, source: PluginSource): Promise<void> {
-  await mkdir(join(dir, source.name), { recursive: true });
-  await writeFile(join(dir, source.name, `${source.name}.info.toml`), source.manifest);
-  await writeFile(join(dir, source.name, `${source.name}.wasm`), source.wasm);
-}
 
 let dir: string;
 

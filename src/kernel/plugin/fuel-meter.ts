@@ -14,6 +14,7 @@
  * The kernel sets the global before each call and reads it afterwards (see tap/fuel.ts); a trap
  * with the global below zero is "ran out of fuel".
  */
+import { ByteSink } from './byte-sink.js';
 import { DecodeError, Reader, readValueType } from './wasm-sections.js';
 
 /** Where the fuel global and the two charge helpers will live in the rewritten module. */
@@ -75,7 +76,7 @@ const VOID_BLOCK = 0x40;
  */
 export function meterCodeSection(bytes: Uint8Array, bodyStart: number, end: number, indices: MeterIndices, memory64: boolean): Uint8Array {
   const r = new Reader(bytes, bodyStart, end);
-  const out = new Sink();
+  const out = new ByteSink();
   const count = r.u32();
   out.uleb(count);
   for (let i = 0; i < count; i++) {
@@ -99,7 +100,7 @@ export function helperBodies(fuelGlobal: number): Uint8Array[] {
  * and traps; otherwise subtracts it and returns n, so it sits between an operand and its user.
  */
 function chargeHelper(fuel: number, shift: number): Uint8Array {
-  const out = new Sink();
+  const out = new ByteSink();
   out.byte(0); // no locals
   out.byte(LOCAL_GET).uleb(0).byte(I32_CONST).sleb(shift).byte(I32_SHR_U);
   out.byte(GLOBAL_GET).uleb(fuel).byte(I32_GT_U);
@@ -110,7 +111,7 @@ function chargeHelper(fuel: number, shift: number): Uint8Array {
 }
 
 /** `fuel -= cost; if (fuel < 0) unreachable`: stack-neutral, so it fits at any block start. */
-function check(out: Sink, fuel: number, cost: number): void {
+function check(out: ByteSink, fuel: number, cost: number): void {
   out.byte(GLOBAL_GET).uleb(fuel).byte(I32_CONST).sleb(cost).byte(I32_SUB).byte(GLOBAL_SET).uleb(fuel);
   out.byte(GLOBAL_GET).uleb(fuel).byte(I32_CONST).sleb(0).byte(I32_LT_S);
   out.byte(IF).byte(VOID_BLOCK).byte(UNREACHABLE).byte(END);
@@ -183,7 +184,7 @@ function meterFunction(r: Reader, indices: MeterIndices, memory64: boolean): Uin
   }
   if (r.pos !== r.end) throw new DecodeError('a function body continues after its final `end`', r.pos);
 
-  const out = new Sink();
+  const out = new ByteSink();
   let copied = bodyStart;
   let c = 0;
   // Regions are in order of their offsets (a loop header comes after everything before it), and
@@ -199,7 +200,7 @@ function meterFunction(r: Reader, indices: MeterIndices, memory64: boolean): Uin
   return out.finish();
 }
 
-function emitCharge(out: Sink, bytes: Uint8Array, copied: number, charge: Charge): number {
+function emitCharge(out: ByteSink, bytes: Uint8Array, copied: number, charge: Charge): number {
   out.bytes(bytes.subarray(copied, charge.at));
   out.byte(CALL).uleb(charge.helper);
   return charge.at;
@@ -336,55 +337,4 @@ function skipAtomic(r: Reader, sub: number, at: number): void {
     return;
   }
   skipMemarg(r);
-}
-
-/** A growable byte buffer with LEB128. */
-class Sink {
-  #buffer = new Uint8Array(256);
-  #length = 0;
-
-  byte(b: number): this {
-    this.#reserve(1);
-    this.#buffer[this.#length++] = b;
-    return this;
-  }
-
-  bytes(bytes: Uint8Array): this {
-    this.#reserve(bytes.length);
-    this.#buffer.set(bytes, this.#length);
-    this.#length += bytes.length;
-    return this;
-  }
-
-  uleb(n: number): this {
-    let rest = n;
-    do {
-      const low = rest % 128;
-      rest = Math.floor(rest / 128);
-      this.byte(rest > 0 ? low | 0x80 : low);
-    } while (rest > 0);
-    return this;
-  }
-
-  sleb(n: number): this {
-    let rest = n | 0;
-    for (;;) {
-      const low = rest & 0x7f;
-      rest >>= 7;
-      const done = (rest === 0 && (low & 0x40) === 0) || (rest === -1 && (low & 0x40) !== 0);
-      this.byte(done ? low : low | 0x80);
-      if (done) return this;
-    }
-  }
-
-  finish(): Uint8Array {
-    return this.#buffer.slice(0, this.#length);
-  }
-
-  #reserve(n: number): void {
-    if (this.#length + n <= this.#buffer.length) return;
-    const next = new Uint8Array(Math.max(this.#buffer.length * 2, this.#length + n));
-    next.set(this.#buffer.subarray(0, this.#length));
-    this.#buffer = next;
-  }
 }

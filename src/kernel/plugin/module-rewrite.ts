@@ -18,6 +18,7 @@
  * changes; sections that need none of this are copied byte for byte, names included. Code
  * offsets in debug info (DWARF, branch hints) no longer match a metered code section.
  */
+import { ByteSink } from './byte-sink.js';
 import { helperBodies, meterCodeSection } from './fuel-meter.js';
 import {
   DecodeError,
@@ -365,45 +366,3 @@ function writeSection(out: ByteSink, id: number, body: Uint8Array): void {
 }
 
 const utf8 = new TextEncoder();
-
-/** A growable byte buffer with unsigned LEB128. */
-class ByteSink {
-  #buffer = new Uint8Array(256);
-  #length = 0;
-
-  byte(b: number): void {
-    this.#reserve(1);
-    this.#buffer[this.#length++] = b;
-  }
-
-  bytes(bytes: Uint8Array): void {
-    this.#reserve(bytes.length);
-    this.#buffer.set(bytes, this.#length);
-    this.#length += bytes.length;
-  }
-
-  u32(n: number): void {
-    this.uleb(n);
-  }
-
-  /** Unsigned LEB128 of a non-negative integer up to 2^53 (memory64 page counts included). */
-  uleb(n: number): void {
-    let rest = n;
-    do {
-      const low = rest % 128;
-      rest = Math.floor(rest / 128);
-      this.byte(rest > 0 ? low | 0x80 : low);
-    } while (rest > 0);
-  }
-
-  finish(): Uint8Array {
-    return this.#buffer.slice(0, this.#length);
-  }
-
-  #reserve(n: number): void {
-    if (this.#length + n <= this.#buffer.length) return;
-    const next = new Uint8Array(Math.max(this.#buffer.length * 2, this.#length + n));
-    next.set(this.#buffer.subarray(0, this.#length));
-    this.#buffer = next;
-  }
-}
