@@ -19,8 +19,9 @@ import { REFERENCE_PLUGINS, startServe, type ServedProcess } from '../test/serve
 
 /**
  * The reference plugins, with the blog's per-call fuel raised to the most a manifest may ask
- * (docs/abi.md §7.1): listing 1,000 posts takes more instructions than the default 100 M
- * (about 56 M per 200 posts), which would end every /blog request out of fuel.
+ * (docs/abi.md §7.1): listing 1,000 posts takes about 400 M instructions, more than the default
+ * 100 M per call and, with the rest of the request, than the default 500 M per request (raised
+ * with REQUEST_FUEL, `trovato serve --request-fuel`).
  */
 async function benchPlugins(dir: string): Promise<string> {
   const folder = join(dir, 'plugins');
@@ -29,6 +30,7 @@ async function benchPlugins(dir: string): Promise<string> {
   return folder;
 }
 let PLUGINS = REFERENCE_PLUGINS;
+const REQUEST_FUEL = 2_000_000_000;
 
 const POSTS = 1000;
 const DURATION_S = 10;
@@ -62,7 +64,7 @@ function rssMb(pid: number): number {
 
 /** The baseline: /blog through the in-process kernel and the server renderer, one after another. */
 async function inProcess(database: string): Promise<Row> {
-  const { site } = await openServedSite({ plugins: PLUGINS, database });
+  const { site } = await openServedSite({ plugins: PLUGINS, database, kernel: { fuel: { perRequest: REQUEST_FUEL } } });
   const latencies: number[] = [];
   const end = performance.now() + DURATION_S * 1000;
   while (performance.now() < end) {
@@ -78,7 +80,7 @@ async function inProcess(database: string): Promise<Row> {
 }
 
 async function seed(database: string, posts: number, fillerItems = 0): Promise<void> {
-  const { site } = await openServedSite({ plugins: PLUGINS, database });
+  const { site } = await openServedSite({ plugins: PLUGINS, database, kernel: { fuel: { perRequest: REQUEST_FUEL } } });
   if (posts > 0) await seedBlogPosts(site, posts);
   // Filler of another type, written in big batches straight through units of work: /blog must not read them.
   for (let written = 0; written < fillerItems; ) {
@@ -96,7 +98,7 @@ async function seed(database: string, posts: number, fillerItems = 0): Promise<v
 async function served(database: string, processes: number, log: (line: string) => void): Promise<{ row: Row; rss: number[] }> {
   const running: ServedProcess[] = [];
   try {
-    for (let i = 0; i < processes; i++) running.push(await startServe({ plugins: PLUGINS, database, threads: 2 }));
+    for (let i = 0; i < processes; i++) running.push(await startServe({ plugins: PLUGINS, database, threads: 2, requestFuel: REQUEST_FUEL }));
     log(`  load: ${processes} process(es), ${CONNECTIONS} connections each, ${DURATION_S} s`);
     await load(running.map((p) => p.url)); // warm-up run (also JIT, statement caches)
     const measured = await load(running.map((p) => p.url));

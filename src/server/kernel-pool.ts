@@ -105,7 +105,7 @@ export class KernelPool {
 
   /** Starts one thread; resolves with its plugin problems once it is ready. */
   #spawn(): Promise<string[]> {
-    const worker = new Worker(THREAD_ENTRY, { workerData: { plugins: this.#options.plugins, database: this.#options.database } satisfies KernelThreadData });
+    const worker = new Worker(THREAD_ENTRY, { workerData: { plugins: this.#options.plugins, database: this.#options.database, requestFuel: this.#options.requestFuel } satisfies KernelThreadData });
     const slot: Slot = { worker, ready: false, current: null };
     this.#slots.push(slot);
     return new Promise((resolve, reject) => {

@@ -12,7 +12,10 @@ import type { FromKernelThread, KernelThreadData, ToKernelThread } from './threa
 const port = parentPort!;
 const data = workerData as KernelThreadData;
 const post = (message: FromKernelThread): void => port.postMessage(message);
-const kernelOptions = { onCallStart: (plugin: string, exportName: string) => post({ kind: 'call', plugin, exportName }) };
+const kernelOptions = {
+  onCallStart: (plugin: string, exportName: string) => post({ kind: 'call', plugin, exportName }),
+  ...(data.requestFuel === undefined ? {} : { fuel: { perRequest: data.requestFuel } }),
+};
 
 try {
   let { site, problems } = await openServedSite({ ...data, kernel: kernelOptions });
@@ -34,8 +37,11 @@ try {
       post({ kind: 'response', id: message.id, response, settingsChanged: changesSettings(message.request) });
     });
   });
-  const refused = site.report().plugins.filter((p) => p.status !== 'ok').map((p) => `plugin ${p.name} refused: ${p.errors.join(' ')}`);
-  post({ kind: 'ready', problems: [...problems.map((p) => p.message), ...refused] });
+  const report = site.report();
+  const refused = report.plugins.filter((p) => p.status !== 'ok').map((p) => `plugin ${p.name} refused: ${p.errors.join(' ')}`);
+  // A route problem (a tap_menu that failed, out of fuel, ...) leaves its pages out: say so at start.
+  const routes = report.routeProblems.map((p) => `plugin ${p.plugin}${p.path ? ` route ${p.path}` : ''}: ${p.message}`);
+  post({ kind: 'ready', problems: [...problems.map((p) => p.message), ...refused, ...routes] });
 } catch (error) {
   post({ kind: 'failed', message: messageOf(error) });
 }

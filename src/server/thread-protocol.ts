@@ -4,6 +4,8 @@ import type { AppRequest, AppResponse } from './site-app.js';
 export interface KernelThreadData {
   readonly plugins: string;
   readonly database: string;
+  /** The kernel's instruction budget for one request (all its calls); default the kernel's. */
+  readonly requestFuel?: number;
 }
 
 export type ToKernelThread =

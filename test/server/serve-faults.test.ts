@@ -54,6 +54,14 @@ it('a plugin looping in one request runs out of fuel on the server too: named, n
   expect(spun('runaway')).toBeUndefined();
 }, 180_000);
 
+it('--request-fuel bounds all the plugin calls of one request; a budget too small for the routes is reported at start', async () => {
+  await served?.stop();
+  served = await startServe({ plugins, database, threads: 1, requestFuel: 1000 });
+  // Collecting the routes (tap_menu) is a request too: with 1000 instructions it runs out.
+  expect(served.output()).toMatch(/plugin blog: ran out of fuel \(\d+ instructions\) in blog tap_menu: the request's budget of 1000 instructions for all its calls is spent/);
+  expect((await fetch(`${served.url}/blog`)).status).toBe(404);
+}, 180_000);
+
 /**
  * Holds SQLite's write lock from another connection, as a long writer would: a request that
  * commits meanwhile waits for it inside its thread (better-sqlite3's busy wait, 5 s).

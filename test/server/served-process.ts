@@ -62,11 +62,12 @@ export interface ServedProcess {
 }
 
 /** Starts `trovato serve` and resolves once it prints its URL (startup is slow on a busy machine). */
-export async function startServe(options: { plugins: string; database: string; threads?: number; timeout?: number }): Promise<ServedProcess> {
+export async function startServe(options: { plugins: string; database: string; threads?: number; timeout?: number; requestFuel?: number }): Promise<ServedProcess> {
   const port = await freePort();
   const args = ['bin/trovato.js', 'serve', '--plugins', options.plugins, '--database', options.database, '--port', String(port)];
   if (options.threads) args.push('--threads', String(options.threads));
   if (options.timeout) args.push('--timeout', String(options.timeout));
+  if (options.requestFuel) args.push('--request-fuel', String(options.requestFuel));
   const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));

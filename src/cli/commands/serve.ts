@@ -19,12 +19,17 @@ export async function run(argv: string[]): Promise<number> {
       host: { type: 'string', default: '127.0.0.1' },
       threads: { type: 'string', default: '2' },
       timeout: { type: 'string', default: '10' },
+      'request-fuel': { type: 'string' },
     },
   });
   const threads = Number(values.threads);
   if (!Number.isInteger(threads) || threads < 1) throw new Error(`--threads must be a whole number of kernel threads (1 or more), got "${values.threads}".`);
   const timeout = Number(values.timeout);
   if (!(timeout > 0)) throw new Error(`--timeout must be the seconds a request may run (e.g. 10), got "${values.timeout}".`);
+  const requestFuel = values['request-fuel'] === undefined ? undefined : Number(values['request-fuel']);
+  if (requestFuel !== undefined && !(Number.isSafeInteger(requestFuel) && requestFuel > 0)) {
+    throw new Error(`--request-fuel must be the instructions one request may run in all its plugin calls (e.g. 2000000000), got "${values['request-fuel']}".`);
+  }
   const port = Number(values.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a port number (0-65535), got "${values.port}".`);
   const pool = await KernelPool.start({
@@ -32,6 +37,7 @@ export async function run(argv: string[]): Promise<number> {
     database: values.database,
     threads,
     requestTimeoutMs: timeout * 1000,
+    requestFuel,
     onProblem: (message) => console.error(`trovato serve: ${message}`),
   });
   const server = await listen((request) => pool.handle(request), port, values.host);
