@@ -62,21 +62,37 @@ function rssMb(pid: number): number {
   return Number(execFileSync('ps', ['-o', 'rss=', '-p', String(pid)], { encoding: 'utf8' }).trim()) / 1024;
 }
 
-/** The baseline: /blog through the in-process kernel and the server renderer, one after another. */
-async function inProcess(database: string): Promise<Row> {
+/**
+ * The baseline: /blog through the in-process kernel and the server renderer, one after another.
+ * Also returns the renderer's share: the median time to turn the page's tree into HTML.
+ */
+async function inProcess(database: string): Promise<{ row: Row; kernelMs: number; renderMs: number; htmlBytes: number }> {
   const { site } = await openServedSite({ plugins: PLUGINS, database, kernel: { fuel: { perRequest: REQUEST_FUEL } } });
   const latencies: number[] = [];
+  const kernel: number[] = [];
+  const render: number[] = [];
+  let htmlBytes = 0;
   const end = performance.now() + DURATION_S * 1000;
   while (performance.now() < end) {
     const start = performance.now();
     const response = await site.kernel.callRoute('/blog', { user: {} });
     if (!response || response.result.error) throw new Error(`in-process /blog failed: ${response?.result.error ?? 'no route'}`);
-    renderHtml(response.result.output, { plugin: response.result.plugin });
-    latencies.push(performance.now() - start);
+    const built = performance.now();
+    htmlBytes = renderHtml(response.result.output, { plugin: response.result.plugin }).text.length;
+    const done = performance.now();
+    latencies.push(done - start);
+    kernel.push(built - start);
+    render.push(done - built);
   }
   await site.store.close();
+  const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
   latencies.sort((a, b) => a - b);
-  return { name: 'in-process kernel (baseline)', pagesPerSecond: latencies.length / DURATION_S, p99Ms: latencies[Math.floor(latencies.length * 0.99)] };
+  return {
+    row: { name: 'in-process kernel (baseline)', pagesPerSecond: latencies.length / DURATION_S, p99Ms: latencies[Math.floor(latencies.length * 0.99)] },
+    kernelMs: median(kernel),
+    renderMs: median(render),
+    htmlBytes,
+  };
 }
 
 async function seed(database: string, posts: number, fillerItems = 0): Promise<void> {
@@ -113,13 +129,16 @@ export async function runServeBench(log: (line: string) => void): Promise<void> 
   PLUGINS = await benchPlugins(dir);
   const rows: Row[] = [];
   const memory: Array<[string, number]> = [];
+  let split = '';
   try {
     const small = join(dir, 'posts.db');
     log(`seeding ${POSTS} posts (SQLite)...`);
     await seed(small, POSTS);
     log('in-process baseline...');
-    rows.push(await inProcess(small));
-    log(`  ${JSON.stringify(rows[rows.length - 1])}`);
+    const baseline = await inProcess(small);
+    rows.push(baseline.row);
+    split = `in-process /blog, median per page: kernel ${baseline.kernelMs.toFixed(1)} ms, HTML rendering ${baseline.renderMs.toFixed(1)} ms (${baseline.htmlBytes} bytes)`;
+    log(`  ${split}`);
     log('trovato serve, SQLite...');
     const sqlite = await served(small, 1, log);
     rows.push({ ...sqlite.row, name: 'serve, SQLite, 1 process', rssMb: sqlite.rss[0] });
@@ -165,6 +184,7 @@ export async function runServeBench(log: (line: string) => void): Promise<void> 
       `${row.name} | ${row.pagesPerSecond.toFixed(1)} | ${(row.pagesPerSecond / baseline).toFixed(2)} | ${row.p99Ms.toFixed(1)} | ${row.errors ?? '-'} | ${row.rssMb?.toFixed(0) ?? '-'}`,
     );
   }
+  console.log(`\n${split}`);
   console.log('\nmemory of one serve process after the load (RSS, MB):');
   for (const [what, mb] of memory) console.log(`${what}: ${mb.toFixed(0)}`);
 }
