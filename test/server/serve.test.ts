@@ -100,7 +100,8 @@ describe('trovato serve (SQLite)', () => {
     const page = await (await as(null).get('/blog/welcome')).text();
     expect(page).toContain('<strong>blog</strong>');
     expect(page).not.toContain('<script');
-  });
+    // The first filtered_html page of a thread loads jsdom for the sanitizer: seconds on a busy machine.
+  }, 60_000);
 
   it('answers 404 for an unknown path and 403 when the user lacks the permission, naming it', async () => {
     const missing = await as(null).get('/no/such/page');
