@@ -77,8 +77,9 @@ it('a browser site export imports into a served site with `trovato import`, and 
   const imported = await importSite(read.site, { openStore: () => openSiteStore({ name, indexedDB: nodeIndexedDB() }), deleteStore: async () => undefined });
   if (!imported.ok) throw new Error(imported.error);
   const titles = imported.site.store.beginWork({ id: 'x', name: 'x', roles: [], permissions: new Set() }).allItems().map((item) => item.title).sort();
-  expect(titles).toEqual(['A first post, written by a plugin', 'Written in the browser']);
-  expect(imported.site.store.getSetting(INSTALLED_SETTING)).toEqual(expect.arrayContaining(['blog', 'categories', 'hello']));
+  expect(titles).toContain('Written in the browser');
+  expect(titles).toEqual(exported.data.items.map((item) => item.title).sort());
+  expect(imported.site.store.getSetting(INSTALLED_SETTING)).toEqual(exported.data.settings[INSTALLED_SETTING]);
   await imported.site.store.close();
 }, 120_000);
 
