@@ -29,6 +29,14 @@ export function counter(name: string, iterations: number, manifestExtra = ''): P
 export const fuelAttacks = {
   /** `tap_perm`, which the kernel calls while loading, never returns. */
   permLoop: () => watPlugin({ name: 'perm_loop', exports: { tap_perm: `${LOOP_FOREVER} (i64.const 0)`, tap_cron: '(i64.const 0)' } }),
+  /** `tap_cron` asks the kernel for a permission, forever: a loop made of host calls. */
+  hostCallLoop: () =>
+    watPlugin({
+      name: 'host_loop',
+      imports: '(import "trovato:kernel/user-api" "current-user-has-permission" (func $has (param i32 i32) (result i32)))',
+      fields: data(16, 'access content'),
+      exports: { tap_cron: '(loop $ask (drop (call $has (i32.const 16) (i32.const 14))) (br $ask)) (i64.const 0)' },
+    }),
   /** A wasm start function that never returns. */
   startLoop: () => watPlugin({ name: 'start_loop', fields: `(func $spin ${LOOP_FOREVER}) (start $spin)`, exports: { tap_cron: '(i64.const 0)' } }),
   /** An `_initialize` that never returns. */

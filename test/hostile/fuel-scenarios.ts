@@ -82,6 +82,14 @@ export function defineFuelTests(env: FuelTestEnvironment): void {
       });
     });
 
+    it('a loop made of host calls is stopped by fuel too: each host call pays for itself', { timeout: LOOP_TIMEOUT }, async () => {
+      await afterCommittedData([await fuelAttacks.hostCallLoop()], async (kernel) => {
+        const [result] = (await kernel.dispatch('tap_cron', null, { user: ADMIN })).results;
+        expect([result.plugin, result.errorCode, result.error]).toEqual(['host_loop', 'OUT_OF_FUEL', outOfFuel('host_loop', 'tap_cron')]);
+        expect(result.fuel).toBe(DEFAULT_CALL_FUEL);
+      });
+    });
+
     it('a tap_perm loop while loading: the load finishes, says which plugin failed, and the plugin still runs its other taps', { timeout: LOOP_TIMEOUT }, async () => {
       await afterCommittedData([await fuelAttacks.permLoop()], async (kernel) => {
         const report = kernel.status();

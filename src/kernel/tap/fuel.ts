@@ -25,8 +25,13 @@ export const DEFAULT_CALL_FUEL = 100_000_000;
 export const DEFAULT_REQUEST_FUEL = 500_000_000;
 /** The most a manifest may ask for per call (`[limits] fuel`); the counter is an i32. */
 export const MAX_CALL_FUEL = 1_000_000_000;
-/** What a host call costs before the bytes it moves: a few microseconds of JavaScript (measured: about 5 µs for a variables.get in Node). */
-export const HOST_CALL_FUEL = 5_000;
+/**
+ * What a host call costs before the bytes it moves. A host call is a few microseconds of
+ * JavaScript (about 5 µs for a permission check in Node 20), so a loop made only of host calls
+ * would need 20,000 of them to spend a call's budget at 5,000 each: 110 ms. At 20,000 it stops
+ * within about 30 ms, like an instruction loop, and a call still has room for 5,000 host calls.
+ */
+export const HOST_CALL_FUEL = 20_000;
 /** What each byte a host call reads or writes costs (decoding, copying, parsing it). */
 export const HOST_BYTE_FUEL = 16;
 /** How many calls `plugin-api.invoke` may make in one request, whatever their depth. */
