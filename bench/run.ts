@@ -67,6 +67,11 @@ function format(results: CaseResult[]): Map<string, string[]> {
 }
 
 export async function runBench(args: string[]): Promise<number> {
+  if (args.includes('--serve')) {
+    // Its own run: it starts server processes and renders on a server DOM in this process.
+    await (await import('./serve-cases.js')).runServeBench((line) => console.error(line));
+    return 0;
+  }
   if (args.includes('--playground-only')) {
     printCompiles(await runPlaygroundCases((text) => console.error(`  ${text}`)));
     return 0;

@@ -46,7 +46,13 @@ export async function buildCli() {
   const outdir = join(OUT, dir);
   mkdirSync(outdir, { recursive: true });
   const result = await build({
-    entryPoints: { trovato: ENTRY },
+    // `trovato serve` starts worker threads from files beside the bundle: its kernel threads
+    // and the PostgreSQL connection thread (see threadEntry in src/server/kernel-pool.ts).
+    entryPoints: {
+      trovato: ENTRY,
+      'kernel-thread': join(ROOT, 'src', 'server', 'kernel-thread-main.ts'),
+      'pg-thread': join(ROOT, 'src', 'kernel', 'storage', 'sql', 'pg-thread.mjs'),
+    },
     outdir,
     bundle: true,
     splitting: true,

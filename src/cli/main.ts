@@ -18,6 +18,9 @@ export const COMMANDS: readonly CommandEntry[] = [
   command('dispatch', "<tap> --plugins <dir> [--input <json> | --input @<file> | --input -] [--user <json|role>] [--json]", 'run every handler of a tap', () => import('./commands/dispatch.js')),
   command('cron', '--plugins <dir> [--runs <n>] [--json]', "run the site's scheduled work: tap_cron and the queues", () => import('./commands/cron.js')),
   command('route', '<path> --plugins <dir> [--render [--user <json|role>] [--seed items.json]] [--json]', 'match a path; with --render, run it and print the page', () => import('./commands/route.js')),
+  command('serve', '--plugins <dir> [--database <file.db> | --database postgres://...] [--port 8080] [--host 127.0.0.1] [--threads 2] [--timeout 10] [--request-fuel <instructions>]', 'serve the site over HTTP, pages rendered on the server', () => import('./commands/serve.js')),
+  command('export', '--database <file.db | postgres://...> [--out site.zip]', "write a served site's export (the zip /admin/site downloads)", () => import('./commands/export.js')),
+  command('import', '--database <file.db | postgres://...> <site.zip>', 'load a site export into a served site\'s empty database', () => import('./commands/import.js')),
 ];
 
 export function usage(): string {

@@ -54,7 +54,8 @@ export function renderItem(element: Record<string, unknown>, scope: RenderScope)
     }
     return html`<label ${attributes(prop(element, '#attributes'), 'item')}>
       <span class="label">${label}</span>
-      <input class="value" type="text" name=${name} .value=${value} />${scope.children(element)}
+      <!-- The attribute is what server-rendered HTML carries; the property is what a re-render shows. -->
+      <input class="value" type="text" name=${name} value=${value} .value=${value} />${scope.children(element)}
     </label>`;
   }
   return html`<div ${attributes(prop(element, '#attributes'), 'item')}>

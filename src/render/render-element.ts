@@ -1,13 +1,13 @@
 import { nothing, type TemplateResult } from 'lit';
-import { describeValue } from './error-box.js';
-import { MAX_DEPTH, MAX_ELEMENTS } from './limits.js';
-import { isElementObject, prop } from './props.js';
+import { checkElement, thrownProblem, TOO_DEEP, TOO_MANY } from './element-check.js';
+import { errorBox } from './error-box.js';
+import { MAX_DEPTH } from './limits.js';
 import { renderContainer, renderItem, renderMarkup } from './render-basic.js';
 import { renderForm } from './render-form.js';
 import { renderLink } from './render-link.js';
 import { renderList } from './render-list.js';
 import { renderTable } from './render-table.js';
-import { RenderScope, type Rendered } from './scope.js';
+import { RenderScope, type RenderOutput, type Rendered } from './scope.js';
 
 export { sortedChildren } from './children.js';
 
@@ -31,7 +31,6 @@ const RENDERERS = new Map<string, TypeRenderer>([
 ]);
 /** Every `#type` the renderer knows (docs/abi.md §6 is checked against it). */
 export const RENDER_TYPES: readonly string[] = [...RENDERERS.keys()];
-const TYPE_NAMES = RENDER_TYPES.join(', ');
 
 /**
  * Turns a RenderElement tree from a plugin (ABI §5) into a Lit template. The tree is untrusted
@@ -46,53 +45,24 @@ const TYPE_NAMES = RENDER_TYPES.join(', ');
  * render(renderElement({ '#type': 'markup', '#value': 'Hi' }, { plugin: 'hello' }), host);
  */
 export function renderElement(element: unknown, options: RenderOptions): TemplateResult {
-  const scope = RenderScope.root(String(options.plugin), renderNode);
+  const scope = RenderScope.root(String(options.plugin), LIT_OUTPUT);
   // The root is the first element of a fresh budget, so it is never `nothing`.
   return renderNode(element, scope) as TemplateResult;
 }
 
+const LIT_OUTPUT: RenderOutput<Rendered> = { renderNode, errorBox, nothing };
+
 function renderNode(value: unknown, scope: RenderScope): Rendered {
-  if (scope.depth > MAX_DEPTH) {
-    return scope.error(
-      `the tree is nested more than ${MAX_DEPTH} levels deep, so nothing below this point is ` +
-        'rendered; flatten the tree.',
-    );
-  }
+  if (scope.depth > MAX_DEPTH) return scope.error(TOO_DEEP);
   const budget = scope.take();
   if (budget === 'skip') return nothing;
-  if (budget === 'report') {
-    return scope.error(
-      `the tree has more than ${MAX_ELEMENTS} elements, so this one and all after it are not ` +
-        'rendered; show fewer elements per page (paginate).',
-    );
-  }
+  if (budget === 'report') return scope.error(TOO_MANY);
   try {
-    return renderChecked(value, scope);
+    const checked = checkElement(value, RENDERERS);
+    if ('problem' in checked) return scope.error(checked.problem);
+    return checked.renderer(checked.element, scope);
   } catch (error) {
     // Getters, proxies or cycles in a non-JSON tree must not take the page down either.
-    return scope.error(`it could not be rendered: ${error instanceof Error ? error.message : String(error)}`);
+    return scope.error(thrownProblem(error));
   }
-}
-
-function renderChecked(value: unknown, scope: RenderScope): Rendered {
-  if (!isElementObject(value)) {
-    return scope.error(
-      `it is ${describeValue(value)}, not an element object; wrap text as ` +
-        '{"#type": "markup", "#value": "…"}.',
-    );
-  }
-  const weight = prop(value, '#weight');
-  if (weight !== undefined && (typeof weight !== 'number' || !Number.isFinite(weight))) {
-    return scope.error(`its "#weight" is ${describeValue(weight)}; use a number such as 10.`);
-  }
-  const type = prop(value, '#type');
-  if (type === undefined) {
-    return scope.error(`it has no "#type"; give it one of: ${TYPE_NAMES}.`);
-  }
-  const renderer = typeof type === 'string' ? RENDERERS.get(type) : undefined;
-  if (renderer === undefined) {
-    const shown = typeof type === 'string' ? `"${type.slice(0, 40)}"` : describeValue(type);
-    return scope.error(`its "#type" ${shown} is not known; use one of: ${TYPE_NAMES}.`);
-  }
-  return renderer(value, scope);
 }

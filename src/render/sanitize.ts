@@ -24,7 +24,7 @@ const URL_ATTRIBUTES = new Set([
 ]);
 const EXTERNAL_REL = 'noopener noreferrer nofollow';
 
-let purifier: DOMPurify | null | undefined;
+let purifier: ((html: string) => string) | null | undefined;
 
 /**
  * Sanitizes `filtered_html` from a plugin: no script, style, frames, objects or forms, no
@@ -38,17 +38,19 @@ let purifier: DOMPurify | null | undefined;
  */
 export function sanitizeHtml(html: string): string {
   const text = String(html);
-  const purify = getPurifier();
-  if (purify === null) return escapeHtml(text);
-  return purify.sanitize(text);
+  if (purifier === undefined) purifier = typeof window === 'undefined' ? null : createSanitizer(window as unknown as PurifyWindow);
+  return purifier === null ? escapeHtml(text) : purifier(text);
 }
 
-function getPurifier(): DOMPurify | null {
-  if (purifier !== undefined) return purifier;
-  if (typeof window === 'undefined') return (purifier = null);
+/**
+ * The sanitizer of `sanitizeHtml` over a given window: the page's, or a server's DOM
+ * (server/server-sanitizer.ts), so both sanitize with the same DOMPurify config and hooks.
+ * Null when DOMPurify does not support that window.
+ */
+export function createSanitizer(window: PurifyWindow): ((html: string) => string) | null {
   // An instance of our own, so these hooks do not change DOMPurify for anyone else.
-  const purify = createDOMPurify(window);
-  if (!purify.isSupported) return (purifier = null);
+  const purify: DOMPurify = createDOMPurify(window);
+  if (!purify.isSupported) return null;
   // Set once: a config passed to every sanitize() call is parsed again each time, which was
   // most of the cost of a page with many filtered_html elements.
   purify.setConfig(CONFIG);
@@ -58,8 +60,10 @@ function getPurifier(): DOMPurify | null {
     if (url === null) data.keepAttr = false;
     else data.attrValue = url.href;
   });
+  // The window's own Element: a server DOM's elements are not the page's (there is none).
+  const ElementClass = (window as { Element: typeof Element }).Element;
   purify.addHook('afterSanitizeAttributes', (node) => {
-    if (!(node instanceof Element)) return;
+    if (!(node instanceof ElementClass)) return;
     // Only this hook may mark a link as internal.
     node.removeAttribute('data-route');
     const href = node.localName === 'a' ? node.getAttribute('href') : null;
@@ -69,8 +73,11 @@ function getPurifier(): DOMPurify | null {
     else if (url.kind === 'internal') node.setAttribute('data-route', url.href);
     else node.setAttribute('rel', EXTERNAL_REL);
   });
-  return (purifier = purify);
+  return (html) => purify.sanitize(String(html));
 }
+
+/** A window DOMPurify can work on: the page's, or one from jsdom on the server. */
+export type PurifyWindow = NonNullable<Parameters<typeof createDOMPurify>[0]>;
 
 function escapeHtml(text: string): string {
   return text

@@ -1,32 +1,6 @@
 /** The host-function tests (scenarios.ts) in Node, on fake-indexeddb. */
-import { afterAll, beforeAll } from 'vitest';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { buildPluginDir } from '../../src/build/build-plugins.js';
-import { formatDiagnostic } from '../../src/build/compile-plugin.js';
 import { nodeIndexedDB } from '../../src/kernel/storage/node-indexeddb.js';
-import type { ProbeBuild } from './probe.js';
+import { buildProbeBeforeAll } from './node-probe-build.js';
 import { defineHostFunctionTests } from './scenarios.js';
 
-const PROBE_DIR = resolve(import.meta.dirname, '../fixtures/host-probe/host_probe');
-
-let out: string;
-let build: ProbeBuild | undefined;
-beforeAll(async () => {
-  out = await mkdtemp(join(tmpdir(), 'trovato-host-probe-'));
-  const result = await buildPluginDir(PROBE_DIR, out, { optimize: false });
-  if (result.status === 'failed' || !result.wasmPath) throw new Error(`host_probe did not build:\n${result.diagnostics.map(formatDiagnostic).join('\n')}`);
-  build = { manifest: await readFile(join(PROBE_DIR, 'host_probe.info.toml'), 'utf8'), wasm: new Uint8Array(await readFile(result.wasmPath)) };
-}, 120_000);
-afterAll(async () => {
-  await rm(out, { recursive: true, force: true });
-});
-
-defineHostFunctionTests({
-  build: () => {
-    if (!build) throw new Error('host_probe was not built (see beforeAll).');
-    return build;
-  },
-  indexedDB: nodeIndexedDB(),
-});
+defineHostFunctionTests({ build: buildProbeBeforeAll(), indexedDB: nodeIndexedDB() });

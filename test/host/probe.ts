@@ -49,6 +49,8 @@ export interface ProbeSiteOptions {
   plugins?: readonly string[];
   indexedDB?: IDBFactory;
   now?: () => number;
+  /** Opens the site's store another way (the server's SQL stores); default IndexedDB. */
+  openStore?: (name: string, now?: () => number) => Promise<SiteStore>;
 }
 
 /** A kernel on a site store with the probe loaded, and helpers to run ops as a user. */
@@ -62,7 +64,9 @@ export class ProbeSite {
 
   /** Opens (or reopens: a page reload) the database `name` and loads the probe plugins. */
   static async open(name: string, options: ProbeSiteOptions): Promise<ProbeSite> {
-    const store = await openSiteStore({ name, indexedDB: options.indexedDB, now: options.now });
+    const store = options.openStore
+      ? await options.openStore(name, options.now)
+      : await openSiteStore({ name, indexedDB: options.indexedDB, now: options.now });
     const kernel = createKernel({ storage: kernelStorage(store), roles: ROLES });
     const plugins = options.plugins ?? ['host_probe', 'host_probe_b'];
     const report = await kernel.load(plugins.map((plugin) => probeAs(options.build, plugin)));

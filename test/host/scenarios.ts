@@ -7,12 +7,18 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HOST_FUNCTIONS, HOST_MODULE_PREFIX } from '../../src/kernel/host/imports.js';
 import { MAX_INVOKE_DEPTH } from '../../src/kernel/tap/dispatcher.js';
 import { ANONYMOUS_ID } from '../../src/kernel/tap/request-state.js';
+import type { SiteStore } from '../../src/kernel/storage/site-store.js';
 import { ADA_EDITOR, ADMIN, ANONYMOUS, BOB_EDITOR, deleteDatabase, outcomesOf, ProbeSite, resultOf, type ProbeBuild, type ProbeOp } from './probe.js';
 
 export interface HostTestEnvironment {
   /** The built probe (available once the file's beforeAll has run). */
   build(): ProbeBuild;
-  indexedDB: IDBFactory;
+  indexedDB?: IDBFactory;
+  /** For stores other than IndexedDB (the server's): how to open and remove the site's database. */
+  store?: {
+    open(name: string, now?: () => number): Promise<SiteStore>;
+    remove(name: string): Promise<void>;
+  };
   /**
    * The probe's source file as the kernel reports it where the probe aborts: `index.ts` for
    * the AssemblyScript probe (the default), `src/lib.rs` for the Rust one.
@@ -30,7 +36,7 @@ export function defineHostFunctionTests(env: HostTestEnvironment): void {
 
   async function site(plugins?: readonly string[]): Promise<ProbeSite> {
     const name = `host-test-${crypto.randomUUID()}`;
-    const probe = await ProbeSite.open(name, { build: env.build(), plugins, indexedDB: env.indexedDB, now: () => clock });
+    const probe = await ProbeSite.open(name, { build: env.build(), plugins, indexedDB: env.indexedDB, openStore: env.store?.open, now: () => clock });
     opened.push(probe);
     return probe;
   }
@@ -44,7 +50,7 @@ export function defineHostFunctionTests(env: HostTestEnvironment): void {
   afterEach(async () => {
     const names = new Set(opened.map((probe) => probe.name));
     await Promise.all(opened.splice(0).map((probe) => probe.store.close()));
-    await Promise.all([...names].map((name) => deleteDatabase(env.indexedDB, name)));
+    await Promise.all([...names].map((name) => (env.store ? env.store.remove(name) : deleteDatabase(env.indexedDB!, name))));
   });
 
   it('the probe imports every host function of the ABI, so these tests reach each one', async () => {

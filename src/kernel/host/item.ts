@@ -204,7 +204,7 @@ export function itemHostFunctions(store: SiteStore): Record<string, HostImpl> {
       const work = workOf(call, store);
       const query = parseItemQuery(text);
       // Filter first: access may dispatch tap_item_access, so it runs only for matching items.
-      const matches = work.allItems().filter((item) => query.test(item) && mayRead(call, item));
+      const matches = work.allItems(query.prefilter).filter((item) => query.test(item) && mayRead(call, item));
       matches.sort(query.compare);
       const start = query.offset ?? 0;
       const page = matches.slice(start, query.limit === undefined ? undefined : start + query.limit);
@@ -214,6 +214,8 @@ export function itemHostFunctions(store: SiteStore): Record<string, HostImpl> {
 }
 
 interface CompiledQuery {
+  /** The type and status asked for, so a database-backed store reads only those items. */
+  prefilter: { type?: string; status?: 0 | 1 };
   test(item: Item): boolean;
   compare(a: Item, b: Item): number;
   limit?: number;
@@ -253,6 +255,7 @@ export function parseItemQuery(text: string): CompiledQuery {
     return { read: fieldReader(entry.field, what), direction: parseDirection(entry.direction, what) };
   });
   return {
+    prefilter: { type: query.type as string | undefined, status: query.status as 0 | 1 | undefined },
     test: (item) => tests.every((test) => test(item)),
     compare: (a, b) => {
       for (const { read, direction } of keys) {

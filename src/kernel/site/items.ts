@@ -105,7 +105,7 @@ export function listItems(session: RequestSession, query: ItemListQuery): { item
   const search = query.search?.trim().toLowerCase();
   const work = workOf(session);
   const matches = work
-    .allItems()
+    .allItems({ type: query.type, status: query.status })
     .filter(
       (item) =>
         (query.type === undefined || item.item_type === query.type) &&

@@ -5,6 +5,7 @@
  */
 import type { SiteDatabase } from './database.js';
 import type { CacheRecord, Item, Row, RowId, VariableRecord } from './schema.js';
+import type { StoredData } from './unit-of-work.js';
 
 /** Net changes of one commit: the last staged value per key, `null` meaning deleted. */
 export interface ChangeSet {
@@ -44,7 +45,7 @@ export function isExpired(record: CacheRecord, now: number): boolean {
   return record.expires !== 0 && record.expires <= now;
 }
 
-export class ReadModel {
+export class ReadModel implements StoredData {
   readonly items = new Map<string, Item>();
   readonly rows = new Map<string, Map<RowId, Row>>();
   readonly variables = new Map<string, string>();
@@ -75,6 +76,39 @@ export class ReadModel {
     }
     siteKeys.forEach((key, i) => model.site.set(key, siteValues[i]));
     return { model, expired };
+  }
+
+  // --- StoredData: what a unit of work reads ----------------------------------------------
+
+  item(id: string): Item | undefined {
+    return this.items.get(id);
+  }
+
+  everyItem(): Iterable<Item> {
+    return this.items.values();
+  }
+
+  row(plugin: string, table: string, id: RowId): Row | undefined {
+    return this.tableRows(plugin, table)?.get(id);
+  }
+
+  everyRow(plugin: string, table: string): Iterable<Row> {
+    return this.tableRows(plugin, table)?.values() ?? [];
+  }
+
+  variable(plugin: string, name: string): string | undefined {
+    return this.variables.get(variableKey(plugin, name));
+  }
+
+  cacheEntry(bin: string, key: string): CacheRecord | undefined {
+    return this.cache.get(cacheKey(bin, key));
+  }
+
+  *cacheWithTag(tag: string): Iterable<CacheRecord> {
+    for (const key of this.keysWithTag(tag)) {
+      const record = this.cache.get(key);
+      if (record) yield record;
+    }
   }
 
   tableRows(plugin: string, table: string): ReadonlyMap<RowId, Row> | undefined {

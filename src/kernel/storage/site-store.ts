@@ -107,6 +107,10 @@ export async function openSiteStore(options: SiteStoreOptions): Promise<SiteStor
 class IndexedSiteStore implements SiteStore, WorkBackend {
   readonly name: string;
   readonly model: ReadModel;
+  /** What units of work read: the in-memory read model. */
+  get stored(): ReadModel {
+    return this.model;
+  }
   readonly now: () => number;
   readonly #db: SiteDatabase;
   readonly #maxLogs: number;

@@ -13,14 +13,39 @@ import {
   tableKey,
   variableKey,
   type ChangeSet,
-  type ReadModel,
 } from './read-model.js';
 import type { CacheRecord, Item, Row, RowId } from './schema.js';
 import { utf8Length } from '../limits.js';
 
+/**
+ * The committed data a unit of work reads through its overlay. The browser's store answers from
+ * its in-memory ReadModel; the server's SQL stores answer from the database at each call, so no
+ * process holds the whole site in memory. Returned values are shared: treat them as read-only.
+ */
+export interface StoredData {
+  item(id: string): Item | undefined;
+  /**
+   * Every committed item, in no particular order; an iterable so a database can stream them.
+   * `only` is a hint a database may use to read less (callers still test every item).
+   */
+  everyItem(only?: ItemPrefilter): Iterable<Item>;
+  row(plugin: string, table: string, id: RowId): Row | undefined;
+  everyRow(plugin: string, table: string): Iterable<Row>;
+  variable(plugin: string, name: string): string | undefined;
+  cacheEntry(bin: string, key: string): CacheRecord | undefined;
+  /** The stored cache entries carrying `tag`, in any bin. */
+  cacheWithTag(tag: string): Iterable<CacheRecord>;
+}
+
+/** Which items a reader wants, when it knows: a store may use it to read less. */
+export interface ItemPrefilter {
+  readonly type?: string;
+  readonly status?: 0 | 1;
+}
+
 /** What a unit of work needs from the store that made it. */
 export interface WorkBackend {
-  readonly model: ReadModel;
+  readonly stored: StoredData;
   /** Unix milliseconds. */
   now(): number;
   commit(changes: ChangeSet): Promise<void>;
@@ -153,13 +178,16 @@ export class UnitOfWork implements RequestWork {
   getItem(id: string): Item | undefined {
     const staged = this.#overlay.items.get(id);
     if (staged !== undefined) return staged ?? undefined;
-    return this.#backend.model.items.get(id);
+    return this.#backend.stored.item(id);
   }
 
-  /** Every item as this request sees it, in no particular order. */
-  allItems(): Item[] {
+  /**
+   * Every item as this request sees it, in no particular order. With `only`, items that do not
+   * match it may be left out (a hint for the database; the request's own writes all come back).
+   */
+  allItems(only?: ItemPrefilter): Item[] {
     const result: Item[] = [];
-    for (const [id, item] of this.#backend.model.items) if (!this.#overlay.items.has(id)) result.push(item);
+    for (const item of this.#backend.stored.everyItem(only)) if (!this.#overlay.items.has(item.id)) result.push(item);
     for (const item of this.#overlay.items.values()) if (item) result.push(item);
     return result;
   }
@@ -183,14 +211,14 @@ export class UnitOfWork implements RequestWork {
   getRow(plugin: string, table: string, id: RowId): Row | undefined {
     const staged = this.#overlay.rows.get(tableKey(plugin, table))?.rows.get(id);
     if (staged !== undefined) return staged ?? undefined;
-    return this.#backend.model.tableRows(plugin, table)?.get(id);
+    return this.#backend.stored.row(plugin, table, id);
   }
 
   /** Every row of one plugin's table as this request sees it. */
   allRows(plugin: string, table: string): Row[] {
     const staged = this.#overlay.rows.get(tableKey(plugin, table))?.rows;
     const result: Row[] = [];
-    for (const [id, row] of this.#backend.model.tableRows(plugin, table) ?? []) if (!staged?.has(id)) result.push(row);
+    for (const row of this.#backend.stored.everyRow(plugin, table)) if (!staged?.has(row.id)) result.push(row);
     for (const row of staged?.values() ?? []) if (row) result.push(row);
     return result;
   }
@@ -207,7 +235,7 @@ export class UnitOfWork implements RequestWork {
 
   getVariable(plugin: string, name: string): string | undefined {
     const key = variableKey(plugin, name);
-    return this.#overlay.variables.get(key)?.value ?? this.#backend.model.variables.get(key);
+    return this.#overlay.variables.get(key)?.value ?? this.#backend.stored.variable(plugin, name);
   }
 
   setVariable(plugin: string, name: string, value: string): void {
@@ -221,7 +249,7 @@ export class UnitOfWork implements RequestWork {
     const now = this.now();
     const staged = this.#overlay.cache.get(cacheKey(bin, key));
     if (staged !== undefined) return staged.record && !isExpired(staged.record, now) ? staged.record.value : undefined;
-    const stored = this.#backend.model.cache.get(cacheKey(bin, key));
+    const stored = this.#backend.stored.cacheEntry(bin, key);
     if (!stored || isExpired(stored, now)) return undefined;
     if (stored.tags.some((tag) => this.#invalidated.has(tag))) return undefined;
     return stored.value;
@@ -276,12 +304,10 @@ export class UnitOfWork implements RequestWork {
       variables: new Map(this.#overlay.variables),
       cache: new Map(this.#overlay.cache),
     };
-    const model = this.#backend.model;
     for (const tag of this.#invalidated) {
-      for (const key of model.keysWithTag(tag)) {
-        if (changes.cache.has(key)) continue;
-        const record = model.cache.get(key);
-        if (record) changes.cache.set(key, { bin: record.bin, key: record.key, record: null });
+      for (const record of this.#backend.stored.cacheWithTag(tag)) {
+        const key = cacheKey(record.bin, record.key);
+        if (!changes.cache.has(key)) changes.cache.set(key, { bin: record.bin, key: record.key, record: null });
       }
     }
     return changes;
