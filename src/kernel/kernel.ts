@@ -21,8 +21,8 @@ import { TapRegistry } from './tap/registry.js';
 import { anonymousUser, createRequestState, NO_WORK, type CurrentUser, type LogEntry, type RequestState, type RequestWork } from './tap/request-state.js';
 import { DEFAULT_ROLES, resolveUser, type RoleTable, type UserSpec } from './users.js';
 import { KernelError, messageOf } from './errors.js';
-import { resolveLimits, utf8Length, type KernelLimits } from './limits.js';
-import { MAX_LOG_MESSAGE } from './host/logging.js';
+import { resolveLimits, type KernelLimits } from './limits.js';
+import { recordLogLine } from './host/logging.js';
 import { DEFAULT_CALL_FUEL, DEFAULT_REQUEST_FUEL, FuelExhausted, MAX_CALL_FUEL, OutOfFuel, chargeFuel, fuelCounter, outOfFuelMessage, requestFuel, startFunction, type RequestFuel } from './tap/fuel.js';
 import type { DeclaredPermission } from './content/types.js';
 
@@ -206,14 +206,11 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     // trace() has no return value to refuse with: over the log quotas its lines are dropped
     // (the first refusal still leaves its warning in the log).
     if (call.request.quota.spentFor(call, 'logging.log')) return;
-    const text = message.length > MAX_LOG_MESSAGE ? `${message.slice(0, MAX_LOG_MESSAGE)}... (cut from ${message.length} characters)` : message;
     try {
-      call.request.quota.chargeLog(call, utf8Length(text), call.request);
+      recordLogLine(call, 'debug', message);
     } catch (error) {
-      if (error instanceof HostFailure) return;
-      throw error;
+      if (!(error instanceof HostFailure)) throw error;
     }
-    call.request.record({ plugin: call.plugin, level: 'debug', message: text, time: Date.now(), source: 'log' });
   }
 
   /**

@@ -8,7 +8,7 @@
  * refused with -6 and not recorded.
  */
 import { LOG_LEVELS, type LogEntry, type LogLevel } from '../log-entry.js';
-import type { HostImpl } from './abi.js';
+import type { ActiveCall, HostImpl } from './abi.js';
 import { badArgument } from './storage-work.js';
 import { utf8Length } from '../limits.js';
 
@@ -19,22 +19,31 @@ function isLevel(level: string): level is LogLevel {
   return (LOG_LEVELS as readonly string[]).includes(level);
 }
 
+/**
+ * Records one log line of the calling plugin: cut past MAX_LOG_MESSAGE, charged to the log quotas
+ * (throws the quota's HostFailure when they are spent), attributed to the real caller. The one
+ * path for `logging.log` and AssemblyScript's `env.trace`.
+ */
+export function recordLogLine(call: ActiveCall, level: LogLevel, message: string, claimed = ''): void {
+  const recorded = message.length > MAX_LOG_MESSAGE ? `${message.slice(0, MAX_LOG_MESSAGE)}... (cut from ${message.length} characters)` : message;
+  call.request.quota.chargeLog(call, utf8Length(recorded), call.request);
+  const entry: LogEntry = {
+    plugin: call.plugin,
+    level,
+    message: recorded,
+    time: Date.now(),
+    source: 'log',
+    ...(claimed !== '' && claimed !== call.plugin ? { claimed } : {}),
+  };
+  call.request.record(entry);
+}
+
 /** The logging host functions. */
 export function loggingHostFunctions(): Record<string, HostImpl> {
   return {
     log: (call, [level, claimed, message]) => {
       if (!isLevel(level)) throw badArgument(`The log level "${level}" is unknown; the levels are ${LOG_LEVELS.join(', ')}.`);
-      const recorded = message.length > MAX_LOG_MESSAGE ? `${message.slice(0, MAX_LOG_MESSAGE)}... (cut from ${message.length} characters)` : message;
-      call.request.quota.chargeLog(call, utf8Length(recorded), call.request);
-      const entry: LogEntry = {
-        plugin: call.plugin,
-        level,
-        message: recorded,
-        time: Date.now(),
-        source: 'log',
-        ...(claimed !== '' && claimed !== call.plugin ? { claimed } : {}),
-      };
-      call.request.record(entry);
+      recordLogLine(call, level, message, claimed);
       return 0;
     },
   };
