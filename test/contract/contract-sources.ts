@@ -104,20 +104,20 @@ export function documentedTaps(doc: string): string[] {
   return taps;
 }
 
-/** AssemblyScript's wasm type for a parameter or result type of a declared function. */
-function assemblyScriptType(type: string): ValueType | null {
-  switch (type.trim()) {
-    case 'i32': case 'u32': case 'usize': case 'isize': case 'bool': case 'i8': case 'u8': case 'i16': case 'u16':
-      return 'i32';
-    case 'i64': case 'u64':
-      return 'i64';
-    case 'f32':
-      return 'f32';
-    case 'f64':
-      return 'f64';
-    default:
-      return null;
-  }
+/**
+ * The wasm type of a scalar source type, the same in AssemblyScript and Rust's wasm32 FFI
+ * (`bool` and the narrow integers are i32; `usize`/`isize` are 32-bit on wasm32).
+ */
+const SCALAR_WASM_TYPES: Readonly<Record<string, ValueType>> = {
+  i32: 'i32', u32: 'i32', usize: 'i32', isize: 'i32', bool: 'i32', i8: 'i32', u8: 'i32', i16: 'i32', u16: 'i32',
+  i64: 'i64', u64: 'i64',
+  f32: 'f32',
+  f64: 'f64',
+};
+
+/** The wasm type of a scalar parameter or result type (AssemblyScript's, or Rust's without pointers). */
+function scalarWasmType(type: string): ValueType | null {
+  return Object.hasOwn(SCALAR_WASM_TYPES, type.trim()) ? SCALAR_WASM_TYPES[type.trim()] : null;
 }
 
 /** Every `@external("module", "name") declare function f(a: i32, …): i32;` in one file. */
@@ -130,29 +130,16 @@ export function assemblyScriptImports(source: string, file: string): ContractFun
       .split(',')
       .map((p) => p.trim())
       .filter((p) => p !== '')
-      .map((p) => typed(p.split(':')[1] ?? '', assemblyScriptType, `${file}:${line}`));
-    const results = match[4] === 'void' ? [] : [typed(match[4], assemblyScriptType, `${file}:${line}`)];
+      .map((p) => typed(p.split(':')[1] ?? '', scalarWasmType, `${file}:${line}`));
+    const results = match[4] === 'void' ? [] : [typed(match[4], scalarWasmType, `${file}:${line}`)];
     found.push({ module: match[1], name: match[2], signature: { params, results }, where: `${file}:${line}` });
   }
   return found;
 }
 
-/** Rust's wasm32 type for an FFI parameter or result type. */
+/** Rust's wasm32 type for an FFI parameter or result type: a raw pointer is an i32. */
 function rustType(type: string): ValueType | null {
-  const t = type.trim();
-  if (/^\*(const|mut)\s/.test(t)) return 'i32';
-  switch (t) {
-    case 'i32': case 'u32': case 'usize': case 'isize': case 'bool': case 'i8': case 'u8': case 'i16': case 'u16':
-      return 'i32';
-    case 'i64': case 'u64':
-      return 'i64';
-    case 'f32':
-      return 'f32';
-    case 'f64':
-      return 'f64';
-    default:
-      return null;
-  }
+  return /^\*(const|mut)\s/.test(type.trim()) ? 'i32' : scalarWasmType(type);
 }
 
 /**
