@@ -250,14 +250,13 @@ export class KernelController implements ReactiveController {
       this.#supervisor?.rememberBoot('bootSite', [{ siteName: database, pluginsUrl: absolute(pluginsUrl) }]);
       const previous = previewDatabase(siteName);
       setPreviewDatabase(siteName, database);
-      if (previous !== null && previous !== database) void api.deleteSite(previous).catch(() => undefined);
+      // The previous preview's database is only left over; failing to drop it costs storage, not data.
+      if (previous !== null && previous !== database) {
+        void api.deleteSite(previous).catch((error: unknown) => console.warn(`The previous recipe preview's database ${previous} was not deleted: ${messageOf(error)}`));
+      }
       this.mode = { kind: 'recipe', recipe, database };
       this.landing = { path: result.landing, user: result.user };
-      this.#setPhase('reading-site');
-      const site = await this.#readSite();
-      if (generation !== this.#generation) return;
-      this.site = site;
-      this.#setPhase('ready');
+      await this.#showSite(generation);
     } catch (error) {
       if (generation !== this.#generation) return;
       this.error = error instanceof RecipeRefused ? `The recipe was not applied. ${problemText(error.problem)}` : `The recipe could not be opened: ${messageOf(error)}`;
@@ -277,17 +276,22 @@ export class KernelController implements ReactiveController {
       // Absolute, because the worker resolves relative URLs against its own script.
       await api.bootSite({ siteName: ownDatabase(siteName), pluginsUrl: absolute(pluginsUrl) });
       if (generation !== this.#generation) return;
-      this.#setPhase('reading-site');
-      const site = await this.#readSite();
-      if (generation !== this.#generation) return;
-      this.site = site;
-      this.#setPhase('ready');
+      await this.#showSite(generation);
     } catch (error) {
       if (generation !== this.#generation) return;
       const code = error instanceof KernelError ? ` [${error.code}]` : '';
       this.error = `The site could not start${code}: ${messageOf(error)}`;
       this.#setPhase('failed');
     }
+  }
+
+  /** The last step of a boot: read the site, and show it unless a newer boot started meanwhile. */
+  async #showSite(generation: number): Promise<void> {
+    this.#setPhase('reading-site');
+    const site = await this.#readSite();
+    if (generation !== this.#generation) return;
+    this.site = site;
+    this.#setPhase('ready');
   }
 
   async #readSite(): Promise<SiteSnapshot> {
