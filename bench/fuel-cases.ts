@@ -1,6 +1,6 @@
 /**
  * What fuel costs and what it buys, in Node and in Chromium: dispatch to one handler and the
- * blog listing of 200 posts, metered against the same kernel loading the same plugins
+ * blog's first page (20 of 200 posts), metered against the same kernel loading the same plugins
  * unmetered (`fuel: false`) in the same run; and the time from a call that loops forever to
  * the kernel answering the next request (no worker restart: the loop runs out of fuel).
  */
@@ -38,7 +38,7 @@ export async function runFuelCases(
   results.push({ name: 'dispatch, 1 handler, unmetered', stats: unmeteredDispatch });
   results.push({ name: 'dispatch, 1 handler, metered', baselines: ['dispatch, 1 handler, unmetered'], stats: meteredDispatch });
 
-  log('fuel: /blog listing 200 posts, unmetered and metered (one database each, same content)');
+  log('fuel: /blog (first page of 20, 200 posts in the site), unmetered and metered (one database each, same content)');
   const names = [`trovato-bench-fuel-${Date.now()}-plain`, `trovato-bench-fuel-${Date.now()}-metered`];
   const stores = await Promise.all(names.map((name) => openSiteStore({ name, indexedDB })));
   try {

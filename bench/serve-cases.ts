@@ -1,13 +1,13 @@
 /**
  * `npm run bench -- --serve`: `trovato serve` on loopback, measured with autocannon (bounded in
- * time). Pages per second and p99 latency of `/blog` with 1,000 posts on the embedded SQLite
+ * time). Pages per second and p99 latency of `/blog` (its first page of 20) with 1,000 posts on the embedded SQLite
  * default and on PostgreSQL (one and two processes, when TROVATO_TEST_POSTGRES names a server),
  * against the same page built through the in-process kernel in this process (the baseline);
  * and the resident memory of a serve process with 1,000 and with 100,000 items.
  */
 import autocannon from 'autocannon';
 import { execFileSync } from 'node:child_process';
-import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -17,20 +17,9 @@ import type { Item } from '../src/kernel/content/types.js';
 import { BENCH_ADMIN, seedBlogPosts } from './seed.js';
 import { REFERENCE_PLUGINS, startServe, type ServedProcess } from '../test/server/served-process.js';
 
-/**
- * The reference plugins, with the blog's per-call fuel raised to the most a manifest may ask
- * (docs/abi.md §7.1): listing 1,000 posts takes about 400 M instructions, more than the default
- * 100 M per call and, with the rest of the request, than the default 500 M per request (raised
- * with REQUEST_FUEL, `trovato serve --request-fuel`).
- */
-async function benchPlugins(dir: string): Promise<string> {
-  const folder = join(dir, 'plugins');
-  await cp(REFERENCE_PLUGINS, folder, { recursive: true });
-  await appendFile(join(folder, 'blog', 'blog.info.toml'), '\n[limits]\nfuel = 1000000000\n');
-  return folder;
-}
-let PLUGINS = REFERENCE_PLUGINS;
-const REQUEST_FUEL = 2_000_000_000;
+// The reference plugins as they ship, at the kernel's default fuel: the blog lists 20 posts a
+// page (/blog?page=N), so its first page costs the same with 1,000 posts as with 10.
+const PLUGINS = REFERENCE_PLUGINS;
 
 const POSTS = 1000;
 const DURATION_S = 10;
@@ -67,7 +56,7 @@ function rssMb(pid: number): number {
  * Also returns the renderer's share: the median time to turn the page's tree into HTML.
  */
 async function inProcess(database: string): Promise<{ row: Row; kernelMs: number; renderMs: number; htmlBytes: number }> {
-  const { site } = await openServedSite({ plugins: PLUGINS, database, kernel: { fuel: { perRequest: REQUEST_FUEL } } });
+  const { site } = await openServedSite({ plugins: PLUGINS, database });
   const latencies: number[] = [];
   const kernel: number[] = [];
   const render: number[] = [];
@@ -96,7 +85,7 @@ async function inProcess(database: string): Promise<{ row: Row; kernelMs: number
 }
 
 async function seed(database: string, posts: number, fillerItems = 0): Promise<void> {
-  const { site } = await openServedSite({ plugins: PLUGINS, database, kernel: { fuel: { perRequest: REQUEST_FUEL } } });
+  const { site } = await openServedSite({ plugins: PLUGINS, database });
   if (posts > 0) await seedBlogPosts(site, posts);
   // Filler of another type, written in big batches straight through units of work: /blog must not read them.
   for (let written = 0; written < fillerItems; ) {
@@ -114,7 +103,7 @@ async function seed(database: string, posts: number, fillerItems = 0): Promise<v
 async function served(database: string, processes: number, log: (line: string) => void): Promise<{ row: Row; rss: number[] }> {
   const running: ServedProcess[] = [];
   try {
-    for (let i = 0; i < processes; i++) running.push(await startServe({ plugins: PLUGINS, database, threads: 2, requestFuel: REQUEST_FUEL }));
+    for (let i = 0; i < processes; i++) running.push(await startServe({ plugins: PLUGINS, database, threads: 2 }));
     log(`  load: ${processes} process(es), ${CONNECTIONS} connections each, ${DURATION_S} s`);
     await load(running.map((p) => p.url)); // warm-up run (also JIT, statement caches)
     const measured = await load(running.map((p) => p.url));
@@ -126,7 +115,6 @@ async function served(database: string, processes: number, log: (line: string) =
 
 export async function runServeBench(log: (line: string) => void): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'trovato-serve-bench-'));
-  PLUGINS = await benchPlugins(dir);
   const rows: Row[] = [];
   const memory: Array<[string, number]> = [];
   let split = '';

@@ -261,6 +261,19 @@ export function form(formId: string, submitLabel: string = ""): RenderElement {
   return el;
 }
 
+/**
+ * Links between the pages of a long list: "Previous" and "Next" (`rel="prev"`/`"next"`) and
+ * "Page N of M". `url` is the list's path; page 1 links to it as it is, page N adds `page=N`.
+ *
+ * @example pager("/blog", 2, 50)
+ */
+export function pager(url: string, page: i32, pages: i32): RenderElement {
+  return new RenderElement("pager")
+    .prop("#url", JsonValue.str(url))
+    .prop("#page", JsonValue.num(<f64>page))
+    .prop("#pages", JsonValue.num(<f64>pages));
+}
+
 /** A labelled value: `#title` is the label, `#value` the text (children may add more). */
 export function item(label: string, value: string = ""): RenderElement {
   return new RenderElement("item").prop("#title", JsonValue.str(label)).value(value);

@@ -5,7 +5,7 @@ import {
   JsonValue, tap, jsonList, Item, RouteRequest, AccessResult,
   contentType, field, FieldType, ContentTypeDefinition,
   permission, PermissionDefinition, menu, MenuDefinition,
-  RenderElement, container, markup, link, list, item,
+  RenderElement, container, markup, link, list, item, pager,
   queryItems, query, invoke, pluginExists, lastHostError, isoDate,
   saveItem, log, FILTERED_HTML,
 } from "../../sdk";
@@ -97,15 +97,30 @@ function renderPost(post: Item): RenderElement {
   return article;
 }
 
-// /blog — published posts, newest first.
+// /blog — published posts, newest first, POSTS_PER_PAGE at a time (/blog?page=N): a page reads
+// only its own posts, so the listing costs the same fuel with 10 posts or 100,000.
+const POSTS_PER_PAGE = 20;
+
 function listPage(input: JsonValue): JsonValue {
   const page = container("section").child("title", markup("h1", "Blog"));
-  const found = queryItems(query(BLOG).published().sortDesc("created"));
+  const asked = RouteRequest.fromJson(input).queryParam("page", "1");
+  const number = pageNumber(asked);
+  if (number == 0) {
+    return page.child("error", markup("p", "\"" + asked + "\" is not a page number; pages are numbered from 1.")).child("back", link("Newest posts", "/blog")).toJson();
+  }
+  const found = queryItems(query(BLOG).published().sortDesc("created").limit(POSTS_PER_PAGE).offset((number - 1) * POSTS_PER_PAGE));
   if (found === null) {
     const err = lastHostError();
     return page.child("error", markup("p", "The posts could not be loaded: " + (err === null ? "unknown error" : err.message))).toJson();
   }
-  if (found.items.length == 0) return page.child("empty", markup("p", "No posts yet.")).toJson();
+  const pages = found.total == 0 ? 1 : (found.total + POSTS_PER_PAGE - 1) / POSTS_PER_PAGE;
+  if (found.items.length == 0) {
+    if (number == 1) return page.child("empty", markup("p", "No posts yet.")).toJson();
+    return page
+      .child("empty", markup("p", "There is no page " + number.toString() + "; the blog has " + pages.toString() + (pages == 1 ? " page." : " pages.")))
+      .child("back", link("Newest posts", "/blog"))
+      .toJson();
+  }
   const posts = list();
   for (let i = 0; i < found.items.length; i++) {
     const post = found.items[i];
@@ -115,7 +130,21 @@ function listPage(input: JsonValue): JsonValue {
         .child("date", markup("small", " " + isoDate(post.created))),
     );
   }
-  return page.child("posts", posts).toJson();
+  page.child("posts", posts);
+  if (pages > 1) page.child("pager", pager("/blog", number, pages));
+  return page.toJson();
+}
+
+// A page number from the query: digits only, at least 1; 0 for anything else.
+function pageNumber(text: string): i32 {
+  if (text.length == 0 || text.length > 6) return 0;
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return 0;
+    n = n * 10 + (c - 48);
+  }
+  return n;
 }
 
 // /blog/:slug — the post whose slug field equals the parameter.

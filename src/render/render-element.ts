@@ -6,6 +6,7 @@ import { renderContainer, renderItem, renderMarkup } from './render-basic.js';
 import { renderForm } from './render-form.js';
 import { renderLink } from './render-link.js';
 import { renderList } from './render-list.js';
+import { renderPager } from './render-pager.js';
 import { renderTable } from './render-table.js';
 import { RenderScope, type RenderOutput, type Rendered } from './scope.js';
 
@@ -28,6 +29,7 @@ const RENDERERS = new Map<string, TypeRenderer>([
   ['table', renderTable],
   ['form', renderForm],
   ['item', renderItem],
+  ['pager', renderPager],
 ]);
 /** Every `#type` the renderer knows (docs/abi.md §6 is checked against it). */
 export const RENDER_TYPES: readonly string[] = [...RENDERERS.keys()];

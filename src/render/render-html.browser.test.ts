@@ -61,6 +61,15 @@ const CASES: Record<string, unknown> = {
     out: { '#type': 'link', '#title': '', '#href': 'https://example.com/x' },
     bad: { '#type': 'link', '#title': 'Bad', '#url': 'javascript:alert(1)', child: { '#type': 'markup', '#value': 'x' } },
   },
+  'pagers and their errors': {
+    '#type': 'container',
+    first: { '#type': 'pager', '#url': '/blog', '#page': 1, '#pages': 3 },
+    middle: { '#type': 'pager', '#url': '/tags/news?sort=old', '#page': 2, '#pages': 3, '#attributes': { class: 'mine' } },
+    last: { '#type': 'pager', '#url': '/blog?page=9', '#page': 3, '#pages': 3 },
+    external: { '#type': 'pager', '#url': 'https://example.com/', '#page': 1, '#pages': 2 },
+    past: { '#type': 'pager', '#url': '/blog', '#page': 4, '#pages': 3 },
+    child: { '#type': 'pager', '#url': '/blog', '#page': 1, '#pages': 1, extra: { '#type': 'markup', '#value': 'x' } },
+  },
   'lists, tables and their errors': {
     '#type': 'container',
     ul: { '#type': 'list', '#items': ['one', 2, { '#type': 'link', '#title': 'three', '#url': '/3' }, [1]], extra: { '#type': 'markup', '#value': 'child' } },

@@ -11,6 +11,7 @@ import { checkElement, thrownProblem, TOO_DEEP, TOO_MANY } from './element-check
 import { describeValue } from './error-box.js';
 import { attributeList, EMPTY, html, SafeHtml } from './html-string.js';
 import { MAX_DEPTH } from './limits.js';
+import { pagerLabel, readPager } from './pager.js';
 import { prop, textOf } from './props.js';
 import { safeAttributes } from './safe-attributes.js';
 import { safeUrl } from './safe-url.js';
@@ -138,6 +139,15 @@ function renderLink(element: Record<string, unknown>, scope: Scope): SafeHtml {
   return html`<a${attrs(element)} href="${url.href}" rel="${EXTERNAL_REL}">${text}</a>${extra}`;
 }
 
+function renderPager(element: Record<string, unknown>, scope: Scope): SafeHtml {
+  const pager = readPager(element);
+  if ('problem' in pager) return scope.error(pager.problem);
+  const extra = scope.rejectChildren(element, 'pager');
+  const prev = pager.prev === null ? EMPTY : html`<a href="${pager.prev}" data-route="${pager.prev}" rel="prev">Previous</a>`;
+  const next = pager.next === null ? EMPTY : html`<a href="${pager.next}" data-route="${pager.next}" rel="next">Next</a>`;
+  return html`<nav${attrs(element, 'pager')} aria-label="Pages">${prev}<span aria-current="page">${pagerLabel(pager)}</span>${next}</nav>${extra}`;
+}
+
 function renderList(element: Record<string, unknown>, scope: Scope): SafeHtml {
   const listType = prop(element, '#list_type') ?? prop(element, '#tag') ?? 'ul';
   if (listType !== 'ul' && listType !== 'ol') {
@@ -211,4 +221,5 @@ const RENDERERS = new Map<string, TypeRenderer>([
   ['table', renderTable],
   ['form', renderForm],
   ['item', renderItem],
+  ['pager', renderPager],
 ]);

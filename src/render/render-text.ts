@@ -7,6 +7,7 @@
  */
 import { sortedChildren } from './children.js';
 import { MAX_DEPTH } from './limits.js';
+import { pagerLabel, readPager } from './pager.js';
 import { isElementObject, prop, textOf } from './props.js';
 
 const HEADINGS = new Set(['h1', 'h2', 'h3', 'h4', 'h5', 'h6']);
@@ -100,6 +101,12 @@ function node(value: unknown, indent: string, depth: number, out: string[], wher
       children(out, indent + '  ');
       const submit = prop(value, '#submit');
       if (typeof submit === 'string') out.push(`${indent}  [${submit}]`);
+      return;
+    }
+    case 'pager': {
+      const pager = readPager(value);
+      if ('problem' in pager) out.push(`${indent}[error at ${where}: ${pager.problem}]`);
+      else out.push(`${indent}${[pager.prev && `[Previous](${pager.prev})`, pagerLabel(pager), pager.next && `[Next](${pager.next})`].filter(Boolean).join(' ')}`);
       return;
     }
     default:

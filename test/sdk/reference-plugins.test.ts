@@ -88,7 +88,7 @@ describe('blog', () => {
     expect(plugin.call('tap_item_view', { item: post({ item_type: 'page' }) })).toBeNull();
   });
 
-  it('lists published posts newest first through query-items', async () => {
+  it('lists published posts newest first through query-items, 20 a page', async () => {
     const queries: unknown[] = [];
     const host: FakeHost = {
       'item-api': {
@@ -100,9 +100,22 @@ describe('blog', () => {
     };
     const plugin = await instantiatePlugin(wasm.blog, host);
     const page = plugin.call('blog_list', { path: '/blog', params: {}, query: {} }) as Record<string, Record<string, Record<string, unknown>>>;
-    expect(queries).toEqual([{ type: 'blog', status: 1, sort: [{ field: 'created', direction: 'desc' }] }]);
+    expect(queries).toEqual([{ type: 'blog', status: 1, sort: [{ field: 'created', direction: 'desc' }], limit: 20, offset: 0 }]);
     expect(page.posts['#type']).toBe('list');
     expect(page.posts['item-1'].link).toEqual({ '#type': 'link', '#title': 'Second', '#url': '/blog/second' });
+    // One page only: no pager.
+    expect(page.pager).toBeUndefined();
+  });
+
+  it('reads page N of the listing from ?page=N and links the pages with a pager', async () => {
+    const queries: Array<Record<string, unknown>> = [];
+    const host: FakeHost = {
+      'item-api': { 'query-items': ([q]) => (queries.push(JSON.parse(q)), JSON.stringify({ items: [post()], total: 45 })) },
+    };
+    const plugin = await instantiatePlugin(wasm.blog, host);
+    const page = plugin.call('blog_list', { path: '/blog', params: {}, query: { page: '3' } }) as Record<string, unknown>;
+    expect(queries[0]).toMatchObject({ limit: 20, offset: 40 });
+    expect(page.pager).toEqual({ '#type': 'pager', '#url': '/blog', '#page': 3, '#pages': 3 });
   });
 
   it('finds /blog/:slug by its slug field and adds tag links through categories', async () => {
