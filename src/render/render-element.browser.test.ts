@@ -148,7 +148,7 @@ describe('renderElement: each #type', () => {
     expect(value.querySelector('small')!.textContent).toBe('(admin)');
   });
 
-  it('form: children and items, no action, submit becomes a render-submit event', async () => {
+  it('form: children and items, posted to its own page, submit becomes a render-submit event without the form id field', async () => {
     const host = mount({
       '#type': 'form',
       '#form_id': 'search',
@@ -162,7 +162,10 @@ describe('renderElement: each #type', () => {
     expect(form.className).toBe('search');
     expect(form.querySelector('label.item .label')!.textContent).toBe('Words');
     expect(form.querySelector('div.item .value')!.textContent).toBe('be brief');
-    const input = form.querySelector('input')!;
+    // Without scripts it still posts to its own page, naming itself in a hidden field.
+    expect(form.method).toBe('post');
+    expect(form.querySelector<HTMLInputElement>('input[type="hidden"]')).toMatchObject({ name: 'trovato_form_id', value: 'search' });
+    const input = form.querySelector<HTMLInputElement>('input[type="text"]')!;
     expect(input.name).toBe('q');
     input.value = 'lit';
     const seen: CustomEvent[] = [];

@@ -9,6 +9,7 @@
 import { sanitizeHtml as browserSanitizer } from './sanitize.js';
 import { checkElement, thrownProblem, TOO_DEEP, TOO_MANY } from './element-check.js';
 import { describeValue } from './error-box.js';
+import { FORM_ID_FIELD } from './form-id.js';
 import { attributeList, EMPTY, html, SafeHtml } from './html-string.js';
 import { MAX_DEPTH } from './limits.js';
 import { pagerLabel, readPager } from './pager.js';
@@ -200,15 +201,17 @@ function cellContent(cell: unknown, segment: string, scope: Scope): SafeHtml | s
 }
 
 /**
- * `form`: as in the page, a `<form>` with no action. The page's script turns a submit into a
- * `render-submit` event for the plugin's form taps; a server page has no such script yet, so
- * plugin forms show but do not submit there (the site's own item forms do, see server/pages.ts).
+ * `form`: as in the page, a `<form method="post">` with no action, its `#form_id` in a hidden
+ * field: posted to the page it is on, the server runs the plugin's form taps (server/site-app.ts);
+ * with the page's script, a submit becomes a `render-submit` event instead.
  */
 function renderForm(element: Record<string, unknown>, scope: Scope): SafeHtml {
   if (scope.inForm) return scope.error('it is a "form" inside a "form", which HTML does not allow; use a "container".');
   const submit = prop(element, '#submit');
   if (submit !== undefined && typeof submit !== 'string') return scope.error(`its "#submit" (the button label) is ${describeValue(submit)}; give text.`);
-  return html`<form${attrs(element)}>${scope.children(element, true)}${submit === undefined ? EMPTY : html`<button type="submit">${submit}</button>`}</form>`;
+  const formId = prop(element, '#form_id');
+  const idField = typeof formId === 'string' ? html`<input type="hidden" name="${FORM_ID_FIELD}" value="${formId}">` : EMPTY;
+  return html`<form method="post"${attrs(element)}>${idField}${scope.children(element, true)}${submit === undefined ? EMPTY : html`<button type="submit">${submit}</button>`}</form>`;
 }
 
 // A Map, so `#type: "constructor"` or `"__proto__"` finds no renderer; the same order as the

@@ -5,7 +5,7 @@
  */
 
 /** Every `#type` the renderer knows. */
-export type RenderType = 'container' | 'markup' | 'link' | 'list' | 'table' | 'form' | 'item';
+export type RenderType = 'container' | 'markup' | 'link' | 'list' | 'table' | 'form' | 'item' | 'pager';
 
 /** A table cell or list item: text, a number, or a nested element. */
 export type RenderCell = string | number | RenderElement;

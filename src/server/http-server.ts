@@ -4,7 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { USER_COOKIE, type AppRequest, type AppResponse } from './site-app.js';
+import { NOTICE_COOKIE, USER_COOKIE, type AppRequest, type AppResponse } from './site-app.js';
 
 /** A form larger than this is refused (413): the site's forms are a few fields of text. */
 export const MAX_FORM_BYTES = 1 << 20;
@@ -12,7 +12,8 @@ export const MAX_FORM_BYTES = 1 << 20;
 const STYLES = `body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:60rem;padding:0 1rem}
 .site-header{display:flex;flex-wrap:wrap;gap:1rem;align-items:center;border-bottom:1px solid #ccc}
 .site-header ul{display:flex;gap:1rem;list-style:none;padding:0}
-.render-error,.errors{border:2px solid #b00;padding:.5rem;color:#600}
+.notice{border:2px solid #2a7a2a;padding:.5rem}
+.render-error,.errors,.field-error{border:2px solid #b00;padding:.5rem;color:#600}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem}
 .item-form label{display:block;margin:.5rem 0}`;
 
@@ -67,6 +68,7 @@ async function respond(handle: (request: AppRequest) => Promise<AppResponse>, re
       query: Object.fromEntries(url.searchParams),
       form,
       userId: cookie(req.headers.cookie, USER_COOKIE),
+      notice: cookie(req.headers.cookie, NOTICE_COOKIE) || null,
     });
     send(res, method === 'HEAD' ? { ...response, body: '' } : response);
   } catch (error) {

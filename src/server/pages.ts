@@ -17,6 +17,8 @@ export interface Layout {
   readonly path: string;
   /** Admin links the current user may follow. */
   readonly admin: ReadonlyArray<{ path: string; title: string }>;
+  /** A one-time message from the form submitted before this page (post, redirect, get). */
+  readonly notice?: string;
 }
 
 /** A whole HTML document: the layout around `main`. */
@@ -38,7 +40,7 @@ export function documentHtml(layout: Layout, main: SafeHtml): string {
         <button type="submit">Switch</button>
       </form>
     </header>
-    <main id="main">${main}</main>
+    <main id="main">${layout.notice ? html`<p class="notice" role="status">${layout.notice}</p>` : EMPTY}${main}</main>
   `;
   const title = html`${layout.title}`;
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +

@@ -12,6 +12,8 @@ import type { UserSpec } from '../kernel/users.js';
 import { createAccess } from '../ui/access.js';
 import { fieldKind, toDraftValue, type TextFormat } from '../ui/field-values.js';
 import { parseRoute } from '../ui/router.js';
+import { hasForm, withEnteredValues, withFieldErrors } from '../ui/form-errors.js';
+import { FORM_ID_FIELD } from '../render/form-id.js';
 import { contentList, documentHtml, itemForm, itemPage, logList, messagePage, pluginPage, pluginsList, type Layout } from './pages.js';
 import type { SafeHtml } from '../render/html-string.js';
 import { needsSanitizer, renderHtml } from '../render/render-html.js';
@@ -26,6 +28,8 @@ export interface AppRequest {
   readonly form: Readonly<Record<string, string>>;
   /** The user id from the session cookie, or null for anonymous. */
   readonly userId: string | null;
+  /** The message a form submission left for the page it redirected to (NOTICE_COOKIE), or null. */
+  readonly notice: string | null;
 }
 
 export interface AppResponse {
@@ -36,8 +40,15 @@ export interface AppResponse {
 
 /** The cookie that holds which demo user a browser acts as (the site's user switcher). */
 export const USER_COOKIE = 'trovato_user';
+/**
+ * The cookie that carries a submitted form's message across its redirect (post, redirect, get):
+ * shown once by the next page, which clears it.
+ */
+export const NOTICE_COOKIE = 'trovato_notice';
+/** Longer messages are cut: a cookie holds about 4 KB. */
+const NOTICE_MAX = 1000;
 
-type Page = { status: number; title: string; main: SafeHtml } | { redirect: string; cookie?: string };
+type Page = { status: number; title: string; main: SafeHtml } | { redirect: string; cookie?: string; notice?: string };
 
 /**
  * Answers requests for `site`. Never throws: a storage failure is a 503 saying the database is
@@ -57,9 +68,14 @@ export function createSiteApp(site: Site): (request: AppRequest) => Promise<AppR
       const failure = failures();
       if (failure) throw failure;
       if ('redirect' in page) {
-        return { status: 303, headers: { location: page.redirect, ...(page.cookie ? { 'set-cookie': page.cookie } : {}) }, body: '' };
+        const cookie = page.cookie ?? (page.notice ? noticeCookie(page.notice) : undefined);
+        return { status: 303, headers: { location: page.redirect, ...(cookie ? { 'set-cookie': cookie } : {}) }, body: '' };
       }
-      return htmlResponse(page.status, await layoutFor(site, user, users, request.path, page.title), page.main);
+      const layout = await layoutFor(site, user, users, request.path, page.title);
+      if (request.notice === null) return htmlResponse(page.status, layout, page.main);
+      const response = htmlResponse(page.status, { ...layout, notice: request.notice }, page.main);
+      response.headers['set-cookie'] = noticeCookie('');
+      return response;
     } catch (error) {
       const storage = error instanceof KernelError && error.code === 'STORAGE_FAILURE';
       const status = storage ? 503 : 500;
@@ -79,6 +95,12 @@ export function createSiteApp(site: Site): (request: AppRequest) => Promise<AppR
 function failuresOf(store: object): () => KernelError | null {
   const withFailures = store as { takeFailure?: () => KernelError | null };
   return typeof withFailures.takeFailure === 'function' ? () => withFailures.takeFailure!() : () => null;
+}
+
+/** Sets the one-time notice (an empty one clears it). */
+function noticeCookie(notice: string): string {
+  const value = encodeURIComponent(notice.slice(0, NOTICE_MAX));
+  return `${NOTICE_COOKIE}=${value}; Path=/; Max-Age=${notice === '' ? 0 : 60}; HttpOnly; SameSite=Lax`;
 }
 
 function htmlResponse(status: number, layout: Layout, main: SafeHtml): AppResponse {
@@ -170,7 +192,35 @@ async function route(site: Site, request: AppRequest, user: UserProfile, users: 
     // Nothing the failing callback wrote was committed (the dispatcher rolled it back).
     return { status: 500, title, main: messagePage(title, `Plugin "${result.plugin}" failed to build this page, so nothing it wrote was saved.`, result.error) };
   }
-  return { status: 200, title, main: pluginPage(title, renderTree(result.output, result.plugin), []) };
+  const plugin = match.route.plugin;
+  if (post) return submitPluginForm(site, spec, { path, search: new URLSearchParams(request.query).toString(), title, plugin, tree: result.output }, request.form);
+  return { status: 200, title, main: pluginPage(title, renderTree(result.output, plugin), []) };
+}
+
+/**
+ * A plugin form posted to the page that shows it (docs/abi.md §5): tap_form_validate, then
+ * tap_form_submit, as the page's script does through the worker. The form must be on the page
+ * as the plugin built it for this user (the posted id is only a name to look for); success
+ * redirects back to the page with the plugins' messages, a refusal shows the page again with
+ * each message next to its field and the entered values kept.
+ */
+async function submitPluginForm(
+  site: Site,
+  spec: UserSpec,
+  page: { path: string; search: string; title: string; plugin: string; tree: unknown },
+  form: Readonly<Record<string, string>>,
+): Promise<Page> {
+  const formId = form[FORM_ID_FIELD];
+  const here = page.search === '' ? page.path : `${page.path}?${page.search}`;
+  if (formId === undefined || !hasForm(page.tree, formId)) {
+    const what = formId === undefined ? 'a post without a form id' : `a post of the form "${formId}"`;
+    return { status: 400, title: page.title, main: messagePage(page.title, `The page ${here} has no such form: it got ${what}. Reload the page and send its form again.`) };
+  }
+  const values = Object.fromEntries(Object.entries(form).filter(([name]) => name !== FORM_ID_FIELD));
+  const outcome = await site.submitForm({ form_id: formId, plugin: page.plugin, path: page.path, values }, spec);
+  if (outcome.ok) return { redirect: here, notice: [...outcome.messages, ...outcome.errors].join(' ') || 'Submitted.' };
+  const shown = withFieldErrors(withEnteredValues(page.tree, formId, values), formId, outcome.fieldErrors);
+  return { status: 422, title: page.title, main: pluginPage(page.title, renderTree(shown, page.plugin), outcome.errors) };
 }
 
 async function save(site: Site, spec: UserSpec, type: ContentType, existing: Item | null, form: Readonly<Record<string, string>>): Promise<Page> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { typeAsAltered, withFieldErrors } from './form-errors.js';
+import { hasForm, typeAsAltered, withEnteredValues, withFieldErrors } from './form-errors.js';
 
 describe('withFieldErrors', () => {
   const page = {
@@ -44,5 +44,35 @@ describe('typeAsAltered', () => {
       { field_name: 'c', label: 'C', required: false },
       { field_name: 'a', label: 'Alpha', required: false },
     ]);
+  });
+});
+
+describe('withEnteredValues and hasForm', () => {
+  const page = {
+    '#type': 'container',
+    form: {
+      '#type': 'form',
+      '#form_id': 'f',
+      name: { '#type': 'item', '#name': 'name', '#title': 'Name', '#value': 'default' },
+      group: { '#type': 'container', city: { '#type': 'item', '#name': 'city', '#value': '' } },
+      plain: { '#type': 'item', '#title': 'Note', '#value': 'unchanged' },
+    },
+    other: { '#type': 'form', '#form_id': 'g', name: { '#type': 'item', '#name': 'name', '#value': 'g default' } },
+  };
+
+  it('fills the named fields of that form only, at any depth, and copies the tree', () => {
+    const before = JSON.stringify(page);
+    const out = withEnteredValues(page, 'f', { name: 'Ada', city: 'Turin', plain: 'ignored' }) as typeof page;
+    expect(out.form.name['#value']).toBe('Ada');
+    expect(out.form.group.city['#value']).toBe('Turin');
+    expect(out.form.plain['#value']).toBe('unchanged');
+    expect(out.other.name['#value']).toBe('g default');
+    expect(JSON.stringify(page)).toBe(before);
+  });
+
+  it('finds a form by its id anywhere in the tree', () => {
+    expect(hasForm(page, 'g')).toBe(true);
+    expect(hasForm(page, 'h')).toBe(false);
+    expect(hasForm('not a tree', 'f')).toBe(false);
   });
 });

@@ -14,26 +14,58 @@ function message(text: string, weight: unknown): Tree {
   return { '#type': 'markup', '#tag': 'p', '#value': text, '#attributes': { class: 'field-error' }, ...(typeof weight === 'number' ? { '#weight': weight } : {}) };
 }
 
+/** The tree with the form `formId` (wherever it is) replaced by `change(form)`; a copy. */
+function mapForm(tree: unknown, formId: string, change: (form: Tree) => Tree): unknown {
+  if (!isElement(tree)) return tree;
+  if (tree['#type'] === 'form' && tree['#form_id'] === formId) return change(tree);
+  const out: Tree = {};
+  for (const [key, child] of Object.entries(tree)) out[key] = !key.startsWith('#') && isElement(child) ? mapForm(child, formId, change) : child;
+  return out;
+}
+
+/**
+ * Whether the page's tree holds the form `formId`: a posted form is handled only when the page
+ * it was posted to shows it (a client names the form, the page decides whether it exists).
+ */
+export function hasForm(tree: unknown, formId: string): boolean {
+  let found = false;
+  mapForm(tree, formId, (form) => ((found = true), form));
+  return found;
+}
+
 /**
  * @example withFieldErrors(tree, 'ks_form', [{ field: 'name', message: 'Give a name.' }])
  */
 export function withFieldErrors(tree: unknown, formId: string, errors: readonly FieldError[]): unknown {
-  if (!isElement(tree)) return tree;
-  if (tree['#type'] === 'form' && tree['#form_id'] === formId) {
-    const fields = new Set(Object.values(tree).filter(isElement).map((child) => child['#name']));
+  return mapForm(tree, formId, (form) => {
+    const fields = new Set(Object.values(form).filter(isElement).map((child) => child['#name']));
     const loose = errors.filter((e) => !fields.has(e.field));
     const out: Tree = {};
     loose.forEach((e, i) => (out[`error_${i}`] = message(e.message, -1000)));
-    for (const [key, child] of Object.entries(tree)) {
+    for (const [key, child] of Object.entries(form)) {
       out[key] = child;
       if (!isElement(child) || typeof child['#name'] !== 'string') continue;
       errors.filter((e) => e.field === child['#name']).forEach((e, i) => (out[`${key}_error_${i}`] = message(e.message, child['#weight'])));
     }
     return out;
-  }
-  const out: Tree = {};
-  for (const [key, child] of Object.entries(tree)) out[key] = !key.startsWith('#') && isElement(child) ? withFieldErrors(child, formId, errors) : child;
-  return out;
+  });
+}
+
+/**
+ * The form `formId` with the values a visitor entered in its fields (each `item` with a `#name`,
+ * at any depth in the form), so a refused submission shows them again rather than the defaults.
+ *
+ * @example withEnteredValues(tree, 'ks_form', { name: 'Ada' })
+ */
+export function withEnteredValues(tree: unknown, formId: string, values: Readonly<Record<string, string>>): unknown {
+  const fill = (element: Tree): Tree => {
+    const out: Tree = {};
+    for (const [key, child] of Object.entries(element)) out[key] = !key.startsWith('#') && isElement(child) ? fill(child) : child;
+    const name = element['#name'];
+    if (element['#type'] === 'item' && typeof name === 'string' && Object.hasOwn(values, name)) out['#value'] = values[name];
+    return out;
+  };
+  return mapForm(tree, formId, fill);
 }
 
 /**

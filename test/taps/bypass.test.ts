@@ -4,31 +4,21 @@
  * `[access] bypass_item_access = true`. host_probe (a reader) and a copy of it that declares the
  * bypass (an indexer) read what kitchen_sink denies. Node, with the prebuilt fixtures.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
 import { expect, it } from 'vitest';
-import type { PluginSource } from '../../src/kernel/plugin/loader.js';
 import { openSiteStore } from '../../src/kernel/storage/site-store.js';
 import { nodeIndexedDB } from '../../src/kernel/storage/node-indexeddb.js';
 import { openSite } from '../../src/kernel/site/site.js';
 import { DEMO_USERS } from '../../src/kernel/site/roles.js';
 import { parseManifest } from '../../src/kernel/plugin/manifest.js';
+import { fixturePlugin } from '../support/fixture-plugin.js';
 
-const BUILD = resolve(import.meta.dirname, '../fixtures/build');
 const [ANONYMOUS, , ADMINISTRATOR] = DEMO_USERS.map((u) => ({ ...u, roles: [...u.roles] }));
-
-function built(name: string, as = name, extraManifest = ''): PluginSource {
-  const dir = join(BUILD, name);
-  if (!existsSync(join(dir, `${name}.wasm`))) throw new Error(`${dir}/${name}.wasm is missing: run \`npm run build:fixtures\` (npm test runs it first).`);
-  const manifest = readFileSync(join(dir, `${name}.info.toml`), 'utf8').replace(/^name = ".*"$/m, `name = "${as}"`) + extraManifest;
-  return { name: as, manifest, wasm: new Uint8Array(readFileSync(join(dir, `${name}.wasm`))) };
-}
 
 it('a plugin reads only what item access lets the user see; a plugin that declared the bypass reads everything', async () => {
   const store = await openSiteStore({ name: `bypass-${Date.now()}`, indexedDB: nodeIndexedDB() });
   const site = await openSite({
     store,
-    sources: [built('kitchen_sink'), built('host_probe', 'reader'), built('host_probe', 'indexer', '\n[access]\nbypass_item_access = true\n')],
+    sources: [fixturePlugin('kitchen_sink'), fixturePlugin('host_probe', 'reader'), fixturePlugin('host_probe', 'indexer', '\n[access]\nbypass_item_access = true\n')],
   });
   const saved = await site.saveItem({ item_type: 'ks_note', title: 'Private plans', status: 1, fields: { body: 'b' } }, ADMINISTRATOR);
   if (!saved.ok) throw new Error(JSON.stringify(saved));
