@@ -63,7 +63,20 @@ export async function buildCli() {
     metafile: true,
     logLevel: 'warning',
   });
-  const inputs = Object.keys(result.metafile.inputs).map((p) => relative(ROOT, resolve(ROOT, p)));
+  // The served site's script (/assets/site.js of `trovato serve`, src/server/client-script.ts),
+  // bundled for the browser beside the CLI so a server never builds it at run time.
+  const client = await build({
+    entryPoints: { 'site-client': join(ROOT, 'src', 'served-main.ts') },
+    outdir,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    metafile: true,
+    logLevel: 'warning',
+  });
+  const inputs = [...new Set([...Object.keys(result.metafile.inputs), ...Object.keys(client.metafile.inputs)])].map((p) => relative(ROOT, resolve(ROOT, p)));
   const temporary = `${POINTER}.${process.pid}`;
   writeFileSync(temporary, JSON.stringify({ dir, builtAt, inputs }));
   renameSync(temporary, POINTER);

@@ -4,6 +4,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { clientScript } from './client-script.js';
 import { NOTICE_COOKIE, USER_COOKIE, type AppRequest, type AppResponse } from './site-app.js';
 
 /** A form larger than this is refused (413): the site's forms are a few fields of text. */
@@ -48,6 +49,7 @@ async function respond(handle: (request: AppRequest) => Promise<AppResponse>, re
   try {
     const url = new URL(req.url ?? '/', 'http://trovato.invalid');
     if (url.pathname === '/assets/serve.css') return send(res, { status: 200, headers: { 'content-type': 'text/css; charset=utf-8', 'cache-control': 'max-age=3600' }, body: STYLES });
+    if (url.pathname === '/assets/site.js') return send(res, { status: 200, headers: { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }, body: await clientScript() });
     const method = req.method ?? 'GET';
     if (method !== 'GET' && method !== 'HEAD' && method !== 'POST') {
       return send(res, text(405, `The method ${method} is not served; pages are GET and forms are POST.`, { allow: 'GET, HEAD, POST' }));

@@ -23,7 +23,8 @@ export interface Layout {
 
 /** A whole HTML document: the layout around `main`. */
 export function documentHtml(layout: Layout, main: SafeHtml): string {
-  const body = html`
+  // <trovato-served-site>: the site's scripts (/assets/site.js) take over links and plugin forms.
+  const body = html`<trovato-served-site>
     <header class="site-header">
       <a class="site-name" href="/">Trovato</a>
       <nav aria-label="Site">${menuList(layout.menu)}</nav>
@@ -41,10 +42,10 @@ export function documentHtml(layout: Layout, main: SafeHtml): string {
       </form>
     </header>
     <main id="main">${layout.notice ? html`<p class="notice" role="status">${layout.notice}</p>` : EMPTY}${main}</main>
-  `;
+  </trovato-served-site>`;
   const title = html`${layout.title}`;
   return `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-    `<title>${title} · Trovato</title><link rel="stylesheet" href="/assets/serve.css"></head><body>${body}</body></html>\n`;
+    `<title>${title} · Trovato</title><link rel="stylesheet" href="/assets/serve.css"><script type="module" src="/assets/site.js"></script></head><body>${body}</body></html>\n`;
 }
 
 function menuList(nodes: readonly MenuTreeNode[]): SafeHtml {

@@ -14,6 +14,10 @@ import { fieldKind, toDraftValue, type TextFormat } from '../ui/field-values.js'
 import { parseRoute } from '../ui/router.js';
 import { hasForm, withEnteredValues, withFieldErrors } from '../ui/form-errors.js';
 import { FORM_ID_FIELD } from '../render/form-id.js';
+import { PAGE_DATA_PATH, type ServedPage } from '../ui/http-page-source.js';
+import { itemViewPage, routePage } from '../ui/page-selection.js';
+import type { PluginPage } from '../ui/page.js';
+import type { FormResult } from '../kernel/protocol.js';
 import { contentList, documentHtml, itemForm, itemPage, logList, messagePage, pluginPage, pluginsList, type Layout } from './pages.js';
 import type { SafeHtml } from '../render/html-string.js';
 import { needsSanitizer, renderHtml } from '../render/render-html.js';
@@ -48,7 +52,11 @@ export const NOTICE_COOKIE = 'trovato_notice';
 /** Longer messages are cut: a cookie holds about 4 KB. */
 const NOTICE_MAX = 1000;
 
-type Page = { status: number; title: string; main: SafeHtml } | { redirect: string; cookie?: string; notice?: string };
+type Page =
+  | { status: number; title: string; main: SafeHtml }
+  | { redirect: string; cookie?: string; notice?: string }
+  /** Page data for the served site's scripts (PAGE_DATA_PATH). */
+  | { status: number; json: ServedPage | FormResult };
 
 /**
  * Answers requests for `site`. Never throws: a storage failure is a 503 saying the database is
@@ -67,6 +75,9 @@ export function createSiteApp(site: Site): (request: AppRequest) => Promise<AppR
       // A plugin may have caught a failed read and built a page anyway: that page is not served.
       const failure = failures();
       if (failure) throw failure;
+      if ('json' in page) {
+        return { status: page.status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(page.json) };
+      }
       if ('redirect' in page) {
         const cookie = page.cookie ?? (page.notice ? noticeCookie(page.notice) : undefined);
         return { status: 303, headers: { location: page.redirect, ...(cookie ? { 'set-cookie': cookie } : {}) }, body: '' };
@@ -128,6 +139,7 @@ async function route(site: Site, request: AppRequest, user: UserProfile, users: 
     const back = request.form.return?.startsWith('/') && !request.form.return.startsWith('//') ? request.form.return : '/';
     return { redirect: back, cookie: `${USER_COOKIE}=${encodeURIComponent(chosen.id)}; Path=/; HttpOnly; SameSite=Lax` };
   }
+  if (request.path === PAGE_DATA_PATH) return pageData(site, request, user);
   const forbidden = (why: string): Page => ({ status: 403, title: 'Access denied', main: messagePage('Access denied', why) });
   const notFound = (what: string): Page => ({ status: 404, title: 'Not found', main: messagePage('Not found', what) });
   const parts = request.path.split('/').filter(Boolean).map(decodeURIComponent);
@@ -193,32 +205,80 @@ async function route(site: Site, request: AppRequest, user: UserProfile, users: 
     return { status: 500, title, main: messagePage(title, `Plugin "${result.plugin}" failed to build this page, so nothing it wrote was saved.`, result.error) };
   }
   const plugin = match.route.plugin;
-  if (post) return submitPluginForm(site, spec, { path, search: new URLSearchParams(request.query).toString(), title, plugin, tree: result.output }, request.form);
+  if (post) return submitPluginForm(site, spec, { kind: 'plugin', path, title, plugin, tree: result.output }, new URLSearchParams(request.query).toString(), request.form);
   return { status: 200, title, main: pluginPage(title, renderTree(result.output, plugin), []) };
 }
 
 /**
- * A plugin form posted to the page that shows it (docs/abi.md §5): tap_form_validate, then
- * tap_form_submit, as the page's script does through the worker. The form must be on the page
- * as the plugin built it for this user (the posted id is only a name to look for); success
- * redirects back to the page with the plugins' messages, a refusal shows the page again with
- * each message next to its field and the entered values kept.
+ * The served site's scripts ask here for the page at `?path=` (GET) and post plugin forms here
+ * (POST): the same route, access and form checks as the HTML pages, answered as data. The
+ * tree goes out as the plugin built it: the page's Lit renderer escapes and sanitizes it, as it
+ * does a tree from the page's own kernel. Pages the scripts do not build themselves (admin
+ * pages, item forms, the home page) are `document`: the browser loads them as HTML.
  */
-async function submitPluginForm(
+async function pageData(site: Site, request: AppRequest, user: UserProfile): Promise<Page> {
+  const target = request.query.path ?? '/';
+  if (!target.startsWith('/') || target.startsWith('//')) {
+    return { status: 400, json: { kind: 'status', status: 404, message: `"${target}" is not a path of this site; ask for one starting with "/".` } };
+  }
+  const url = new URL(target, 'http://trovato.invalid');
+  const route = parseRoute(url.pathname, url.search.slice(1));
+  const spec = specOf(user);
+  const document: ServedPage = { kind: 'document', href: url.pathname + url.search };
+  if (request.method === 'POST') {
+    const page = route.kind === 'plugin' ? routePage(route.path, await site.kernel.callRoute(route.path, { user: spec, query: route.query })) : document;
+    if (page.kind !== 'plugin') return { status: 400, json: { ok: false, fieldErrors: [], errors: [`The page ${document.href} has no form to post (it shows ${page.kind === 'status' ? page.message : 'no plugin page'}).`] } };
+    const posted = await postForm(site, spec, page, request.form);
+    if ('problem' in posted) return { status: 400, json: { ok: false, fieldErrors: [], errors: [posted.problem] } };
+    return { status: 200, json: posted.outcome };
+  }
+  switch (route.kind) {
+    case 'plugin': {
+      const page = routePage(route.path, await site.kernel.callRoute(route.path, { user: spec, query: route.query }));
+      return { status: 200, json: page.kind === 'plugin' || page.kind === 'status' ? page : document };
+    }
+    case 'item-view': {
+      const found = await site.viewItem(route.id, spec);
+      // The trace holds every tap's input and output: the page shows none of it, so it stays here.
+      const page = itemViewPage(route.id, { ...found, trace: [] }, user, createAccess(user, await site.contentTypes()));
+      return { status: 200, json: page.kind === 'item' || page.kind === 'status' ? page : document };
+    }
+    default:
+      return { status: 200, json: document };
+  }
+}
+
+/**
+ * A plugin form posted to a page: the form must be on the page as the plugin built it for this
+ * user (the posted id is only a name to look for); then tap_form_validate and tap_form_submit
+ * (docs/abi.md §5), as the page's script runs them through the worker.
+ */
+async function postForm(
   site: Site,
   spec: UserSpec,
-  page: { path: string; search: string; title: string; plugin: string; tree: unknown },
+  page: PluginPage,
   form: Readonly<Record<string, string>>,
-): Promise<Page> {
+): Promise<{ formId: string; values: Record<string, string>; outcome: FormResult } | { problem: string }> {
   const formId = form[FORM_ID_FIELD];
-  const here = page.search === '' ? page.path : `${page.path}?${page.search}`;
   if (formId === undefined || !hasForm(page.tree, formId)) {
     const what = formId === undefined ? 'a post without a form id' : `a post of the form "${formId}"`;
-    return { status: 400, title: page.title, main: messagePage(page.title, `The page ${here} has no such form: it got ${what}. Reload the page and send its form again.`) };
+    return { problem: `The page ${page.path} has no such form: it got ${what}. Reload the page and send its form again.` };
   }
   const values = Object.fromEntries(Object.entries(form).filter(([name]) => name !== FORM_ID_FIELD));
   const outcome = await site.submitForm({ form_id: formId, plugin: page.plugin, path: page.path, values }, spec);
-  if (outcome.ok) return { redirect: here, notice: [...outcome.messages, ...outcome.errors].join(' ') || 'Submitted.' };
+  return { formId, values, outcome };
+}
+
+/**
+ * A plugin form posted as a plain HTML form: success redirects back to the page with the
+ * plugins' messages (post, redirect, get); a refusal shows the page again with each message
+ * next to its field and the entered values kept.
+ */
+async function submitPluginForm(site: Site, spec: UserSpec, page: PluginPage, search: string, form: Readonly<Record<string, string>>): Promise<Page> {
+  const posted = await postForm(site, spec, page, form);
+  if ('problem' in posted) return { status: 400, title: page.title, main: messagePage(page.title, posted.problem) };
+  const { formId, values, outcome } = posted;
+  if (outcome.ok) return { redirect: search === '' ? page.path : `${page.path}?${search}`, notice: [...outcome.messages, ...outcome.errors].join(' ') || 'Submitted.' };
   const shown = withFieldErrors(withEnteredValues(page.tree, formId, values), formId, outcome.fieldErrors);
   return { status: 422, title: page.title, main: pluginPage(page.title, renderTree(shown, page.plugin), outcome.errors) };
 }

@@ -2,7 +2,7 @@
  * What the UI offers a user: admin links and pages, menu entries, edit and delete links. The
  * kernel still checks every request; this only keeps the UI from offering what it would refuse.
  */
-import type { ContentType, Item, UserProfile } from '../kernel/protocol.js';
+import type { ContentType, Item, UserProfile, UserSpec } from '../kernel/protocol.js';
 
 /** A demo user with the permissions the worker resolved for it. */
 export type SiteUser = UserProfile;
@@ -35,4 +35,9 @@ export function createAccess(user: SiteUser | undefined, contentTypes: readonly 
       can('administer content') || can(`${op} any ${item.item_type} content`) || (user?.id === item.author_id && can(`${op} own ${item.item_type} content`)),
     canManageContent: () => can('administer content') || contentTypes.some((t) => can(`create ${t.machine_name} content`)),
   };
+}
+
+/** The kernel's view of a demo user; no user at all runs as anonymous. */
+export function specOf(user: UserProfile | undefined): UserSpec {
+  return user === undefined ? {} : { id: user.id, name: user.name, roles: user.roles };
 }

@@ -1,13 +1,16 @@
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { PLUGIN_REBUILT_EVENT, type PluginRebuilt } from '../dev-protocol.js';
 import { messageOf } from '../kernel/errors.js';
-import type { ContentType, FieldError, Item, ItemPage, LogEntry, PluginInfo, RouteResponse, UserProfile, UserSpec } from '../kernel/protocol.js';
-import { createAccess, type Access, type SiteUser } from './access.js';
+import type { FieldError } from '../kernel/protocol.js';
+import { createAccess, specOf, type Access, type SiteUser } from './access.js';
 import { KernelController } from './kernel-controller.js';
 import { recipeFromFile, recipeFromLocation } from './recipe-location.js';
 import { RECIPE_LINK_BUDGET, recipeToFragment, type RecipeResult } from '../recipe/recipe.js';
 import type { RecipeLinkState, SiteTransferDetail, TransferMessage } from './trovato-site-transfer.js';
-import { appPath, CONTENT_PAGE_SIZE, hrefFor, parseRoute, type AppRoute, type ContentFilters, type LogFilters } from './router.js';
+import { appPath, hrefFor } from './router.js';
+import { titleOf, type Page } from './page.js';
+import { inSiteTarget } from './site-links.js';
+import { WorkerPageSource } from './worker-page-source.js';
 import { sharedStyles } from './shared-styles.js';
 import type { NavigateDetail } from '../render/types.js';
 import type { ItemDeleteDetail, ItemSaveDetail } from './trovato-item-form.js';
@@ -22,33 +25,13 @@ import './trovato-log-viewer.js';
 import './trovato-nav.js';
 import './trovato-plugin-admin.js';
 import './trovato-people-admin.js';
-import type { PermissionRow, RoleGrants, RolesSaveDetail, UserRolesSaveDetail } from './trovato-people-admin.js';
+import type { RolesSaveDetail, UserRolesSaveDetail } from './trovato-people-admin.js';
 import type { RenderSubmitDetail } from '../render/types.js';
-import { typeAsAltered, withFieldErrors } from './form-errors.js';
-// A constant only (users.ts has no DOM or storage code): the permissions the kernel checks itself.
-import { KERNEL_PERMISSIONS } from '../kernel/users.js';
+import { withFieldErrors } from './form-errors.js';
 import './trovato-site-transfer.js';
 import './trovato-render.js';
 import './trovato-status-page.js';
 import './trovato-user-switcher.js';
-
-/** What the main column shows. */
-type Page =
-  | { kind: 'loading' }
-  | { kind: 'home' }
-  | { kind: 'plugin'; response: RouteResponse; path: string }
-  | { kind: 'status'; status: 403 | 404 | 500; message: string }
-  | { kind: 'item'; page: ItemPage; canEdit: boolean }
-  | { kind: 'form'; type: ContentType; item: Item | null; references: Record<string, Item[]>; errors: FieldError[]; busy: boolean; canDelete: boolean }
-  | { kind: 'content'; items: Item[]; total: number; filters: ContentFilters }
-  | { kind: 'plugins'; plugins: PluginInfo[]; message: AdminMessage | null; busy: string | null }
-  | { kind: 'logs'; entries: LogEntry[]; filters: LogFilters }
-  | { kind: 'people'; roles: RoleGrants[]; permissions: PermissionRow[]; users: UserProfile[]; message: AdminMessage | null; busy: boolean }
-  | { kind: 'site'; busy: boolean; message: TransferMessage | null; link: RecipeLinkState };
-
-const LOG_LIMIT = 200;
-/** Enough to pick from in a select; a site with more terms needs a search widget. */
-const REFERENCE_LIMIT = 500;
 
 /**
  * The site: boots the kernel worker, routes History API paths to plugin routes and to the
@@ -116,6 +99,8 @@ export class TrovatoSite extends LitElement {
   declare private _notice: string | null;
 
   readonly #kernel = new KernelController(this, () => ({ siteName: this.siteName, pluginsUrl: this.pluginsUrl, recipe: this.#pendingRecipe }));
+  /** The pages, from the kernel in this page's worker. */
+  readonly #source = new WorkerPageSource(this.#kernel);
   /** The recipe the page was opened with (link fragment or ?recipe=), read once at connect. */
   #pendingRecipe: Promise<RecipeResult> | null = null;
   #loadedKey = '';
@@ -245,7 +230,7 @@ export class TrovatoSite extends LitElement {
       case 'home':
         return this.#renderHome();
       case 'plugin':
-        return html`<trovato-render .element=${page.response.result.output} .plugin=${page.response.match.route.plugin} @render-submit=${this._onRenderSubmit}></trovato-render>`;
+        return html`<trovato-render .element=${page.tree} .plugin=${page.plugin} @render-submit=${this._onRenderSubmit}></trovato-render>`;
       case 'status':
         return html`<trovato-status-page .status=${page.status} .message=${page.message} .links=${this.#links()} .base=${this.base}></trovato-status-page>`;
       case 'item':
@@ -309,18 +294,17 @@ export class TrovatoSite extends LitElement {
 
   async #load(): Promise<void> {
     const seq = ++this.#loadSeq;
-    const route = parseRoute(this._location.path, this._location.search);
     this._page = { kind: 'loading' };
     let page: Page;
     try {
-      page = await this.#pageFor(route);
+      page = await this.#source.load(this._location, this.user);
     } catch (error) {
       page = { kind: 'status', status: 500, message: messageOf(error) };
     }
     // A later navigation (or user switch) wins over a slow earlier one.
     if (seq !== this.#loadSeq) return;
     this._page = page;
-    document.title = `${this.#titleOf(page)} · ${this.siteTitle}`;
+    document.title = `${titleOf(page)} · ${this.siteTitle}`;
     void this.#markRendered(seq);
     this.#cronAfterPage();
   }
@@ -343,12 +327,6 @@ export class TrovatoSite extends LitElement {
     }, 0);
   }
 
-  async #peoplePage(message: AdminMessage | null): Promise<Page> {
-    const [roles, permissions, users] = await Promise.all([this.#kernel.call('roles'), this.#kernel.call('permissions'), this.#kernel.call('users')]);
-    const rows: PermissionRow[] = [...KERNEL_PERMISSIONS.filter((name) => !permissions.some((p) => p.name === name)).map((name) => ({ name, description: 'Checked by the kernel.', plugin: '' })), ...permissions];
-    return { kind: 'people', roles, permissions: rows, users, message, busy: false };
-  }
-
   /**
    * User Timing marks for `npm run bench`: `trovato:page` (detail: the path) once a page's tree
    * is in the DOM, the page's own element included; `trovato:first-page` the first time only.
@@ -362,113 +340,6 @@ export class TrovatoSite extends LitElement {
     performance.clearMarks('trovato:page');
     performance.mark('trovato:page', { detail: this._location.path });
     if (performance.getEntriesByName('trovato:first-page').length === 0) performance.mark('trovato:first-page', { detail: this._location.path });
-  }
-
-  async #pageFor(route: AppRoute): Promise<Page> {
-    const user = this.user;
-    const spec = specOf(user);
-    const kernel = this.#kernel;
-    const access = this.#access();
-    switch (route.kind) {
-      case 'plugin': {
-        const response = await kernel.call('callRoute', route.path, spec, route.query);
-        if (response === null) {
-          if (route.path === '/') return { kind: 'home' };
-          return { kind: 'status', status: 404, message: `No page lives at ${route.path}.` };
-        }
-        const result = response.result;
-        if (result.errorCode === 'ACCESS_DENIED') return { kind: 'status', status: 403, message: result.error ?? `You may not see ${route.path}.` };
-        if (result.error !== undefined) return { kind: 'status', status: 500, message: `The ${result.plugin} plugin failed to build this page: ${result.error}` };
-        if (result.output === null || result.output === undefined) {
-          return { kind: 'status', status: 500, message: `The ${result.plugin} plugin returned nothing for ${route.path}.` };
-        }
-        return { kind: 'plugin', response, path: route.path };
-      }
-      case 'item-view': {
-        const page = await kernel.call('viewItem', route.id, spec);
-        // A denied page carries no item either: check the refusal first, or it reads as "no such item".
-        if (page.access === 'denied') return { kind: 'status', status: 403, message: page.errors.at(-1) ?? `${user?.name ?? 'This user'} may not view this item.` };
-        if (page.access === 'not-found' || page.item === null) return { kind: 'status', status: 404, message: `There is no item with the id ${route.id}.` };
-        return { kind: 'item', page, canEdit: access.canOn(page.item, 'edit') };
-      }
-      case 'item-add': {
-        const type = kernel.site?.contentTypes.find((t) => t.machine_name === route.type);
-        if (type === undefined) return { kind: 'status', status: 404, message: `There is no content type "${route.type}".` };
-        if (!access.canCreate(type.machine_name)) return { kind: 'status', status: 403, message: `${user?.name ?? 'This user'} may not create ${type.label.toLowerCase()} items.` };
-        return { kind: 'form', type: await this.#alteredType(type), item: null, references: await this.#references(type), errors: [], busy: false, canDelete: false };
-      }
-      case 'item-edit': {
-        const item = await kernel.call('editableItem', route.id, spec);
-        if (item === null) return { kind: 'status', status: 403, message: `The item ${route.id} does not exist, or ${user?.name ?? 'this user'} may not edit it.` };
-        const type = kernel.site?.contentTypes.find((t) => t.machine_name === item.item_type);
-        if (type === undefined) return { kind: 'status', status: 404, message: `The item's content type "${item.item_type}" is gone; enable the plugin that declares it.` };
-        return { kind: 'form', type: await this.#alteredType(type), item, references: await this.#references(type), errors: [], busy: false, canDelete: access.canOn(item, 'delete') };
-      }
-      case 'admin-content': {
-        if (!access.canManageContent()) return this.#denied('administer content');
-        const { type, status, page } = route.filters;
-        const { items, total } = await kernel.call('listItems', { type, status, limit: CONTENT_PAGE_SIZE, offset: (page - 1) * CONTENT_PAGE_SIZE }, spec);
-        return { kind: 'content', items, total, filters: route.filters };
-      }
-      case 'admin-plugins':
-        if (!access.can('administer plugins')) return this.#denied('administer plugins');
-        return { kind: 'plugins', plugins: await kernel.call('plugins'), message: null, busy: null };
-      case 'admin-people':
-        if (!access.can('administer site')) return this.#denied('administer site');
-        return this.#peoplePage(null);
-      case 'admin-site':
-        if (!access.can('administer site')) return this.#denied('administer site');
-        return { kind: 'site', busy: false, message: null, link: null };
-      case 'admin-logs': {
-        if (!access.can('view logs')) return this.#denied('view logs');
-        const entries = await kernel.call('readLogs', { ...route.filters, limit: LOG_LIMIT });
-        return { kind: 'logs', entries, filters: route.filters };
-      }
-    }
-  }
-
-  /** The content type as its form shows it after tap_form_alter. */
-  async #alteredType(type: ContentType): Promise<ContentType> {
-    const altered = await this.#kernel.call('itemForm', type.machine_name, specOf(this.user));
-    return altered === null ? type : typeAsAltered(type, altered.form);
-  }
-
-  #denied(permission: string): Page {
-    return { kind: 'status', status: 403, message: `${this.user?.name ?? 'This user'} lacks the permission "${permission}" this page needs.` };
-  }
-
-  async #references(type: ContentType): Promise<Record<string, Item[]>> {
-    const targets = new Set(type.fields.flatMap((f) => (typeof f.field_type === 'object' && 'RecordReference' in f.field_type ? [f.field_type.RecordReference] : [])));
-    const spec = specOf(this.user);
-    const entries = await Promise.all(
-      [...targets].map(async (target) => [target, (await this.#kernel.call('listItems', { type: target, limit: REFERENCE_LIMIT }, spec)).items] as const),
-    );
-    return Object.fromEntries(entries);
-  }
-
-  #titleOf(page: Page): string {
-    switch (page.kind) {
-      case 'plugin':
-        return page.response.match.route.title;
-      case 'item':
-        return page.page.item?.title ?? 'Item';
-      case 'form':
-        return page.item ? `Edit ${page.item.title}` : `Add ${page.type.label.toLowerCase()}`;
-      case 'status':
-        return page.status === 403 ? 'Access denied' : page.status === 404 ? 'Page not found' : 'Error';
-      case 'content':
-        return 'Content';
-      case 'plugins':
-        return 'Plugins';
-      case 'logs':
-        return 'Logs';
-      case 'people':
-        return 'People and permissions';
-      case 'site':
-        return 'Export and import';
-      default:
-        return 'Home';
-    }
   }
 
   /** Shows `path` (an app path with an optional query) and records it in the history. */
@@ -510,17 +381,10 @@ export class TrovatoSite extends LitElement {
 
   /** Plain clicks on links to this site stay in the page; other clicks keep their browser meaning. */
   private _onClick = (event: MouseEvent): void => {
-    if (event.defaultPrevented || event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
-    const link = event.composedPath().find((node): node is HTMLAnchorElement => node instanceof HTMLAnchorElement);
-    // rel="external": another page of the same origin (the playground), not a route of this site.
-    if (link === undefined || link.hasAttribute('download') || link.relList.contains('external') || (link.target && link.target !== '_self')) return;
-    const href = link.getAttribute('href');
-    if (href === null || href.startsWith('#')) return;
-    const url = new URL(link.href, location.href);
-    const prefix = this.base.endsWith('/') ? this.base : `${this.base}/`;
-    if (url.origin !== location.origin || !(url.pathname === prefix.slice(0, -1) || url.pathname.startsWith(prefix))) return;
+    const target = inSiteTarget(event, this.base);
+    if (target === null) return;
     event.preventDefault();
-    this.navigate(appPath(url.pathname, this.base) + url.search);
+    this.navigate(target);
   };
 
   private _onSkip(event: Event): void {
@@ -544,14 +408,14 @@ export class TrovatoSite extends LitElement {
     );
   }
 
-  /** A plugin form was submitted: validate and submit through the worker; messages go next to the fields. */
+  /** A plugin form was submitted: validate and submit through the page source; messages go next to the fields. */
   private async _onRenderSubmit(event: CustomEvent<RenderSubmitDetail>): Promise<void> {
     const page = this._page;
     if (page.kind !== 'plugin' || event.detail.formId === null) return;
     const seq = this.#loadSeq;
     const formId = event.detail.formId;
     try {
-      const result = await this.#kernel.call('submitForm', { form_id: formId, plugin: event.detail.plugin, path: page.path, values: event.detail.values }, specOf(this.user));
+      const result = await this.#source.submitForm({ form_id: formId, plugin: event.detail.plugin, path: page.path, values: event.detail.values }, this.user);
       if (seq !== this.#loadSeq) return;
       if (result.ok) {
         this._notice = [...result.messages, ...result.errors].join(' ') || 'Submitted.';
@@ -559,8 +423,7 @@ export class TrovatoSite extends LitElement {
         this.requestUpdate();
         return;
       }
-      const output = withFieldErrors(page.response.result.output, formId, result.fieldErrors);
-      this._page = { ...page, response: { ...page.response, result: { ...page.response.result, output } } };
+      this._page = { ...page, tree: withFieldErrors(page.tree, formId, result.fieldErrors) };
     } catch (error) {
       this._notice = `The form could not be submitted: ${messageOf(error)}`;
     }
@@ -576,7 +439,7 @@ export class TrovatoSite extends LitElement {
       if (!result.ok) problems.push(result.error);
     }
     await this.#kernel.refresh();
-    this._page = await this.#peoplePage(problems.length > 0 ? { kind: 'error', text: problems.join(' ') } : { kind: 'ok', text: 'Permissions saved.' });
+    this._page = await this.#source.people(problems.length > 0 ? { kind: 'error', text: problems.join(' ') } : { kind: 'ok', text: 'Permissions saved.' });
   }
 
   private async _onUserRolesSave(event: CustomEvent<UserRolesSaveDetail>): Promise<void> {
@@ -585,7 +448,7 @@ export class TrovatoSite extends LitElement {
     this._page = { ...page, busy: true, message: null };
     const result = await this.#kernel.call('setUserRoles', event.detail.id, event.detail.roles, specOf(this.user)).catch((error: unknown) => ({ ok: false as const, error: messageOf(error) }));
     await this.#kernel.refresh();
-    this._page = await this.#peoplePage(result.ok ? { kind: 'ok', text: 'Roles saved.' } : { kind: 'error', text: result.error });
+    this._page = await this.#source.people(result.ok ? { kind: 'ok', text: 'Roles saved.' } : { kind: 'error', text: result.error });
   }
 
   private async _onItemSave(event: CustomEvent<ItemSaveDetail>): Promise<void> {
@@ -754,10 +617,6 @@ function download(bytes: Uint8Array, name: string, type: string): void {
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
-/** The kernel's view of a demo user; no user at all runs as anonymous. */
-function specOf(user: UserProfile | undefined): UserSpec {
-  return user === undefined ? {} : { id: user.id, name: user.name, roles: user.roles };
-}
 
 if (!customElements.get('trovato-site')) customElements.define('trovato-site', TrovatoSite);
 

@@ -97,3 +97,54 @@ describe('plugin forms on trovato serve', () => {
     expect(submitted()).toEqual({ name: 'Ada', city: 'Turin' });
   });
 });
+
+describe('page data for the served site\'s scripts (GET and POST /_trovato/page)', () => {
+  const get = async (path: string, user: { id: string } = ADMIN): Promise<{ status: number; body: Record<string, unknown> }> => {
+    const response = await fetch(`${server.url}/_trovato/page?${new URLSearchParams({ path })}`, { headers: { cookie: `trovato_user=${encodeURIComponent(user.id)}` } });
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+
+  it('answers a plugin page as its unrendered tree, with the route\'s title and plugin, and the query passed on', async () => {
+    const { status, body } = await get('/blog?page=1');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({ kind: 'plugin', path: '/blog', title: 'Blog', plugin: 'blog', tree: { '#type': 'container' } });
+  });
+
+  it('decides access on the server from the session cookie, never from the client', async () => {
+    expect((await get('/kitchen-sink', ANONYMOUS)).body).toMatchObject({ kind: 'status', status: 403 });
+    expect((await get('/kitchen-sink', ADMIN)).body).toMatchObject({ kind: 'plugin', plugin: 'kitchen_sink' });
+    expect((await get('/no/such/page')).body).toMatchObject({ kind: 'status', status: 404, message: 'No page lives at /no/such/page.' });
+  });
+
+  it('answers an item page without the dispatch trace, and the pages it does not build as documents', async () => {
+    const welcome = await site.listItems({ type: 'blog', limit: 1 }, { id: ADMIN.id, roles: [...ADMIN.roles] });
+    const { body } = await get(`/item/${welcome.items[0].id}`);
+    expect(body).toMatchObject({ kind: 'item', canEdit: true, page: { item: { id: welcome.items[0].id }, trace: [] } });
+    expect((await get('/admin/content?type=blog')).body).toEqual({ kind: 'document', href: '/admin/content?type=blog' });
+    expect((await get('/')).body).toEqual({ kind: 'document', href: '/' });
+    expect((await get('//evil.example/')).status).toBe(400);
+  });
+
+  it('serves the script that takes over its pages (bundled from the sources when run from them)', async () => {
+    const response = await fetch(`${server.url}/assets/site.js`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(await response.text()).toContain('trovato-served-site');
+  });
+
+  it('runs a posted plugin form and answers the form result as data', async () => {
+    const post = (form: Record<string, string>) =>
+      fetch(`${server.url}/_trovato/page?${new URLSearchParams({ path: '/kitchen-sink' })}`, {
+        method: 'POST',
+        headers: { cookie: `trovato_user=${encodeURIComponent(ADMIN.id)}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(form).toString(),
+      });
+    expect(await (await post({ trovato_form_id: 'ks_form', name: '' })).json()).toEqual({ ok: false, fieldErrors: [{ field: 'name', message: 'Give a name.' }], errors: [] });
+    expect(await (await post({ trovato_form_id: 'ks_form', name: 'Lin', city: 'Oslo' })).json()).toEqual({ ok: true, messages: ['Thanks, Lin.'], errors: [] });
+    expect(submitted()).toEqual({ name: 'Lin', city: 'Oslo' });
+    const unknown = await post({ trovato_form_id: 'nope', name: 'x' });
+    expect(unknown.status).toBe(400);
+    expect(await unknown.json()).toMatchObject({ ok: false, errors: [expect.stringContaining('has no such form')] });
+  });
+});
