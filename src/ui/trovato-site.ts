@@ -5,16 +5,17 @@ import type { FieldError } from '../kernel/protocol.js';
 import { createAccess, specOf, type Access, type SiteUser } from './access.js';
 import { KernelController } from './kernel-controller.js';
 import { recipeFromFile, recipeFromLocation } from './recipe-location.js';
-import { RECIPE_LINK_BUDGET, recipeToFragment, type RecipeResult } from '../recipe/recipe.js';
+import type { RecipeResult } from '../recipe/recipe.js';
 import type { RecipeLinkState, SiteTransferDetail, TransferMessage } from './trovato-site-transfer.js';
 import { appPath, hrefFor } from './router.js';
 import { titleOf, type Page } from './page.js';
 import { inSiteTarget } from './site-links.js';
 import { WorkerPageSource } from './worker-page-source.js';
+import { changePlugin, exportLink, exportZip, importZipFile, saveRoleGrants, saveUserRoles } from './site-admin-actions.js';
 import { sharedStyles } from './shared-styles.js';
 import type { NavigateDetail } from '../render/types.js';
 import type { ItemDeleteDetail, ItemSaveDetail } from './trovato-item-form.js';
-import type { AdminMessage, PluginActionDetail } from './trovato-plugin-admin.js';
+import type { PluginActionDetail } from './trovato-plugin-admin.js';
 import type { StatusLink } from './trovato-status-page.js';
 import type { UserChangeDetail } from './trovato-user-switcher.js';
 import './trovato-boot-panel.js';
@@ -433,22 +434,14 @@ export class TrovatoSite extends LitElement {
     const page = this._page;
     if (page.kind !== 'people') return;
     this._page = { ...page, busy: true, message: null };
-    const problems: string[] = [];
-    for (const [role, permissions] of Object.entries(event.detail.grants)) {
-      const result = await this.#kernel.call('setRolePermissions', role, permissions, specOf(this.user)).catch((error: unknown) => ({ ok: false as const, error: messageOf(error) }));
-      if (!result.ok) problems.push(result.error);
-    }
-    await this.#kernel.refresh();
-    this._page = await this.#source.people(problems.length > 0 ? { kind: 'error', text: problems.join(' ') } : { kind: 'ok', text: 'Permissions saved.' });
+    this._page = await this.#source.people(await saveRoleGrants(this.#kernel, event.detail.grants, this.user));
   }
 
   private async _onUserRolesSave(event: CustomEvent<UserRolesSaveDetail>): Promise<void> {
     const page = this._page;
     if (page.kind !== 'people') return;
     this._page = { ...page, busy: true, message: null };
-    const result = await this.#kernel.call('setUserRoles', event.detail.id, event.detail.roles, specOf(this.user)).catch((error: unknown) => ({ ok: false as const, error: messageOf(error) }));
-    await this.#kernel.refresh();
-    this._page = await this.#source.people(result.ok ? { kind: 'ok', text: 'Roles saved.' } : { kind: 'error', text: result.error });
+    this._page = await this.#source.people(await saveUserRoles(this.#kernel, event.detail.id, event.detail.roles, this.user));
   }
 
   private async _onItemSave(event: CustomEvent<ItemSaveDetail>): Promise<void> {
@@ -553,32 +546,17 @@ export class TrovatoSite extends LitElement {
     if (page) this._page = { ...page, busy: true, message: null };
     try {
       switch (detail.action) {
-        case 'export-zip': {
-          const zip = await this.#kernel.call('exportSite');
-          download(zip, `${this.siteName}.trovato-site.zip`, 'application/zip');
-          show({ kind: 'ok', text: `Exported the site (${(zip.length / 1024).toFixed(0)} KB).` });
+        case 'export-zip':
+          show(await exportZip(this.#kernel, this.siteName));
           break;
-        }
         case 'export-link': {
-          const recipe = await this.#kernel.call('exportRecipe', { pluginsUrl: new URL(this.pluginsUrl, document.baseURI).href, title: this.siteTitle, landing: '/' });
-          const url = `${location.origin}${hrefFor('/', this.base)}#${recipeToFragment(recipe)}`;
-          if (url.length > RECIPE_LINK_BUDGET) show(null, { tooLong: url.length, budget: RECIPE_LINK_BUDGET });
-          else {
-            navigator.clipboard?.writeText(url).catch(() => undefined);
-            show(null, { url });
-          }
+          const site = { pluginsUrl: new URL(this.pluginsUrl, document.baseURI).href, title: this.siteTitle, siteUrl: `${location.origin}${hrefFor('/', this.base)}` };
+          show(null, await exportLink(this.#kernel, site));
           break;
         }
-        case 'import-zip': {
-          if (!detail.file) break;
-          if (!confirm(`Replace this site with ${detail.file.name}? It is imported into a fresh database first; this site changes only if the import succeeds.`)) {
-            show(null);
-            break;
-          }
-          const result = await this.#kernel.importZip(new Uint8Array(await detail.file.arrayBuffer()));
-          show(result.ok ? { kind: 'ok', text: `Imported ${detail.file.name}.` } : { kind: 'error', text: result.error });
+        case 'import-zip':
+          show(detail.file ? await importZipFile(this.#kernel, detail.file) : null);
           break;
-        }
         case 'open-recipe':
           if (detail.file) this.openRecipe(recipeFromFile(detail.file));
           break;
@@ -591,32 +569,14 @@ export class TrovatoSite extends LitElement {
   private async _onPluginAction(event: CustomEvent<PluginActionDetail>): Promise<void> {
     const page = this._page;
     if (page.kind !== 'plugins') return;
-    const { name, action } = event.detail;
     const seq = this.#loadSeq;
-    this._page = { ...page, busy: name, message: null };
-    let message: AdminMessage;
-    try {
-      const result = action === 'uninstall' ? await this.#kernel.call('uninstallPlugin', name) : await this.#kernel.call('setPluginEnabled', name, action === 'enable');
-      message = result.ok ? { kind: 'ok', text: `${name} was ${action === 'enable' ? 'enabled' : action === 'disable' ? 'disabled' : 'uninstalled'}.` } : { kind: 'error', text: result.error };
-      if (result.ok) await this.#kernel.refresh();
-    } catch (error) {
-      message = { kind: 'error', text: messageOf(error) };
-    }
+    this._page = { ...page, busy: event.detail.name, message: null };
+    const message = await changePlugin(this.#kernel, event.detail);
     const plugins = await this.#kernel.call('plugins').catch(() => page.plugins);
     if (seq !== this.#loadSeq) return;
     this._page = { kind: 'plugins', plugins, message, busy: null };
   }
 }
-
-/** Starts a download of `bytes` as `name`. */
-function download(bytes: Uint8Array, name: string, type: string): void {
-  const a = document.createElement('a');
-  a.href = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
-  a.download = name;
-  a.click();
-  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-}
-
 
 if (!customElements.get('trovato-site')) customElements.define('trovato-site', TrovatoSite);
 
