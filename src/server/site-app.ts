@@ -239,8 +239,11 @@ async function pageData(site: Site, request: AppRequest, user: UserProfile): Pro
     }
     case 'item-view': {
       const found = await site.viewItem(route.id, spec);
-      // The trace holds every tap's input and output: the page shows none of it, so it stays here.
-      const page = itemViewPage(route.id, { ...found, trace: [] }, user, createAccess(user, await site.contentTypes()));
+      // The page shows the plugins' render of the item, its title and its edit link: the raw
+      // field values (which a plugin's view may leave out) and the trace of every tap's input
+      // and output stay on the server.
+      const item = found.item && { ...found.item, fields: {} };
+      const page = itemViewPage(route.id, { ...found, item, trace: [] }, user, createAccess(user, await site.contentTypes()));
       return { status: 200, json: page.kind === 'item' || page.kind === 'status' ? page : document };
     }
     default:

@@ -117,10 +117,11 @@ describe('page data for the served site\'s scripts (GET and POST /_trovato/page)
     expect((await get('/no/such/page')).body).toMatchObject({ kind: 'status', status: 404, message: 'No page lives at /no/such/page.' });
   });
 
-  it('answers an item page without the dispatch trace, and the pages it does not build as documents', async () => {
+  it('answers an item page as its render, without the raw fields or the dispatch trace, and the pages it does not build as documents', async () => {
     const welcome = await site.listItems({ type: 'blog', limit: 1 }, { id: ADMIN.id, roles: [...ADMIN.roles] });
     const { body } = await get(`/item/${welcome.items[0].id}`);
-    expect(body).toMatchObject({ kind: 'item', canEdit: true, page: { item: { id: welcome.items[0].id }, trace: [] } });
+    expect(body).toMatchObject({ kind: 'item', canEdit: true, page: { item: { id: welcome.items[0].id, title: welcome.items[0].title, fields: {} }, trace: [] } });
+    expect(JSON.stringify(body)).toContain('"#type"');
     expect((await get('/admin/content?type=blog')).body).toEqual({ kind: 'document', href: '/admin/content?type=blog' });
     expect((await get('/')).body).toEqual({ kind: 'document', href: '/' });
     expect((await get('//evil.example/')).status).toBe(400);
