@@ -223,6 +223,12 @@ pub fn form(form_id: &str, submit_label: &str) -> RenderElement {
     if submit_label.is_empty() { element } else { element.prop("#submit", submit_label) }
 }
 
+/// Links between the pages of a long list: "Previous" (`rel="prev"`), "Page N of M" and "Next"
+/// (`rel="next"`). `url` is the list's path; page 1 links to it as it is, page N adds `page=N`.
+pub fn pager(url: &str, page: u32, pages: u32) -> RenderElement {
+    RenderElement::new("pager").prop("#url", url).prop("#page", page).prop("#pages", pages)
+}
+
 /// A labelled value.
 pub fn item(label: &str, value: &str) -> RenderElement {
     RenderElement::new("item").prop("#title", label).value(value)
