@@ -16,7 +16,8 @@ const STYLES = `body{font:16px/1.5 system-ui,sans-serif;margin:0 auto;max-width:
 .notice{border:2px solid #2a7a2a;padding:.5rem}
 .render-error,.errors,.field-error{border:2px solid #b00;padding:.5rem;color:#600}
 table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.25rem .5rem}
-.item-form label{display:block;margin:.5rem 0}`;
+.item-form label{display:block;margin:.5rem 0}
+.pager{display:flex;flex-wrap:wrap;gap:1rem;align-items:baseline;margin:1rem 0}`;
 
 export interface ListeningServer {
   readonly server: Server;

@@ -29,6 +29,7 @@ export class TrovatoRender extends LitElement {
     .item .label { font-weight: bold; margin-inline-end: 0.5em; }
     table { border-collapse: collapse; }
     th, td { border: 1px solid #ccc; padding: 0.25em 0.5em; text-align: start; }
+    .pager { display: flex; flex-wrap: wrap; gap: 1em; align-items: baseline; margin: 1em 0; }
   `;
 
   /** The tree to render: a RenderElement from a plugin, unchecked. */

@@ -9,6 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../src/chromium.js';
 import { DEMO_USERS } from '../../src/kernel/site/roles.js';
@@ -59,6 +60,14 @@ async function markDocument(page: Page): Promise<void> {
   await page.evaluate(() => Object.assign(window, { trovatoSameDocument: true }));
 }
 
+/** axe's serious and critical findings on the page as it is now, one line each. */
+async function accessibilityProblems(page: Page, name: string): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${name}: ${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' >>> ')).slice(0, 3).join('; ')})`);
+}
+
 const sameDocument = (page: Page): Promise<boolean> => page.evaluate(() => (window as { trovatoSameDocument?: boolean }).trovatoSameDocument === true);
 
 describe('the served site with its scripts', () => {
@@ -66,6 +75,7 @@ describe('the served site with its scripts', () => {
     const { page, errors } = await open('/blog');
     await page.locator('main h1', { hasText: 'Blog' }).first().waitFor();
     await markDocument(page);
+    const problems = await accessibilityProblems(page, '/blog as served');
 
     await page.getByRole('link', { name: 'A first post, written by a plugin' }).click();
     await page.waitForURL(`${served.url}/blog/welcome`);
@@ -74,6 +84,7 @@ describe('the served site with its scripts', () => {
     expect(await page.locator('trovato-render strong').first().textContent()).toBe('blog');
     expect(await page.title()).toBe('Blog post · Trovato');
     expect(await sameDocument(page)).toBe(true);
+    problems.push(...(await accessibilityProblems(page, '/blog/welcome shown in place')));
 
     await page.goBack();
     await page.waitForURL(`${served.url}/blog`);
@@ -81,6 +92,7 @@ describe('the served site with its scripts', () => {
     expect(await page.title()).toBe('Blog · Trovato');
     expect(await sameDocument(page)).toBe(true);
     expect(errors).toEqual([]);
+    expect(problems).toEqual([]);
   });
 
   it('submits a plugin form without a document load: messages next to fields with the values kept, then the plugin\'s message', async () => {
@@ -92,6 +104,7 @@ describe('the served site with its scripts', () => {
     await page.getByText('Give a name.').waitFor();
     expect(await page.getByLabel('City').inputValue()).toBe('Turin');
     expect(page.url()).toBe(`${served.url}/kitchen-sink`);
+    expect(await accessibilityProblems(page, '/kitchen-sink with a refused form')).toEqual([]);
 
     // Now the form is the Lit renderer's.
     await page.getByLabel('Name').fill('Ada');
