@@ -52,6 +52,13 @@ function menuList(nodes: readonly MenuTreeNode[]): SafeHtml {
   return html`<ul>${nodes.map((node) => html`<li><a href="${node.route.path}">${node.route.title}</a>${node.children.length ? menuList(node.children) : EMPTY}</li>`)}</ul>`;
 }
 
+/** The home page: what the site is, and its pages the user may visit. */
+export function homePage(links: ReadonlyArray<{ path: string; title: string }>): SafeHtml {
+  return html`<h1>Welcome to Trovato</h1>
+    <p>Every page here is built by WebAssembly plugins, run by this server. Pick a user in the header to see what each one may do.</p>
+    ${links.length === 0 ? EMPTY : html`<ul>${links.map((link) => html`<li><a href="${link.path}">${link.title}</a></li>`)}</ul>`}`;
+}
+
 /** A page with a heading and a message: errors, denials, not found. */
 export function messagePage(heading: string, message: string, detail?: string): SafeHtml {
   return html`<h1>${heading}</h1><p role="alert">${message}</p>${detail ? html`<pre class="detail">${detail}</pre>` : EMPTY}`;

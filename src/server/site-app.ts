@@ -18,7 +18,7 @@ import { PAGE_DATA_PATH, type ServedPage } from '../ui/http-page-source.js';
 import { itemViewPage, routePage } from '../ui/page-selection.js';
 import type { PluginPage } from '../ui/page.js';
 import type { FormResult } from '../kernel/protocol.js';
-import { contentList, documentHtml, itemForm, itemPage, logList, messagePage, pluginPage, pluginsList, type Layout } from './pages.js';
+import { contentList, documentHtml, homePage, itemForm, itemPage, logList, messagePage, pluginPage, pluginsList, type Layout } from './pages.js';
 import type { SafeHtml } from '../render/html-string.js';
 import { needsSanitizer, renderHtml } from '../render/render-html.js';
 import { sanitizeOnServer } from './server-sanitizer.js';
@@ -196,6 +196,11 @@ async function route(site: Site, request: AppRequest, user: UserProfile, users: 
   }
   const path = request.path === '' ? '/' : request.path;
   const response = await site.kernel.callRoute(path, { user: spec, query: { ...request.query } });
+  // The home page, as the in-browser site's: the site's pages this user may visit.
+  if (!response && path === '/' && !post) {
+    const links = site.kernel.menuTree().filter((node) => access.can(node.route.permission)).map((node) => ({ path: node.route.path, title: node.route.title }));
+    return { status: 200, title: 'Home', main: homePage(links) };
+  }
   if (!response) return notFound(`No page is at ${path}.`);
   const { match, result } = response;
   const title = match.route.title;

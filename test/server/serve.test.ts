@@ -104,6 +104,14 @@ describe('trovato serve (SQLite)', () => {
     // The first filtered_html page of a thread loads jsdom for the sanitizer: seconds on a busy machine.
   }, 60_000);
 
+  it('has a home page listing the pages the user may visit', async () => {
+    const response = await as(null).get('/');
+    expect(response.status).toBe(200);
+    const page = await response.text();
+    expect(page).toContain('<h1>Welcome to Trovato</h1>');
+    expect(page).toMatch(/<main id="main">.*<li><a href="\/blog">Blog<\/a><\/li>/s);
+  });
+
   it('answers 404 for an unknown path and 403 when the user lacks the permission, naming it', async () => {
     const missing = await as(null).get('/no/such/page');
     expect(missing.status).toBe(404);
