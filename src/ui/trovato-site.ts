@@ -35,9 +35,10 @@ import './trovato-status-page.js';
 import './trovato-user-switcher.js';
 
 /**
- * The site: boots the kernel worker, routes History API paths to plugin routes and to the
- * UI's own item and admin pages, and runs every request as the user picked in the header.
- * Set `siteName` (the IndexedDB database) before connecting it.
+ * The site in the browser: boots the kernel worker, follows History API paths, and shows the
+ * page its page source (worker-page-source.ts) builds for each, plugin routes and the UI's own
+ * item and admin pages, as the user picked in the header; the admin pages' actions are
+ * site-admin-actions.ts. Set `siteName` (the IndexedDB database) before connecting it.
  *
  * @example <trovato-site site-name="my-site"></trovato-site>
  */
