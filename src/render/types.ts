@@ -38,6 +38,9 @@ export interface RenderProperties {
   '#name'?: string;
   /** Renderer extension: the label of a `form`'s submit button (no button without it). */
   '#submit'?: string;
+  /** `pager`: the current page and how many there are (whole numbers from 1); `#url` is the list's path. */
+  '#page'?: number;
+  '#pages'?: number;
   /** Renderer extension: an identifier of a `form`, passed on in `render-submit`. */
   '#form_id'?: string;
 }
