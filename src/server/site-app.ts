@@ -9,15 +9,14 @@ import { KernelError, messageOf } from '../kernel/errors.js';
 import type { UserProfile } from '../kernel/protocol.js';
 import type { Site } from '../kernel/site/site.js';
 import type { UserSpec } from '../kernel/users.js';
-import { createAccess } from '../ui/access.js';
+import { createAccess, specOf } from '../ui/access.js';
 import { fieldKind, toDraftValue, type TextFormat } from '../ui/field-values.js';
 import { parseRoute } from '../ui/router.js';
-import { hasForm, withEnteredValues, withFieldErrors } from '../ui/form-errors.js';
-import { FORM_ID_FIELD } from '../render/form-id.js';
-import { PAGE_DATA_PATH, type ServedPage } from '../ui/http-page-source.js';
-import { itemViewPage, routePage } from '../ui/page-selection.js';
+import { withEnteredValues, withFieldErrors } from '../ui/form-errors.js';
+import { PAGE_DATA_PATH } from '../ui/http-page-source.js';
 import type { PluginPage } from '../ui/page.js';
-import type { FormResult } from '../kernel/protocol.js';
+import { pageData, type PageData } from './page-data.js';
+import { postPluginForm } from './plugin-form.js';
 import { contentList, documentHtml, homePage, itemForm, itemPage, logList, messagePage, pluginPage, pluginsList, type Layout } from './pages.js';
 import type { SafeHtml } from '../render/html-string.js';
 import { needsSanitizer, renderHtml } from '../render/render-html.js';
@@ -56,7 +55,7 @@ type Page =
   | { status: number; title: string; main: SafeHtml }
   | { redirect: string; cookie?: string; notice?: string }
   /** Page data for the served site's scripts (PAGE_DATA_PATH). */
-  | { status: number; json: ServedPage | FormResult };
+  | PageData;
 
 /**
  * Answers requests for `site`. Never throws: a storage failure is a 503 saying the database is
@@ -127,7 +126,7 @@ async function layoutFor(site: Site, user: UserProfile, users: UserProfile[], pa
   return { title, menu: site.kernel.menuTree(), users, user, path, admin };
 }
 
-const specOf = (user: UserProfile): UserSpec => ({ id: user.id, name: user.name, roles: [...user.roles] });
+
 
 async function route(site: Site, request: AppRequest, user: UserProfile, users: UserProfile[]): Promise<Page> {
   const post = request.method === 'POST';
@@ -215,75 +214,12 @@ async function route(site: Site, request: AppRequest, user: UserProfile, users: 
 }
 
 /**
- * The served site's scripts ask here for the page at `?path=` (GET) and post plugin forms here
- * (POST): the same route, access and form checks as the HTML pages, answered as data. The
- * tree goes out as the plugin built it: the page's Lit renderer escapes and sanitizes it, as it
- * does a tree from the page's own kernel. Pages the scripts do not build themselves (admin
- * pages, item forms, the home page) are `document`: the browser loads them as HTML.
- */
-async function pageData(site: Site, request: AppRequest, user: UserProfile): Promise<Page> {
-  const target = request.query.path ?? '/';
-  if (!target.startsWith('/') || target.startsWith('//')) {
-    return { status: 400, json: { kind: 'status', status: 404, message: `"${target}" is not a path of this site; ask for one starting with "/".` } };
-  }
-  const url = new URL(target, 'http://trovato.invalid');
-  const route = parseRoute(url.pathname, url.search.slice(1));
-  const spec = specOf(user);
-  const document: ServedPage = { kind: 'document', href: url.pathname + url.search };
-  if (request.method === 'POST') {
-    const page = route.kind === 'plugin' ? routePage(route.path, await site.kernel.callRoute(route.path, { user: spec, query: route.query })) : document;
-    if (page.kind !== 'plugin') return { status: 400, json: { ok: false, fieldErrors: [], errors: [`The page ${document.href} has no form to post (it shows ${page.kind === 'status' ? page.message : 'no plugin page'}).`] } };
-    const posted = await postForm(site, spec, page, request.form);
-    if ('problem' in posted) return { status: 400, json: { ok: false, fieldErrors: [], errors: [posted.problem] } };
-    return { status: 200, json: posted.outcome };
-  }
-  switch (route.kind) {
-    case 'plugin': {
-      const page = routePage(route.path, await site.kernel.callRoute(route.path, { user: spec, query: route.query }));
-      return { status: 200, json: page.kind === 'plugin' || page.kind === 'status' ? page : document };
-    }
-    case 'item-view': {
-      const found = await site.viewItem(route.id, spec);
-      // The page shows the plugins' render of the item, its title and its edit link: the raw
-      // field values (which a plugin's view may leave out) and the trace of every tap's input
-      // and output stay on the server.
-      const item = found.item && { ...found.item, fields: {} };
-      const page = itemViewPage(route.id, { ...found, item, trace: [] }, user, createAccess(user, await site.contentTypes()));
-      return { status: 200, json: page.kind === 'item' || page.kind === 'status' ? page : document };
-    }
-    default:
-      return { status: 200, json: document };
-  }
-}
-
-/**
- * A plugin form posted to a page: the form must be on the page as the plugin built it for this
- * user (the posted id is only a name to look for); then tap_form_validate and tap_form_submit
- * (docs/abi.md §5), as the page's script runs them through the worker.
- */
-async function postForm(
-  site: Site,
-  spec: UserSpec,
-  page: PluginPage,
-  form: Readonly<Record<string, string>>,
-): Promise<{ formId: string; values: Record<string, string>; outcome: FormResult } | { problem: string }> {
-  const formId = form[FORM_ID_FIELD];
-  if (formId === undefined || !hasForm(page.tree, formId)) {
-    const what = formId === undefined ? 'a post without a form id' : `a post of the form "${formId}"`;
-    return { problem: `The page ${page.path} has no such form: it got ${what}. Reload the page and send its form again.` };
-  }
-  const values = Object.fromEntries(Object.entries(form).filter(([name]) => name !== FORM_ID_FIELD));
-  const outcome = await site.submitForm({ form_id: formId, plugin: page.plugin, path: page.path, values }, spec);
-  return { formId, values, outcome };
-}
-
-/**
  * A plugin form posted as a plain HTML form: success redirects back to the page with the
  * plugins' messages (post, redirect, get); a refusal shows the page again with each message
  * next to its field and the entered values kept.
  */
 async function submitPluginForm(site: Site, spec: UserSpec, page: PluginPage, search: string, form: Readonly<Record<string, string>>): Promise<Page> {
-  const posted = await postForm(site, spec, page, form);
+  const posted = await postPluginForm(site, spec, page, form);
   if ('problem' in posted) return { status: 400, title: page.title, main: messagePage(page.title, posted.problem) };
   const { formId, values, outcome } = posted;
   if (outcome.ok) return { redirect: search === '' ? page.path : `${page.path}?${search}`, notice: [...outcome.messages, ...outcome.errors].join(' ') || 'Submitted.' };
