@@ -11,36 +11,17 @@ import { readPluginFolder } from '../../src/cli/plugin-folder.js';
 import type { PluginSource } from '../../src/kernel/plugin/loader.js';
 import { DEMO_USERS } from '../../src/kernel/site/roles.js';
 import { openSite, type Site } from '../../src/kernel/site/site.js';
-import type { Item } from '../../src/kernel/storage/schema.js';
 import { nodeIndexedDB } from '../../src/kernel/storage/node-indexeddb.js';
-import { openSiteStore, type SiteStore } from '../../src/kernel/storage/site-store.js';
+import { openSiteStore } from '../../src/kernel/storage/site-store.js';
 import { listen, type ListeningServer } from '../../src/server/http-server.js';
 import { openServedSite } from '../../src/server/served-site.js';
 import { createSiteApp } from '../../src/server/site-app.js';
+import { seedPublishedPosts } from '../support/blog-posts.js';
 import { REFERENCE_PLUGINS } from './served-process.js';
 
 const POSTS = 1000;
 const ANONYMOUS = { id: DEMO_USERS[0].id, roles: [...DEMO_USERS[0].roles] };
 
-/** `POSTS` published posts, newer than the install-time welcome post, in one unit of work. */
-async function seed(store: SiteStore): Promise<void> {
-  const start = Math.floor(Date.now() / 1000) + 60;
-  const work = store.beginWork({ id: 'seed', name: 'Seed', roles: ['administrator'], permissions: new Set() });
-  for (let i = 0; i < POSTS; i++) {
-    const post: Item = {
-      id: `post-${i}`,
-      item_type: 'blog',
-      title: `Post number ${i}`,
-      fields: { slug: `post-${i}`, body: { value: `Body of post ${i}.`, format: 'plain_text' } },
-      status: 1,
-      author_id: DEMO_USERS[2].id,
-      created: start + i,
-      changed: start + i,
-    };
-    work.putItem(post);
-  }
-  await work.commit();
-}
 
 let dir: string;
 let sources: PluginSource[];
@@ -57,7 +38,7 @@ describe('/blog with 1,000 posts in the kernel the page runs (IndexedDB store, d
   beforeAll(async () => {
     const store = await openSiteStore({ name: `blog-pages-${crypto.randomUUID()}`, indexedDB: nodeIndexedDB() });
     site = await openSite({ store, sources });
-    await seed(store);
+    await seedPublishedPosts(store, POSTS);
   }, 120_000);
   afterAll(async () => {
     await site?.store.close();
@@ -89,7 +70,7 @@ describe('/blog with 1,000 posts from `trovato serve` (SQLite, default fuel)', (
   let server: ListeningServer;
   beforeAll(async () => {
     ({ site } = await openServedSite({ plugins: REFERENCE_PLUGINS, database: join(dir, 'blog.db') }));
-    await seed(site.store);
+    await seedPublishedPosts(site.store, POSTS);
     server = await listen(createSiteApp(site), 0);
   }, 120_000);
   afterAll(async () => {

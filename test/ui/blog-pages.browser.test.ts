@@ -5,10 +5,9 @@
  */
 import { afterEach, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
-import { DEMO_USERS } from '../../src/kernel/site/roles.js';
-import type { Item } from '../../src/kernel/storage/schema.js';
 import { openSiteStore } from '../../src/kernel/storage/site-store.js';
 import '../../src/ui/trovato-site.js';
+import { seedPublishedPosts } from '../support/blog-posts.js';
 
 const POSTS = 1000;
 const BOOT = { timeout: 90_000 };
@@ -27,22 +26,7 @@ afterEach(async () => {
 it('lists 1,000 posts 20 a page within the default fuel, with a pager that navigates in the page', async () => {
   // Written straight into the site's database before the site opens (one kernel per database).
   const store = await openSiteStore({ name, indexedDB });
-  const work = store.beginWork({ id: 'seed', name: 'Seed', roles: ['administrator'], permissions: new Set() });
-  const start = Math.floor(Date.now() / 1000) + 60;
-  for (let i = 0; i < POSTS; i++) {
-    const post: Item = {
-      id: `post-${i}`,
-      item_type: 'blog',
-      title: `Post number ${i}`,
-      fields: { slug: `post-${i}`, body: { value: `Body of post ${i}.`, format: 'plain_text' } },
-      status: 1,
-      author_id: DEMO_USERS[2].id,
-      created: start + i,
-      changed: start + i,
-    };
-    work.putItem(post);
-  }
-  await work.commit();
+  await seedPublishedPosts(store, POSTS);
   await store.close();
 
   history.replaceState(null, '', '/blog');
