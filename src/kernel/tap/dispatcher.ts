@@ -12,6 +12,8 @@ import type { InstanceSource, PluginInstance } from './plugin-instance.js';
 import type { RequestState } from './request-state.js';
 import { DEFAULT_CALL_FUEL, FuelExhausted, MAX_CALL_FUEL, MAX_INVOKES_PER_REQUEST, OutOfFuel, fuelCounter, outOfFuelMessage } from './fuel.js';
 import type { TapRegistry } from './registry.js';
+import { markWritten } from './written-range.js';
+import { InputEncoder } from './input-encoder.js';
 
 /** One handler's part of a dispatch. */
 export interface HandlerResult {
@@ -36,7 +38,6 @@ export interface DispatchResult {
 /** How deep plugin-api.invoke may nest before it fails with -6. */
 export const MAX_INVOKE_DEPTH = 8;
 
-const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lenientUtf8 = new TextDecoder();
 
@@ -79,6 +80,8 @@ export class Dispatcher {
   /** The fuel of each call in progress (null for an unmetered one), innermost last. */
   readonly #fuel: Array<FuelFrame | null> = [];
   readonly #callFuel: (plugin: string) => number;
+  /** Inputs are encoded into buffers kept for the next dispatch, one per nesting level. */
+  readonly #inputs = new InputEncoder();
 
   constructor(registry: TapRegistry, calls: CallStack, plugins: DispatcherPlugins) {
     this.#registry = registry;
@@ -91,10 +94,14 @@ export class Dispatcher {
 
   /** Runs every handler of `tap` in order; each sees the same input. */
   dispatch(tap: string, input: unknown, request: RequestState): DispatchResult {
-    const bytes = encodeInput(input);
+    const bytes = this.#inputs.encode(input);
     const results: HandlerResult[] = [];
-    for (const handler of this.#registry.handlers(tap)) {
-      results.push(this.#run(handler.plugin, tap, bytes, request));
+    try {
+      for (const handler of this.#registry.handlers(tap)) {
+        results.push(this.#run(handler.plugin, tap, bytes, request));
+      }
+    } finally {
+      this.#inputs.release();
     }
     this.#onDispatch?.({ kind: 'tap', name: tap, input: input ?? null, user: request.user.id, results });
     return { tap, results };
@@ -105,12 +112,16 @@ export class Dispatcher {
    * taps that want a single answer. The results list what ran, the answer last.
    */
   dispatchOne(tap: string, input: unknown, request: RequestState): DispatchResult & { answer: HandlerResult | null } {
-    const bytes = encodeInput(input);
+    const bytes = this.#inputs.encode(input);
     const results: HandlerResult[] = [];
-    for (const handler of this.#registry.handlers(tap)) {
-      const result = this.#run(handler.plugin, tap, bytes, request);
-      results.push(result);
-      if (result.error === undefined && result.output !== null) break;
+    try {
+      for (const handler of this.#registry.handlers(tap)) {
+        const result = this.#run(handler.plugin, tap, bytes, request);
+        results.push(result);
+        if (result.error === undefined && result.output !== null) break;
+      }
+    } finally {
+      this.#inputs.release();
     }
     this.#onDispatch?.({ kind: 'tap', name: tap, input: input ?? null, user: request.user.id, results });
     const last = results[results.length - 1];
@@ -172,7 +183,7 @@ export class Dispatcher {
         frameOut.frame = frame;
       }
       this.#fuel.push(frame);
-      const call: ActiveCall = { plugin, memory: exports.memory, request, lastError: '', pending: null, fuel: counter };
+      const call: ActiveCall = { plugin, memory: exports.memory, request, lastError: '', pending: null, fuel: counter, written: instance.written };
       this.#calls.push(call);
       pushed = true;
       const fn = exports[exportName];
@@ -181,7 +192,7 @@ export class Dispatcher {
         return failure(plugin, 'MODULE_INVALID', `${plugin} does not export "${exportName}".`, started);
       }
       let ptr = 0;
-      if (input && input.length > 0) ptr = writeInput(exports, input, plugin, exportName);
+      if (input && input.length > 0) ptr = writeInput(instance, input, plugin, exportName);
       const packed = (fn as (p: number, l: number) => bigint)(ptr, input ? input.length : 0);
       const output = readOutput(exports.memory, packed, plugin, exportName);
       if (isReportedError(output)) {
@@ -258,7 +269,12 @@ export class Dispatcher {
     }
     const caller = this.#calls.current().plugin;
     const callerExport = this.#running;
-    const result = this.call(plugin, exportName, payload ? utf8.encode(payload) : null, request);
+    let result: HandlerResult;
+    try {
+      result = this.call(plugin, exportName, this.#inputs.encodeText(payload), request);
+    } finally {
+      this.#inputs.release();
+    }
     this.#running = callerExport;
     this.#onCallStart?.(caller, callerExport);
     if (result.error !== undefined) return { code: HostCode.storageFailure, message: result.error };
@@ -298,11 +314,6 @@ function traceInput(input: Uint8Array | null): unknown {
   }
 }
 
-function encodeInput(input: unknown): Uint8Array | null {
-  if (input === undefined || input === null) return null;
-  return utf8.encode(JSON.stringify(input));
-}
-
 class OutputError extends Error {}
 
 /** `alloc` could not provide room for the input. */
@@ -317,7 +328,8 @@ class AllocError extends OutputError {
 
 const PAGE_BYTES = 65536;
 
-function writeInput(exports: PluginInstance['exports'], input: Uint8Array, plugin: string, tap: string): number {
+function writeInput(instance: PluginInstance, input: Uint8Array, plugin: string, tap: string): number {
+  const { exports } = instance;
   const ptr = exports.alloc(input.length) >>> 0;
   const memory = exports.memory;
   if (ptr === 0) {
@@ -329,6 +341,7 @@ function writeInput(exports: PluginInstance['exports'], input: Uint8Array, plugi
   if (ptr + input.length > memory.buffer.byteLength) {
     throw new OutputError(`${plugin} ${tap}: alloc(${input.length}) returned ${ptr}, which lies past the end of its ${memory.buffer.byteLength}-byte memory.`);
   }
+  markWritten(instance.written, ptr, ptr + input.length);
   new Uint8Array(memory.buffer, ptr, input.length).set(input);
   return ptr;
 }

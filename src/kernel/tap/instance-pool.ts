@@ -8,10 +8,15 @@
  * An instance is dropped instead of reset when its state cannot be put back: its memory or a
  * table grew (neither can shrink), or the call failed (a trap can leave it mid-update, and
  * failures are rare enough that a new instance costs nothing that matters).
+ *
+ * Only the call's written range (written-range.ts) is restored when the module records one: the
+ * 4 KiB chunks it touches, nothing else, since nothing else can have changed. A module without
+ * it (atomics, several memories, unmetered) has its whole memory restored.
  */
 import type { InstanceSource, Initializer, PluginInstance, ReleaseOutcome } from './plugin-instance.js';
-import { FUEL_EXPORT, RESERVED_EXPORT_PREFIX } from '../plugin/module-rewrite.js';
+import { isCallCounter, RESERVED_EXPORT_PREFIX } from '../plugin/module-rewrite.js';
 import type { RequestFuel } from './fuel.js';
+import { clearWritten, writtenRange, type WrittenRange } from './written-range.js';
 
 export interface PoolOptions {
   /**
@@ -122,13 +127,16 @@ export function pooledInstances(
 ): InstanceSource {
   const maxIdle = options.maxIdle ?? 4;
   // The fuel counter is set before every call, never restored.
-  const stateExports = WebAssembly.Module.exports(module).filter((e) => e.name.startsWith(RESERVED_EXPORT_PREFIX) && e.name !== FUEL_EXPORT);
+  const stateExports = WebAssembly.Module.exports(module).filter((e) => e.name.startsWith(RESERVED_EXPORT_PREFIX) && !isCallCounter(e.name));
   const idle: PooledInstance[] = [];
 
   function create(fuel?: RequestFuel): PooledInstance {
     const instance = new WebAssembly.Instance(module, imports) as unknown as PluginInstance;
     initialize(instance, fuel);
-    return new PooledInstance(instance.exports, takeSnapshot(instance, stateExports), source);
+    const written = writtenRange(instance.exports);
+    // What _initialize wrote is the snapshot; the range counts from the first call on.
+    if (written) clearWritten(written);
+    return new PooledInstance(instance.exports, takeSnapshot(instance, stateExports), source, written);
   }
 
   const source: InstanceSource = {
@@ -160,6 +168,7 @@ class PooledInstance implements PluginInstance {
     readonly exports: PluginInstance['exports'],
     readonly snapshot: Snapshot,
     readonly pool: InstanceSource,
+    readonly written: WrittenRange | null,
   ) {}
 }
 
@@ -198,15 +207,34 @@ function takeSnapshot(instance: PluginInstance, stateExports: readonly WebAssemb
   };
 }
 
-/** Puts the instance back to its snapshot; false when it cannot be (memory or a table grew). */
-function restore(instance: PluginInstance, snapshot: Snapshot): boolean {
+/**
+ * Puts the instance back to its snapshot; false when it cannot be (memory or a table grew).
+ * Restores the chunks of the call's written range, or the whole memory without one.
+ */
+function restore(instance: PooledInstance, snapshot: Snapshot): boolean {
   const buffer = instance.exports.memory.buffer;
   if (buffer.byteLength !== snapshot.size) return false;
   for (const { table, entries } of snapshot.tables) if (table.length !== entries.length) return false;
-  const memory = new Uint8Array(buffer);
-  for (const run of snapshot.runs) {
-    if (run.bytes === null) snapshot.zero(run.start, run.end);
-    else memory.set(run.bytes, run.start);
+  let start = 0;
+  let end = snapshot.size;
+  const written = instance.written;
+  if (written) {
+    const low = written.low.value >>> 0;
+    const high = written.high.value >>> 0;
+    // Whole chunks, so the zero scanner's 4 KiB steps line up with the snapshot's runs.
+    start = high > low ? low - (low % CHUNK) : 0;
+    end = high > low ? Math.min(snapshot.size, Math.ceil(high / CHUNK) * CHUNK) : 0;
+    clearWritten(written);
+  }
+  if (end > start) {
+    const memory = new Uint8Array(buffer);
+    for (const run of snapshot.runs) {
+      if (run.end <= start || run.start >= end) continue;
+      const from = Math.max(run.start, start);
+      const to = Math.min(run.end, end);
+      if (run.bytes === null) snapshot.zero(from, to);
+      else memory.set(from === run.start && to === run.end ? run.bytes : run.bytes.subarray(from - run.start, to - run.start), from);
+    }
   }
   for (const { global, value } of snapshot.globals) global.value = value;
   for (const { table, entries } of snapshot.tables) {

@@ -4,6 +4,7 @@
  * earlier request.
  */
 import type { RequestFuel } from './fuel.js';
+import type { WrittenRange } from './written-range.js';
 export interface PluginExports {
   readonly memory: WebAssembly.Memory;
   readonly alloc: (size: number) => number;
@@ -13,6 +14,11 @@ export interface PluginExports {
 
 export interface PluginInstance {
   readonly exports: PluginExports;
+  /**
+   * What the running call has written, for a source that restores only that (the pool); the
+   * kernel widens it with its own writes. Absent for an instance that is never reused.
+   */
+  readonly written?: WrittenRange | null;
 }
 
 /** How the call on a released instance ended. */
