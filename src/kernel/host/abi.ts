@@ -68,6 +68,8 @@ export interface CurrentCall {
 export class CallStack {
   readonly #calls: ActiveCall[] = [];
   readonly #atEnd = new WeakMap<ActiveCall, Array<() => void>>();
+  /** Calls in progress that have tasks registered with `atEnd`. */
+  #waiting = 0;
 
   push(call: ActiveCall): void {
     this.#calls.push(call);
@@ -75,8 +77,14 @@ export class CallStack {
 
   /** Ends the innermost call, after running what was registered with `atEnd` for it. */
   pop(): void {
+    // Most calls register nothing: they end without a lookup.
+    if (this.#waiting === 0) {
+      this.#calls.pop();
+      return;
+    }
     const call = this.#calls[this.#calls.length - 1];
     const tasks = call ? this.#atEnd.get(call) : undefined;
+    if (tasks) this.#waiting--;
     try {
       // Still the current call while they run, so what they record is attributed to it.
       for (const task of tasks ?? []) task();
@@ -90,7 +98,10 @@ export class CallStack {
   atEnd(call: ActiveCall, task: () => void): void {
     const tasks = this.#atEnd.get(call);
     if (tasks) tasks.push(task);
-    else this.#atEnd.set(call, [task]);
+    else {
+      this.#atEnd.set(call, [task]);
+      this.#waiting++;
+    }
   }
 
   get depth(): number {

@@ -12,6 +12,7 @@ const KEPT_BYTES = 1 << 20;
 
 export class InputEncoder {
   readonly #buffers: Uint8Array[] = [];
+  readonly #views: Uint8Array[] = [];
   #depth = 0;
 
   /**
@@ -34,7 +35,12 @@ export class InputEncoder {
       if (buffer.length <= KEPT_BYTES) this.#buffers[level] = buffer;
     }
     const { written } = utf8.encodeInto(text, buffer);
-    return buffer.subarray(0, written);
+    // The same length in the same buffer is the same view: keep it rather than make another.
+    const last = this.#views[level];
+    if (last !== undefined && last.buffer === buffer.buffer && last.length === written) return last;
+    const view = buffer.subarray(0, written);
+    if (buffer === this.#buffers[level]) this.#views[level] = view;
+    return view;
   }
 
   /** Ends the innermost encode: its buffer may be written again. */
