@@ -68,6 +68,11 @@ export interface RewriteOptions {
   readonly maxMemoryPages: number;
   /** Weave in instruction fuel (default true). Off only to measure what fuel costs. */
   readonly fuel?: boolean;
+  /**
+   * Record the written range with the fuel (default true; tap/written-range.ts). Off only to
+   * measure what it costs: the pool then reads the whole memory after every call.
+   */
+  readonly writtenRange?: boolean;
 }
 
 export interface RewrittenModule {
@@ -175,7 +180,7 @@ export function rewriteModule(bytes: Uint8Array, options: RewriteOptions): Rewri
   }
   if (options.fuel !== false) {
     // The written range needs the whole address space below 4 GiB (its end is an i32) and one memory.
-    const trackable = shape.memories.length === 1 && !shape.memories[0].memory64 && limit < 65536;
+    const trackable = options.writtenRange !== false && shape.memories.length === 1 && !shape.memories[0].memory64 && limit < 65536;
     try {
       try {
         meter(bytes, layout.sections, shape, replaced, added, trackable);
