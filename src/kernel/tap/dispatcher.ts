@@ -8,7 +8,7 @@ import { HostCode, type ActiveCall, type CallStack } from '../host/abi.js';
 import { PluginAbort } from '../host/env.js';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json-depth.js';
 import type { KernelErrorCode } from '../errors.js';
-import { memoryBytes, type InstanceSource, type PluginInstance } from './plugin-instance.js';
+import { memoryBytes, type InstanceSource, type PluginInstance, type ReleaseOutcome } from './plugin-instance.js';
 import type { RequestState } from './request-state.js';
 import { DEFAULT_CALL_FUEL, FuelExhausted, MAX_CALL_FUEL, MAX_INVOKES_PER_REQUEST, OutOfFuel, fuelCounter, outOfFuelMessage } from './fuel.js';
 import type { TapRegistry } from './registry.js';
@@ -233,7 +233,7 @@ export class Dispatcher {
         }
         parent.base = parent.counter.value as number;
       }
-      if (instance) source.release(instance, { trapped });
+      if (instance) source.release(instance, trapped ? TRAPPED : KEPT);
     }
   }
 
@@ -286,6 +286,10 @@ export class Dispatcher {
     return { code: 0, output: result.output === null ? '' : JSON.stringify(result.output) };
   }
 }
+
+/** The two outcomes a call can end with, made once rather than per call. */
+const KEPT: ReleaseOutcome = { trapped: false };
+const TRAPPED: ReleaseOutcome = { trapped: true };
 
 /** The fuel of one call in progress. */
 interface FuelFrame {
