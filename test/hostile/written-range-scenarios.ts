@@ -114,47 +114,47 @@ async function memoryHash(kernel: Kernel): Promise<unknown> {
 const INPUT = { pad: 'x'.repeat(5000), text: 'ü 世界 🌍' };
 
 export function defineWrittenRangeTests(): void {
-describe('a pooled instance restored from its written range', () => {
-  it('records the exact range of a store, and nothing for a call that writes nothing', async () => {
-    const rewritten = rewriteModule(await wat(SCRIBBLER), { maxMemoryPages: 256 });
-    if (!rewritten.ok) throw new Error(rewritten.message);
-    const module = await WebAssembly.compile(rewritten.module.bytes as BufferSource);
-    const stub = () => 0;
-    const instance = await WebAssembly.instantiate(module, {
-      'trovato:kernel/user-api': { 'current-user-id': stub },
-      'trovato:kernel/errors': { 'last-error': stub },
-      wasi_snapshot_preview1: { random_get: stub, clock_time_get: stub },
+  describe('a pooled instance restored from its written range', () => {
+    it('records the exact range of a store, and nothing for a call that writes nothing', async () => {
+      const rewritten = rewriteModule(await wat(SCRIBBLER), { maxMemoryPages: 256 });
+      if (!rewritten.ok) throw new Error(rewritten.message);
+      const module = await WebAssembly.compile(rewritten.module.bytes as BufferSource);
+      const stub = () => 0;
+      const instance = await WebAssembly.instantiate(module, {
+        'trovato:kernel/user-api': { 'current-user-id': stub },
+        'trovato:kernel/errors': { 'last-error': stub },
+        wasi_snapshot_preview1: { random_get: stub, clock_time_get: stub },
+      });
+      const exports = instance.exports as Record<string, WebAssembly.Global & ((...args: number[]) => bigint)>;
+      exports.__trovato_fuel.value = 1_000_000_000;
+      const range = () => [exports[WRITTEN_LOW_EXPORT].value >>> 0, exports[WRITTEN_HIGH_EXPORT].value >>> 0];
+      expect(range()).toEqual([0xffffffff, 0]);
+      exports.offset_i64(0, 0);
+      expect(range()).toEqual([SIZE - 8, SIZE]);
+      exports[WRITTEN_LOW_EXPORT].value = -1;
+      exports[WRITTEN_HIGH_EXPORT].value = 0;
+      exports.bulk(0, 0);
+      expect(range()).toEqual([110000, SIZE]);
     });
-    const exports = instance.exports as Record<string, WebAssembly.Global & ((...args: number[]) => bigint)>;
-    exports.__trovato_fuel.value = 1_000_000_000;
-    const range = () => [exports[WRITTEN_LOW_EXPORT].value >>> 0, exports[WRITTEN_HIGH_EXPORT].value >>> 0];
-    expect(range()).toEqual([0xffffffff, 0]);
-    exports.offset_i64(0, 0);
-    expect(range()).toEqual([SIZE - 8, SIZE]);
-    exports[WRITTEN_LOW_EXPORT].value = -1;
-    exports[WRITTEN_HIGH_EXPORT].value = 0;
-    exports.bulk(0, 0);
-    expect(range()).toEqual([110000, SIZE]);
-  });
 
-  it('leaves no byte of any attack to the next call', async () => {
-    const fresh = await memoryHash(await kernelWith('fresh'));
-    expect(fresh).toMatch(/^[0-9a-f]{8}$/);
-    const pooled = await kernelWith('pool');
-    expect(await memoryHash(pooled)).toBe(fresh);
-    for (const attack of Object.keys(ATTACKS)) {
-      for (const input of [undefined, INPUT]) {
-        const result = await pooled.request(undefined, (session) => session.call('scribbler', attack, input));
-        if (attack !== 'trap') expect(result.error, attack).toBeUndefined();
-        expect(await memoryHash(pooled), `after ${attack}`).toBe(fresh);
+    it('leaves no byte of any attack to the next call', async () => {
+      const fresh = await memoryHash(await kernelWith('fresh'));
+      expect(fresh).toMatch(/^[0-9a-f]{8}$/);
+      const pooled = await kernelWith('pool');
+      expect(await memoryHash(pooled)).toBe(fresh);
+      for (const attack of Object.keys(ATTACKS)) {
+        for (const input of [undefined, INPUT]) {
+          const result = await pooled.request(undefined, (session) => session.call('scribbler', attack, input));
+          if (attack !== 'trap') expect(result.error, attack).toBeUndefined();
+          expect(await memoryHash(pooled), `after ${attack}`).toBe(fresh);
+        }
       }
-    }
-    // Every attack in one request, then the reader in the same request: still the initial memory.
-    const hashes = await pooled.request(undefined, (session) => {
-      for (const attack of Object.keys(ATTACKS)) session.call('scribbler', attack, INPUT);
-      return session.dispatch('tap_item_view').results[0].output;
+      // Every attack in one request, then the reader in the same request: still the initial memory.
+      const hashes = await pooled.request(undefined, (session) => {
+        for (const attack of Object.keys(ATTACKS)) session.call('scribbler', attack, INPUT);
+        return session.dispatch('tap_item_view').results[0].output;
+      });
+      expect(hashes).toBe(fresh);
     });
-    expect(hashes).toBe(fresh);
   });
-});
 }
