@@ -39,8 +39,7 @@ export interface DispatchResult {
 export const MAX_INVOKE_DEPTH = 8;
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-/** Keeps a leading BOM as U+FEFF, as the strict one does. */
-const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+const lenientUtf8 = new TextDecoder();
 
 export interface DispatcherPlugins {
   /** The instance source of an enabled plugin, or undefined. */
@@ -374,16 +373,11 @@ function readOutput(instance: PluginInstance, packed: unknown, plugin: string, t
   if (ptr + len > memory.length) {
     throw new OutputError(`${plugin} ${tap} returned output at ${ptr} of ${len} bytes, past the end of its ${memory.length}-byte memory.`);
   }
-  const bytes = memory.subarray(ptr, ptr + len);
-  // The lenient decoder is about twice as fast in Chromium; it marks bad bytes with U+FFFD, and
-  // only text holding one (bad bytes, or a real U+FFFD) is decoded again strictly to tell which.
-  let text = lenientUtf8.decode(bytes);
-  if (text.includes('\uFFFD')) {
-    try {
-      text = strictUtf8.decode(bytes);
-    } catch {
-      throw new OutputError(`${plugin} ${tap} returned ${len} bytes that are not valid UTF-8.`);
-    }
+  let text: string;
+  try {
+    text = strictUtf8.decode(memory.subarray(ptr, ptr + len));
+  } catch {
+    throw new OutputError(`${plugin} ${tap} returned ${len} bytes that are not valid UTF-8.`);
   }
   // Nesting deeper than the limit takes more opening brackets than a shorter text holds.
   const tooDeep = text.length > MAX_JSON_DEPTH && jsonDepthExceeds(text);
