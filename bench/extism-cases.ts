@@ -13,6 +13,9 @@ import type { CaseResult } from './cases.js';
 export const EXTISM_DEFAULT = 'Extism call (default mode)';
 export const EXTISM_WORKER = 'Extism call (worker mode)';
 
+/** Calls between two of Extism's resets (see openExtismEcho). */
+const RESET_EVERY = 1000;
+
 /** The Extism echo, ready to call with JSON in and out. */
 export interface ExtismEcho {
   call(): Promise<unknown>;
@@ -22,7 +25,12 @@ export interface ExtismEcho {
 export async function openExtismEcho(wasm: Uint8Array, input: unknown, runInWorker: boolean): Promise<ExtismEcho> {
   // A copy, so the SDK owns a buffer of exactly the module's bytes.
   const plugin: Plugin = await createPlugin({ wasm: [{ data: wasm.slice() }] }, { useWasi: false, runInWorker });
+  let calls = 0;
   const call = async (): Promise<unknown> => {
+    // Extism keeps every call's input and output blocks until reset(); its block addresses
+    // overflow after 2^15 blocks ("cannot assign to this block" about 16,000 calls in), so a
+    // long-running host resets now and then, as this does (between calls, once in 1,000).
+    if (++calls % RESET_EVERY === 0) await plugin.reset();
     const output = await plugin.call('tap_item_view', JSON.stringify(input));
     if (output === null) throw new Error('The Extism echo plugin returned no output.');
     return output.json();

@@ -3,6 +3,9 @@
  * blog's first page (20 of 200 posts), metered against the same kernel loading the same plugins
  * unmetered (`fuel: false`) in the same run; and the time from a call that loops forever to
  * the kernel answering the next request (no worker restart: the loop runs out of fuel).
+ * The written range is recorded in the same rewrite as fuel, so an unmetered kernel also resets
+ * each pooled instance's whole memory: for the one-handler dispatch the metered kernel can be
+ * the faster one (see tap/written-range.ts).
  */
 import { createKernel } from '../src/kernel/kernel.js';
 import { openSiteStore } from '../src/kernel/storage/site-store.js';

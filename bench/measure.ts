@@ -5,6 +5,8 @@
 export interface Stats {
   /** Microseconds per operation. */
   median: number;
+  p25: number;
+  p75: number;
   p95: number;
   samples: number;
 }
@@ -44,7 +46,7 @@ export function measureSync(op: () => unknown, options: MeasureOptions): Stats {
 export function summarize(values: number[]): Stats {
   const sorted = [...values].sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * (sorted.length - 1)))];
-  return { median: at(0.5), p95: at(0.95), samples: sorted.length };
+  return { median: at(0.5), p25: at(0.25), p75: at(0.75), p95: at(0.95), samples: sorted.length };
 }
 
 /**
@@ -76,11 +78,25 @@ export interface InterleavedCase {
   sync?: boolean;
 }
 
+/** What measureInterleaved found: each case's time per operation, and each round's times (µs per op), case by case. */
+export interface Interleaved {
+  stats: Stats[];
+  rounds: number[][];
+}
+
+/**
+ * The ratio of case `a` to case `b` within each round (their batches ran back to back), as a
+ * distribution: a ratio whose spread is honest on a machine whose load comes and goes.
+ */
+export function pairedRatios(measured: Interleaved, a: number, b: number): Stats {
+  return summarize(measured.rounds[a].map((time, round) => time / measured.rounds[b][round]));
+}
+
 /**
  * measurePair for any number of operations: batches in turn (A, B, C, A, B, C, ...), so the
  * ratios between them hold on a machine whose load changes during the run.
  */
-export async function measureInterleaved(cases: readonly InterleavedCase[], options: MeasureOptions): Promise<Stats[]> {
+export async function measureInterleaved(cases: readonly InterleavedCase[], options: MeasureOptions): Promise<Interleaved> {
   const { batch, batches } = options;
   const run = async ({ op, sync }: InterleavedCase): Promise<void> => {
     if (sync) for (let i = 0; i < batch; i++) op();
@@ -95,5 +111,5 @@ export async function measureInterleaved(cases: readonly InterleavedCase[], opti
       perOp[c].push(((performance.now() - start) * 1000) / batch);
     }
   }
-  return perOp.map(summarize);
+  return { stats: perOp.map(summarize), rounds: perOp };
 }

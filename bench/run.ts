@@ -60,7 +60,12 @@ function format(results: CaseResult[]): Map<string, string[]> {
     const ratios = (r.baselines ?? [])
       .map((name) => byName.get(name))
       .filter((base): base is CaseResult => base !== undefined)
-      .map((base) => `${(r.stats.median / base.stats.median).toFixed(2)}x`);
+      .map((base) => {
+        const paired = r.pairedRatios?.[base.name];
+        // Measured in turns: the median of the round-by-round ratios, and its middle half.
+        if (paired) return `${paired.median.toFixed(2)}x (${paired.p25.toFixed(2)}–${paired.p75.toFixed(2)})`;
+        return `${(r.stats.median / base.stats.median).toFixed(2)}x`;
+      });
     rows.set(r.name, [r.stats.median.toFixed(2), r.stats.p95.toFixed(2), ratios.join(' / ') || '-']);
   }
   return rows;

@@ -49,7 +49,7 @@ function answer(result: HandlerResult): unknown {
 }
 
 function perUnit(stats: Stats, units: number): Stats {
-  return { median: stats.median / units, p95: stats.p95 / units, samples: stats.samples };
+  return { median: stats.median / units, p25: stats.p25 / units, p75: stats.p75 / units, p95: stats.p95 / units, samples: stats.samples };
 }
 
 function benchItem(i: number, now: number): Item {

@@ -339,7 +339,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     try {
       const user = userOf(spec);
       const work = options.storage?.beginWork(user);
-      const request = createRequestState(user, work ?? NO_WORK, { limits, fuel: requestFuel(perRequest), now: clock(), onLog: options.onLog });
+      const request = createRequestState(user, work ?? NO_WORK, { limits, fuel: requestFuel(perRequest), clock, onLog: options.onLog });
       request.services = createRequestServices(services, request);
       let result: T;
       try {

@@ -9,6 +9,7 @@ import type { RequestState } from '../tap/request-state.js';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json-depth.js';
 import { ARGUMENT_LIMITS } from '../limits.js';
 import { chargeFuel, hostCallCost, OutOfFuel } from '../tap/fuel.js';
+import { markWritten, type WrittenRange } from '../tap/written-range.js';
 
 /** ABI §4 error codes. */
 export const HostCode = {
@@ -47,6 +48,8 @@ export interface ActiveCall {
   pending: PendingResult | null;
   /** The running instance's fuel counter (tap/fuel.ts): host calls are charged to it. Absent when unmetered. */
   readonly fuel?: WebAssembly.Global | null;
+  /** The instance's written range (tap/written-range.ts): every host write into its memory widens it. */
+  readonly written?: WrittenRange | null;
 }
 
 export interface PendingResult {
@@ -65,6 +68,8 @@ export interface CurrentCall {
 export class CallStack {
   readonly #calls: ActiveCall[] = [];
   readonly #atEnd = new WeakMap<ActiveCall, Array<() => void>>();
+  /** Calls in progress that have tasks registered with `atEnd`. */
+  #waiting = 0;
 
   push(call: ActiveCall): void {
     this.#calls.push(call);
@@ -72,8 +77,14 @@ export class CallStack {
 
   /** Ends the innermost call, after running what was registered with `atEnd` for it. */
   pop(): void {
+    // Most calls register nothing: they end without a lookup.
+    if (this.#waiting === 0) {
+      this.#calls.pop();
+      return;
+    }
     const call = this.#calls[this.#calls.length - 1];
     const tasks = call ? this.#atEnd.get(call) : undefined;
+    if (tasks) this.#waiting--;
     try {
       // Still the current call while they run, so what they record is attributed to it.
       for (const task of tasks ?? []) task();
@@ -87,7 +98,10 @@ export class CallStack {
   atEnd(call: ActiveCall, task: () => void): void {
     const tasks = this.#atEnd.get(call);
     if (tasks) tasks.push(task);
-    else this.#atEnd.set(call, [task]);
+    else {
+      this.#atEnd.set(call, [task]);
+      this.#waiting++;
+    }
   }
 
   get depth(): number {
@@ -149,13 +163,15 @@ export function parseJsonArgument(text: string, what: string): unknown {
  * Writes `bytes` at (outPtr, outMax) following the buffer convention and returns what the
  * plugin sees: the byte count (which exceeds outMax when nothing was written).
  */
-function writeResult(memory: WebAssembly.Memory, outPtr: number, outMax: number, bytes: Uint8Array): number {
+function writeResult(call: ActiveCall, outPtr: number, outMax: number, bytes: Uint8Array): number {
+  const { memory } = call;
   const p = outPtr >>> 0;
   const max = outMax >>> 0;
   if (bytes.length > max) return bytes.length;
   if (p + bytes.length > memory.buffer.byteLength) {
     throw new HostFailure(HostCode.badArguments, `The output buffer (ptr ${p}, max ${max}) lies past the end of memory.`);
   }
+  markWritten(call.written, p, p + bytes.length);
   new Uint8Array(memory.buffer, p, bytes.length).set(bytes);
   return bytes.length;
 }
@@ -218,7 +234,7 @@ export function adaptHostFunction(
         const result = impl(call, strings, numbers, byteLengths);
         bytes = typeof result === 'string' ? utf8.encode(result) : result instanceof Uint8Array ? result : utf8.encode(String(result));
       }
-      const written = writeResult(call.memory, outPtr, outMax, bytes);
+      const written = writeResult(call, outPtr, outMax, bytes);
       // Keep a result that did not fit: the retry with a bigger buffer must not run a write twice.
       call.pending = written > (outMax >>> 0) ? { key, bytes } : null;
       resultBytes = bytes.length;

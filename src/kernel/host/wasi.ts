@@ -19,6 +19,7 @@ import { ConsoleStdout, File, OpenFile, WASI, wasi as wasiDefs } from '@bjorn3/b
 import type { ActiveCall, CurrentCall } from './abi.js';
 import { WASI_FUNCTIONS } from './imports.js';
 import { chargeFuel, hostCallCost } from '../tap/fuel.js';
+import { markAllWritten } from '../tap/written-range.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 export type WasiOutput = (call: ActiveCall, stream: OutputStream, line: string) => void;
@@ -118,6 +119,7 @@ export function createWasiImports(calls: CurrentCall, output: WasiOutput): Recor
       imports[name] = (...args: never[]) => {
         const call = calls.current();
         chargeFuel(call.fuel, hostCallCost(0));
+        markAllWritten(call.written);
         return pollAtOnce(call.memory, ...(args as unknown as [number, number, number, number]));
       };
       continue;
@@ -126,6 +128,8 @@ export function createWasiImports(calls: CurrentCall, output: WasiOutput): Recor
       // The shim reads memory through `inst`; point it at whoever is calling now.
       const call = calls.current();
       chargeFuel(call.fuel, hostCallCost(0));
+      // The shim writes results wherever its arguments point: the next reset restores everything.
+      markAllWritten(call.written);
       wasi.inst = { exports: { memory: call.memory } };
       const result = shim(...args);
       // The shim returns nothing from a few calls that must return an errno (random_get).

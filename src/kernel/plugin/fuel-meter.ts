@@ -13,6 +13,14 @@
  *
  * The kernel sets the global before each call and reads it afterwards (see tap/fuel.ts); a trap
  * with the global below zero is "ran out of fuel".
+ *
+ * The same walk can also record the **written range** (`indices.written`): after every store and
+ * every memory.fill/copy/init that succeeded, two more globals widen to [lowest, highest) byte
+ * written, so the instance pool restores only that window instead of reading the whole memory
+ * (see tap/written-range.ts). The operands are kept in locals appended to the function, the
+ * record comes after the instruction (a store that traps wrote nothing), and it is not charged
+ * fuel: fuel counts the plugin's own instructions. Code the record cannot follow (atomics,
+ * several memories, a 64-bit memory) throws Untracked, and the module is then metered without it.
  */
 import { ByteSink } from './byte-sink.js';
 import { DecodeError, Reader, readValueType } from './wasm-sections.js';
@@ -25,7 +33,12 @@ export interface MeterIndices {
   readonly chargeBytes: number;
   /** Function index of `charge(n: i32) -> i32` for element counts. */
   readonly chargeElements: number;
+  /** Global indices of the written range's two ends, when the walk records it. */
+  readonly written?: { readonly low: number; readonly high: number };
 }
+
+/** The code does something the written range cannot follow; meter it without the range. */
+export class Untracked extends Error {}
 
 /**
  * The check itself runs 8 instructions (global.get, i32.const, i32.sub, global.set,
@@ -74,7 +87,15 @@ const VOID_BLOCK = 0x40;
  * Throws DecodeError for an instruction it does not know (the module is then refused: running
  * code the meter cannot see would defeat it).
  */
-export function meterCodeSection(bytes: Uint8Array, bodyStart: number, end: number, indices: MeterIndices, memory64: boolean): Uint8Array {
+export function meterCodeSection(
+  bytes: Uint8Array,
+  bodyStart: number,
+  end: number,
+  indices: MeterIndices,
+  memory64: boolean,
+  paramCounts: readonly number[] = [],
+): Uint8Array {
+  if (indices.written && memory64) throw new Untracked('a 64-bit memory');
   const r = new Reader(bytes, bodyStart, end);
   const out = new ByteSink();
   const count = r.u32();
@@ -82,7 +103,7 @@ export function meterCodeSection(bytes: Uint8Array, bodyStart: number, end: numb
   for (let i = 0; i < count; i++) {
     const size = r.u32();
     const fn = r.sub(size, `function body ${i}`);
-    const metered = meterFunction(fn, indices, memory64);
+    const metered = meterFunction(fn, indices, memory64, paramCounts[i] ?? 0);
     out.uleb(metered.length);
     out.bytes(metered);
   }
@@ -123,20 +144,58 @@ interface Region {
   cost: number;
 }
 
-/** A point where a call to a charge helper is inserted (before a bulk instruction). */
-interface Charge {
+/**
+ * An instruction that needs code around it: a call to a charge helper before it (a bulk
+ * operation), and, when the written range is recorded, its operands kept in locals before it and
+ * the range widened after it.
+ */
+interface Site {
+  /** Offset of the instruction's opcode. */
   readonly at: number;
-  readonly helper: number;
+  /** Offset right after its immediates. */
+  readonly end: number;
+  readonly helper?: number;
+  readonly write?: Write;
 }
 
-function meterFunction(r: Reader, indices: MeterIndices, memory64: boolean): Uint8Array {
+/** What a memory-writing instruction writes: `size` bytes at its address plus `offset`, or a bulk [d, d + n). */
+type Write = { readonly kind: 'store'; readonly value: number; readonly offset: number; readonly size: number } | { readonly kind: 'bulk' };
+
+const I32 = 0x7f;
+const I64 = 0x7e;
+const F32 = 0x7d;
+const F64 = 0x7c;
+const V128 = 0x7b;
+
+/** Plain stores by opcode: the value's type and the bytes written. */
+const STORES: Readonly<Record<number, readonly [number, number]>> = {
+  0x36: [I32, 4],
+  0x37: [I64, 8],
+  0x38: [F32, 4],
+  0x39: [F64, 8],
+  0x3a: [I32, 1],
+  0x3b: [I32, 2],
+  0x3c: [I64, 1],
+  0x3d: [I64, 2],
+  0x3e: [I64, 4],
+};
+
+/** v128 stores (0xfd prefix) by sub-opcode: the bytes written. */
+const SIMD_STORES: Readonly<Record<number, number>> = { 11: 16, 88: 1, 89: 2, 90: 4, 91: 8 };
+
+function meterFunction(r: Reader, indices: MeterIndices, memory64: boolean, paramCount: number): Uint8Array {
   const bodyStart = r.pos;
-  r.vec(() => {
-    r.u32();
+  const groups = r.u32();
+  const groupsStart = r.pos;
+  let declared = 0;
+  for (let g = 0; g < groups; g++) {
+    declared += r.u32();
     readValueType(r);
-  });
+  }
+  const localsEnd = r.pos;
   const regions: Region[] = [{ at: r.pos, cost: 0 }];
-  const charges: Charge[] = [];
+  const charges: Site[] = [];
+  const tracked = indices.written !== undefined;
   // One entry per open block: the region its instructions are charged to.
   const frames: number[] = [0];
   while (frames.length > 0) {
@@ -166,44 +225,135 @@ function meterFunction(r: Reader, indices: MeterIndices, memory64: boolean): Uin
         // memory.init, memory.copy, memory.fill, table.init, table.copy, table.fill: size on top.
         if (sub === 8 || sub === 10 || sub === 11) {
           if (memory64) throw new DecodeError('bulk memory operations on a 64-bit memory cannot be metered yet; use a 32-bit memory', at);
-          charges.push({ at, helper: indices.chargeBytes });
+          charges.push({ at, end: r.pos, helper: indices.chargeBytes, write: tracked ? { kind: 'bulk' } : undefined });
         } else if (sub === 12 || sub === 14 || sub === 17) {
-          charges.push({ at, helper: indices.chargeElements });
+          charges.push({ at, end: r.pos, helper: indices.chargeElements });
         }
         break;
       }
+      case 0xfd: {
+        const sub = r.u32();
+        const size = SIMD_STORES[sub];
+        if (tracked && size !== undefined) {
+          const offset = readMemargOffset(r);
+          if (sub !== 11) r.skip(1); // the lane
+          charges.push({ at, end: r.pos, write: { kind: 'store', value: V128, offset, size } });
+        } else {
+          skipSimd(r, sub, at);
+        }
+        break;
+      }
+      case 0xfe:
+        // Atomic read-modify-write and stores write memory too; the range does not follow them.
+        if (tracked) throw new Untracked('atomic instructions');
+        skipImmediates(r, op, at);
+        break;
       case GLOBAL_GET:
       case GLOBAL_SET:
         // The fuel global did not exist in the plugin's module: code naming it is invalid there,
         // and must not become valid here (it would let the plugin refill its own fuel).
         if (r.u32() >= indices.fuelGlobal) throw new DecodeError('an instruction names a global that does not exist', at);
         break;
-      default:
-        skipImmediates(r, op, at);
+      default: {
+        const store = STORES[op];
+        if (tracked && store !== undefined) {
+          const offset = readMemargOffset(r);
+          charges.push({ at, end: r.pos, write: { kind: 'store', value: store[0], offset, size: store[1] } });
+        } else {
+          skipImmediates(r, op, at);
+        }
+      }
     }
   }
   if (r.pos !== r.end) throw new DecodeError('a function body continues after its final `end`', r.pos);
 
   const out = new ByteSink();
   let copied = bodyStart;
+  let locals: Locals | null = null;
+  if (tracked && charges.some((site) => site.write)) {
+    locals = appendLocals(out, r.bytes.subarray(groupsStart, localsEnd), groups, paramCount + declared, charges);
+    copied = localsEnd;
+  }
+  const emit = (site: Site): number => emitSite(out, r.bytes, copied, site, locals, indices.written);
   let c = 0;
   // Regions are in order of their offsets (a loop header comes after everything before it), and
   // so are charges; merge the two.
   for (const region of regions) {
-    while (c < charges.length && charges[c].at < region.at) copied = emitCharge(out, r.bytes, copied, charges[c++]);
+    while (c < charges.length && charges[c].at < region.at) copied = emit(charges[c++]);
     out.bytes(r.bytes.subarray(copied, region.at));
     copied = region.at;
     check(out, indices.fuelGlobal, region.cost + CHECK_COST);
   }
-  while (c < charges.length) copied = emitCharge(out, r.bytes, copied, charges[c++]);
+  while (c < charges.length) copied = emit(charges[c++]);
   out.bytes(r.bytes.subarray(copied, r.end));
   return out.finish();
 }
 
-function emitCharge(out: ByteSink, bytes: Uint8Array, copied: number, charge: Charge): number {
-  out.bytes(bytes.subarray(copied, charge.at));
-  out.byte(CALL).uleb(charge.helper);
-  return charge.at;
+/** Local indices the written range's code keeps operands in: the address (or destination), and the value by type. */
+interface Locals {
+  readonly address: number;
+  /** memory.fill's value or the source of copy/init, then the byte count. */
+  readonly second: number;
+  readonly count: number;
+  readonly values: ReadonlyMap<number, number>;
+}
+
+/** Writes the function's local declarations with the locals the range needs appended (no index moves). */
+function appendLocals(out: ByteSink, declarations: Uint8Array, groups: number, firstFree: number, sites: readonly Site[]): Locals {
+  const valueTypes = [...new Set(sites.flatMap((site) => (site.write?.kind === 'store' && site.write.value !== I32 ? [site.write.value] : [])))];
+  out.uleb(groups + 1 + valueTypes.length);
+  out.bytes(declarations);
+  out.uleb(3).byte(I32);
+  const values = new Map<number, number>([[I32, firstFree + 1]]);
+  valueTypes.forEach((type, i) => {
+    out.uleb(1).byte(type);
+    values.set(type, firstFree + 3 + i);
+  });
+  return { address: firstFree, second: firstFree + 1, count: firstFree + 2, values };
+}
+
+const LOCAL_SET = 0x21;
+const LOCAL_TEE = 0x22;
+const I32_ADD = 0x6a;
+const I32_LT_U = 0x49;
+
+function emitSite(out: ByteSink, bytes: Uint8Array, copied: number, site: Site, locals: Locals | null, written: MeterIndices['written']): number {
+  out.bytes(bytes.subarray(copied, site.at));
+  if (site.helper !== undefined) out.byte(CALL).uleb(site.helper);
+  const write = site.write;
+  if (!write || !locals || !written) return site.at;
+  if (write.kind === 'store') {
+    const value = locals.values.get(write.value)!;
+    out.byte(LOCAL_SET).uleb(value).byte(LOCAL_SET).uleb(locals.address);
+    out.byte(LOCAL_GET).uleb(locals.address).byte(LOCAL_GET).uleb(value);
+    out.bytes(bytes.subarray(site.at, site.end));
+    // start = address + offset (it fit in memory, so no wrap), end = start + size.
+    out.byte(LOCAL_GET).uleb(locals.address).byte(I32_CONST).sleb(write.offset | 0).byte(I32_ADD).byte(LOCAL_SET).uleb(locals.address);
+    widen(out, locals.address, written.low, I32_LT_U);
+    out.byte(LOCAL_GET).uleb(locals.address).byte(I32_CONST).sleb(write.size).byte(I32_ADD).byte(LOCAL_SET).uleb(locals.address);
+    widen(out, locals.address, written.high, I32_GT_U);
+  } else {
+    out.byte(LOCAL_SET).uleb(locals.count).byte(LOCAL_SET).uleb(locals.second).byte(LOCAL_TEE).uleb(locals.address);
+    out.byte(LOCAL_GET).uleb(locals.second).byte(LOCAL_GET).uleb(locals.count);
+    out.bytes(bytes.subarray(site.at, site.end));
+    widen(out, locals.address, written.low, I32_LT_U);
+    out.byte(LOCAL_GET).uleb(locals.address).byte(LOCAL_GET).uleb(locals.count).byte(I32_ADD).byte(LOCAL_SET).uleb(locals.address);
+    widen(out, locals.address, written.high, I32_GT_U);
+  }
+  return site.end;
+}
+
+/** `if (local <compare> global) global = local`, unsigned: the range only ever grows. */
+function widen(out: ByteSink, local: number, global: number, compare: number): void {
+  out.byte(LOCAL_GET).uleb(local).byte(GLOBAL_GET).uleb(global).byte(compare);
+  out.byte(IF).byte(VOID_BLOCK).byte(LOCAL_GET).uleb(local).byte(GLOBAL_SET).uleb(global).byte(END);
+}
+
+/** A memarg's offset; a memory index (several memories) is more than the range follows. */
+function readMemargOffset(r: Reader): number {
+  const align = r.u32();
+  if (align & 0x40) throw new Untracked('several memories');
+  return r.u32();
 }
 
 /** A block type: 0x40, a value type, or a type index (s33); all are one signed LEB128. */

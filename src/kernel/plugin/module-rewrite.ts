@@ -19,7 +19,7 @@
  * offsets in debug info (DWARF, branch hints) no longer match a metered code section.
  */
 import { ByteSink } from './byte-sink.js';
-import { helperBodies, meterCodeSection } from './fuel-meter.js';
+import { helperBodies, meterCodeSection, Untracked } from './fuel-meter.js';
 import {
   DecodeError,
   Reader,
@@ -39,6 +39,17 @@ export const RESERVED_EXPORT_PREFIX = '__trovato_';
 /** The reserved export of the fuel counter (an i32 global: fuel left; below zero means out). */
 export const FUEL_EXPORT = `${RESERVED_EXPORT_PREFIX}fuel`;
 
+/**
+ * The reserved exports of the written range (i32 globals, unsigned): the lowest byte offset and
+ * one past the highest that the plugin's stores and bulk operations wrote since the kernel last
+ * set them (see tap/written-range.ts).
+ */
+export const WRITTEN_LOW_EXPORT = `${RESERVED_EXPORT_PREFIX}written_low`;
+export const WRITTEN_HIGH_EXPORT = `${RESERVED_EXPORT_PREFIX}written_high`;
+
+/** Reserved globals the kernel sets before each call itself: no snapshot restores them. */
+const CALL_COUNTERS: ReadonlySet<string> = new Set([FUEL_EXPORT, WRITTEN_LOW_EXPORT, WRITTEN_HIGH_EXPORT]);
+
 /** The reserved export of the module's start function, when it has one. */
 export const START_EXPORT = `${RESERVED_EXPORT_PREFIX}start`;
 
@@ -57,6 +68,11 @@ export interface RewriteOptions {
   readonly maxMemoryPages: number;
   /** Weave in instruction fuel (default true). Off only to measure what fuel costs. */
   readonly fuel?: boolean;
+  /**
+   * Record the written range with the fuel (default true; tap/written-range.ts). Off only to
+   * measure what it costs: the pool then reads the whole memory after every call.
+   */
+  readonly writtenRange?: boolean;
 }
 
 export interface RewrittenModule {
@@ -139,6 +155,8 @@ export function rewriteModule(bytes: Uint8Array, options: RewriteOptions): Rewri
   const importedTables = shape.imports.filter((i) => i.kind === 'table').length;
   const added: Array<{ name: string; kind: number; index: number }> = [];
   let notPoolable = layout.passive;
+  // The pool snapshots and restores the exported memory; a second one would keep what a call wrote.
+  if (shape.memories.length > 1) notPoolable ??= `it defines ${shape.memories.length} memories, and only one is reset between calls`;
   shape.globals.forEach((global, i) => {
     if (!global.mutable) return;
     if (global.type === 'v128') {
@@ -161,8 +179,15 @@ export function rewriteModule(bytes: Uint8Array, options: RewriteOptions): Rewri
     replaced.set(START_SECTION, new Uint8Array(0)); // dropped, see below
   }
   if (options.fuel !== false) {
+    // The written range needs the whole address space below 4 GiB (its end is an i32) and one memory.
+    const trackable = options.writtenRange !== false && shape.memories.length === 1 && !shape.memories[0].memory64 && limit < 65536;
     try {
-      meter(bytes, layout.sections, shape, replaced, added);
+      try {
+        meter(bytes, layout.sections, shape, replaced, added, trackable);
+      } catch (error) {
+        if (!(error instanceof Untracked)) throw error;
+        meter(bytes, layout.sections, shape, replaced, added, false);
+      }
     } catch (error) {
       if (error instanceof DecodeError) return { ok: false, message: `cannot meter the module's code: ${error.message}`, offset: error.offset };
       throw error;
@@ -198,14 +223,21 @@ export function rewriteModule(bytes: Uint8Array, options: RewriteOptions): Rewri
   }
   writeMissingBefore(Number.POSITIVE_INFINITY);
 
-  const stateExports = added.filter((a) => a.kind === EXPORT_KIND_GLOBAL || a.kind === EXPORT_KIND_TABLE).filter((a) => a.name !== FUEL_EXPORT);
+  const stateExports = added.filter((a) => a.kind === EXPORT_KIND_GLOBAL || a.kind === EXPORT_KIND_TABLE).filter((a) => !CALL_COUNTERS.has(a.name));
   const result: RewrittenModule = { bytes: out.finish(), stateExports: stateExports.map((a) => a.name) };
   return { ok: true, module: notPoolable === undefined ? result : { ...result, notPoolable } };
 }
 
+/** Whether a reserved global is one the kernel sets before each call (fuel, written range), not plugin state. */
+export function isCallCounter(exportName: string): boolean {
+  return CALL_COUNTERS.has(exportName);
+}
+
 /**
  * Adds what fuel needs: a type `(i32) -> i32`, the two charge helpers, the fuel global (all
- * appended, so no index moves), the metered code section, and the fuel global's export.
+ * appended, so no index moves), the metered code section, and the fuel global's export; with
+ * `track`, the written range's two globals and their exports too. Throws Untracked (and adds
+ * nothing) when the code does what the range cannot follow.
  */
 function meter(
   bytes: Uint8Array,
@@ -213,6 +245,7 @@ function meter(
   shape: ModuleShape,
   replaced: Map<number, Uint8Array>,
   added: Array<{ name: string; kind: number; index: number }>,
+  track: boolean,
 ): void {
   const find = (id: number) => sections.find((s) => s.id === id);
   const countOf = (id: number): number => {
@@ -239,19 +272,23 @@ function meter(
   const definedFunctions = countOf(FUNCTION_SECTION);
   const fuelGlobal = importedGlobals + countOf(GLOBAL_SECTION);
   const chargeBytes = importedFunctions + definedFunctions;
-  const indices = { fuelGlobal, chargeBytes, chargeElements: chargeBytes + 1 };
+  const written = track ? { low: fuelGlobal + 1, high: fuelGlobal + 2 } : undefined;
+  const indices = { fuelGlobal, chargeBytes, chargeElements: chargeBytes + 1, written };
+  const code = find(CODE_SECTION);
+  const memory64 = shape.memories.some((m) => m.memory64);
+  // First, since it may throw Untracked: nothing is added before it succeeds.
+  const metered = code ? meterCodeSection(bytes, code.bodyStart, code.end, indices, memory64, shape.definedParamCounts) : new Uint8Array([0]);
 
   replaced.set(TYPE_SECTION, appended(TYPE_SECTION, [new Uint8Array([0x60, 0x01, 0x7f, 0x01, 0x7f])]));
   const typeRef = new ByteSink();
   typeRef.u32(typeIndex);
   const ref = typeRef.finish();
   replaced.set(FUNCTION_SECTION, appended(FUNCTION_SECTION, [ref, ref]));
-  // (global (mut i32) (i32.const 0)): no fuel until the kernel grants some.
-  replaced.set(GLOBAL_SECTION, appended(GLOBAL_SECTION, [new Uint8Array([0x7f, 0x01, 0x41, 0x00, 0x0b])]));
-
-  const code = find(CODE_SECTION);
-  const memory64 = shape.memories.some((m) => m.memory64);
-  const metered = code ? meterCodeSection(bytes, code.bodyStart, code.end, indices, memory64) : new Uint8Array([0]);
+  // (global (mut i32) (i32.const 0)): no fuel until the kernel grants some. The written range
+  // starts empty: low = 0xffffffff (i32.const -1), high = 0.
+  const globals = [new Uint8Array([0x7f, 0x01, 0x41, 0x00, 0x0b])];
+  if (written) globals.push(new Uint8Array([0x7f, 0x01, 0x41, 0x7f, 0x0b]), new Uint8Array([0x7f, 0x01, 0x41, 0x00, 0x0b]));
+  replaced.set(GLOBAL_SECTION, appended(GLOBAL_SECTION, globals));
   const helpers = helperBodies(fuelGlobal).map((body) => {
     const entry = new ByteSink();
     entry.u32(body.length);
@@ -265,6 +302,10 @@ function meter(
   for (const helper of helpers) codeOut.bytes(helper);
   replaced.set(CODE_SECTION, codeOut.finish());
   added.push({ name: FUEL_EXPORT, kind: EXPORT_KIND_GLOBAL, index: fuelGlobal });
+  if (written) {
+    added.push({ name: WRITTEN_LOW_EXPORT, kind: EXPORT_KIND_GLOBAL, index: written.low });
+    added.push({ name: WRITTEN_HIGH_EXPORT, kind: EXPORT_KIND_GLOBAL, index: written.high });
+  }
 }
 
 /**

@@ -53,6 +53,8 @@ export interface ModuleShape {
   /** Globals the module defines itself. */
   globals: Array<{ type: ValueType; mutable: boolean }>;
   hasStart: boolean;
+  /** How many parameters each function the module defines takes (its locals are numbered after them). */
+  definedParamCounts: number[];
 }
 
 export type ReadModuleShapeResult =
@@ -129,7 +131,7 @@ function readModule(r: Reader): ModuleShape {
 
   const types: FunctionSignature[] = [];
   const functionTypes: FunctionSignature[] = []; // imported functions first, then defined ones
-  const shape: ModuleShape = { imports: [], exports: [], memories: [], globals: [], hasStart: false };
+  const shape: ModuleShape = { imports: [], exports: [], memories: [], globals: [], hasStart: false, definedParamCounts: [] };
   const rawExports: Array<{ name: string; kind: ExternalKind; index: number; at: number }> = [];
   const seen = new Set<number>();
   let lastRank = -1;
@@ -161,7 +163,11 @@ function readModule(r: Reader): ModuleShape {
         });
         break;
       case 3:
-        body.vec(() => functionTypes.push(typeAt(body, types)));
+        body.vec(() => {
+          const signature = typeAt(body, types);
+          functionTypes.push(signature);
+          shape.definedParamCounts.push(signature.params.length);
+        });
         break;
       case 4:
         body.vec(() => readTableType(body));

@@ -8,10 +8,12 @@ import { HostCode, type ActiveCall, type CallStack } from '../host/abi.js';
 import { PluginAbort } from '../host/env.js';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json-depth.js';
 import type { KernelErrorCode } from '../errors.js';
-import type { InstanceSource, PluginInstance } from './plugin-instance.js';
+import { memoryBytes, type InstanceSource, type PluginInstance, type ReleaseOutcome } from './plugin-instance.js';
 import type { RequestState } from './request-state.js';
 import { DEFAULT_CALL_FUEL, FuelExhausted, MAX_CALL_FUEL, MAX_INVOKES_PER_REQUEST, OutOfFuel, fuelCounter, outOfFuelMessage } from './fuel.js';
 import type { TapRegistry } from './registry.js';
+import { markWritten } from './written-range.js';
+import { InputEncoder } from './input-encoder.js';
 
 /** One handler's part of a dispatch. */
 export interface HandlerResult {
@@ -36,7 +38,6 @@ export interface DispatchResult {
 /** How deep plugin-api.invoke may nest before it fails with -6. */
 export const MAX_INVOKE_DEPTH = 8;
 
-const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lenientUtf8 = new TextDecoder();
 
@@ -79,6 +80,10 @@ export class Dispatcher {
   /** The fuel of each call in progress (null for an unmetered one), innermost last. */
   readonly #fuel: Array<FuelFrame | null> = [];
   readonly #callFuel: (plugin: string) => number;
+  /** The fuel frame of the call #runMetered just finished (null when unmetered), for #run. */
+  #settledFrame: FuelFrame | null = null;
+  /** Inputs are encoded into buffers kept for the next dispatch, one per nesting level. */
+  readonly #inputs = new InputEncoder();
 
   constructor(registry: TapRegistry, calls: CallStack, plugins: DispatcherPlugins) {
     this.#registry = registry;
@@ -91,10 +96,14 @@ export class Dispatcher {
 
   /** Runs every handler of `tap` in order; each sees the same input. */
   dispatch(tap: string, input: unknown, request: RequestState): DispatchResult {
-    const bytes = encodeInput(input);
+    const bytes = this.#inputs.encode(input);
     const results: HandlerResult[] = [];
-    for (const handler of this.#registry.handlers(tap)) {
-      results.push(this.#run(handler.plugin, tap, bytes, request));
+    try {
+      for (const handler of this.#registry.handlers(tap)) {
+        results.push(this.#run(handler.plugin, tap, bytes, request));
+      }
+    } finally {
+      this.#inputs.release();
     }
     this.#onDispatch?.({ kind: 'tap', name: tap, input: input ?? null, user: request.user.id, results });
     return { tap, results };
@@ -105,12 +114,16 @@ export class Dispatcher {
    * taps that want a single answer. The results list what ran, the answer last.
    */
   dispatchOne(tap: string, input: unknown, request: RequestState): DispatchResult & { answer: HandlerResult | null } {
-    const bytes = encodeInput(input);
+    const bytes = this.#inputs.encode(input);
     const results: HandlerResult[] = [];
-    for (const handler of this.#registry.handlers(tap)) {
-      const result = this.#run(handler.plugin, tap, bytes, request);
-      results.push(result);
-      if (result.error === undefined && result.output !== null) break;
+    try {
+      for (const handler of this.#registry.handlers(tap)) {
+        const result = this.#run(handler.plugin, tap, bytes, request);
+        results.push(result);
+        if (result.error === undefined && result.output !== null) break;
+      }
+    } finally {
+      this.#inputs.release();
     }
     this.#onDispatch?.({ kind: 'tap', name: tap, input: input ?? null, user: request.user.id, results });
     const last = results[results.length - 1];
@@ -130,15 +143,16 @@ export class Dispatcher {
   }
 
   #run(plugin: string, exportName: string, input: Uint8Array | null, request: RequestState): HandlerResult {
-    const frameOut: { frame: FuelFrame | null } = { frame: null };
-    const result = this.#runMetered(plugin, exportName, input, request, frameOut);
+    const result = this.#runMetered(plugin, exportName, input, request);
     // The fuel is known only once the call's frame is settled, after the result is made; the
     // result is new and still ours, so it gets the figure in place rather than by a copy.
-    if (frameOut.frame) (result as { fuel?: number }).fuel = frameOut.frame.used;
+    const frame = this.#settledFrame;
+    if (frame) (result as { fuel?: number }).fuel = frame.used;
     return result;
   }
 
-  #runMetered(plugin: string, exportName: string, input: Uint8Array | null, request: RequestState, frameOut: { frame: FuelFrame | null }): HandlerResult {
+  /** Sets #settledFrame last thing (after any nested call), for #run to read at once. */
+  #runMetered(plugin: string, exportName: string, input: Uint8Array | null, request: RequestState): HandlerResult {
     const started = performance.now();
     const source = this.#plugins.instances(plugin);
     if (!source) {
@@ -151,6 +165,7 @@ export class Dispatcher {
     const parent = this.#fuel[this.#fuel.length - 1];
     if (parent) settle(parent, request);
     const perCall = this.#callFuel(plugin);
+    this.#settledFrame = null;
     const savepoint = request.work.savepoint();
     let instance: PluginInstance | undefined;
     let pushed = false;
@@ -169,10 +184,9 @@ export class Dispatcher {
         }
         counter.value = granted;
         frame = { counter, granted, base: granted, used: 0, cause: granted < perCall ? 'request' : 'call' };
-        frameOut.frame = frame;
       }
       this.#fuel.push(frame);
-      const call: ActiveCall = { plugin, memory: exports.memory, request, lastError: '', pending: null, fuel: counter };
+      const call: ActiveCall = { plugin, memory: exports.memory, request, lastError: '', pending: null, fuel: counter, written: instance.written };
       this.#calls.push(call);
       pushed = true;
       const fn = exports[exportName];
@@ -181,9 +195,9 @@ export class Dispatcher {
         return failure(plugin, 'MODULE_INVALID', `${plugin} does not export "${exportName}".`, started);
       }
       let ptr = 0;
-      if (input && input.length > 0) ptr = writeInput(exports, input, plugin, exportName);
+      if (input && input.length > 0) ptr = writeInput(instance, input, plugin, exportName);
       const packed = (fn as (p: number, l: number) => bigint)(ptr, input ? input.length : 0);
-      const output = readOutput(exports.memory, packed, plugin, exportName);
+      const output = readOutput(instance, packed, plugin, exportName);
       if (isReportedError(output)) {
         request.work.rollbackTo(savepoint);
         return failure(plugin, 'PLUGIN_REPORTED_ERROR', `${plugin} ${exportName} reported an error: ${output.error}`, started);
@@ -208,6 +222,7 @@ export class Dispatcher {
         this.#fuel.pop();
       }
       if (frame) settle(frame, request);
+      this.#settledFrame = frame;
       if (parent) {
         // The caller may go on only with what the request has left.
         const left = Math.max(0, parent.counter.value as number);
@@ -217,7 +232,7 @@ export class Dispatcher {
         }
         parent.base = parent.counter.value as number;
       }
-      if (instance) source.release(instance, { trapped });
+      if (instance) source.release(instance, trapped ? TRAPPED : KEPT);
     }
   }
 
@@ -258,13 +273,22 @@ export class Dispatcher {
     }
     const caller = this.#calls.current().plugin;
     const callerExport = this.#running;
-    const result = this.call(plugin, exportName, payload ? utf8.encode(payload) : null, request);
+    let result: HandlerResult;
+    try {
+      result = this.call(plugin, exportName, this.#inputs.encodeText(payload), request);
+    } finally {
+      this.#inputs.release();
+    }
     this.#running = callerExport;
     this.#onCallStart?.(caller, callerExport);
     if (result.error !== undefined) return { code: HostCode.storageFailure, message: result.error };
     return { code: 0, output: result.output === null ? '' : JSON.stringify(result.output) };
   }
 }
+
+/** The two outcomes a call can end with, made once rather than per call. */
+const KEPT: ReleaseOutcome = { trapped: false };
+const TRAPPED: ReleaseOutcome = { trapped: true };
 
 /** The fuel of one call in progress. */
 interface FuelFrame {
@@ -298,11 +322,6 @@ function traceInput(input: Uint8Array | null): unknown {
   }
 }
 
-function encodeInput(input: unknown): Uint8Array | null {
-  if (input === undefined || input === null) return null;
-  return utf8.encode(JSON.stringify(input));
-}
-
 class OutputError extends Error {}
 
 /** `alloc` could not provide room for the input. */
@@ -317,37 +336,46 @@ class AllocError extends OutputError {
 
 const PAGE_BYTES = 65536;
 
-function writeInput(exports: PluginInstance['exports'], input: Uint8Array, plugin: string, tap: string): number {
+function writeInput(instance: PluginInstance, input: Uint8Array, plugin: string, tap: string): number {
+  const { exports } = instance;
   const ptr = exports.alloc(input.length) >>> 0;
-  const memory = exports.memory;
+  // After alloc, which may have grown the memory (a new buffer).
+  const memory = memoryBytes(instance);
   if (ptr === 0) {
     throw new AllocError(
-      `${plugin} ${tap}: alloc(${input.length}) returned 0, so the ${input.length}-byte input could not be passed; the plugin is out of memory (memory is ${memory.buffer.byteLength} bytes).`,
+      `${plugin} ${tap}: alloc(${input.length}) returned 0, so the ${input.length}-byte input could not be passed; the plugin is out of memory (memory is ${memory.length} bytes).`,
       input.length,
     );
   }
-  if (ptr + input.length > memory.buffer.byteLength) {
-    throw new OutputError(`${plugin} ${tap}: alloc(${input.length}) returned ${ptr}, which lies past the end of its ${memory.buffer.byteLength}-byte memory.`);
+  if (ptr + input.length > memory.length) {
+    throw new OutputError(`${plugin} ${tap}: alloc(${input.length}) returned ${ptr}, which lies past the end of its ${memory.length}-byte memory.`);
   }
-  new Uint8Array(memory.buffer, ptr, input.length).set(input);
+  markWritten(instance.written, ptr, ptr + input.length);
+  memory.set(input, ptr);
   return ptr;
 }
 
-function readOutput(memory: WebAssembly.Memory, packed: unknown, plugin: string, tap: string): unknown {
+/** The packed i64 result, read as two unsigned 32-bit halves (LOW is the index of the low one on this machine). */
+const PACKED = new BigUint64Array(1);
+const HALVES = new Uint32Array(PACKED.buffer);
+const LOW = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1 ? 0 : 1;
+
+function readOutput(instance: PluginInstance, packed: unknown, plugin: string, tap: string): unknown {
   if (typeof packed !== 'bigint') {
     throw new OutputError(`${plugin} ${tap} returned ${typeof packed}, not the packed i64 (ptr << 32 | len) taps must return.`);
   }
-  const bits = BigInt.asUintN(64, packed);
-  const ptr = Number(bits >> 32n);
-  const len = Number(bits & 0xffffffffn);
+  // Split through a typed array: `&` and `>>` on the BigInt would each make another BigInt.
+  PACKED[0] = packed;
+  const len = HALVES[LOW];
   if (len === 0) return null;
-  const size = memory.buffer.byteLength;
-  if (ptr + len > size) {
-    throw new OutputError(`${plugin} ${tap} returned output at ${ptr} of ${len} bytes, past the end of its ${size}-byte memory.`);
+  const ptr = HALVES[1 - LOW];
+  const memory = memoryBytes(instance);
+  if (ptr + len > memory.length) {
+    throw new OutputError(`${plugin} ${tap} returned output at ${ptr} of ${len} bytes, past the end of its ${memory.length}-byte memory.`);
   }
   let text: string;
   try {
-    text = strictUtf8.decode(new Uint8Array(memory.buffer, ptr, len));
+    text = strictUtf8.decode(memory.subarray(ptr, ptr + len));
   } catch {
     throw new OutputError(`${plugin} ${tap} returned ${len} bytes that are not valid UTF-8.`);
   }

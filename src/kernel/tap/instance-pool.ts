@@ -8,10 +8,15 @@
  * An instance is dropped instead of reset when its state cannot be put back: its memory or a
  * table grew (neither can shrink), or the call failed (a trap can leave it mid-update, and
  * failures are rare enough that a new instance costs nothing that matters).
+ *
+ * Only the call's written range (written-range.ts) is restored when the module records one: the
+ * 4 KiB chunks it touches, nothing else, since nothing else can have changed. A module without
+ * it (atomics, several memories, unmetered) has its whole memory restored.
  */
-import type { InstanceSource, Initializer, PluginInstance, ReleaseOutcome } from './plugin-instance.js';
-import { FUEL_EXPORT, RESERVED_EXPORT_PREFIX } from '../plugin/module-rewrite.js';
+import { MemoryBytes, type InstanceSource, type Initializer, type PluginInstance, type ReleaseOutcome } from './plugin-instance.js';
+import { isCallCounter, RESERVED_EXPORT_PREFIX } from '../plugin/module-rewrite.js';
 import type { RequestFuel } from './fuel.js';
+import { writtenRange, type WrittenRange } from './written-range.js';
 
 export interface PoolOptions {
   /**
@@ -34,6 +39,12 @@ export interface PoolOptions {
  * 1.4 / 4.1 / 17.8 (reading a clean cache line is cheaper than writing it).
  */
 const CHUNK = 4096;
+
+/**
+ * A written range up to this size is restored byte for byte (fill and copy of just those bytes);
+ * a larger one chunk by chunk, where the zero scanner reads clean chunks instead of writing them.
+ */
+const EXACT_BYTES = 16384;
 
 /**
  * `zero(start, end)` over an imported memory: for each 4 KiB chunk of [start, end) (multiples
@@ -122,13 +133,17 @@ export function pooledInstances(
 ): InstanceSource {
   const maxIdle = options.maxIdle ?? 4;
   // The fuel counter is set before every call, never restored.
-  const stateExports = WebAssembly.Module.exports(module).filter((e) => e.name.startsWith(RESERVED_EXPORT_PREFIX) && e.name !== FUEL_EXPORT);
+  const stateExports = WebAssembly.Module.exports(module).filter((e) => e.name.startsWith(RESERVED_EXPORT_PREFIX) && !isCallCounter(e.name));
   const idle: PooledInstance[] = [];
 
   function create(fuel?: RequestFuel): PooledInstance {
     const instance = new WebAssembly.Instance(module, imports) as unknown as PluginInstance;
     initialize(instance, fuel);
-    return new PooledInstance(instance.exports, takeSnapshot(instance, stateExports), source);
+    const written = writtenRange(instance.exports);
+    // What _initialize wrote is the snapshot; the range counts from the first call on.
+    written?.gather();
+    written?.clear();
+    return new PooledInstance(instance.exports, takeSnapshot(instance, stateExports), source, written);
   }
 
   const source: InstanceSource = {
@@ -155,12 +170,16 @@ export function pooledInstances(
  */
 class PooledInstance implements PluginInstance {
   busy = false;
+  readonly bytes: MemoryBytes;
 
   constructor(
     readonly exports: PluginInstance['exports'],
     readonly snapshot: Snapshot,
     readonly pool: InstanceSource,
-  ) {}
+    readonly written: WrittenRange | null,
+  ) {
+    this.bytes = new MemoryBytes(exports.memory);
+  }
 }
 
 function takeSnapshot(instance: PluginInstance, stateExports: readonly WebAssembly.ModuleExportDescriptor[]): Snapshot {
@@ -198,15 +217,44 @@ function takeSnapshot(instance: PluginInstance, stateExports: readonly WebAssemb
   };
 }
 
-/** Puts the instance back to its snapshot; false when it cannot be (memory or a table grew). */
-function restore(instance: PluginInstance, snapshot: Snapshot): boolean {
-  const buffer = instance.exports.memory.buffer;
-  if (buffer.byteLength !== snapshot.size) return false;
+/**
+ * Puts the instance back to its snapshot; false when it cannot be (memory or a table grew).
+ * Restores the chunks of the call's written range, or the whole memory without one.
+ */
+function restore(instance: PooledInstance, snapshot: Snapshot): boolean {
+  const memory = instance.bytes.get();
+  if (memory.length !== snapshot.size) return false;
   for (const { table, entries } of snapshot.tables) if (table.length !== entries.length) return false;
-  const memory = new Uint8Array(buffer);
-  for (const run of snapshot.runs) {
-    if (run.bytes === null) snapshot.zero(run.start, run.end);
-    else memory.set(run.bytes, run.start);
+  let start = 0;
+  let end = snapshot.size;
+  let exact = false;
+  const written = instance.written;
+  if (written) {
+    written.gather();
+    const { low, high } = written;
+    written.clear();
+    if (high <= low) {
+      end = 0;
+    } else if (high - low <= EXACT_BYTES) {
+      // A small range is written back byte for byte: cheaper than scanning its chunks.
+      start = low;
+      end = Math.min(snapshot.size, high);
+      exact = true;
+    } else {
+      // Whole chunks, so the zero scanner's 4 KiB steps line up with the snapshot's runs.
+      start = low - (low % CHUNK);
+      end = Math.min(snapshot.size, Math.ceil(high / CHUNK) * CHUNK);
+    }
+  }
+  if (end > start) {
+    for (const run of snapshot.runs) {
+      if (run.end <= start || run.start >= end) continue;
+      const from = Math.max(run.start, start);
+      const to = Math.min(run.end, end);
+      if (run.bytes !== null) memory.set(from === run.start && to === run.end ? run.bytes : run.bytes.subarray(from - run.start, to - run.start), from);
+      else if (exact) memory.fill(0, from, to);
+      else snapshot.zero(from, to);
+    }
   }
   for (const { global, value } of snapshot.globals) global.value = value;
   for (const { table, entries } of snapshot.tables) {

@@ -4,6 +4,7 @@
  * earlier request.
  */
 import type { RequestFuel } from './fuel.js';
+import type { WrittenRange } from './written-range.js';
 export interface PluginExports {
   readonly memory: WebAssembly.Memory;
   readonly alloc: (size: number) => number;
@@ -13,6 +14,35 @@ export interface PluginExports {
 
 export interface PluginInstance {
   readonly exports: PluginExports;
+  /** A view of the whole memory kept with a reused instance (a view costs as much to make as a small copy). */
+  readonly bytes?: MemoryBytes;
+  /**
+   * What the running call has written, for a source that restores only that (the pool); the
+   * kernel widens it with its own writes. Absent for an instance that is never reused.
+   */
+  readonly written?: WrittenRange | null;
+}
+
+/**
+ * A Uint8Array over a memory's whole buffer, made again only when the memory grew: growing
+ * detaches the old buffer, and a view of a detached buffer has length 0.
+ */
+export class MemoryBytes {
+  #bytes: Uint8Array;
+
+  constructor(readonly memory: WebAssembly.Memory) {
+    this.#bytes = new Uint8Array(memory.buffer);
+  }
+
+  get(): Uint8Array {
+    const bytes = this.#bytes;
+    return bytes.length !== 0 ? bytes : (this.#bytes = new Uint8Array(this.memory.buffer));
+  }
+}
+
+/** The bytes of an instance's memory: its kept view, or a new one. */
+export function memoryBytes(instance: PluginInstance): Uint8Array {
+  return instance.bytes?.get() ?? new Uint8Array(instance.exports.memory.buffer);
 }
 
 /** How the call on a released instance ended. */
