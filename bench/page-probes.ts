@@ -89,19 +89,22 @@ export async function pageRequests(runs: number): Promise<number[]> {
   return times;
 }
 
-/** A listing-like tree of `elements` RenderElements: articles of a link and filtered markup. */
-function listingTree(elements: number): Record<string, unknown> {
+/**
+ * A listing-like tree of `elements` RenderElements: articles of a link and filtered markup.
+ * `edition` goes into every text, so each edition is content the page has not shown before.
+ */
+function listingTree(elements: number, edition: number): Record<string, unknown> {
   const tree: Record<string, unknown> = { '#type': 'container' };
   let count = 1;
   for (let i = 0; count < elements; i++) {
     const section: Record<string, unknown> = { '#type': 'container', '#tag': 'article' };
     count++;
     if (count < elements) {
-      section.link = { '#type': 'link', '#title': `Post ${i}`, '#url': `/blog/post-${i}` };
+      section.link = { '#type': 'link', '#title': `Post ${i}.${edition}`, '#url': `/blog/post-${i}` };
       count++;
     }
     if (count < elements) {
-      section.body = { '#type': 'markup', '#format': 'filtered_html', '#value': `<p>Body of post ${i}, with <em>some</em> text.</p>` };
+      section.body = { '#type': 'markup', '#format': 'filtered_html', '#value': `<p>Body of post ${i}.${edition}, with <em>some</em> text.</p>` };
       count++;
     }
     tree[`s${i}`] = section;
@@ -109,24 +112,53 @@ function listingTree(elements: number): Record<string, unknown> {
   return tree;
 }
 
-/** Milliseconds to show a new `<trovato-render>` of an `elements`-element tree (to the DOM, no layout). */
-export async function renderTree({ elements, runs }: { elements: number; runs: number }): Promise<{ ms: number[]; nodes: number }> {
-  const tree = listingTree(elements);
-  const ms: number[] = [];
-  let nodes = 0;
-  for (let i = 0; i < runs + 3; i++) {
+/** Milliseconds of one shown tree: into the DOM, then also laid out (style and layout done). */
+export interface TreeTimes {
+  dom: number[];
+  laidOut: number[];
+  nodes: number;
+}
+
+const WARM_UP_RUNS = 3;
+
+/**
+ * Times `show(run)` (puts a new element into the document, resolves when its DOM is complete)
+ * then a forced layout, `runs` times after a warm-up; each element is removed after its run.
+ */
+async function timeShown(runs: number, show: (run: number) => Promise<Element>): Promise<TreeTimes> {
+  const times: TreeTimes = { dom: [], laidOut: [], nodes: 0 };
+  for (let run = 0; run < runs + WARM_UP_RUNS; run++) {
+    const started = performance.now();
+    const shown = await show(run);
+    const inDom = performance.now();
+    // Reading a box forces style recalculation and layout, as the first paint would.
+    shown.getBoundingClientRect();
+    const laidOut = performance.now();
+    times.nodes = shown.shadowRoot?.querySelectorAll('*').length ?? 0;
+    shown.remove();
+    if (run >= WARM_UP_RUNS) {
+      times.dom.push(inDom - started);
+      times.laidOut.push(laidOut - started);
+    }
+  }
+  return times;
+}
+
+/**
+ * Milliseconds to show a new `<trovato-render>` of an `elements`-element tree. `fresh`: every
+ * run is a tree of texts not shown before (a page of new content: every filtered_html is
+ * sanitized); otherwise the same tree each run (a page shown again).
+ */
+export async function renderTree({ elements, runs, fresh }: { elements: number; runs: number; fresh: boolean }): Promise<TreeTimes> {
+  const trees = Array.from({ length: fresh ? runs + WARM_UP_RUNS : 1 }, (_, edition) => listingTree(elements, edition + (fresh ? 1 : 0)));
+  return timeShown(runs, async (run) => {
     const el = document.createElement('trovato-render');
     el.plugin = 'bench';
-    el.element = tree;
-    const started = performance.now();
+    el.element = trees[fresh ? run : 0];
     document.body.append(el);
     await el.updateComplete;
-    const elapsed = performance.now() - started;
-    nodes = el.shadowRoot?.querySelectorAll('*').length ?? 0;
-    el.remove();
-    if (i >= 3) ms.push(elapsed);
-  }
-  return { ms, nodes };
+    return el;
+  });
 }
 
 /**
@@ -179,29 +211,25 @@ function build(shape: NodeShape): Node {
 /**
  * The baseline of `renderTree`, in the same page and run: the DOM `<trovato-render>` made for
  * the same tree, read once, then built by hand (createElement, setAttribute, append) into a
- * shadow root of a new element each time, timed the same way. The renderer's extra work is
- * everything else: reading the RenderElements, checking and sanitizing them, Lit's templates.
+ * shadow root with the same stylesheets, of a new element in the document each time, timed
+ * the same way. The renderer's extra work is everything else: reading the RenderElements,
+ * checking and sanitizing them, Lit's templates.
  */
-export async function handBuiltTree({ elements, runs }: { elements: number; runs: number }): Promise<{ ms: number[]; nodes: number }> {
+export async function handBuiltTree({ elements, runs }: { elements: number; runs: number }): Promise<TreeTimes> {
   const rendered = document.createElement('trovato-render');
   rendered.plugin = 'bench';
-  rendered.element = listingTree(elements);
+  rendered.element = listingTree(elements, 0);
   document.body.append(rendered);
   await rendered.updateComplete;
   const shapes = Array.from(rendered.shadowRoot?.childNodes ?? [], shapeOf).filter((c): c is NodeShape => c !== null);
+  const styles = rendered.shadowRoot?.adoptedStyleSheets ?? [];
   rendered.remove();
-  const ms: number[] = [];
-  let nodes = 0;
-  for (let i = 0; i < runs + 3; i++) {
-    const started = performance.now();
+  return timeShown(runs, async () => {
     const host = document.createElement('div');
     const root = host.attachShadow({ mode: 'open' });
+    root.adoptedStyleSheets = styles;
     for (const shape of shapes) root.append(build(shape));
     document.body.append(host);
-    const elapsed = performance.now() - started;
-    nodes = root.querySelectorAll('*').length;
-    host.remove();
-    if (i >= 3) ms.push(elapsed);
-  }
-  return { ms, nodes };
+    return host;
+  });
 }

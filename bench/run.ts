@@ -76,6 +76,12 @@ export async function runBench(args: string[]): Promise<number> {
     printCompiles(await runPlaygroundCases((text) => console.error(`  ${text}`)));
     return 0;
   }
+  // The page cases of items 3 and 4 of issue 17 alone: boot beside a static page, or the tree render.
+  const pagesOnly = args.includes('--boot-only') ? 'boot' : args.includes('--render-only') ? 'render' : undefined;
+  if (pagesOnly) {
+    printPages(await runPageCases((text) => console.error(`  ${text}`), new Set([pagesOnly])));
+    return 0;
+  }
   if (args.includes('--cli-only')) {
     printCli(await runCliCases((text) => console.error(`  ${text}`)));
     return 0;
@@ -154,7 +160,7 @@ function printPages(report: PageBenchReport): void {
     report.cases.map((c) => [c.name, c.stats.median.toFixed(1), c.stats.p95.toFixed(1), String(c.stats.samples), c.note ?? '']),
     [0, 4],
   );
-  printCompiles(report.compile);
+  if (report.compile.length > 0) printCompiles(report.compile);
   for (const note of report.notes) console.log(`note: ${note}`);
 }
 
