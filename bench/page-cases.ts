@@ -212,29 +212,7 @@ async function renderCases(site: BuiltSite, log: (line: string) => void): Promis
  * Returns its URL.
  */
 async function writeStaticCopy(page: Page, outDir: string, baseUrl: string): Promise<string> {
-  const body = await page.evaluate(() => {
-    const roots: ShadowRoot[] = [];
-    const collect = (node: ParentNode): void => {
-      for (const el of node.querySelectorAll('*')) {
-        if (el.shadowRoot) {
-          roots.push(el.shadowRoot);
-          collect(el.shadowRoot);
-        }
-      }
-    };
-    collect(document);
-    // The page's adopted stylesheets, inline in each root, so the copy looks the same.
-    for (const root of roots) {
-      const css = root.adoptedStyleSheets.flatMap((sheet) => Array.from(sheet.cssRules, (rule) => rule.cssText)).join('\n');
-      const style = document.createElement('style');
-      style.dataset.staticCopy = '';
-      style.textContent = css;
-      root.prepend(style);
-    }
-    const html = document.body.getHTML({ shadowRoots: roots });
-    for (const root of roots) root.querySelector('style[data-static-copy]')?.remove();
-    return html;
-  });
+  const body = await probe<string>(page, 'pageAsStaticHtml', null);
   const shell = await readFile(join(outDir, 'index.html'), 'utf8');
   const withoutScripts = body.replace(/<script\b[\s\S]*?<\/script>/g, '');
   const html = shell

@@ -233,3 +233,30 @@ export async function handBuiltTree({ elements, runs }: { elements: number; runs
     return host;
   });
 }
+
+/**
+ * The page's body as HTML with every shadow root in it as a declarative one, each holding its
+ * adopted stylesheets as a `<style>`: the same page, for a static copy of it.
+ */
+export async function pageAsStaticHtml(): Promise<string> {
+  const roots: ShadowRoot[] = [];
+  const collect = (node: ParentNode): void => {
+    for (const el of node.querySelectorAll('*')) {
+      if (el.shadowRoot === null) continue;
+      roots.push(el.shadowRoot);
+      collect(el.shadowRoot);
+    }
+  };
+  collect(document);
+  const added = roots.map((root) => {
+    const style = document.createElement('style');
+    style.textContent = root.adoptedStyleSheets.flatMap((sheet) => Array.from(sheet.cssRules, (rule) => rule.cssText)).join('\n');
+    root.prepend(style);
+    return style;
+  });
+  try {
+    return document.body.getHTML({ shadowRoots: roots });
+  } finally {
+    for (const style of added) style.remove();
+  }
+}
