@@ -12,7 +12,7 @@ import { runExtismWorkerModeInNode } from './extism-node-worker.js';
 import { buildFixtures } from './fixtures.js';
 import type { LimitFixtures } from './limit-cases.js';
 import { nodeIndexedDB } from '../src/kernel/storage/node-indexeddb.js';
-import { runPageCases, runPlaygroundCases, type PageBenchReport } from './page-cases.js';
+import { runPageCases, runPlaygroundCases, type PageBenchReport, type PageSection } from './page-cases.js';
 import { runCliCases, type CliCaseResult } from './cli-cases.js';
 import type { PluginSource } from '../src/kernel/plugin/loader.js';
 
@@ -76,10 +76,10 @@ export async function runBench(args: string[]): Promise<number> {
     printCompiles(await runPlaygroundCases((text) => console.error(`  ${text}`)));
     return 0;
   }
-  // The page cases of items 3 and 4 of issue 17 alone: boot beside a static page, or the tree render.
-  const pagesOnly = args.includes('--boot-only') ? 'boot' : args.includes('--render-only') ? 'render' : undefined;
+  // Page cases alone: boot beside a static page; or a page through the worker and the tree render.
+  const pagesOnly: PageSection[] | undefined = args.includes('--boot-only') ? ['boot'] : args.includes('--render-only') ? ['listing', 'render'] : undefined;
   if (pagesOnly) {
-    printPages(await runPageCases((text) => console.error(`  ${text}`), new Set([pagesOnly])));
+    printPages(await runPageCases((text) => console.error(`  ${text}`), new Set(pagesOnly)));
     return 0;
   }
   if (args.includes('--cli-only')) {
