@@ -185,10 +185,8 @@ async function renderCases(site: BuiltSite, log: (line: string) => void): Promis
   try {
     const page = await openPage(context, `${site.baseUrl}blog`);
     await firstPage(page);
-    log(`<trovato-render>: a ${TREE_ELEMENTS}-element tree, ${TREE_RUNS} times new and ${TREE_RUNS} times the same, and the same DOM built by hand`);
-    const byHand = await probe<TreeTimes>(page, 'handBuiltTree', { elements: TREE_ELEMENTS, runs: TREE_RUNS });
-    const fresh = await probe<TreeTimes>(page, 'renderTree', { elements: TREE_ELEMENTS, runs: TREE_RUNS, fresh: true });
-    const again = await probe<TreeTimes>(page, 'renderTree', { elements: TREE_ELEMENTS, runs: TREE_RUNS, fresh: false });
+    log(`<trovato-render>: a ${TREE_ELEMENTS}-element tree, new and the same again, beside the same DOM built by hand, ${TREE_RUNS} runs in turn`);
+    const { hand: byHand, fresh, again } = await probe<{ hand: TreeTimes; fresh: TreeTimes; again: TreeTimes }>(page, 'compareTrees', { elements: TREE_ELEMENTS, runs: TREE_RUNS });
     const hand = { dom: summarize(byHand.dom), laidOut: summarize(byHand.laidOut) };
     const times = (ms: number[], base: Stats): string => `${(summarize(ms).median / base.median).toFixed(2)}× by hand`;
     const rows = (label: string, tree: TreeTimes): PageCaseResult[] => [

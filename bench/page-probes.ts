@@ -122,43 +122,88 @@ export interface TreeTimes {
 const WARM_UP_RUNS = 3;
 
 /**
- * Times `show(run)` (puts a new element into the document, resolves when its DOM is complete)
- * then a forced layout, `runs` times after a warm-up; each element is removed after its run.
+ * Shows a new element (`show` puts it into the document and resolves when its DOM is complete),
+ * forces layout, and records both times; the element is removed again.
  */
-async function timeShown(runs: number, show: (run: number) => Promise<Element>): Promise<TreeTimes> {
-  const times: TreeTimes = { dom: [], laidOut: [], nodes: 0 };
-  for (let run = 0; run < runs + WARM_UP_RUNS; run++) {
-    const started = performance.now();
-    const shown = await show(run);
-    const inDom = performance.now();
-    // Reading a box forces style recalculation and layout, as the first paint would.
-    shown.getBoundingClientRect();
-    const laidOut = performance.now();
-    times.nodes = shown.shadowRoot?.querySelectorAll('*').length ?? 0;
-    shown.remove();
-    if (run >= WARM_UP_RUNS) {
-      times.dom.push(inDom - started);
-      times.laidOut.push(laidOut - started);
-    }
-  }
-  return times;
+async function timeShown(into: TreeTimes, record: boolean, show: () => Promise<Element>): Promise<void> {
+  const started = performance.now();
+  const shown = await show();
+  const inDom = performance.now();
+  // Reading a box forces style recalculation and layout, as the first paint would.
+  shown.getBoundingClientRect();
+  const laidOut = performance.now();
+  into.nodes = shown.shadowRoot?.querySelectorAll('*').length ?? 0;
+  shown.remove();
+  if (!record) return;
+  into.dom.push(inDom - started);
+  into.laidOut.push(laidOut - started);
+}
+
+/** A new `<trovato-render>` of `tree`, in the document, once its DOM is complete. */
+async function showRendered(tree: unknown): Promise<Element> {
+  const el = document.createElement('trovato-render');
+  el.plugin = 'bench';
+  el.element = tree;
+  document.body.append(el);
+  await el.updateComplete;
+  return el;
+}
+
+/** One node of a rendered tree, as plain data: what building it by hand needs. */
+type NodeShape = { text: string } | { tag: string; attributes: Array<[string, string]>; children: NodeShape[] };
+
+function shapeOf(node: Node): NodeShape | null {
+  if (node.nodeType === Node.TEXT_NODE) return { text: node.textContent ?? '' };
+  if (!(node instanceof Element)) return null;
+  return {
+    tag: node.localName,
+    attributes: Array.from(node.attributes, (a) => [a.name, a.value] as [string, string]),
+    children: Array.from(node.childNodes, shapeOf).filter((c): c is NodeShape => c !== null),
+  };
+}
+
+function build(shape: NodeShape): Node {
+  if ('text' in shape) return document.createTextNode(shape.text);
+  const element = document.createElement(shape.tag);
+  for (const [name, value] of shape.attributes) element.setAttribute(name, value);
+  for (const child of shape.children) element.append(build(child));
+  return element;
 }
 
 /**
- * Milliseconds to show a new `<trovato-render>` of an `elements`-element tree. `fresh`: every
- * run is a tree of texts not shown before (a page of new content: every filtered_html is
- * sanitized); otherwise the same tree each run (a page shown again).
+ * An `elements`-element tree in `<trovato-render>`, beside its baseline, runs in turn so that
+ * a machine whose load changes weighs on all three alike:
+ * - `hand`: the DOM `<trovato-render>` made for the tree, read once, then built by hand
+ *   (createElement, setAttribute, append) into a shadow root with the same stylesheets, of a
+ *   new element in the document each time. The renderer's extra work is everything else:
+ *   reading the RenderElements, checking and sanitizing them, Lit's templates.
+ * - `fresh`: each run a tree of texts not shown before (a page of new content: every
+ *   filtered_html is sanitized);
+ * - `again`: the same tree each run (a page shown again).
  */
-export async function renderTree({ elements, runs, fresh }: { elements: number; runs: number; fresh: boolean }): Promise<TreeTimes> {
-  const trees = Array.from({ length: fresh ? runs + WARM_UP_RUNS : 1 }, (_, edition) => listingTree(elements, edition + (fresh ? 1 : 0)));
-  return timeShown(runs, async (run) => {
-    const el = document.createElement('trovato-render');
-    el.plugin = 'bench';
-    el.element = trees[fresh ? run : 0];
-    document.body.append(el);
-    await el.updateComplete;
-    return el;
-  });
+export async function compareTrees({ elements, runs }: { elements: number; runs: number }): Promise<{ hand: TreeTimes; fresh: TreeTimes; again: TreeTimes }> {
+  const same = listingTree(elements, 0);
+  const probe = await showRendered(same);
+  const shapes = Array.from(probe.shadowRoot?.childNodes ?? [], shapeOf).filter((c): c is NodeShape => c !== null);
+  const styles = probe.shadowRoot?.adoptedStyleSheets ?? [];
+  probe.remove();
+  const empty = (): TreeTimes => ({ dom: [], laidOut: [], nodes: 0 });
+  const times = { hand: empty(), fresh: empty(), again: empty() };
+  for (let run = 0; run < runs + WARM_UP_RUNS; run++) {
+    const record = run >= WARM_UP_RUNS;
+    await timeShown(times.hand, record, async () => {
+      const host = document.createElement('div');
+      const root = host.attachShadow({ mode: 'open' });
+      root.adoptedStyleSheets = styles;
+      for (const shape of shapes) root.append(build(shape));
+      document.body.append(host);
+      return host;
+    });
+    const fresh = listingTree(elements, run + 1);
+    await timeShown(times.fresh, record, () => showRendered(fresh));
+    await timeShown(times.again, record, () => showRendered(same));
+  }
+  return times;
 }
 
 /**
@@ -186,54 +231,6 @@ export async function inKernelPageRequests({ siteName, pluginsUrl, count, runs }
     await store.close();
   }
 }
-
-/** One node of a rendered tree, as plain data: what building it by hand needs. */
-type NodeShape = { text: string } | { tag: string; attributes: Array<[string, string]>; children: NodeShape[] };
-
-function shapeOf(node: Node): NodeShape | null {
-  if (node.nodeType === Node.TEXT_NODE) return { text: node.textContent ?? '' };
-  if (!(node instanceof Element)) return null;
-  return {
-    tag: node.localName,
-    attributes: Array.from(node.attributes, (a) => [a.name, a.value] as [string, string]),
-    children: Array.from(node.childNodes, shapeOf).filter((c): c is NodeShape => c !== null),
-  };
-}
-
-function build(shape: NodeShape): Node {
-  if ('text' in shape) return document.createTextNode(shape.text);
-  const element = document.createElement(shape.tag);
-  for (const [name, value] of shape.attributes) element.setAttribute(name, value);
-  for (const child of shape.children) element.append(build(child));
-  return element;
-}
-
-/**
- * The baseline of `renderTree`, in the same page and run: the DOM `<trovato-render>` made for
- * the same tree, read once, then built by hand (createElement, setAttribute, append) into a
- * shadow root with the same stylesheets, of a new element in the document each time, timed
- * the same way. The renderer's extra work is everything else: reading the RenderElements,
- * checking and sanitizing them, Lit's templates.
- */
-export async function handBuiltTree({ elements, runs }: { elements: number; runs: number }): Promise<TreeTimes> {
-  const rendered = document.createElement('trovato-render');
-  rendered.plugin = 'bench';
-  rendered.element = listingTree(elements, 0);
-  document.body.append(rendered);
-  await rendered.updateComplete;
-  const shapes = Array.from(rendered.shadowRoot?.childNodes ?? [], shapeOf).filter((c): c is NodeShape => c !== null);
-  const styles = rendered.shadowRoot?.adoptedStyleSheets ?? [];
-  rendered.remove();
-  return timeShown(runs, async () => {
-    const host = document.createElement('div');
-    const root = host.attachShadow({ mode: 'open' });
-    root.adoptedStyleSheets = styles;
-    for (const shape of shapes) root.append(build(shape));
-    document.body.append(host);
-    return host;
-  });
-}
-
 /**
  * The page's body as HTML with every shadow root in it as a declarative one, each holding its
  * adopted stylesheets as a `<style>`: the same page, for a static copy of it.
