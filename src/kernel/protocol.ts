@@ -172,8 +172,9 @@ export type RecipeApplied = { ok: true; report: LoadReport; landing: string; use
  */
 export interface SiteTransferApi {
   /**
-   * Loads the code that applies recipes (the worker loads it on first use, so that a site's own
-   * boot never waits for it): call it as a recipe boot starts, while the page reads the recipe.
+   * Loads the code that applies recipes and compiles the recipe schema (the worker does both on
+   * first use, so that a site's own boot never waits for them): call it as a recipe boot starts,
+   * while the page reads the recipe.
    */
   prepareRecipes(): Promise<void>;
   applyRecipe(request: RecipeRequest): Promise<RecipeApplied>;

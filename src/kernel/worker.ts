@@ -109,7 +109,8 @@ const api: KernelWorkerApi & SiteWorkerApi & SiteTransferApi = {
     return opened().report();
   },
   async prepareRecipes() {
-    await Promise.all([recipes(), transfers(), recipeFormat()]);
+    const [, , { prepareRecipeChecks }] = await Promise.all([recipes(), transfers(), recipeFormat()]);
+    prepareRecipeChecks();
   },
   async applyRecipe({ recipe: given, siteName, pluginsUrl, compiled, baseSiteName }) {
     // Checked here too, whoever sent it (an embedding page sends objects): as text, so the size,

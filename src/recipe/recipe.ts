@@ -106,9 +106,14 @@ export type RecipeResult = { ok: true; recipe: Recipe } | { ok: false; problem: 
 let schemaValidator: ValidateFunction<Recipe> | undefined;
 
 /**
- * The schema's compiled validator, made on first use: compiling it takes tens of milliseconds,
- * which every boot of the page and of the kernel worker paid although most never read a recipe.
+ * Compiles the schema's validator now, ahead of the first `parseRecipe`. It is made on first
+ * use: compiling it takes tens of milliseconds, which every boot of the page and of the kernel
+ * worker paid although most never read a recipe.
  */
+export function prepareRecipeChecks(): void {
+  validateSchema();
+}
+
 function validateSchema(): ValidateFunction<Recipe> {
   // strictRequired is off: the plugin step's oneOf names fields defined one level up, which is what it means.
   schemaValidator ??= new Ajv({ strict: true, strictRequired: false, allowUnionTypes: true }).compile<Recipe>(schema);
