@@ -8,7 +8,7 @@
  * page's tree is in the DOM (the site's and the page element's Lit updates are done), before
  * layout and paint. Boot figures are the mark's time since navigation start.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { build } from 'vite';
 import type { BrowserContext, Page } from 'playwright';
@@ -16,6 +16,7 @@ import { startBuiltSite, type BuiltSite } from '../test/support/built-site.js';
 import { benchPlaygroundCompile, type CompileTiming } from '../playground/bench.js';
 import { summarize, type Stats } from './measure.js';
 import { recipeToFragment, type Recipe } from '../src/recipe/recipe.js';
+import type { TreeTimes } from './page-probes.js';
 import blogDemo from '../src/recipe/examples/blog-demo.recipe.json' with { type: 'json' };
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -64,90 +65,165 @@ export async function runPlaygroundCases(log: (line: string) => void): Promise<C
   }
 }
 
+/** The groups of page cases; `npm run bench -- --boot-only` or `--render-only` runs one. */
+export type PageSection = 'boot' | 'listing' | 'render' | 'playground';
+const EVERY_SECTION: ReadonlySet<PageSection> = new Set(['boot', 'listing', 'render', 'playground']);
+
 /**
- * Builds and serves the site, runs the page cases and the playground compile benchmark.
+ * Builds and serves the site, runs the page cases and the playground compile benchmark (or
+ * the `sections` asked for).
  *
  * @example const report = await runPageCases((line) => console.error(line));
  */
-export async function runPageCases(log: (line: string) => void): Promise<PageBenchReport> {
+export async function runPageCases(log: (line: string) => void, sections: ReadonlySet<PageSection> = EVERY_SECTION): Promise<PageBenchReport> {
   log('building the site into a temporary folder...');
   const site = await startBuiltSite('bench');
   try {
     await buildProbes(site.outDir);
     const cases: PageCaseResult[] = [];
     const notes: string[] = [];
-
-    log(`boot, cold: ${COLD_RUNS} fresh browser contexts (empty HTTP cache and IndexedDB) open /blog`);
-    const cold: number[] = [];
-    for (let i = 0; i < COLD_RUNS; i++) {
-      const context = await site.browser.newContext();
-      try {
-        const page = await openPage(context, `${site.baseUrl}blog`);
-        cold.push(expectListing(await firstPage(page)).ms);
-      } finally {
-        await context.close();
-      }
+    if (sections.has('boot')) cases.push(...(await bootCases(site, log, notes)));
+    if (sections.has('listing')) cases.push(...(await listingCases(site, log, notes)));
+    if (sections.has('render')) cases.push(...(await renderCases(site, log)));
+    let compile: CompileTiming[] = [];
+    if (sections.has('playground')) {
+      log('playground: cold and warm compiles');
+      compile = await benchPlaygroundCompile(site.browser, site.baseUrl);
     }
-    cases.push({ name: 'boot → first page /blog, cold', stats: summarize(cold), note: 'fresh context: first visit, plugins installed' });
-
-    log(`boot, warm: ${WARM_RUNS} reloads of /blog in one context`);
-    const context = await site.browser.newContext();
-    try {
-      const page = await openPage(context, `${site.baseUrl}blog`);
-      expectListing(await firstPage(page));
-      cases.push({ name: 'boot → first page /blog, warm', stats: summarize(await reloads(page, WARM_RUNS)), note: 'reload: HTTP cache and IndexedDB warm' });
-    } finally {
-      await context.close();
-    }
-
-    cases.push(...(await recipeCases(site, log, notes, { cold: summarize(cold).median, warm: cases.at(-1)?.stats.median ?? NaN })));
-
-    const { page, posts, context: seeded } = await siteWithPosts(site, log, notes);
-    try {
-      cases.push({
-        name: `boot → first page /blog, warm, ${posts} posts`,
-        stats: summarize(await reloads(page, WARM_RUNS)),
-        note: 'reload',
-      });
-
-      log(`route change: ${ROUTE_RUNS} clicks on the nav links /hello and /blog`);
-      const clicks = await probe<{ hello: number[]; blog: number[] }>(page, 'routeChanges', ROUTE_RUNS);
-      cases.push({ name: 'route change: click nav link → /hello', stats: summarize(clicks.hello), note: 'click to page in DOM' });
-      cases.push({ name: `route change: click nav link → /blog (${posts} posts)`, stats: summarize(clicks.blog), note: 'click to page in DOM' });
-
-      log(`page request through the worker: ${ROUTE_RUNS} × navigate('/blog')`);
-      const requests = await probe<number[]>(page, 'pageRequests', ROUTE_RUNS);
-      log(`the same request in a kernel on the page's thread: ${ROUTE_RUNS} × callRoute('/blog')`);
-      const inKernel = summarize(await probe<number[]>(page, 'inKernelPageRequests', { siteName: `${SITE_NAME}-in-page`, pluginsUrl: `${site.baseUrl}plugins/`, count: posts, runs: ROUTE_RUNS }));
-      const viaWorker = summarize(requests);
-      cases.push({ name: `page request in the page's kernel, /blog with ${posts} posts`, stats: inKernel, note: 'baseline: callRoute, no worker, no render' });
-      cases.push({
-        name: `page request via worker, /blog with ${posts} posts`,
-        stats: viaWorker,
-        note: `callRoute in the worker + render; ${(viaWorker.median / inKernel.median).toFixed(2)}× the page's kernel`,
-      });
-
-      log(`<trovato-render>: a ${TREE_ELEMENTS}-element tree, ${TREE_RUNS} times, and the same DOM built by hand`);
-      const tree = await probe<{ ms: number[]; nodes: number }>(page, 'renderTree', { elements: TREE_ELEMENTS, runs: TREE_RUNS });
-      const byHand = await probe<{ ms: number[]; nodes: number }>(page, 'handBuiltTree', { elements: TREE_ELEMENTS, runs: TREE_RUNS });
-      const treeStats = summarize(tree.ms);
-      const handStats = summarize(byHand.ms);
-      cases.push({ name: `the same DOM built by hand (${byHand.nodes} nodes)`, stats: handStats, note: 'baseline: createElement/setAttribute/append into a shadow root' });
-      cases.push({
-        name: `<trovato-render>, ${TREE_ELEMENTS}-element tree`,
-        stats: treeStats,
-        note: `${tree.nodes} DOM nodes; to DOM, no layout; ${(treeStats.median / handStats.median).toFixed(2)}× by hand`,
-      });
-    } finally {
-      await seeded.close();
-    }
-
-    log('playground: cold and warm compiles');
-    const compile = await benchPlaygroundCompile(site.browser, site.baseUrl);
     return { cases, compile, notes };
   } finally {
     await site.close();
   }
+}
+
+/**
+ * Boot to the first page, cold and warm; the warm boot beside its baseline, the same page as
+ * static HTML from the same server (reloaded alternately with it, so load drifts weigh on both);
+ * recipe links.
+ */
+async function bootCases(site: BuiltSite, log: (line: string) => void, notes: string[]): Promise<PageCaseResult[]> {
+  const cases: PageCaseResult[] = [];
+  log(`boot, cold: ${COLD_RUNS} fresh browser contexts (empty HTTP cache and IndexedDB) open /blog`);
+  const cold: number[] = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    const context = await site.browser.newContext();
+    try {
+      const page = await openPage(context, `${site.baseUrl}blog`);
+      cold.push(expectListing(await firstPage(page)).ms);
+    } finally {
+      await context.close();
+    }
+  }
+  cases.push({ name: 'boot → first page /blog, cold', stats: summarize(cold), note: 'fresh context: first visit, plugins installed' });
+
+  log(`boot, warm: ${WARM_RUNS} reloads of /blog in one context, each beside a load of the same page as static HTML`);
+  const context = await site.browser.newContext();
+  try {
+    const page = await openPage(context, `${site.baseUrl}blog`);
+    expectListing(await firstPage(page));
+    const staticUrl = await writeStaticCopy(page, site.outDir, site.baseUrl);
+    const staticPage = await openPage(context, staticUrl);
+    const warm: number[] = [];
+    const still: number[] = [];
+    for (let i = 0; i < WARM_RUNS; i++) {
+      await page.reload();
+      warm.push(expectListing(await firstPage(page)).ms);
+      await staticPage.reload();
+      still.push(await staticShown(staticPage));
+    }
+    const staticStats = summarize(still);
+    const warmStats = summarize(warm);
+    cases.push({ name: 'static page: the same /blog as HTML, warm', stats: staticStats, note: 'baseline: the shell, CSS and the page\'s DOM (declarative shadow roots) as one file from the same server; mark at the end of its body' });
+    cases.push({ name: 'boot → first page /blog, warm', stats: warmStats, note: `reload: HTTP cache and IndexedDB warm; ${(warmStats.median / staticStats.median).toFixed(2)}× the static page` });
+  } finally {
+    await context.close();
+  }
+
+  cases.push(...(await recipeCases(site, log, notes, { cold: summarize(cold).median, warm: cases.at(-1)?.stats.median ?? NaN })));
+  return cases;
+}
+
+/** A site with posts: warm boot, route changes, and a page request through the worker beside the same request in a page's kernel. */
+async function listingCases(site: BuiltSite, log: (line: string) => void, notes: string[]): Promise<PageCaseResult[]> {
+  const cases: PageCaseResult[] = [];
+  const { page, posts, context } = await siteWithPosts(site, log, notes);
+  try {
+    cases.push({
+      name: `boot → first page /blog, warm, ${posts} posts`,
+      stats: summarize(await reloads(page, WARM_RUNS)),
+      note: 'reload',
+    });
+
+    log(`route change: ${ROUTE_RUNS} clicks on the nav links /hello and /blog`);
+    const clicks = await probe<{ hello: number[]; blog: number[] }>(page, 'routeChanges', ROUTE_RUNS);
+    cases.push({ name: 'route change: click nav link → /hello', stats: summarize(clicks.hello), note: 'click to page in DOM' });
+    cases.push({ name: `route change: click nav link → /blog (${posts} posts)`, stats: summarize(clicks.blog), note: 'click to page in DOM' });
+
+    log(`page request through the worker: ${ROUTE_RUNS} × navigate('/blog')`);
+    const requests = await probe<number[]>(page, 'pageRequests', ROUTE_RUNS);
+    log(`the same request in a kernel on the page's thread: ${ROUTE_RUNS} × callRoute('/blog')`);
+    const inKernel = summarize(await probe<number[]>(page, 'inKernelPageRequests', { siteName: `${SITE_NAME}-in-page`, pluginsUrl: `${site.baseUrl}plugins/`, count: posts, runs: ROUTE_RUNS }));
+    const viaWorker = summarize(requests);
+    cases.push({ name: `page request in the page's kernel, /blog with ${posts} posts`, stats: inKernel, note: 'baseline: callRoute, no worker, no render' });
+    cases.push({
+      name: `page request via worker, /blog with ${posts} posts`,
+      stats: viaWorker,
+      note: `callRoute in the worker + render; ${(viaWorker.median / inKernel.median).toFixed(2)}× the page's kernel`,
+    });
+  } finally {
+    await context.close();
+  }
+  return cases;
+}
+
+/**
+ * A 500-element tree in `<trovato-render>` (new content each run, and the same tree again)
+ * beside the same DOM built by hand, each into the document and then laid out.
+ */
+async function renderCases(site: BuiltSite, log: (line: string) => void): Promise<PageCaseResult[]> {
+  const context = await site.browser.newContext();
+  try {
+    const page = await openPage(context, `${site.baseUrl}blog`);
+    await firstPage(page);
+    log(`<trovato-render>: a ${TREE_ELEMENTS}-element tree, new and the same again, beside the same DOM built by hand, ${TREE_RUNS} runs in turn`);
+    const { hand: byHand, fresh, again } = await probe<{ hand: TreeTimes; fresh: TreeTimes; again: TreeTimes }>(page, 'compareTrees', { elements: TREE_ELEMENTS, runs: TREE_RUNS });
+    const hand = { dom: summarize(byHand.dom), laidOut: summarize(byHand.laidOut) };
+    const times = (ms: number[], base: Stats): string => `${(summarize(ms).median / base.median).toFixed(2)}× by hand`;
+    const rows = (label: string, tree: TreeTimes): PageCaseResult[] => [
+      { name: `<trovato-render>, ${TREE_ELEMENTS}-element tree, ${label}, laid out`, stats: summarize(tree.laidOut), note: `${tree.nodes} DOM nodes; ${times(tree.laidOut, hand.laidOut)}` },
+      { name: `<trovato-render>, ${TREE_ELEMENTS}-element tree, ${label}, to DOM`, stats: summarize(tree.dom), note: `before style and layout; ${times(tree.dom, hand.dom)}` },
+    ];
+    return [
+      { name: `the same DOM built by hand (${byHand.nodes} nodes), laid out`, stats: hand.laidOut, note: 'baseline: createElement/setAttribute/append into a shadow root with the same styles, in the document, then layout' },
+      { name: 'the same DOM built by hand, to DOM', stats: hand.dom, note: 'baseline: the same, before style and layout' },
+      ...rows('new content', fresh),
+      ...rows('the same tree again', again),
+    ];
+  } finally {
+    await context.close();
+  }
+}
+
+/**
+ * Saves the page's DOM (shadow roots as declarative ones, without the module script) as a
+ * static file of the build, beside the site's shell and CSS, ending in a User Timing mark.
+ * Returns its URL.
+ */
+async function writeStaticCopy(page: Page, outDir: string, baseUrl: string): Promise<string> {
+  const body = await probe<string>(page, 'pageAsStaticHtml', null);
+  const shell = await readFile(join(outDir, 'index.html'), 'utf8');
+  const withoutScripts = body.replace(/<script\b[\s\S]*?<\/script>/g, '');
+  const html = shell
+    .replace(/<script type="module"[^>]*><\/script>|<link rel="modulepreload"[^>]*>/g, '')
+    .replace(/<body>[\s\S]*<\/body>/, () => `<body>${withoutScripts}<script>performance.mark('static:shown')</script></body>`);
+  await mkdir(join(outDir, 'bench-static'), { recursive: true });
+  await writeFile(join(outDir, 'bench-static', 'blog.html'), html);
+  return `${baseUrl}bench-static/blog.html`;
+}
+
+async function staticShown(page: Page): Promise<number> {
+  await page.waitForFunction(() => performance.getEntriesByName('static:shown').length > 0, undefined, { timeout: 60_000 });
+  return page.evaluate(() => performance.getEntriesByName('static:shown')[0]!.startTime);
 }
 
 /**

@@ -89,19 +89,22 @@ export async function pageRequests(runs: number): Promise<number[]> {
   return times;
 }
 
-/** A listing-like tree of `elements` RenderElements: articles of a link and filtered markup. */
-function listingTree(elements: number): Record<string, unknown> {
+/**
+ * A listing-like tree of `elements` RenderElements: articles of a link and filtered markup.
+ * `edition` goes into every text, so each edition is content the page has not shown before.
+ */
+function listingTree(elements: number, edition: number): Record<string, unknown> {
   const tree: Record<string, unknown> = { '#type': 'container' };
   let count = 1;
   for (let i = 0; count < elements; i++) {
     const section: Record<string, unknown> = { '#type': 'container', '#tag': 'article' };
     count++;
     if (count < elements) {
-      section.link = { '#type': 'link', '#title': `Post ${i}`, '#url': `/blog/post-${i}` };
+      section.link = { '#type': 'link', '#title': `Post ${i}.${edition}`, '#url': `/blog/post-${i}` };
       count++;
     }
     if (count < elements) {
-      section.body = { '#type': 'markup', '#format': 'filtered_html', '#value': `<p>Body of post ${i}, with <em>some</em> text.</p>` };
+      section.body = { '#type': 'markup', '#format': 'filtered_html', '#value': `<p>Body of post ${i}.${edition}, with <em>some</em> text.</p>` };
       count++;
     }
     tree[`s${i}`] = section;
@@ -109,24 +112,98 @@ function listingTree(elements: number): Record<string, unknown> {
   return tree;
 }
 
-/** Milliseconds to show a new `<trovato-render>` of an `elements`-element tree (to the DOM, no layout). */
-export async function renderTree({ elements, runs }: { elements: number; runs: number }): Promise<{ ms: number[]; nodes: number }> {
-  const tree = listingTree(elements);
-  const ms: number[] = [];
-  let nodes = 0;
-  for (let i = 0; i < runs + 3; i++) {
-    const el = document.createElement('trovato-render');
-    el.plugin = 'bench';
-    el.element = tree;
-    const started = performance.now();
-    document.body.append(el);
-    await el.updateComplete;
-    const elapsed = performance.now() - started;
-    nodes = el.shadowRoot?.querySelectorAll('*').length ?? 0;
-    el.remove();
-    if (i >= 3) ms.push(elapsed);
+/** Milliseconds of one shown tree: into the DOM, then also laid out (style and layout done). */
+export interface TreeTimes {
+  dom: number[];
+  laidOut: number[];
+  nodes: number;
+}
+
+const WARM_UP_RUNS = 3;
+
+/**
+ * Shows a new element (`show` puts it into the document and resolves when its DOM is complete),
+ * forces layout, and records both times; the element is removed again.
+ */
+async function timeShown(into: TreeTimes, record: boolean, show: () => Promise<Element>): Promise<void> {
+  const started = performance.now();
+  const shown = await show();
+  const inDom = performance.now();
+  // Reading a box forces style recalculation and layout, as the first paint would.
+  shown.getBoundingClientRect();
+  const laidOut = performance.now();
+  into.nodes = shown.shadowRoot?.querySelectorAll('*').length ?? 0;
+  shown.remove();
+  if (!record) return;
+  into.dom.push(inDom - started);
+  into.laidOut.push(laidOut - started);
+}
+
+/** A new `<trovato-render>` of `tree`, in the document, once its DOM is complete. */
+async function showRendered(tree: unknown): Promise<Element> {
+  const el = document.createElement('trovato-render');
+  el.plugin = 'bench';
+  el.element = tree;
+  document.body.append(el);
+  await el.updateComplete;
+  return el;
+}
+
+/** One node of a rendered tree, as plain data: what building it by hand needs. */
+type NodeShape = { text: string } | { tag: string; attributes: Array<[string, string]>; children: NodeShape[] };
+
+function shapeOf(node: Node): NodeShape | null {
+  if (node.nodeType === Node.TEXT_NODE) return { text: node.textContent ?? '' };
+  if (!(node instanceof Element)) return null;
+  return {
+    tag: node.localName,
+    attributes: Array.from(node.attributes, (a) => [a.name, a.value] as [string, string]),
+    children: Array.from(node.childNodes, shapeOf).filter((c): c is NodeShape => c !== null),
+  };
+}
+
+function build(shape: NodeShape): Node {
+  if ('text' in shape) return document.createTextNode(shape.text);
+  const element = document.createElement(shape.tag);
+  for (const [name, value] of shape.attributes) element.setAttribute(name, value);
+  for (const child of shape.children) element.append(build(child));
+  return element;
+}
+
+/**
+ * An `elements`-element tree in `<trovato-render>`, beside its baseline, runs in turn so that
+ * a machine whose load changes weighs on all three alike:
+ * - `hand`: the DOM `<trovato-render>` made for the tree, read once, then built by hand
+ *   (createElement, setAttribute, append) into a shadow root with the same stylesheets, of a
+ *   new element in the document each time. The renderer's extra work is everything else:
+ *   reading the RenderElements, checking and sanitizing them, Lit's templates.
+ * - `fresh`: each run a tree of texts not shown before (a page of new content: every
+ *   filtered_html is sanitized);
+ * - `again`: the same tree each run (a page shown again).
+ */
+export async function compareTrees({ elements, runs }: { elements: number; runs: number }): Promise<{ hand: TreeTimes; fresh: TreeTimes; again: TreeTimes }> {
+  const same = listingTree(elements, 0);
+  const probe = await showRendered(same);
+  const shapes = Array.from(probe.shadowRoot?.childNodes ?? [], shapeOf).filter((c): c is NodeShape => c !== null);
+  const styles = probe.shadowRoot?.adoptedStyleSheets ?? [];
+  probe.remove();
+  const empty = (): TreeTimes => ({ dom: [], laidOut: [], nodes: 0 });
+  const times = { hand: empty(), fresh: empty(), again: empty() };
+  for (let run = 0; run < runs + WARM_UP_RUNS; run++) {
+    const record = run >= WARM_UP_RUNS;
+    await timeShown(times.hand, record, async () => {
+      const host = document.createElement('div');
+      const root = host.attachShadow({ mode: 'open' });
+      root.adoptedStyleSheets = styles;
+      for (const shape of shapes) root.append(build(shape));
+      document.body.append(host);
+      return host;
+    });
+    const fresh = listingTree(elements, run + 1);
+    await timeShown(times.fresh, record, () => showRendered(fresh));
+    await timeShown(times.again, record, () => showRendered(same));
   }
-  return { ms, nodes };
+  return times;
 }
 
 /**
@@ -154,54 +231,29 @@ export async function inKernelPageRequests({ siteName, pluginsUrl, count, runs }
     await store.close();
   }
 }
-
-/** One node of a rendered tree, as plain data: what building it by hand needs. */
-type NodeShape = { text: string } | { tag: string; attributes: Array<[string, string]>; children: NodeShape[] };
-
-function shapeOf(node: Node): NodeShape | null {
-  if (node.nodeType === Node.TEXT_NODE) return { text: node.textContent ?? '' };
-  if (!(node instanceof Element)) return null;
-  return {
-    tag: node.localName,
-    attributes: Array.from(node.attributes, (a) => [a.name, a.value] as [string, string]),
-    children: Array.from(node.childNodes, shapeOf).filter((c): c is NodeShape => c !== null),
-  };
-}
-
-function build(shape: NodeShape): Node {
-  if ('text' in shape) return document.createTextNode(shape.text);
-  const element = document.createElement(shape.tag);
-  for (const [name, value] of shape.attributes) element.setAttribute(name, value);
-  for (const child of shape.children) element.append(build(child));
-  return element;
-}
-
 /**
- * The baseline of `renderTree`, in the same page and run: the DOM `<trovato-render>` made for
- * the same tree, read once, then built by hand (createElement, setAttribute, append) into a
- * shadow root of a new element each time, timed the same way. The renderer's extra work is
- * everything else: reading the RenderElements, checking and sanitizing them, Lit's templates.
+ * The page's body as HTML with every shadow root in it as a declarative one, each holding its
+ * adopted stylesheets as a `<style>`: the same page, for a static copy of it.
  */
-export async function handBuiltTree({ elements, runs }: { elements: number; runs: number }): Promise<{ ms: number[]; nodes: number }> {
-  const rendered = document.createElement('trovato-render');
-  rendered.plugin = 'bench';
-  rendered.element = listingTree(elements);
-  document.body.append(rendered);
-  await rendered.updateComplete;
-  const shapes = Array.from(rendered.shadowRoot?.childNodes ?? [], shapeOf).filter((c): c is NodeShape => c !== null);
-  rendered.remove();
-  const ms: number[] = [];
-  let nodes = 0;
-  for (let i = 0; i < runs + 3; i++) {
-    const started = performance.now();
-    const host = document.createElement('div');
-    const root = host.attachShadow({ mode: 'open' });
-    for (const shape of shapes) root.append(build(shape));
-    document.body.append(host);
-    const elapsed = performance.now() - started;
-    nodes = root.querySelectorAll('*').length;
-    host.remove();
-    if (i >= 3) ms.push(elapsed);
+export async function pageAsStaticHtml(): Promise<string> {
+  const roots: ShadowRoot[] = [];
+  const collect = (node: ParentNode): void => {
+    for (const el of node.querySelectorAll('*')) {
+      if (el.shadowRoot === null) continue;
+      roots.push(el.shadowRoot);
+      collect(el.shadowRoot);
+    }
+  };
+  collect(document);
+  const added = roots.map((root) => {
+    const style = document.createElement('style');
+    style.textContent = root.adoptedStyleSheets.flatMap((sheet) => Array.from(sheet.cssRules, (rule) => rule.cssText)).join('\n');
+    root.prepend(style);
+    return style;
+  });
+  try {
+    return document.body.getHTML({ shadowRoots: roots });
+  } finally {
+    for (const style of added) style.remove();
   }
-  return { ms, nodes };
 }

@@ -12,7 +12,7 @@ import { runExtismWorkerModeInNode } from './extism-node-worker.js';
 import { buildFixtures } from './fixtures.js';
 import type { LimitFixtures } from './limit-cases.js';
 import { nodeIndexedDB } from '../src/kernel/storage/node-indexeddb.js';
-import { runPageCases, runPlaygroundCases, type PageBenchReport } from './page-cases.js';
+import { runPageCases, runPlaygroundCases, type PageBenchReport, type PageSection } from './page-cases.js';
 import { runCliCases, type CliCaseResult } from './cli-cases.js';
 import type { PluginSource } from '../src/kernel/plugin/loader.js';
 
@@ -79,6 +79,12 @@ export async function runBench(args: string[]): Promise<number> {
   }
   if (args.includes('--playground-only')) {
     printCompiles(await runPlaygroundCases((text) => console.error(`  ${text}`)));
+    return 0;
+  }
+  // Page cases alone: boot beside a static page; or a page through the worker and the tree render.
+  const pagesOnly: PageSection[] | undefined = args.includes('--boot-only') ? ['boot'] : args.includes('--render-only') ? ['listing', 'render'] : undefined;
+  if (pagesOnly) {
+    printPages(await runPageCases((text) => console.error(`  ${text}`), new Set(pagesOnly)));
     return 0;
   }
   if (args.includes('--cli-only')) {
@@ -159,7 +165,7 @@ function printPages(report: PageBenchReport): void {
     report.cases.map((c) => [c.name, c.stats.median.toFixed(1), c.stats.p95.toFixed(1), String(c.stats.samples), c.note ?? '']),
     [0, 4],
   );
-  printCompiles(report.compile);
+  if (report.compile.length > 0) printCompiles(report.compile);
   for (const note of report.notes) console.log(`note: ${note}`);
 }
 

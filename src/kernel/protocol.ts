@@ -24,6 +24,11 @@ export interface BootOptions {
   /** Extra plugins given as bytes (the playground's compiled plugin, an uploaded wasm). */
   extra?: PluginSource[];
   /**
+   * The plugins of `pluginsUrl`'s index, already fetched by the page (it fetches them while the
+   * worker starts), used instead of fetching them again. Ignored when `enabled` is given.
+   */
+  fetched?: PluginSource[];
+  /**
    * The kernel's instruction fuel (KernelOptions.fuel). `false` runs plugins unmetered, so only
    * the supervisor's deadline stops a loop: for testing that last line of defence, never for a site.
    */
@@ -166,6 +171,12 @@ export type RecipeApplied = { ok: true; report: LoadReport; landing: string; use
  * `importSite` the worker's site is the new one, as after `bootSite`.
  */
 export interface SiteTransferApi {
+  /**
+   * Loads the code that applies recipes and compiles the recipe schema (the worker does both on
+   * first use, so that a site's own boot never waits for them): call it as a recipe boot starts,
+   * while the page reads the recipe.
+   */
+  prepareRecipes(): Promise<void>;
   applyRecipe(request: RecipeRequest): Promise<RecipeApplied>;
   /** Where the recipe being applied is, or null when none is. */
   recipeProgress(): Promise<RecipeProgress | null>;

@@ -14,10 +14,9 @@ import { KernelError, kernelErrorTransferHandler } from './errors.js';
 import { openSiteStore } from './storage/site-store.js';
 import { openSite, type Site } from './site/site.js';
 import { storedPlugins } from './site/plugins.js';
-import { applyRecipe, fetchWasm, type RecipeProgress } from './site/apply-recipe.js';
-import { collectSite, exportToZip, importSite, readSiteZip, siteToRecipe, type SiteExport } from './site/site-export.js';
+import type { RecipeProgress } from './site/apply-recipe.js';
+import type { SiteExport } from './site/site-export.js';
 import { sha256Hex } from './site/digest.js';
-import { parseRecipe } from '../recipe/recipe.js';
 import { createWorkerSupervision } from '../supervisor/worker-side.js';
 import type { BootOptions, KernelWorkerApi, PluginSource, SiteTransferApi, SiteWorkerApi, TraceEntry } from './protocol.js';
 
@@ -46,8 +45,15 @@ let sitePluginsUrl = '';
 let siteSources: PluginSource[] = [];
 let recipeProgress: RecipeProgress | null = null;
 
-/** The named plugins (or the index's), fetched, plus the ones given as bytes. */
+// Recipes, exports and imports are loaded when first used: with Ajv and fflate they are half of
+// the worker's code, which every boot would otherwise download, parse and run before the site opens.
+const recipes = () => import('./site/apply-recipe.js');
+const transfers = () => import('./site/site-export.js');
+const recipeFormat = () => import('../recipe/recipe.js');
+
+/** The named plugins (or the index's, as the page fetched them or fetched now), plus the ones given as bytes. */
 async function offeredPlugins(options: BootOptions): Promise<PluginSource[]> {
+  if (options.enabled === undefined && options.fetched !== undefined) return [...options.fetched, ...(options.extra ?? [])];
   const names = options.enabled ?? (await fetchPluginIndex(options.pluginsUrl)).plugins;
   return [...(await fetchPlugins(options.pluginsUrl, names)), ...(options.extra ?? [])];
 }
@@ -102,9 +108,14 @@ const api: KernelWorkerApi & SiteWorkerApi & SiteTransferApi = {
     sitePluginsUrl = options.pluginsUrl;
     return opened().report();
   },
+  async prepareRecipes() {
+    const [, , { prepareRecipeChecks }] = await Promise.all([recipes(), transfers(), recipeFormat()]);
+    prepareRecipeChecks();
+  },
   async applyRecipe({ recipe: given, siteName, pluginsUrl, compiled, baseSiteName }) {
     // Checked here too, whoever sent it (an embedding page sends objects): as text, so the size,
     // depth and forbidden-key guards apply as well as the schema.
+    const [{ applyRecipe, fetchWasm }, { collectSite }, { parseRecipe }] = await Promise.all([recipes(), transfers(), recipeFormat()]);
     const read = parseRecipe(JSON.stringify(given) ?? '');
     if (!read.ok) return read;
     const recipe = read.recipe;
@@ -139,10 +150,12 @@ const api: KernelWorkerApi & SiteWorkerApi & SiteTransferApi = {
   },
   recipeProgress: async () => recipeProgress,
   async exportSite() {
+    const { collectSite, exportToZip } = await transfers();
     const zip = exportToZip(await collectSite(opened().store, siteSources));
     return Comlink.transfer(zip, [zip.buffer as ArrayBuffer]);
   },
   async exportRecipe({ pluginsUrl, landing, user, title }) {
+    const { collectSite, siteToRecipe } = await transfers();
     const exported = await collectSite(opened().store, siteSources);
     const index = await fetchPluginIndex(pluginsUrl).catch(() => ({ plugins: [] as string[] }));
     const references = await fetchPlugins(pluginsUrl, exported.plugins.map((p) => p.name).filter((name) => index.plugins.includes(name)));
@@ -150,6 +163,7 @@ const api: KernelWorkerApi & SiteWorkerApi & SiteTransferApi = {
     return siteToRecipe(exported, { referenceHashes, landing, user, title });
   },
   async importSite({ zip, siteName }) {
+    const { importSite, readSiteZip } = await transfers();
     const read = await readSiteZip(zip);
     if (!read.ok) return read;
     const result = await importSite(read.site, { openStore: () => openSiteStore({ name: siteName }), deleteStore: () => deleteDatabase(siteName), kernel: kernelOptions() });

@@ -5,7 +5,7 @@
  * link form (`#recipe=v1.<deflate, base64url>`). Pure: no DOM, no storage; runs in the page,
  * in the kernel worker and in Node. Reading never throws.
  */
-import { Ajv, type ErrorObject } from 'ajv';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { jsonDepthExceeds } from '../kernel/json-depth.js';
 import { packText, unpackText } from '../share/link-codec.js';
 import schema from './recipe.schema.json' with { type: 'json' };
@@ -103,9 +103,22 @@ export interface RecipeProblem {
 
 export type RecipeResult = { ok: true; recipe: Recipe } | { ok: false; problem: RecipeProblem };
 
-// strictRequired is off: the plugin step's oneOf names fields defined one level up, which is what it means.
-const ajv = new Ajv({ strict: true, strictRequired: false, allowUnionTypes: true });
-const validateSchema = ajv.compile<Recipe>(schema);
+let schemaValidator: ValidateFunction<Recipe> | undefined;
+
+/**
+ * Compiles the schema's validator now, ahead of the first `parseRecipe`. It is made on first
+ * use: compiling it takes tens of milliseconds, which every boot of the page and of the kernel
+ * worker paid although most never read a recipe.
+ */
+export function prepareRecipeChecks(): void {
+  validateSchema();
+}
+
+function validateSchema(): ValidateFunction<Recipe> {
+  // strictRequired is off: the plugin step's oneOf names fields defined one level up, which is what it means.
+  schemaValidator ??= new Ajv({ strict: true, strictRequired: false, allowUnionTypes: true }).compile<Recipe>(schema);
+  return schemaValidator;
+}
 
 /**
  * Reads a recipe from JSON text: refuses text over MAX_RECIPE_BYTES, nesting over
@@ -152,8 +165,9 @@ export function checkRecipe(value: unknown): RecipeResult {
         : `The recipe has format version ${JSON.stringify(version)}, but this site reads version ${RECIPE_VERSION} only. Open it with the site that made it.`,
     );
   }
-  if (validateSchema(value)) return { ok: true, recipe: value };
-  const error = validateSchema.errors?.[0];
+  const validate = validateSchema();
+  if (validate(value)) return { ok: true, recipe: value };
+  const error = validate.errors?.[0];
   return { ok: false, problem: schemaProblem(value as Recipe, error) };
 }
 

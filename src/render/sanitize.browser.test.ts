@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sanitizeHtml } from './sanitize.js';
+import { sanitizeHtml, sanitizeToFragment } from './sanitize.js';
 
 function parse(html: string): HTMLTemplateElement {
   const template = document.createElement('template');
@@ -71,5 +71,53 @@ describe('sanitizeHtml', () => {
         expect(el.getAttribute('href') ?? '').not.toMatch(/script:/i);
       }
     }
+  });
+});
+
+/** A fragment's markup, to compare it with sanitizeHtml's text read back by the parser. */
+function markupOf(fragment: DocumentFragment | string): string {
+  if (typeof fragment === 'string') throw new Error('The page has a DOM; a fragment was expected.');
+  const holder = document.createElement('div');
+  holder.append(fragment);
+  return holder.innerHTML;
+}
+
+describe('sanitizeToFragment', () => {
+  const inputs = [
+    '<h2>Title</h2><p>Some <strong>bold</strong> and <a href="/in" target="_blank">a link</a>.</p>',
+    '<p onclick="x()" style="color:red">p</p><img src="data:x" onerror="x()"><img src="https://e.example/i.png">',
+    '<a href="javascript:x()">j</a><a href="https://e.example/" rel="opener">e</a><a href="//evil.example">h</a>',
+    '<noscript><p title="</noscript><img src=x onerror=x()>">',
+    '<svg></p><style><a id="</style><img src=1 onerror=x()>">',
+    '<math><mtext><table><mglyph><style><img src=x onerror=x()>',
+    '<form><input name="n"></form><p id="config" name="x">named</p>',
+    'plain text &amp; an entity',
+    '',
+  ];
+
+  it('gives the nodes sanitizeHtml gives as text, by the same rules', () => {
+    for (const input of inputs) {
+      expect(markupOf(sanitizeToFragment(input)), input).toBe(parse(sanitizeHtml(input)).innerHTML);
+    }
+  });
+
+  it('gives a fresh copy in the page\'s document each time, so inserting one leaves the next intact', () => {
+    const input = '<p>Shown <em>twice</em></p>';
+    const first = sanitizeToFragment(input) as DocumentFragment;
+    const second = sanitizeToFragment(input) as DocumentFragment;
+    expect(first).not.toBe(second);
+    expect(first.ownerDocument).toBe(document);
+    document.body.append(first);
+    (document.body.lastElementChild as HTMLElement).textContent = 'changed';
+    expect(markupOf(second)).toBe('<p>Shown <em>twice</em></p>');
+    expect(markupOf(sanitizeToFragment(input))).toBe('<p>Shown <em>twice</em></p>');
+    document.body.lastElementChild!.remove();
+  });
+
+  it('keeps to its rules for more inputs than it remembers', () => {
+    // Past the cache's size, early entries are dropped and sanitized again.
+    for (let i = 0; i < 600; i++) sanitizeToFragment(`<p data-n="${i}" onclick="x()">${i}</p>`);
+    expect(markupOf(sanitizeToFragment('<p data-n="0" onclick="x()">0</p>'))).toBe('<p data-n="0">0</p>');
+    expect(markupOf(sanitizeToFragment('<p data-n="599" onclick="x()">599</p>'))).toBe('<p data-n="599">599</p>');
   });
 });

@@ -25,6 +25,7 @@ const URL_ATTRIBUTES = new Set([
 const EXTERNAL_REL = 'noopener noreferrer nofollow';
 
 let purifier: ((html: string) => string) | null | undefined;
+let fragmentPurifier: DOMPurify | null | undefined;
 
 /**
  * Sanitizes `filtered_html` from a plugin: no script, style, frames, objects or forms, no
@@ -42,18 +43,58 @@ export function sanitizeHtml(html: string): string {
   return purifier === null ? escapeHtml(text) : purifier(text);
 }
 
+/** Sanitized markup kept for reuse, by source text: a page shown again sanitizes nothing. */
+const FRAGMENT_CACHE_ENTRIES = 512;
+const sanitizedFragments = new Map<string, DocumentFragment>();
+
+/**
+ * `sanitizeHtml` for the page's renderer: the same rules, but the result is nodes to insert,
+ * not text to parse again. The page is spared a second HTML parse per element, and what is
+ * inserted is exactly the tree DOMPurify checked (no serialize-and-reparse in between).
+ * Results are cached by source text (the sanitizer depends on nothing else) and each call
+ * returns a fresh copy, owned by the page's document. Without a DOM (Node) it fails closed:
+ * the input itself, for the caller to show as text.
+ *
+ * @example
+ * render(html`<div>${sanitizeToFragment(body)}</div>`, host)
+ */
+export function sanitizeToFragment(html: string): DocumentFragment | string {
+  const text = String(html);
+  if (fragmentPurifier === undefined) {
+    fragmentPurifier = typeof window === 'undefined' ? null : configuredPurify(window as unknown as PurifyWindow, { RETURN_DOM_FRAGMENT: true });
+  }
+  if (fragmentPurifier === null) return text;
+  let clean = sanitizedFragments.get(text);
+  if (clean === undefined) {
+    // setConfig made RETURN_DOM_FRAGMENT this instance's mode; the overload's type needs it named.
+    clean = fragmentPurifier.sanitize(text, { RETURN_DOM_FRAGMENT: true });
+    if (sanitizedFragments.size >= FRAGMENT_CACHE_ENTRIES) sanitizedFragments.delete(sanitizedFragments.keys().next().value!);
+  } else {
+    // Least recently used goes first: move this one to the end.
+    sanitizedFragments.delete(text);
+  }
+  sanitizedFragments.set(text, clean);
+  return document.importNode(clean, true);
+}
+
 /**
  * The sanitizer of `sanitizeHtml` over a given window: the page's, or a server's DOM
  * (server/server-sanitizer.ts), so both sanitize with the same DOMPurify config and hooks.
  * Null when DOMPurify does not support that window.
  */
 export function createSanitizer(window: PurifyWindow): ((html: string) => string) | null {
+  const purify = configuredPurify(window, {});
+  return purify === null ? null : (html) => purify.sanitize(String(html));
+}
+
+/** A DOMPurify of our own over `window` with the config (plus `mode`) and the URL hooks. */
+function configuredPurify(window: PurifyWindow, mode: Pick<Config, 'RETURN_DOM_FRAGMENT'>): DOMPurify | null {
   // An instance of our own, so these hooks do not change DOMPurify for anyone else.
   const purify: DOMPurify = createDOMPurify(window);
   if (!purify.isSupported) return null;
   // Set once: a config passed to every sanitize() call is parsed again each time, which was
   // most of the cost of a page with many filtered_html elements.
-  purify.setConfig(CONFIG);
+  purify.setConfig({ ...CONFIG, ...mode });
   purify.addHook('uponSanitizeAttribute', (_node, data) => {
     if (!URL_ATTRIBUTES.has(data.attrName)) return;
     const url = safeUrl(data.attrValue);
@@ -73,7 +114,7 @@ export function createSanitizer(window: PurifyWindow): ((html: string) => string
     else if (url.kind === 'internal') node.setAttribute('data-route', url.href);
     else node.setAttribute('rel', EXTERNAL_REL);
   });
-  return (html) => purify.sanitize(String(html));
+  return purify;
 }
 
 /** A window DOMPurify can work on: the page's, or one from jsdom on the server. */

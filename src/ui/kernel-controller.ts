@@ -6,9 +6,10 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { KernelError, messageOf } from '../kernel/errors.js';
 import { KernelSupervisor, localStorageQuarantine, type SupervisedApi } from '../supervisor/kernel-supervisor.js';
-import type { ContentType, DemoUser, KernelWorkerApi, LoadReport, MenuTreeNode, Recipe, RecipeProgress, SiteTransferApi, SiteWorkerApi, UserProfile } from '../kernel/protocol.js';
+import type { ContentType, DemoUser, KernelWorkerApi, LoadReport, MenuTreeNode, PluginSource, Recipe, RecipeProgress, SiteTransferApi, SiteWorkerApi, UserProfile } from '../kernel/protocol.js';
 import type { RecipeProblem, RecipeResult } from '../recipe/recipe.js';
 import { compileRecipeSources } from './recipe-compile.js';
+import { fetchPluginIndex, fetchPlugins } from '../kernel/plugin/fetch-plugins.js';
 import { freshDatabase, ownDatabase, previewDatabase, setOwnDatabase, setPreviewDatabase } from './site-databases.js';
 
 // KernelErrors keep their code across the worker boundary: the supervisor registers the handler.
@@ -218,6 +219,10 @@ export class KernelController implements ReactiveController {
     this.#setPhase('starting');
     try {
       const api = this.#startWorker(generation);
+      // The worker loads its recipe code while the page reads and compiles the recipe.
+      const prepared = api.prepareRecipes();
+      // Awaited before the recipe is applied; a refusal before that must not leave it unhandled.
+      prepared.catch(() => undefined);
       const read = await source;
       if (generation !== this.#generation) return;
       if (!read.ok) throw new RecipeRefused(read.problem);
@@ -239,6 +244,7 @@ export class KernelController implements ReactiveController {
       }, 100);
       let result;
       try {
+        await prepared;
         result = await api.applyRecipe({ recipe, siteName: database, pluginsUrl: absolute(pluginsUrl), compiled: compiled.compiled });
       } finally {
         clearInterval(watch);
@@ -271,11 +277,18 @@ export class KernelController implements ReactiveController {
     this.error = null;
     this.#setPhase('starting');
     try {
+      // Absolute, because the worker resolves relative URLs against its own script.
+      const plugins = absolute(pluginsUrl);
+      // Fetched here while the worker loads its code, instead of by the worker after it.
+      const fetching = fetchIndexPlugins(plugins);
       const api = this.#startWorker(generation);
       this.#setPhase('loading-plugins');
-      // Absolute, because the worker resolves relative URLs against its own script.
-      await api.bootSite({ siteName: ownDatabase(siteName), pluginsUrl: absolute(pluginsUrl) });
+      const boot = { siteName: ownDatabase(siteName), pluginsUrl: plugins };
+      // A failed fetch here is not the end: the worker fetches again and reports what failed.
+      await api.bootSite({ ...boot, fetched: await fetching.catch(() => undefined) });
       if (generation !== this.#generation) return;
+      // A restart re-boots from the plugins' URLs, not from bytes fetched for this boot.
+      this.#supervisor?.rememberBoot('bootSite', [boot]);
       await this.#showSite(generation);
     } catch (error) {
       if (generation !== this.#generation) return;
@@ -317,6 +330,11 @@ class RecipeRefused extends Error {
 /** "step 3 (plugin "x"): message", or the message alone for the whole recipe. */
 export function problemText(problem: RecipeProblem): string {
   return problem.step === 'recipe' || problem.step === 'link' ? problem.message : `${problem.step}: ${problem.message}`;
+}
+
+/** The plugins listed in the index at `pluginsUrl`, fetched. */
+async function fetchIndexPlugins(pluginsUrl: string): Promise<PluginSource[]> {
+  return fetchPlugins(pluginsUrl, (await fetchPluginIndex(pluginsUrl)).plugins);
 }
 
 function absolute(url: string): string {

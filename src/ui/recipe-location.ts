@@ -8,7 +8,11 @@ import { messageOf } from '../kernel/errors.js';
 
 /** The recipe the page was opened with, or null when it carries none. */
 export function recipeFromLocation(location: Location): Promise<RecipeResult> | null {
-  if (fragmentHasRecipe(location.hash)) return Promise.resolve(recipeFromFragment(location.hash));
+  if (fragmentHasRecipe(location.hash)) {
+    // Read after the caller's turn: its kernel worker starts loading before this thread spends
+    // tens of milliseconds compiling the recipe schema on first use.
+    return Promise.resolve(location.hash).then(recipeFromFragment);
+  }
   const url = new URLSearchParams(location.search).get('recipe');
   if (url) return fetchRecipe(new URL(url, location.href).href);
   return null;

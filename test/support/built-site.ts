@@ -40,7 +40,8 @@ export interface BuiltSite {
  * afterAll(() => site?.close());
  */
 export async function startBuiltSite(label: string): Promise<BuiltSite> {
-  const shared = inject('builtSiteDir');
+  // `npm run bench` uses this outside Vitest too, where inject() throws.
+  const shared = process.env.VITEST ? inject('builtSiteDir') : undefined;
   const outDir = shared ?? (await mkdtemp(join(tmpdir(), `trovato-${label}-`)));
   const removeOwnBuild = () => (shared ? Promise.resolve() : rm(outDir, { recursive: true, force: true }));
   try {

@@ -52,4 +52,17 @@ describe('the site services in a Web Worker on real IndexedDB', () => {
       second.worker.terminate();
     }
   });
+
+  it('boots from the plugins the page already fetched, without fetching the index again', async () => {
+    const siteName = `site-worker-test-${crypto.randomUUID()}`;
+    const { api, worker } = startWorker();
+    try {
+      // Nothing is served there: a fetch would fail the boot, so the plugins given must be the ones used.
+      const report = await api.bootSite({ siteName, pluginsUrl: '/no-plugins-here/', fetched: await plugins() });
+      expect(report.order).toEqual(['notes', 'viewer']);
+      expect((await api.contentTypes()).map((t) => t.machine_name)).toEqual(['note']);
+    } finally {
+      worker.terminate();
+    }
+  });
 });
