@@ -63,7 +63,8 @@ export default defineConfig({
           // compiler at once; side by side on two cores they starved each other's frames past
           // any sensible wait. They still overlap with the node and browser projects.
           fileParallelism: false,
-          // One build of the site for every file (test/support/e2e-build.ts).
+          // One build of the site, one static server and one Chromium for every file
+          // (test/support/e2e-build.ts); each file connects to them (test/support/e2e-site.ts).
           globalSetup: ['./test/support/e2e-build.ts'],
         },
       },
