@@ -8,12 +8,12 @@
  * page's tree is in the DOM (the site's and the page element's Lit updates are done), before
  * layout and paint. Boot figures are the mark's time since navigation start.
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { build } from 'vite';
 import type { BrowserContext, Page } from 'playwright';
 import { startBuiltSite, type BuiltSite } from '../test/support/built-site.js';
-import { benchPlaygroundCompile, type CompileTiming } from '../playground/bench.js';
+import { benchPlaygroundCompile, benchPlaygroundOpen, type CompileTiming, type OpenTiming } from '../playground/bench.js';
 import { summarize, type Stats } from './measure.js';
 import { recipeToFragment, type Recipe } from '../src/recipe/recipe.js';
 import blogDemo from '../src/recipe/examples/blog-demo.recipe.json' with { type: 'json' };
@@ -37,7 +37,7 @@ export interface PageCaseResult {
 
 export interface PageBenchReport {
   cases: PageCaseResult[];
-  compile: CompileTiming[];
+  playground: PlaygroundBenchReport;
   /** What the figures rest on (post counts used, fallbacks), for the printout. */
   notes: string[];
 }
@@ -52,16 +52,39 @@ interface Rendered {
   postLinks: number;
 }
 
-/** `--playground-only`: builds and serves the site, and runs the playground compile benchmark alone. */
-export async function runPlaygroundCases(log: (line: string) => void): Promise<CompileTiming[]> {
+/** The playground's compiles, and opening it warm plainly and from a link. */
+export interface PlaygroundBenchReport {
+  compile: CompileTiming[];
+  open: { plain: Stats; link: Stats; linkChars: number };
+}
+
+/** Warm opens of the playground, each way. */
+const OPEN_RUNS = 7;
+
+/** `--playground-only`: builds and serves the site, and runs the playground benchmark alone. */
+export async function runPlaygroundCases(log: (line: string) => void): Promise<PlaygroundBenchReport> {
   log('building the site into a temporary folder...');
   const site = await startBuiltSite('bench');
   try {
-    log('playground: compiler ready, first and warm compiles');
-    return await benchPlaygroundCompile(site.browser, site.baseUrl);
+    return await playgroundCases(site, log);
   } finally {
     await site.close();
   }
+}
+
+async function playgroundCases(site: BuiltSite, log: (line: string) => void): Promise<PlaygroundBenchReport> {
+  log('playground: compiler ready, first and warm compiles');
+  const compile = await benchPlaygroundCompile(site.browser, site.baseUrl);
+  log(`playground: ${OPEN_RUNS} warm opens without a link and from a share link, alternating`);
+  const hello = {
+    source: await readFile(join(ROOT, 'plugins/hello/index.ts'), 'utf8'),
+    manifest: await readFile(join(ROOT, 'plugins/hello/hello.info.toml'), 'utf8'),
+    enabled: [],
+    route: '/hello',
+    user: 'anonymous',
+  };
+  const open: OpenTiming = await benchPlaygroundOpen(site.browser, site.baseUrl, hello, OPEN_RUNS);
+  return { compile, open: { plain: summarize(open.plain), link: summarize(open.link), linkChars: open.linkChars } };
 }
 
 /**
@@ -142,9 +165,7 @@ export async function runPageCases(log: (line: string) => void): Promise<PageBen
       await seeded.close();
     }
 
-    log('playground: cold and warm compiles');
-    const compile = await benchPlaygroundCompile(site.browser, site.baseUrl);
-    return { cases, compile, notes };
+    return { cases, playground: await playgroundCases(site, log), notes };
   } finally {
     await site.close();
   }
