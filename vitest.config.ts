@@ -64,12 +64,11 @@ export default defineConfig({
           name: 'e2e',
           environment: 'node',
           ...SLOW_MACHINE,
-          // One worker's modules (Playwright, Vite) for every file, as in the node project.
-          isolate: false,
           include: ['test/**/*.e2e.test.ts'],
           // One e2e file at a time: they drive one Chromium and several load the 15 MB
           // compiler at once; side by side on two cores they starved each other's frames past
-          // any sensible wait. They still overlap with the node and browser projects.
+          // any sensible wait. In one Vitest process such a project runs only after all the
+          // others, so `npm test` runs it in a second process beside them (scripts/test.js).
           fileParallelism: false,
           // One build of the site, one static server and one Chromium for every file
           // (test/support/e2e-build.ts); each file connects to them (test/support/e2e-site.ts).
