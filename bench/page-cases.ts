@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import { build } from 'vite';
 import type { BrowserContext, Page } from 'playwright';
 import { startBuiltSite, type BuiltSite } from '../test/support/built-site.js';
-import { benchPlaygroundCompile, type CompileTiming } from '../playground/bench.js';
+import { benchPlaygroundCompile, benchPlaygroundOpen, type CompileTiming, type OpenTiming } from '../playground/bench.js';
 import { summarize, type Stats } from './measure.js';
 import { recipeToFragment, type Recipe } from '../src/recipe/recipe.js';
 import type { TreeTimes } from './page-probes.js';
@@ -38,7 +38,8 @@ export interface PageCaseResult {
 
 export interface PageBenchReport {
   cases: PageCaseResult[];
-  compile: CompileTiming[];
+  /** Absent when the playground section was not asked for. */
+  playground: PlaygroundBenchReport | undefined;
   /** What the figures rest on (post counts used, fallbacks), for the printout. */
   notes: string[];
 }
@@ -53,13 +54,21 @@ interface Rendered {
   postLinks: number;
 }
 
-/** `--playground-only`: builds and serves the site, and runs the playground compile benchmark alone. */
-export async function runPlaygroundCases(log: (line: string) => void): Promise<CompileTiming[]> {
+/** The playground's compiles, and opening it warm plainly and from a link. */
+export interface PlaygroundBenchReport {
+  compile: CompileTiming[];
+  open: { plain: Stats; link: Stats; linkChars: number };
+}
+
+/** Warm opens of the playground, each way. */
+const OPEN_RUNS = 7;
+
+/** `--playground-only`: builds and serves the site, and runs the playground benchmark alone. */
+export async function runPlaygroundCases(log: (line: string) => void): Promise<PlaygroundBenchReport> {
   log('building the site into a temporary folder...');
   const site = await startBuiltSite('bench');
   try {
-    log('playground: compiler ready, first and warm compiles');
-    return await benchPlaygroundCompile(site.browser, site.baseUrl);
+    return await playgroundCases(site, log);
   } finally {
     await site.close();
   }
@@ -68,6 +77,21 @@ export async function runPlaygroundCases(log: (line: string) => void): Promise<C
 /** The groups of page cases; `npm run bench -- --boot-only` or `--render-only` runs one. */
 export type PageSection = 'boot' | 'listing' | 'render' | 'playground';
 const EVERY_SECTION: ReadonlySet<PageSection> = new Set(['boot', 'listing', 'render', 'playground']);
+
+async function playgroundCases(site: BuiltSite, log: (line: string) => void): Promise<PlaygroundBenchReport> {
+  log('playground: compiler ready, first and warm compiles');
+  const compile = await benchPlaygroundCompile(site.browser, site.baseUrl);
+  log(`playground: ${OPEN_RUNS} warm opens without a link and from a share link, alternating`);
+  const hello = {
+    source: await readFile(join(ROOT, 'plugins/hello/index.ts'), 'utf8'),
+    manifest: await readFile(join(ROOT, 'plugins/hello/hello.info.toml'), 'utf8'),
+    enabled: [],
+    route: '/hello',
+    user: 'anonymous',
+  };
+  const open: OpenTiming = await benchPlaygroundOpen(site.browser, site.baseUrl, hello, OPEN_RUNS);
+  return { compile, open: { plain: summarize(open.plain), link: summarize(open.link), linkChars: open.linkChars } };
+}
 
 /**
  * Builds and serves the site, runs the page cases and the playground compile benchmark (or
@@ -85,12 +109,8 @@ export async function runPageCases(log: (line: string) => void, sections: Readon
     if (sections.has('boot')) cases.push(...(await bootCases(site, log, notes)));
     if (sections.has('listing')) cases.push(...(await listingCases(site, log, notes)));
     if (sections.has('render')) cases.push(...(await renderCases(site, log)));
-    let compile: CompileTiming[] = [];
-    if (sections.has('playground')) {
-      log('playground: cold and warm compiles');
-      compile = await benchPlaygroundCompile(site.browser, site.baseUrl);
-    }
-    return { cases, compile, notes };
+    const playground = sections.has('playground') ? await playgroundCases(site, log) : undefined;
+    return { cases, playground, notes };
   } finally {
     await site.close();
   }

@@ -12,8 +12,9 @@ import { runExtismWorkerModeInNode } from './extism-node-worker.js';
 import { buildFixtures } from './fixtures.js';
 import type { LimitFixtures } from './limit-cases.js';
 import { nodeIndexedDB } from '../src/kernel/storage/node-indexeddb.js';
-import { runPageCases, runPlaygroundCases, type PageBenchReport, type PageSection } from './page-cases.js';
+import { runPageCases, runPlaygroundCases, type PageBenchReport, type PageSection, type PlaygroundBenchReport } from './page-cases.js';
 import { runCliCases, type CliCaseResult } from './cli-cases.js';
+import type { CompileTiming } from '../playground/bench.js';
 import type { PluginSource } from '../src/kernel/plugin/loader.js';
 
 function toWire(source: PluginSource): { name: string; manifest: string; wasm: number[] } {
@@ -78,7 +79,7 @@ export async function runBench(args: string[]): Promise<number> {
     return 0;
   }
   if (args.includes('--playground-only')) {
-    printCompiles(await runPlaygroundCases((text) => console.error(`  ${text}`)));
+    printPlayground(await runPlaygroundCases((text) => console.error(`  ${text}`)));
     return 0;
   }
   // Page cases alone: boot beside a static page; or a page through the worker and the tree render.
@@ -165,11 +166,24 @@ function printPages(report: PageBenchReport): void {
     report.cases.map((c) => [c.name, c.stats.median.toFixed(1), c.stats.p95.toFixed(1), String(c.stats.samples), c.note ?? '']),
     [0, 4],
   );
-  if (report.compile.length > 0) printCompiles(report.compile);
+  if (report.playground) printPlayground(report.playground);
   for (const note of report.notes) console.log(`note: ${note}`);
 }
 
-function printCompiles(compiles: PageBenchReport['compile']): void {
+function printPlayground({ compile, open }: PlaygroundBenchReport): void {
+  printCompiles(compile);
+  console.log('\nPlayground opened, warm (one context: HTTP and compiled-code caches filled; navigation start to the route shown)');
+  printTable(
+    ['case', 'median ms', 'p95 ms', 'runs', 'ratio'],
+    [
+      ['without a link (the hello template)', open.plain.median.toFixed(0), open.plain.p95.toFixed(0), String(open.plain.samples), '(baseline)'],
+      [`from a share link (${open.linkChars} chars, an edited plugin)`, open.link.median.toFixed(0), open.link.p95.toFixed(0), String(open.link.samples), `${(open.link.median / open.plain.median).toFixed(2)}x`],
+    ],
+    [0],
+  );
+}
+
+function printCompiles(compiles: CompileTiming[]): void {
   console.log('\nPlayground compile (built site; each template in a new compile worker, HTTP cache warm)');
   printTable(
     ['template', 'compiler ready ms', '(binaryen wasm compiled / all imported)', 'first compile ms', 'warm compile ms', 'warm, optimized ms', 'wasm bytes', 'link chars'],

@@ -9,9 +9,9 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright';
+import type { Browser } from 'playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../src/chromium.js';
+import { connectE2eBrowser } from '../support/e2e-site.js';
 
 // A cold compile and a booting worker on a loaded two-core machine.
 const WAIT = 120_000;
@@ -49,7 +49,7 @@ beforeAll(async () => {
   const [, url] = await waitForOutput(/Local:\s+(http:\/\/\S+)/, 0);
   baseUrl = url;
   await waitForOutput(/watching/, 0);
-  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+  browser = await connectE2eBrowser();
 }, WAIT * 2);
 
 afterAll(async () => {

@@ -1,20 +1,20 @@
 /**
- * The playground end to end, on the BUILT site in Debian's Chromium: the test builds the site
- * into a temporary folder (about two seconds; `npm test` does not build it otherwise), serves
- * it as a static host would (test/support/built-site.ts), and drives the page with Playwright.
+ * The playground end to end, on the BUILT site in Debian's Chromium: the e2e project builds the
+ * site once and serves it as a static host would (test/support/e2e-build.ts), and this file
+ * drives the page with Playwright.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright';
-import { startBuiltSite, type BuiltSite } from '../support/built-site.js';
+import { openE2eSite, type BuiltSite } from '../support/e2e-site.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 let site: BuiltSite;
 
 beforeAll(async () => {
-  site = await startBuiltSite('playground');
+  site = await openE2eSite();
 }, 120_000);
 
 afterAll(async () => {

@@ -7,7 +7,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright';
-import { startBuiltSite, type BuiltSite } from '../support/built-site.js';
+import { openE2eSite, type BuiltSite } from '../support/e2e-site.js';
 
 /** Booting compiles the plugins in a worker, and the playground compiles in the page: slow on two busy cores. */
 const WAIT = 240_000;
@@ -29,7 +29,7 @@ let site: BuiltSite;
 let context: BrowserContext;
 
 beforeAll(async () => {
-  site = await startBuiltSite('a11y');
+  site = await openE2eSite();
   context = await site.browser.newContext({ viewport: { width: 1200, height: 900 } });
   context.setDefaultTimeout(WAIT);
 }, WAIT);

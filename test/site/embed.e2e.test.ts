@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright';
-import { startBuiltSite, type BuiltSite } from '../support/built-site.js';
+import { openE2eSite, type BuiltSite } from '../support/e2e-site.js';
 import type { Recipe } from '../../src/recipe/recipe.js';
 import blogDemo from '../../src/recipe/examples/blog-demo.recipe.json' with { type: 'json' };
 import { lifecyclePlugin } from '../../src/kernel/site/site-fixtures.test-support.js';
@@ -33,7 +33,7 @@ function docsPage(frameSrc: string): string {
 }
 
 beforeAll(async () => {
-  site = await startBuiltSite('embed');
+  site = await openE2eSite();
   const client = await readFile(join(site.outDir, 'embed/client.js'));
   docs = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://docs.invalid');

@@ -7,7 +7,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright';
-import { startBuiltSite, type BuiltSite } from '../support/built-site.js';
+import { openE2eSite, type BuiltSite } from '../support/e2e-site.js';
 
 /** Booting compiles the plugins in a worker: slow on a busy two-core machine. */
 const WAIT = 90_000;
@@ -16,7 +16,7 @@ let site: BuiltSite;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  site = await startBuiltSite('query');
+  site = await openE2eSite();
 }, 120_000);
 
 afterEach(async () => {

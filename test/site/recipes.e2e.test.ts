@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright';
-import { startBuiltSite, type BuiltSite } from '../support/built-site.js';
+import { openE2eSite, type BuiltSite } from '../support/e2e-site.js';
 import { recipeToFragment, type Recipe } from '../../src/recipe/recipe.js';
 import blogDemo from '../../src/recipe/examples/blog-demo.recipe.json' with { type: 'json' };
 import { writeFile } from 'node:fs/promises';
@@ -22,7 +22,7 @@ let site: BuiltSite;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  site = await startBuiltSite('recipes');
+  site = await openE2eSite();
 }, 180_000);
 
 afterEach(async () => {
@@ -186,7 +186,9 @@ describe('recipes on the built site', { timeout: 300_000 }, () => {
     expect(before['/blog/recipe-link']).toContain('A recipe in a link.');
     await textOf(first.page, '/admin/site');
     const [download] = await Promise.all([first.page.waitForEvent('download'), first.page.locator('#export-zip').click()]);
-    const zip = await readFile(await download.path());
+    // The browser is shared over Playwright's connection (test/support/e2e-site.ts): read the
+    // download through it, not from the browser's folder.
+    const zip = Buffer.concat(await (await download.createReadStream()).toArray());
     expect(download.suggestedFilename()).toBe('trovato-site.trovato-site.zip');
 
     const second = await newPage();

@@ -8,7 +8,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Locator, Page, Response } from 'playwright';
-import { startBuiltSite, type BuiltSite } from '../support/built-site.js';
+import { openE2eSite, type BuiltSite } from '../support/e2e-site.js';
 
 /** Booting compiles four plugins in a worker: slow on a two-core CI machine, so waits are long. */
 const WAIT = 90_000;
@@ -17,7 +17,7 @@ let site: BuiltSite;
 const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
-  site = await startBuiltSite('site');
+  site = await openE2eSite();
 }, 120_000);
 
 afterEach(async () => {

@@ -1,6 +1,6 @@
 /**
- * The BUILT site for end-to-end tests: `vite build` into a temporary folder, served by
- * `vite preview` the way a static host serves it, and Debian's Chromium to drive it.
+ * The BUILT site for end-to-end tests and the benchmark: `vite build` into a temporary folder,
+ * served by `vite preview` the way a static host serves it, and Debian's Chromium to drive it.
  *
  * Static hosts (GitHub Pages and the like) answer a path they have no file for with 404.html
  * and status 404; `vite preview` would answer with index.html instead (its SPA fallback) and so
@@ -13,11 +13,17 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { preview, type Plugin } from 'vite';
 import { chromium, type Browser } from 'playwright';
-import { inject } from 'vitest';
 import { buildSite } from './site-build.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../src/chromium.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
+
+/** A served build: `close()` stops the server (the build folder stays). */
+export interface ServedSite {
+  /** The server's root, ending in `/`. */
+  readonly baseUrl: string;
+  close(): Promise<void>;
+}
 
 /** A served build and a browser; `close()` stops both and removes the build. */
 export interface BuiltSite {
@@ -30,49 +36,66 @@ export interface BuiltSite {
 }
 
 /**
- * Serves the site on a free port and starts headless Chromium. In the e2e project the site
- * was built once for all files (test/support/e2e-build.ts); run elsewhere, this builds it into
- * a temporary folder of its own first. Call it from `beforeAll`.
+ * Builds the site into a temporary folder of its own, serves it on a free port and starts
+ * headless Chromium (the benchmark's page cases). The e2e files share one build, server and
+ * browser instead (test/support/e2e-site.ts).
  *
  * @example
- * let site: BuiltSite;
- * beforeAll(async () => { site = await startBuiltSite('site'); }, 120_000);
- * afterAll(() => site?.close());
+ * const site = await startBuiltSite('bench');
+ * try { await site.browser.newPage(); } finally { await site.close(); }
  */
 export async function startBuiltSite(label: string): Promise<BuiltSite> {
-  // `npm run bench` uses this outside Vitest too, where inject() throws.
-  const shared = process.env.VITEST ? inject('builtSiteDir') : undefined;
-  const outDir = shared ?? (await mkdtemp(join(tmpdir(), `trovato-${label}-`)));
-  const removeOwnBuild = () => (shared ? Promise.resolve() : rm(outDir, { recursive: true, force: true }));
+  const outDir = await mkdtemp(join(tmpdir(), `trovato-${label}-`));
+  const removeBuild = () => rm(outDir, { recursive: true, force: true });
   try {
-    if (!shared) await buildSite(outDir);
-    const server = await preview({
-      root: ROOT,
-      configFile: false,
-      logLevel: 'error',
-      // 'mpa': existing pages only; unknown paths reach the static-host 404 below.
-      appType: 'mpa',
-      plugins: [staticHostNotFound(outDir)],
-      build: { outDir },
-      preview: { port: 0, host: '127.0.0.1', strictPort: false },
-    });
-    const baseUrl = server.resolvedUrls?.local[0] ?? '';
-    if (baseUrl === '') throw new Error('vite preview started but reported no local URL.');
-    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
-    return {
-      baseUrl,
-      outDir,
-      browser,
-      async close() {
-        await browser.close();
-        await new Promise<void>((done) => server.httpServer.close(() => done()));
-        await removeOwnBuild();
-      },
-    };
+    await buildSite(outDir);
+    const server = await serveBuiltSite(outDir);
+    try {
+      const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+      return {
+        baseUrl: server.baseUrl,
+        outDir,
+        browser,
+        async close() {
+          await browser.close();
+          await server.close();
+          await removeBuild();
+        },
+      };
+    } catch (error) {
+      await server.close();
+      throw error;
+    }
   } catch (error) {
-    await removeOwnBuild();
+    await removeBuild();
     throw error;
   }
+}
+
+/**
+ * Serves a build folder on a free port as a static host does (unknown paths get 404.html with
+ * status 404). Files are revalidated with their ETag on every load (`Cache-Control: no-cache`,
+ * as `vite preview` sends), so a browser context keeps them, and the compiled code of
+ * binaryen.wasm, in its caches and a rebuilt file is never served stale.
+ */
+export async function serveBuiltSite(outDir: string): Promise<ServedSite> {
+  const server = await preview({
+    root: ROOT,
+    configFile: false,
+    logLevel: 'error',
+    // 'mpa': existing pages only; unknown paths reach the static-host 404 below.
+    appType: 'mpa',
+    plugins: [staticHostNotFound(outDir)],
+    build: { outDir },
+    preview: { port: 0, host: '127.0.0.1', strictPort: false },
+  });
+  const close = () => new Promise<void>((done) => server.httpServer.close(() => done()));
+  const baseUrl = server.resolvedUrls?.local[0] ?? '';
+  if (baseUrl === '') {
+    await close();
+    throw new Error('vite preview started but reported no local URL.');
+  }
+  return { baseUrl, close };
 }
 
 /**
