@@ -7,8 +7,8 @@ import { parse as parseToml } from 'smol-toml';
 import '../src/ui/trovato-render.js';
 import './playground-editor.js';
 import type { Diagnostic } from '../src/build/compile-plugin.js';
-import { messageOf } from '../src/kernel/errors.js';
-import type { LoadReport, LogEntry, PluginSource, RegisteredRoute, RouteResponse, TraceEntry, UserProfile } from '../src/kernel/protocol.js';
+import { messageOf } from '../src/kernel/common/errors.js';
+import type { LoadReport, LogEntry, PluginSource, RegisteredRoute, RouteResponse, TraceEntry, UserProfile } from '../src/site/protocol.js';
 import type { NavigateDetail } from '../src/render/types.js';
 import { PlaygroundCompiler, type CompilePhase } from './compiler.js';
 import type { FileChangeDetail, PlaygroundEditor } from './playground-editor.js';
@@ -17,7 +17,7 @@ import { decodeState, encodeState, MAX_LINK_LENGTH, stateFromFile, stateToFile, 
 import { stateFromTemplate, TEMPLATES, type TemplateName } from './templates.js';
 import { sharedUpload, tooLongReason, uploadedPlugin } from './share-extras.js';
 import { formatJson, formatMicros, splitRoute } from './format.js';
-import { MACHINE_NAME } from '../src/kernel/machine-name.js';
+import { MACHINE_NAME } from '../src/kernel/common/machine-name.js';
 
 const DRAFT_KEY = 'trovato-playground-draft';
 const PLUGINS_URL = `${import.meta.env.BASE_URL}plugins/`;

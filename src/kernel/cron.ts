@@ -9,7 +9,7 @@
 import type { Kernel } from './kernel.js';
 import { runQueues, type QueueRun } from './queues.js';
 import type { DispatchResult } from './tap/dispatcher.js';
-import type { UserSpec } from './users.js';
+import type { UserSpec } from './common/users.js';
 
 export interface CronReport {
   /** When this run started, Unix seconds (the request's time). */

@@ -10,10 +10,10 @@
  */
 import type { Kernel, RequestSession } from './kernel.js';
 import type { HandlerResult } from './tap/dispatcher.js';
-import type { UserSpec } from './users.js';
+import type { UserSpec } from './common/users.js';
 import { UnitOfWork } from './storage/unit-of-work.js';
 import type { Row } from './storage/schema.js';
-import { MACHINE_NAME } from './machine-name.js';
+import { MACHINE_NAME } from './common/machine-name.js';
 
 export interface QueueInfo {
   readonly name: string;

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createKernel } from './kernel.js';
 import { kernelStorage } from './host/storage-host.js';
-import { openTestStore, siteName } from './site/site-fixtures.test-support.js';
+import { openTestStore, siteName } from '../site/site-fixtures.test-support.js';
 import type { UnitOfWork } from './storage/unit-of-work.js';
 
 async function kernelWithStore() {

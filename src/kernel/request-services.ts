@@ -6,7 +6,7 @@
 import { HostCode, HostFailure, parseJsonArgument, type CallStack } from './host/abi.js';
 import { tallyAccessAnswers } from './item-access.js';
 import { MAX_INVOKE_DEPTH, type Dispatcher } from './tap/dispatcher.js';
-import type { RequestServices, RequestState } from './tap/request-state.js';
+import type { RequestServices, RequestState } from './request/request-state.js';
 import type { Item } from './storage/schema.js';
 
 export interface ServiceDeps {

@@ -5,10 +5,10 @@
  * work, committed or discarded as a whole), through the same site services the page uses.
  */
 import type { ContentType, Item } from '../kernel/content/types.js';
-import { KernelError, messageOf } from '../kernel/errors.js';
-import type { UserProfile } from '../kernel/protocol.js';
-import type { Site } from '../kernel/site/site.js';
-import type { UserSpec } from '../kernel/users.js';
+import { KernelError, messageOf } from '../kernel/common/errors.js';
+import type { UserProfile } from '../site/protocol.js';
+import type { Site } from '../site/site.js';
+import type { UserSpec } from '../kernel/common/users.js';
 import { createAccess } from '../ui/access.js';
 import { fieldKind, toDraftValue, type TextFormat } from '../ui/field-values.js';
 import { parseRoute } from '../ui/router.js';

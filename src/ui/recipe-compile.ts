@@ -4,7 +4,7 @@
  */
 import type { Recipe, RecipeProblem } from '../recipe/recipe.js';
 import { stepLabel } from '../recipe/recipe.js';
-import { messageOf } from '../kernel/errors.js';
+import { messageOf } from '../kernel/common/errors.js';
 
 export type Compiled = { ok: true; compiled: Record<string, Uint8Array> } | { ok: false; problem: RecipeProblem };
 

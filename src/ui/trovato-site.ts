@@ -1,7 +1,7 @@
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { PLUGIN_REBUILT_EVENT, type PluginRebuilt } from '../dev-protocol.js';
-import { messageOf } from '../kernel/errors.js';
-import type { ContentType, FieldError, Item, ItemPage, LogEntry, PluginInfo, RouteResponse, UserProfile, UserSpec } from '../kernel/protocol.js';
+import { messageOf } from '../kernel/common/errors.js';
+import type { ContentType, FieldError, Item, ItemPage, LogEntry, PluginInfo, RouteResponse, UserProfile, UserSpec } from '../site/protocol.js';
 import { createAccess, type Access, type SiteUser } from './access.js';
 import { KernelController } from './kernel-controller.js';
 import { recipeFromFile, recipeFromLocation } from './recipe-location.js';
@@ -26,7 +26,7 @@ import type { PermissionRow, RoleGrants, RolesSaveDetail, UserRolesSaveDetail } 
 import type { RenderSubmitDetail } from '../render/types.js';
 import { typeAsAltered, withFieldErrors } from './form-errors.js';
 // A constant only (users.ts has no DOM or storage code): the permissions the kernel checks itself.
-import { KERNEL_PERMISSIONS } from '../kernel/users.js';
+import { KERNEL_PERMISSIONS } from '../kernel/common/users.js';
 import './trovato-site-transfer.js';
 import './trovato-render.js';
 import './trovato-status-page.js';

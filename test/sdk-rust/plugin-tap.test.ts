@@ -12,7 +12,7 @@ import { buildPluginDir, type PluginBuildResult } from '../../src/build/build-pl
 import { formatDiagnostic } from '../../src/build/compile-plugin.js';
 import { createKernel, type Kernel } from '../../src/kernel/kernel.js';
 import { kernelStorage } from '../../src/kernel/host/storage-host.js';
-import { siteRoles } from '../../src/kernel/site/roles.js';
+import { siteRoles } from '../../src/site/roles.js';
 import { nodeIndexedDB } from '../../src/kernel/storage/node-indexeddb.js';
 import { openSiteStore, type SiteStore } from '../../src/kernel/storage/site-store.js';
 

@@ -11,8 +11,8 @@
  */
 
 import { adaptHostFunction, CallStack, HostFailure, readString, type ActiveCall, type HostCodeValue, type HostImpl } from '../../src/kernel/host/abi.js';
-import { HOST_FUNCTIONS, HOST_MODULE_PREFIX, type HostFunctionSpec } from '../../src/kernel/host/imports.js';
-import { anonymousUser, createRequestState } from '../../src/kernel/tap/request-state.js';
+import { HOST_FUNCTIONS, HOST_MODULE_PREFIX, type HostFunctionSpec } from '../../src/kernel/contract/imports.js';
+import { anonymousUser, createRequestState } from '../../src/kernel/request/request-state.js';
 
 const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });

@@ -10,8 +10,8 @@ import { expect, it } from 'vitest';
 import type { PluginSource } from '../../src/kernel/plugin/loader.js';
 import { openSiteStore } from '../../src/kernel/storage/site-store.js';
 import { nodeIndexedDB } from '../../src/kernel/storage/node-indexeddb.js';
-import { openSite } from '../../src/kernel/site/site.js';
-import { DEMO_USERS } from '../../src/kernel/site/roles.js';
+import { openSite } from '../../src/site/site.js';
+import { DEMO_USERS } from '../../src/site/roles.js';
 import { parseManifest } from '../../src/kernel/plugin/manifest.js';
 
 const BUILD = resolve(import.meta.dirname, '../fixtures/build');

@@ -5,8 +5,8 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { readPluginFolder } from '../plugin-folder.js';
-import { collectSite, exportToZip } from '../../kernel/site/site-export.js';
+import { readPluginFolder } from '../../build/plugin-folder.js';
+import { collectSite, exportToZip } from '../../site/site-export.js';
 import { openServedStore } from '../../server/served-site.js';
 
 export async function run(args: string[]): Promise<number> {

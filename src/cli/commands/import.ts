@@ -7,8 +7,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../command.js';
-import { readSiteZip } from '../../kernel/site/site-export.js';
-import { SITE_PLUGINS_SETTING } from '../../kernel/site/plugins.js';
+import { readSiteZip } from '../../site/site-export.js';
+import { SITE_PLUGINS_SETTING } from '../../site/plugins.js';
 import { openServedStore } from '../../server/served-site.js';
 
 export async function run(args: string[]): Promise<number> {

@@ -4,11 +4,11 @@
  * TypeScript over decoded strings (`HostImpl`); `adaptHostFunction` turns one into the raw
  * wasm import, so no host function handles pointers itself.
  */
-import type { HostFunctionSpec } from './imports.js';
-import type { RequestState } from '../tap/request-state.js';
-import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json-depth.js';
-import { ARGUMENT_LIMITS } from '../limits.js';
-import { chargeFuel, hostCallCost, OutOfFuel } from '../tap/fuel.js';
+import type { HostFunctionSpec } from '../contract/imports.js';
+import type { RequestState } from '../request/request-state.js';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../common/json-depth.js';
+import { ARGUMENT_LIMITS } from '../common/limits.js';
+import { chargeFuel, hostCallCost, OutOfFuel } from '../plugin/fuel.js';
 
 /** ABI §4 error codes. */
 export const HostCode = {

@@ -26,8 +26,8 @@ import {
   type JsonObject,
 } from './storage-work.js';
 import { rowWriteBytes, WRITE_OVERHEAD_BYTES } from '../storage/unit-of-work.js';
-import { utf8Length } from '../limits.js';
-import { MACHINE_NAME } from '../machine-name.js';
+import { utf8Length } from '../common/limits.js';
+import { MACHINE_NAME } from '../common/machine-name.js';
 
 export const WHERE_OPS = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'like'] as const;
 

@@ -3,7 +3,7 @@
  * handlers of that request and dropped at its end (never persisted).
  */
 import { HostCode, HostFailure, type HostImpl } from './abi.js';
-import { utf8Length } from '../limits.js';
+import { utf8Length } from '../common/limits.js';
 
 /** The request-context host functions. */
 export function requestContextHostFunctions(): Record<string, HostImpl> {

@@ -6,7 +6,7 @@ import type { KernelStorage } from '../kernel.js';
 import type { LogRecord } from '../storage/schema.js';
 import type { SiteStore } from '../storage/site-store.js';
 import type { UnitOfWork } from '../storage/unit-of-work.js';
-import type { CurrentUser } from '../tap/request-state.js';
+import type { CurrentUser } from '../request/request-state.js';
 import type { HostImplementations } from './abi.js';
 import { cacheHostFunctions } from './cache.js';
 import { dbHostFunctions } from './db.js';

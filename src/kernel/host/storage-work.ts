@@ -5,7 +5,7 @@
 import { UnitOfWork } from '../storage/unit-of-work.js';
 import type { SiteStore } from '../storage/site-store.js';
 import { HostCode, HostFailure, parseJsonArgument, type ActiveCall } from './abi.js';
-import type { ValueLimit } from '../limits.js';
+import type { ValueLimit } from '../common/limits.js';
 
 /**
  * Charges `bytes` of writes about to be staged against the request's staging quota

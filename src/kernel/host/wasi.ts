@@ -17,8 +17,8 @@
  */
 import { ConsoleStdout, File, OpenFile, WASI, wasi as wasiDefs } from '@bjorn3/browser_wasi_shim';
 import type { ActiveCall, CurrentCall } from './abi.js';
-import { WASI_FUNCTIONS } from './imports.js';
-import { chargeFuel, hostCallCost } from '../tap/fuel.js';
+import { WASI_FUNCTIONS } from '../contract/imports.js';
+import { chargeFuel, hostCallCost } from '../plugin/fuel.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 export type WasiOutput = (call: ActiveCall, stream: OutputStream, line: string) => void;

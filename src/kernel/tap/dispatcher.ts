@@ -6,11 +6,11 @@
  */
 import { HostCode, type ActiveCall, type CallStack } from '../host/abi.js';
 import { PluginAbort } from '../host/env.js';
-import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json-depth.js';
-import type { KernelErrorCode } from '../errors.js';
-import type { InstanceSource, PluginInstance } from './plugin-instance.js';
-import type { RequestState } from './request-state.js';
-import { DEFAULT_CALL_FUEL, FuelExhausted, MAX_CALL_FUEL, MAX_INVOKES_PER_REQUEST, OutOfFuel, fuelCounter, outOfFuelMessage } from './fuel.js';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../common/json-depth.js';
+import type { KernelErrorCode } from '../common/errors.js';
+import type { InstanceSource, PluginInstance } from '../plugin/plugin-instance.js';
+import type { RequestState } from '../request/request-state.js';
+import { DEFAULT_CALL_FUEL, FuelExhausted, MAX_CALL_FUEL, MAX_INVOKES_PER_REQUEST, OutOfFuel, fuelCounter, outOfFuelMessage } from '../plugin/fuel.js';
 import type { TapRegistry } from './registry.js';
 
 /** One handler's part of a dispatch. */

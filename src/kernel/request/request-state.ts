@@ -1,0 +1,122 @@
+/**
+ * What one request carries through every handler it runs: who is asking, the per-request
+ * context store (`request-context`), the unit of work its writes go to, the log lines it
+ * produced, its use of the kernel's quotas and the fuel it has left. Created by the kernel at
+ * the start of a request and dropped at its end.
+ */
+import { DEFAULT_LIMITS, type KernelLimits } from '../common/limits.js';
+import { RequestQuota } from './quota.js';
+import { requestFuel, type RequestFuel } from '../plugin/fuel.js';
+import type { Item } from '../storage/schema.js';
+import type { LogEntry } from '../common/log-entry.js';
+
+/** The user a request runs as. Anonymous is the nil UUID with the `anonymous` role. */
+export interface CurrentUser {
+  readonly id: string;
+  readonly name: string;
+  readonly roles: readonly string[];
+  readonly permissions: ReadonlySet<string>;
+}
+
+export const ANONYMOUS_ID = '00000000-0000-0000-0000-000000000000';
+
+export function anonymousUser(permissions: Iterable<string> = ['access content']): CurrentUser {
+  return { id: ANONYMOUS_ID, name: 'Anonymous', roles: ['anonymous'], permissions: new Set(permissions) };
+}
+
+/**
+ * The storage's unit of work as the dispatcher sees it: savepoints around each handler, so a
+ * failing handler's writes can be discarded while the others' survive.
+ */
+export interface RequestWork {
+  savepoint(): number;
+  rollbackTo(savepoint: number): void;
+}
+
+/** A request with no storage behind it (the CLI's dry runs and pure unit tests). */
+export const NO_WORK: RequestWork = {
+  savepoint: () => 0,
+  rollbackTo: () => undefined,
+};
+
+export type { LogEntry, LogLevel } from '../common/log-entry.js';
+
+/** The route a request serves, when it serves one (cache contexts `route` and `url.query` read it). */
+export interface RequestRoute {
+  readonly path: string;
+  readonly query: Readonly<Record<string, string>>;
+}
+
+/**
+ * Kernel services a host function may need that live above storage (they dispatch taps).
+ * The kernel fills them in; a bare request state (unit tests, `_initialize`) has none.
+ */
+export interface RequestServices {
+  /**
+   * Whether the request's user may `op` `item` by `tap_item_access` (rules 3-5 of the access
+   * order; the caller has applied rules 1-2 and the permission rules itself).
+   * Undefined while an access check is running, so a handler's own reads do not re-enter it.
+   */
+  readonly itemAccess?: (item: Item, op: 'view' | 'update' | 'delete', caller: string) => 'grant' | 'deny' | 'neutral';
+  /** Whether `plugin` declared the item-access bypass in its manifest (`[access] bypass_item_access`). */
+  readonly pluginBypassesItemAccess?: (plugin: string) => boolean;
+  /** The queues enabled plugins declared in tap_queue_info. */
+  readonly queueNames?: () => string[];
+}
+
+export interface RequestState {
+  readonly user: CurrentUser;
+  readonly context: Map<string, string>;
+  readonly work: RequestWork;
+  /** Every log line of the request, in order; lines arrive only through `record`. */
+  readonly logs: readonly LogEntry[];
+  /**
+   * The one log sink: plugin `logging.log` lines, `env.trace`, stdout/stderr, quota warnings and
+   * the kernel's own lines all come here, so the kernel's `onLog` (the CLI prints it, the UI
+   * streams it) sees every line the request keeps.
+   */
+  record(entry: LogEntry): void;
+  /** What the request's calls have used of the kernel's quotas. */
+  readonly quota: RequestQuota;
+  /** Instruction fuel left for every call of this request (see fuel.ts). */
+  readonly fuel: RequestFuel;
+  /** How many `plugin-api.invoke` calls this request has made, at any depth. */
+  invokes: number;
+  /**
+   * The request's time in Unix milliseconds, fixed when the request starts: every handler,
+   * `Date.now()` in a plugin and the route input see the same instant.
+   */
+  readonly now: number;
+  /** The route being served, if any. */
+  route?: RequestRoute;
+  services: RequestServices;
+}
+
+/** What a request may use, and its clock; each has a default for tests and tools. */
+export interface RequestSetup {
+  limits?: KernelLimits;
+  fuel?: RequestFuel;
+  now?: number;
+  /** Told of every line as it is recorded (KernelOptions.onLog). */
+  onLog?: (entry: LogEntry) => void;
+}
+
+export function createRequestState(user: CurrentUser, work: RequestWork = NO_WORK, setup: RequestSetup = {}): RequestState {
+  const logs: LogEntry[] = [];
+  const onLog = setup.onLog;
+  return {
+    user,
+    context: new Map(),
+    work,
+    logs,
+    record(entry) {
+      logs.push(entry);
+      onLog?.(entry);
+    },
+    quota: new RequestQuota(setup.limits ?? DEFAULT_LIMITS),
+    fuel: setup.fuel ?? requestFuel(),
+    invokes: 0,
+    now: setup.now ?? Date.now(),
+    services: {},
+  };
+}
