@@ -12,7 +12,7 @@ import { openSiteStore, type SiteStore } from '../src/kernel/storage/site-store.
 import type { Item } from '../src/kernel/storage/schema.js';
 import type { PluginSource } from '../src/kernel/plugin/loader.js';
 import type { HandlerResult } from '../src/kernel/tap/dispatcher.js';
-import { anonymousUser } from '../src/kernel/request/request-state.js';
+import { anonymousUser } from '../src/kernel/common/users.js';
 import { measure, summarize, type Stats } from './measure.js';
 import type { CaseResult } from './cases.js';
 import { deleteDatabase } from './seed.js';

@@ -3,7 +3,8 @@
  * callback) as one user, with one unit of work that commits when the request ends. All plugin
  * code runs synchronously inside a request; only the commit awaits storage.
  */
-import { CallStack, HostCode, type ActiveCall, type CurrentCall, HostFailure, adaptHostFunction, type HostImpl, type HostImplementations } from './host/abi.js';
+import { CallStack, type ActiveCall, type CurrentCall, adaptHostFunction, type HostImpl, type HostImplementations } from './host/abi.js';
+import { HostCode, HostFailure } from './contract/host-codes.js';
 import { renderPipeline } from './render-pipeline.js';
 import { createRequestServices, dispatchOwnTap, type ServiceDeps } from './request-services.js';
 import { collectQueues, type QueueInfo } from './queues.js';
@@ -18,29 +19,19 @@ import { Dispatcher, type DispatchEvent, type DispatchResult, type HandlerResult
 import { freshInstances, type InstanceSource, type Initializer } from './plugin/plugin-instance.js';
 import { pooledInstances } from './plugin/instance-pool.js';
 import { TapRegistry } from './tap/registry.js';
-import { anonymousUser, createRequestState, NO_WORK, type CurrentUser, type LogEntry, type RequestState, type RequestWork } from './request/request-state.js';
-import { DEFAULT_ROLES, resolveUser, type RoleTable, type UserSpec } from './common/users.js';
+import { createRequestState, type RequestState } from './request/request-state.js';
+import type { LogEntry } from './common/log-entry.js';
+import { NO_WORK, type RequestWork } from './common/request-work.js';
+import { anonymousUser, type CurrentUser, DEFAULT_ROLES, resolveUser, type RoleTable, type UserSpec } from './common/users.js';
 import { KernelError, messageOf } from './common/errors.js';
 import { resolveLimits, type KernelLimits } from './common/limits.js';
 import { recordLogLine } from './host/logging.js';
+import type { KernelStorage } from './host/storage-host.js';
 import { DEFAULT_CALL_FUEL, DEFAULT_REQUEST_FUEL, FuelExhausted, MAX_CALL_FUEL, OutOfFuel, chargeFuel, fuelCounter, outOfFuelMessage, requestFuel, startFunction, type RequestFuel } from './plugin/fuel.js';
 import type { DeclaredPermission } from './content/types.js';
 
 /** 64 KiB pages: 256 pages = 16 MiB, ample for content plugins and small enough for a tab. */
 export const DEFAULT_MAX_MEMORY_PAGES = 256;
-
-/** A request's unit of work as the kernel drives it; storage provides it. */
-export interface KernelWork extends RequestWork {
-  commit(): Promise<void>;
-  discard(): void;
-}
-
-/** What the kernel needs from storage. Without it, data host functions answer -5. */
-export interface KernelStorage {
-  beginWork(user: CurrentUser): KernelWork;
-  hostFunctions(): HostImplementations;
-  appendLogs(entries: readonly LogEntry[]): Promise<void>;
-}
 
 export interface KernelOptions {
   storage?: KernelStorage;

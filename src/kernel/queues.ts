@@ -12,6 +12,7 @@ import type { Kernel, RequestSession } from './kernel.js';
 import type { HandlerResult } from './tap/dispatcher.js';
 import type { UserSpec } from './common/users.js';
 import { UnitOfWork } from './storage/unit-of-work.js';
+import { QUEUE_NAMESPACE, queueItems, type QueueItem } from './host/queue.js';
 import type { Row } from './storage/schema.js';
 import { MACHINE_NAME } from './common/machine-name.js';
 
@@ -25,21 +26,8 @@ export interface QueueInfo {
   readonly maxAttempts: number;
 }
 
-/** The rows namespace queue items live in: starts with `_`, which no plugin name can. */
-export const QUEUE_NAMESPACE = '_queue';
 export const DEFAULT_TIME_BUDGET_MS = 1000;
 export const DEFAULT_MAX_ATTEMPTS = 3;
-
-/** A queue item as stored and as `tap_queue_worker` receives it (`data` parsed). */
-export interface QueueItem {
-  readonly id: string;
-  /** The payload as JSON text. */
-  readonly data: string;
-  /** Unix seconds. */
-  readonly created: number;
-  readonly attempts: number;
-  readonly last_error?: string;
-}
 
 /** Reads `tap_queue_info` answers: `[{name, time_budget_ms?, max_attempts?}]` per plugin. */
 export function collectQueues(results: readonly HandlerResult[]): { queues: QueueInfo[]; problems: Array<{ plugin: string; message: string }> } {
@@ -80,21 +68,6 @@ export function collectQueues(results: readonly HandlerResult[]): { queues: Queu
 
 function positive(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : fallback;
-}
-
-/** Stages a new item (commits with the request). Ids sort by creation time. */
-export function enqueue(work: UnitOfWork, queue: string, data: string, nowMs: number): QueueItem {
-  const item: QueueItem = { id: `${String(nowMs).padStart(15, '0')}-${crypto.randomUUID()}`, data, created: Math.floor(nowMs / 1000), attempts: 0 };
-  work.putRow(QUEUE_NAMESPACE, queue, { ...item });
-  return item;
-}
-
-/** The queue's items, oldest first. */
-export function queueItems(work: UnitOfWork, queue: string): QueueItem[] {
-  return work
-    .allRows(QUEUE_NAMESPACE, queue)
-    .map((row) => row as unknown as QueueItem)
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 export interface QueueRun {

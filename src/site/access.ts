@@ -11,7 +11,7 @@ import { hasPermission } from '../kernel/host/user.js';
 import { tallyAccessAnswers } from '../kernel/item-access.js';
 import type { Item } from '../kernel/storage/schema.js';
 import type { DispatchResult, HandlerResult } from '../kernel/tap/dispatcher.js';
-import type { CurrentUser } from '../kernel/request/request-state.js';
+import type { CurrentUser } from '../kernel/common/users.js';
 
 export interface AccessDecision {
   granted: boolean;

@@ -7,7 +7,7 @@ import type { DispatchResult, HandlerResult } from '../kernel/tap/dispatcher.js'
 import type { PluginSource } from '../kernel/plugin/loader.js';
 import type { MenuTreeNode, RegisteredRoute, RouteMatch } from '../kernel/menu/registry.js';
 import type { UserSpec } from '../kernel/common/users.js';
-import type { LogEntry, LogLevel } from '../kernel/request/request-state.js';
+import type { LogEntry, LogLevel } from '../kernel/common/log-entry.js';
 import type { ContentType, DeclaredPermission, FieldError, Item } from '../kernel/content/types.js';
 import type { CronReport } from '../kernel/cron.js';
 import type { DemoUser, Recipe, RecipeProblem } from '../recipe/recipe.js';

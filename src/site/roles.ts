@@ -4,8 +4,7 @@
  * permissions once the content types are known.
  */
 import type { UserProfile } from './protocol.js';
-import { ANONYMOUS_ID } from '../kernel/request/request-state.js';
-import { DEFAULT_ROLES, type RoleTable } from '../kernel/common/users.js';
+import { ANONYMOUS_ID, DEFAULT_ROLES, type RoleTable } from '../kernel/common/users.js';
 
 /** The three users of the user switcher. Ids are fixed so authorship survives reloads. */
 export const DEMO_USERS: readonly UserProfile[] = [

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DEMO_USERS } from '../../src/site/roles.js';
 import { openSqliteStore } from '../../src/kernel/storage/sql/sqlite.js';
-import { anonymousUser } from '../../src/kernel/request/request-state.js';
+import { anonymousUser } from '../../src/kernel/common/users.js';
 import { pluginFolder, postForm, runaway, startServe, type ServedProcess } from './served-process.js';
 
 const EDITOR = DEMO_USERS[1];

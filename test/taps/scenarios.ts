@@ -13,7 +13,7 @@ import type { DispatchEvent } from '../../src/kernel/tap/dispatcher.js';
 import { openSiteStore } from '../../src/kernel/storage/site-store.js';
 import { openSite, type Site } from '../../src/site/site.js';
 import { DEMO_USERS } from '../../src/site/roles.js';
-import { QUEUE_NAMESPACE } from '../../src/kernel/queues.js';
+import { QUEUE_NAMESPACE } from '../../src/kernel/host/queue.js';
 import type { UserSpec } from '../../src/kernel/common/users.js';
 
 export interface TapTestEnv {

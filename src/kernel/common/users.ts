@@ -3,7 +3,20 @@
  * roles map to permissions through the site's role table, whose vocabulary is what plugins
  * declare through `tap_perm`.
  */
-import { ANONYMOUS_ID, type CurrentUser } from '../request/request-state.js';
+
+/** The user a request runs as. Anonymous is the nil UUID with the `anonymous` role. */
+export interface CurrentUser {
+  readonly id: string;
+  readonly name: string;
+  readonly roles: readonly string[];
+  readonly permissions: ReadonlySet<string>;
+}
+
+export const ANONYMOUS_ID = '00000000-0000-0000-0000-000000000000';
+
+export function anonymousUser(permissions: Iterable<string> = ['access content']): CurrentUser {
+  return { id: ANONYMOUS_ID, name: 'Anonymous', roles: ['anonymous'], permissions: new Set(permissions) };
+}
 
 export interface UserSpec {
   id?: string;

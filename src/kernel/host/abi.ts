@@ -9,31 +9,7 @@ import type { RequestState } from '../request/request-state.js';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../common/json-depth.js';
 import { ARGUMENT_LIMITS } from '../common/limits.js';
 import { chargeFuel, hostCallCost, OutOfFuel } from '../plugin/fuel.js';
-
-/** ABI §4 error codes. */
-export const HostCode = {
-  badArguments: -1,
-  notFound: -2,
-  permissionDenied: -3,
-  storageFailure: -4,
-  notSupported: -5,
-  limitExceeded: -6,
-} as const;
-export type HostCodeValue = (typeof HostCode)[keyof typeof HostCode];
-
-/**
- * Thrown by host implementations to fail a call with an ABI code. It never reaches the plugin:
- * the adapter catches it, records the message for `last-error` and returns the code.
- */
-export class HostFailure extends Error {
-  override readonly name = 'HostFailure';
-  constructor(
-    readonly code: HostCodeValue,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { HostCode, HostFailure, type HostCodeValue } from '../contract/host-codes.js';
 
 /** What a host function knows about the code that called it. */
 export interface ActiveCall {

@@ -6,7 +6,8 @@
  * plus whatever `set-with-contexts` declares.
  */
 import type { SiteStore } from '../storage/site-store.js';
-import { HostCode, HostFailure, parseJsonArgument, type ActiveCall, type HostImpl } from './abi.js';
+import { parseJsonArgument, type ActiveCall, type HostImpl } from './abi.js';
+import { HostCode, HostFailure } from '../contract/host-codes.js';
 import { cacheWriteBytes, WRITE_OVERHEAD_BYTES } from '../storage/unit-of-work.js';
 import { utf8Length } from '../common/limits.js';
 import { badArgument, chargeStaging, describe, workOf } from './storage-work.js';

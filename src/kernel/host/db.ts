@@ -9,7 +9,8 @@
  */
 import type { Row, RowId } from '../storage/schema.js';
 import type { SiteStore } from '../storage/site-store.js';
-import { HostCode, HostFailure, type HostImpl } from './abi.js';
+import type { HostImpl } from './abi.js';
+import { HostCode, HostFailure } from '../contract/host-codes.js';
 import {
   badArgument,
   checkKeys,

@@ -8,8 +8,9 @@
  */
 import type { SiteStore } from '../storage/site-store.js';
 import type { Item } from '../storage/schema.js';
-import { ANONYMOUS_ID, type CurrentUser } from '../request/request-state.js';
-import { HostCode, HostFailure, type ActiveCall, type HostImpl } from './abi.js';
+import { ANONYMOUS_ID, type CurrentUser } from '../common/users.js';
+import type { ActiveCall, HostImpl } from './abi.js';
+import { HostCode, HostFailure } from '../contract/host-codes.js';
 import {
   badArgument,
   checkKeys,

@@ -4,7 +4,8 @@
  */
 import { UnitOfWork } from '../storage/unit-of-work.js';
 import type { SiteStore } from '../storage/site-store.js';
-import { HostCode, HostFailure, parseJsonArgument, type ActiveCall } from './abi.js';
+import { parseJsonArgument, type ActiveCall } from './abi.js';
+import { HostCode, HostFailure } from '../contract/host-codes.js';
 import type { ValueLimit } from '../common/limits.js';
 
 /**

@@ -10,7 +10,8 @@
  * the contexts, and one *variant* per context values. Both carry the entry's tags, so one
  * `invalidate-tag` drops them together.
  */
-import type { CurrentUser, RequestState } from './request-state.js';
+import type { RequestState } from './request-state.js';
+import type { CurrentUser } from '../common/users.js';
 
 export const CACHE_CONTEXTS = ['user', 'user.roles', 'user.permissions', 'route', 'url.query'] as const;
 export type CacheContext = (typeof CACHE_CONTEXTS)[number] | `url.query:${string}`;

@@ -6,8 +6,8 @@
  * plugin that ignores return codes still shows the user why its output stopped.
  */
 import { DEFAULT_LIMITS, describeLimit, type KernelLimits, type ValueLimit } from '../common/limits.js';
-import type { LogEntry } from './request-state.js';
-import { HostCode, HostFailure } from '../host/abi.js';
+import type { LogEntry } from '../common/log-entry.js';
+import { HostCode, HostFailure } from '../contract/host-codes.js';
 
 /** What a quota needs to know about the call being charged. */
 export interface ChargedCall {

@@ -9,37 +9,8 @@ import { RequestQuota } from './quota.js';
 import { requestFuel, type RequestFuel } from '../plugin/fuel.js';
 import type { Item } from '../storage/schema.js';
 import type { LogEntry } from '../common/log-entry.js';
-
-/** The user a request runs as. Anonymous is the nil UUID with the `anonymous` role. */
-export interface CurrentUser {
-  readonly id: string;
-  readonly name: string;
-  readonly roles: readonly string[];
-  readonly permissions: ReadonlySet<string>;
-}
-
-export const ANONYMOUS_ID = '00000000-0000-0000-0000-000000000000';
-
-export function anonymousUser(permissions: Iterable<string> = ['access content']): CurrentUser {
-  return { id: ANONYMOUS_ID, name: 'Anonymous', roles: ['anonymous'], permissions: new Set(permissions) };
-}
-
-/**
- * The storage's unit of work as the dispatcher sees it: savepoints around each handler, so a
- * failing handler's writes can be discarded while the others' survive.
- */
-export interface RequestWork {
-  savepoint(): number;
-  rollbackTo(savepoint: number): void;
-}
-
-/** A request with no storage behind it (the CLI's dry runs and pure unit tests). */
-export const NO_WORK: RequestWork = {
-  savepoint: () => 0,
-  rollbackTo: () => undefined,
-};
-
-export type { LogEntry, LogLevel } from '../common/log-entry.js';
+import type { CurrentUser } from '../common/users.js';
+import { NO_WORK, type RequestWork } from '../common/request-work.js';
 
 /** The route a request serves, when it serves one (cache contexts `route` and `url.query` read it). */
 export interface RequestRoute {

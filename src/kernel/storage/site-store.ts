@@ -4,7 +4,8 @@
  */
 import type { IDBPTransaction } from 'idb';
 import { KernelError } from '../common/errors.js';
-import type { CurrentUser, LogLevel } from '../request/request-state.js';
+import type { LogLevel } from '../common/log-entry.js';
+import type { CurrentUser } from '../common/users.js';
 import { openSiteDatabase, storageFailure, type SiteDatabase } from './database.js';
 import { isEmptyChangeSet, ReadModel, tableKey, type ChangeSet } from './read-model.js';
 import { MIGRATIONS, type Item, type LogRecord, type Migration, type RowRecord, type SiteSchema, type SiteStoreName, type VariableRecord } from './schema.js';

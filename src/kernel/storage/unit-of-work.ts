@@ -5,7 +5,8 @@
  * request ends. Savepoints let the dispatcher drop a failing handler's writes and keep the rest.
  */
 import { KernelError } from '../common/errors.js';
-import type { CurrentUser, RequestWork } from '../request/request-state.js';
+import type { RequestWork } from '../common/request-work.js';
+import type { CurrentUser } from '../common/users.js';
 import {
   cacheKey,
   emptyChangeSet,

@@ -4,7 +4,8 @@
  * only, discards its writes, and is reported with plugin, tap and (for AssemblyScript aborts)
  * file, line and column.
  */
-import { HostCode, type ActiveCall, type CallStack } from '../host/abi.js';
+import type { ActiveCall, CallStack } from '../host/abi.js';
+import { HostCode } from '../contract/host-codes.js';
 import { PluginAbort } from '../host/env.js';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../common/json-depth.js';
 import type { KernelErrorCode } from '../common/errors.js';

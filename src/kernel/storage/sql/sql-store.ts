@@ -6,7 +6,7 @@
  * the consistency rules when several requests or processes share the database.
  */
 import { KernelError } from '../../common/errors.js';
-import type { CurrentUser } from '../../request/request-state.js';
+import type { CurrentUser } from '../../common/users.js';
 import { isEmptyChangeSet, type ChangeSet } from '../read-model.js';
 import type { CacheRecord, Item, LogRecord, Row, RowId, VariableRecord } from '../schema.js';
 import { DEFAULT_MAX_LOGS, type LogQuery, type SiteData, type SiteStore } from '../site-store.js';
