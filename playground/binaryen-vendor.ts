@@ -35,17 +35,17 @@ export interface SplitBinaryen {
  */
 export function splitBinaryen(text: string): SplitBinaryen {
   const open = text.indexOf('`\\0asm');
-  if (open < 0) throw new Error('binaryen/index.js has no embedded wasm literal (`\\0asm...`): its build changed; update playground/binaryen-vendor.ts.');
+  if (open < 0) throw new Error('binaryen/index.js has no embedded wasm literal (`\\0asm...`): its build changed; update binaryen-vendor.ts, which vendors the compiler.');
   let close = open + 1;
   while (close < text.length && text[close] !== '`') close += text[close] === '\\' ? 2 : 1;
   if (close >= text.length) throw new Error('binaryen/index.js: the embedded wasm literal does not end.');
   const literal = text.slice(open + 1, close);
-  if (/(^|[^\\])\$\{/.test(literal)) throw new Error('binaryen/index.js: the embedded wasm literal has a substitution; update playground/binaryen-vendor.ts.');
+  if (/(^|[^\\])\$\{/.test(literal)) throw new Error('binaryen/index.js: the embedded wasm literal has a substitution; update binaryen-vendor.ts, which vendors the compiler.');
   const wasm = literalBytes(literal);
   // The factory runs at import with no options: give it one that instantiates the handed module.
   const factoryCall = /var (\w+)=await (\w+)\(\),(\w+)=\1;export\{\3 as default\};?\s*$/;
   const rest = text.slice(0, open) + '``' + text.slice(close + 1);
-  if (!factoryCall.test(rest)) throw new Error("binaryen/index.js does not end with its factory's call (`var X=await F(),Y=X;export{Y as default};`); update playground/binaryen-vendor.ts.");
+  if (!factoryCall.test(rest)) throw new Error("binaryen/index.js does not end with its factory's call (`var X=await F(),Y=X;export{Y as default};`); update binaryen-vendor.ts, which vendors the compiler.");
   const js =
     `import { compiled as __trovatoCompiled } from "./${WASM_SLOT_FILE}";\n` +
     rest.replace(

@@ -4,7 +4,7 @@
  */
 import type { CompileResult } from '../src/build/compile-plugin.js';
 import type { CompileWorkerMessage, CompileWorkerRequest } from './compile-protocol.js';
-import { SDK_FILES } from './templates.js';
+import { SDK_FILES } from './sdk-files.js';
 
 export type CompilePhase = { phase: 'downloading'; loaded: number; total: number } | { phase: 'compiling' };
 

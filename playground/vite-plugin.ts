@@ -12,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 import { splitBinaryen, WASM_FILE, WASM_SLOT_FILE, WASM_SLOT_SOURCE } from './binaryen-vendor.js';
+import { PACKAGE_ROOT } from '../src/build/package-root.js';
 
 /** Where the files are served, below the site's base URL. */
 export const VENDOR_DIR = 'vendor/assemblyscript/';
@@ -38,7 +39,7 @@ const LOADER = join(here, 'asc-loader.ts');
 function locate(spec: string): string {
   const [pkg, ...rest] = spec.split('/');
   // binaryen and long are assemblyscript's dependencies: look beside it first, where npm may nest them.
-  const fromDirs = [join(here, '..'), packageDir('assemblyscript', join(here, '..'))];
+  const fromDirs = [PACKAGE_ROOT, packageDir('assemblyscript', PACKAGE_ROOT)];
   for (const from of fromDirs.reverse()) {
     const dir = packageDir(pkg, from);
     if (dir) return join(dir, ...rest);

@@ -40,6 +40,6 @@ describe('binaryen split for the playground', () => {
   }, 120_000);
 
   it('refuses a binaryen without the embedded literal, saying what to update', () => {
-    expect(() => splitBinaryen('export default 1;')).toThrow(/no embedded wasm literal.*playground\/binaryen-vendor\.ts/);
+    expect(() => splitBinaryen('export default 1;')).toThrow(/no embedded wasm literal.*update binaryen-vendor\.ts/);
   });
 });
