@@ -10,7 +10,7 @@ import type { Diagnostic } from '../src/build/compile-plugin.js';
 import { messageOf } from '../src/kernel/common/errors.js';
 import type { LoadReport, LogEntry, PluginSource, RegisteredRoute, RouteResponse, TraceEntry, UserProfile } from '../src/site/protocol.js';
 import type { NavigateDetail } from '../src/render/types.js';
-import { PlaygroundCompiler, type CompilePhase } from './compiler.js';
+import { PlaygroundCompiler, type CompilePhase } from '../src/build/browser/compiler.js';
 import type { FileChangeDetail, PlaygroundEditor } from './playground-editor.js';
 import { PlaygroundKernel } from './playground-kernel.js';
 import { decodeState, encodeState, MAX_LINK_LENGTH, stateFromFile, stateToFile, type PlaygroundState } from './share-link.js';

@@ -16,7 +16,7 @@ export function needsCompiler(recipe: Recipe): boolean {
 /** Compiles every plugin step with `source`; the first error names its step, file and line. */
 export async function compileRecipeSources(recipe: Recipe, onStep: (label: string) => void): Promise<Compiled> {
   if (!needsCompiler(recipe)) return { ok: true, compiled: {} };
-  const { PlaygroundCompiler } = await import('../../playground/compiler.js');
+  const { PlaygroundCompiler } = await import('../build/browser/compiler.js');
   const compiler = new PlaygroundCompiler();
   const compiled: Record<string, Uint8Array> = {};
   try {

@@ -2,7 +2,7 @@
  * The page's side of the compile worker: compiles a plugin from its source and manifest,
  * reporting download progress the first time.
  */
-import type { CompileResult } from '../src/build/compile-plugin.js';
+import type { CompileResult } from '../compile-plugin.js';
 import type { CompileWorkerMessage, CompileWorkerRequest } from './compile-protocol.js';
 import { SDK_FILES } from './sdk-files.js';
 

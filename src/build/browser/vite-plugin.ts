@@ -12,7 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vite';
 import { splitBinaryen, WASM_FILE, WASM_SLOT_FILE, WASM_SLOT_SOURCE } from './binaryen-vendor.js';
-import { PACKAGE_ROOT } from '../src/build/package-root.js';
+import { PACKAGE_ROOT } from '../package-root.js';
 
 /** Where the files are served, below the site's base URL. */
 export const VENDOR_DIR = 'vendor/assemblyscript/';

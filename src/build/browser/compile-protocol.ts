@@ -1,5 +1,5 @@
 /** Messages between the playground page and its compile worker (types only). */
-import type { CompileResult } from '../src/build/compile-plugin.js';
+import type { CompileResult } from '../compile-plugin.js';
 
 export interface CompileRequest {
   id: number;

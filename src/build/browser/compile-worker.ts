@@ -2,7 +2,7 @@
  * The playground's compiler, in a worker of its own: compiling takes seconds and the compiler
  * is ~15 MB, so neither should touch the page's thread or the kernel worker.
  */
-import { compilePlugin } from '../src/build/compile-plugin.js';
+import { compilePlugin } from '../compile-plugin.js';
 import { loadAssemblyScript, onVendorProgress, timings } from './vendor-loader.js';
 import type { CompileRequest, CompileWorkerMessage, CompileWorkerRequest } from './compile-protocol.js';
 
