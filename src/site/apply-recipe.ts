@@ -16,6 +16,7 @@ import { DEMO_USERS } from './roles.js';
 import { openSite, type Site, type SiteOptions } from './site.js';
 import { workOf } from './work.js';
 import { sha256Hex } from './digest.js';
+import type { RecipeProgress } from './protocol.js';
 import { restoreData, type SiteExport } from './site-export.js';
 
 /** Where a recipe's plugins come from, and the store it is applied to. */
@@ -40,12 +41,6 @@ export interface RecipeEnvironment {
   base?: SiteExport;
   /** Called as each step starts: `done` of `total` steps, and the step's label. */
   onProgress?(progress: RecipeProgress): void;
-}
-
-export interface RecipeProgress {
-  done: number;
-  total: number;
-  step: string;
 }
 
 export type ApplyResult = { ok: true; site: Site; landing: string; user: DemoUser } | { ok: false; problem: RecipeProblem };

@@ -11,10 +11,16 @@ import type { LogEntry, LogLevel } from '../kernel/common/log-entry.js';
 import type { ContentType, DeclaredPermission, FieldError, Item } from '../kernel/content/types.js';
 import type { CronReport } from '../kernel/cron.js';
 import type { DemoUser, Recipe, RecipeProblem } from '../recipe/recipe.js';
-import type { RecipeProgress } from './apply-recipe.js';
 
-export type { DemoUser, Recipe, RecipeProblem, RecipeProgress };
+export type { DemoUser, Recipe, RecipeProblem };
 export type { CronReport, LogEntry, LogLevel, ContentType, FieldError, Item, LoadReport, RouteResponse, DispatchResult, HandlerResult, PluginSource, MenuTreeNode, RegisteredRoute, RouteMatch, UserSpec };
+
+/** How far a recipe's application has come: `done` of `total` steps, and the step starting. */
+export interface RecipeProgress {
+  done: number;
+  total: number;
+  step: string;
+}
 
 export interface BootOptions {
   /** Where the built plugins live, e.g. `/plugins/` (holds plugins.json and one folder per plugin). */

@@ -14,12 +14,12 @@ import { KernelError, kernelErrorTransferHandler } from '../kernel/common/errors
 import { openSiteStore } from '../kernel/storage/site-store.js';
 import { openSite, type Site } from '../site/site.js';
 import { storedPlugins } from '../site/plugins.js';
-import { applyRecipe, fetchWasm, type RecipeProgress } from '../site/apply-recipe.js';
+import { applyRecipe, fetchWasm } from '../site/apply-recipe.js';
+import type { RecipeProgress, BootOptions, KernelWorkerApi, PluginSource, SiteTransferApi, SiteWorkerApi, TraceEntry } from '../site/protocol.js';
 import { collectSite, exportToZip, importSite, readSiteZip, siteToRecipe, type SiteExport } from '../site/site-export.js';
 import { sha256Hex } from '../site/digest.js';
 import { parseRecipe } from '../recipe/recipe.js';
 import { createWorkerSupervision } from './supervision.js';
-import type { BootOptions, KernelWorkerApi, PluginSource, SiteTransferApi, SiteWorkerApi, TraceEntry } from '../site/protocol.js';
 
 // The playground's tap inspector reads these; bounded so a long session does not grow the worker.
 const TRACE_LIMIT = 500;
