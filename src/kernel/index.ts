@@ -3,7 +3,8 @@
  * outside `src/kernel/` import. Re-exports only; the modules behind it are internal.
  */
 export { createKernel, DEFAULT_MAX_MEMORY_PAGES } from './kernel.js';
-export type { Kernel, KernelOptions, LoadReport, RequestOptions, RequestSession, RouteResponse } from './kernel.js';
+export type { Kernel, KernelOptions, LoadReport, RequestOptions, RouteResponse } from './kernel.js';
+export type { RequestSession } from './request-session.js';
 export type { KernelStorage, KernelWork } from './host/storage-host.js';
 export { KernelError, kernelErrorTransferHandler, messageOf } from './common/errors.js';
 export type { ErrorLocation, KernelErrorCode, SerializedKernelError } from './common/errors.js';

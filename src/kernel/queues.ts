@@ -8,67 +8,13 @@
  * worker succeeds is deleted; one whose worker fails is kept with `attempts + 1` and its error,
  * and dropped (with an error log line) after `max_attempts`.
  */
-import type { Kernel, RequestSession } from './kernel.js';
-import type { HandlerResult } from './tap/dispatcher.js';
+import type { Kernel } from './kernel.js';
+import type { RequestSession } from './request-session.js';
+import type { QueueInfo } from './declarations.js';
 import type { UserSpec } from './common/users.js';
 import { UnitOfWork } from './storage/unit-of-work.js';
 import { QUEUE_NAMESPACE, queueItems, type QueueItem } from './host/queue.js';
 import type { Row } from './storage/schema.js';
-import { MACHINE_NAME } from './common/machine-name.js';
-
-export interface QueueInfo {
-  readonly name: string;
-  /** The plugin whose tap_queue_worker drains it. */
-  readonly plugin: string;
-  /** How long one cron run may spend on this queue, in milliseconds. */
-  readonly timeBudgetMs: number;
-  /** Failed attempts after which an item is dropped. */
-  readonly maxAttempts: number;
-}
-
-export const DEFAULT_TIME_BUDGET_MS = 1000;
-export const DEFAULT_MAX_ATTEMPTS = 3;
-
-/** Reads `tap_queue_info` answers: `[{name, time_budget_ms?, max_attempts?}]` per plugin. */
-export function collectQueues(results: readonly HandlerResult[]): { queues: QueueInfo[]; problems: Array<{ plugin: string; message: string }> } {
-  const queues: QueueInfo[] = [];
-  const problems: Array<{ plugin: string; message: string }> = [];
-  for (const result of results) {
-    if (result.error !== undefined) {
-      problems.push({ plugin: result.plugin, message: result.error });
-      continue;
-    }
-    if (result.output === null) continue;
-    if (!Array.isArray(result.output)) {
-      problems.push({ plugin: result.plugin, message: `${result.plugin} tap_queue_info must return an array of {name, time_budget_ms?, max_attempts?}.` });
-      continue;
-    }
-    for (const entry of result.output as unknown[]) {
-      const raw = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
-      const name = raw.name;
-      if (typeof name !== 'string' || !MACHINE_NAME.test(name)) {
-        problems.push({ plugin: result.plugin, message: `${result.plugin} tap_queue_info: ${JSON.stringify(name)} is not a queue name (${MACHINE_NAME.source}).` });
-        continue;
-      }
-      const owner = queues.find((q) => q.name === name);
-      if (owner) {
-        problems.push({ plugin: result.plugin, message: `${result.plugin} tap_queue_info declares the queue "${name}", which ${owner.plugin} already declared; the first declaration stands.` });
-        continue;
-      }
-      queues.push({
-        name,
-        plugin: result.plugin,
-        timeBudgetMs: positive(raw.time_budget_ms, DEFAULT_TIME_BUDGET_MS),
-        maxAttempts: positive(raw.max_attempts, DEFAULT_MAX_ATTEMPTS),
-      });
-    }
-  }
-  return { queues, problems };
-}
-
-function positive(value: unknown, fallback: number): number {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : fallback;
-}
 
 export interface QueueRun {
   readonly queue: string;

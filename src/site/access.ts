@@ -5,7 +5,7 @@
  * The vote itself (and what a failing handler counts as) is in ../item-access.ts.
  */
 import type { ItemOperation } from '../kernel/content/types.js';
-import type { RequestSession } from '../kernel/kernel.js';
+import type { RequestSession } from '../kernel/request-session.js';
 import { canViewItem, itemPermissionProblem } from '../kernel/host/item.js';
 import { hasPermission } from '../kernel/host/user.js';
 import { tallyAccessAnswers } from '../kernel/item-access.js';

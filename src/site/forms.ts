@@ -13,7 +13,7 @@
  *   tap_form_submit is where its form's submission arrives.
  */
 import type { ContentType, FieldError } from '../kernel/content/types.js';
-import type { RequestSession } from '../kernel/kernel.js';
+import type { RequestSession } from '../kernel/request-session.js';
 import type { FormSubmission } from './protocol.js';
 import { alterChain } from '../kernel/render-pipeline.js';
 import type { DispatchResult } from '../kernel/tap/dispatcher.js';

@@ -11,7 +11,7 @@
  * tap_form_submit with the saved item.
  */
 import type { ContentType, FieldError } from '../kernel/content/types.js';
-import type { RequestSession } from '../kernel/kernel.js';
+import type { RequestSession } from '../kernel/request-session.js';
 import type { ItemDraft, ItemListQuery } from './protocol.js';
 import type { Item } from '../kernel/storage/schema.js';
 import type { DispatchResult } from '../kernel/tap/dispatcher.js';

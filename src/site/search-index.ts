@@ -4,7 +4,7 @@
  * Stored in the reserved `_search` rows namespace (no plugin name starts with `_`), so it
  * commits with the save. The content list's search reads it beside the title.
  */
-import type { RequestSession } from '../kernel/kernel.js';
+import type { RequestSession } from '../kernel/request-session.js';
 import type { Item } from '../kernel/storage/schema.js';
 import type { UnitOfWork } from '../kernel/storage/unit-of-work.js';
 import type { DispatchResult } from '../kernel/tap/dispatcher.js';

@@ -3,7 +3,8 @@
  * Each item operation is ONE kernel request, so the taps it runs share one unit of work and
  * commit together. Plugin admin operations run one at a time.
  */
-import { createKernel, type Kernel, type KernelOptions, type LoadReport, type RequestSession } from '../kernel/kernel.js';
+import { createKernel, type Kernel, type KernelOptions, type LoadReport } from '../kernel/kernel.js';
+import type { RequestSession } from '../kernel/request-session.js';
 import { kernelStorage } from '../kernel/host/storage-host.js';
 import type { PluginSource } from '../kernel/plugin/loader.js';
 import type { ContentType } from '../kernel/content/types.js';

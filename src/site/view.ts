@@ -7,7 +7,7 @@
  * (form alters, tap_theme) that route pages go through too.
  */
 import type { ContentType } from '../kernel/content/types.js';
-import type { RequestSession } from '../kernel/kernel.js';
+import type { RequestSession } from '../kernel/request-session.js';
 import type { ItemPage } from './protocol.js';
 import type { Item } from '../kernel/storage/schema.js';
 import type { DispatchResult } from '../kernel/tap/dispatcher.js';

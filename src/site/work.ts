@@ -3,7 +3,7 @@
  * writes and the same read model the plugins do.
  */
 import { KernelError } from '../kernel/common/errors.js';
-import type { RequestSession } from '../kernel/kernel.js';
+import type { RequestSession } from '../kernel/request-session.js';
 import { UnitOfWork } from '../kernel/storage/unit-of-work.js';
 
 /** The session's unit of work; the site needs a kernel created with a site store. */
