@@ -1,5 +1,5 @@
 /**
- * Cron: `tap_cron` for every plugin in one request, then the queues (../queues.ts), each item
+ * Cron: `tap_cron` for every plugin in one request, then the queues (queues.ts), each item
  * in its own request. The site runs it on a schedule while a page is open (site/cron-schedule.ts)
  * and `trovato cron` runs it from the command line. It runs as the given user (the site passes
  * its administrator): cron is the site's own work, not a visitor's.

@@ -175,7 +175,7 @@ export interface SiteTransferApi {
   applyRecipe(request: RecipeRequest): Promise<RecipeApplied>;
   /** Where the recipe being applied is, or null when none is. */
   recipeProgress(): Promise<RecipeProgress | null>;
-  /** The open site as a zip (src/kernel/site/site-export.ts). */
+  /** The open site as a zip (src/site/site-export.ts). */
   exportSite(): Promise<Uint8Array>;
   /** The open site as a recipe; plugins whose wasm equals the reference plugin's are named only. */
   exportRecipe(options: { pluginsUrl: string; landing?: string; user?: DemoUser; title?: string }): Promise<Recipe>;

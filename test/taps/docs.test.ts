@@ -1,4 +1,4 @@
-/** docs/abi.md §5 documents exactly the taps the kernel knows (src/kernel/taps.ts), each once. */
+/** docs/abi.md §5 documents exactly the taps the kernel knows (src/kernel/contract/taps.ts), each once. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, it } from 'vitest';

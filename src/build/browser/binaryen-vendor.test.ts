@@ -1,5 +1,5 @@
 /**
- * binaryen as the playground serves it (playground/binaryen-vendor.ts): its JavaScript without
+ * binaryen as the playground serves it (binaryen-vendor.ts): its JavaScript without
  * the embedded wasm, the wasm as a file of its own, and the slot that hands the compiled module
  * over. Loaded here from a folder the way the compile worker loads it from the site, then used.
  */

@@ -1,6 +1,6 @@
 /**
  * `trovato import --database <db> <site.trovato-site.zip>`: a site export (the `.zip` of
- * src/kernel/site/site-export.ts, as the browser's /admin/site page downloads it) into a served
+ * src/site/site-export.ts, as the browser's /admin/site page downloads it) into a served
  * site's empty database, in one transaction. The site keeps its plugins: `trovato serve` runs
  * the ones the export carried, as the browser does for an imported site.
  */

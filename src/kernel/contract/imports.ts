@@ -80,7 +80,7 @@ export const HOST_FUNCTIONS = {
     set: status(4), // bin, key, value, tags JSON array
     // Added to ABI 1 (additive): the same as `set`, with a max-age in seconds (0 = no expiry).
     'set-with-max-age': status(4, 1),
-    // Added to ABI 1: `set` with cache contexts (JSON array, see src/kernel/cache-context.ts)
+    // Added to ABI 1: `set` with cache contexts (JSON array, see src/kernel/request/cache-context.ts)
     // and a max-age; the entry is served only to requests with the same context values.
     'set-with-contexts': status(5, 1), // bin, key, value, tags, contexts, max_age
     'invalidate-tag': status(1), // tag

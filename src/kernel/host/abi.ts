@@ -21,7 +21,7 @@ export interface ActiveCall {
   lastError: string;
   /** A result that did not fit its buffer, kept so the retry does not run the call twice. */
   pending: PendingResult | null;
-  /** The running instance's fuel counter (tap/fuel.ts): host calls are charged to it. Absent when unmetered. */
+  /** The running instance's fuel counter (plugin/fuel.ts): host calls are charged to it. Absent when unmetered. */
   readonly fuel?: WebAssembly.Global | null;
 }
 

@@ -113,7 +113,7 @@ export function createWasiImports(calls: CurrentCall, output: WasiOutput): Recor
   const imports: Record<string, (...args: never[]) => unknown> = {};
   for (const name of Object.keys(WASI_FUNCTIONS)) {
     const shim = wasi.wasiImport[name];
-    if (!shim) throw new Error(`The WASI shim lacks ${name}; update WASI_FUNCTIONS in host/imports.ts.`);
+    if (!shim) throw new Error(`The WASI shim lacks ${name}; update WASI_FUNCTIONS in contract/imports.ts.`);
     if (name === 'poll_oneoff') {
       imports[name] = (...args: never[]) => {
         const call = calls.current();

@@ -37,7 +37,7 @@ export interface ModuleCheckOptions {
   taps: readonly string[];
   /** Route callbacks, when already known; they follow the tap signature rule. */
   callbacks?: readonly string[];
-  /** Every import the kernel provides (`providedImports()` from `host/imports.ts`). */
+  /** Every import the kernel provides (`providedImports()` from `contract/imports.ts`). */
   provided: readonly ProvidedImport[];
   /** An initial size or a declared maximum above this many 64 KiB pages is refused. */
   maxMemoryPages: number;
