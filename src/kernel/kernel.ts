@@ -21,7 +21,8 @@ import { TapRegistry } from './tap/registry.js';
 import { createRequestState, type RequestState } from './request/request-state.js';
 import type { LogEntry } from './common/log-entry.js';
 import { NO_WORK } from './common/request-work.js';
-import { type CurrentUser, DEFAULT_ROLES, resolveUser, type RoleTable, type UserSpec } from './common/users.js';
+import { type CurrentUser, DEFAULT_ROLES, type RoleTable, type UserSpec } from './common/users.js';
+import { createUserResolver } from './user-resolver.js';
 import { KernelError, messageOf } from './common/errors.js';
 import { resolveLimits, type KernelLimits } from './common/limits.js';
 import type { KernelStorage } from './host/storage-host.js';
@@ -177,25 +178,8 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     onLog: options.onLog,
   });
 
-  /**
-   * The anonymous user as last resolved, with what it was resolved from: most requests run as
-   * anonymous, and resolving builds a set of permissions each time. Reused only while the role
-   * table (the same object) and the declared permissions are the ones it was built from.
-   */
-  let anonymous: { user: CurrentUser; table: RoleTable; declared: typeof declaredPermissions } | undefined;
-
-  function userOf(spec?: UserSpec): CurrentUser {
-    const table = roles();
-    if (spec === undefined) {
-      if (anonymous?.table === table && anonymous.declared === declaredPermissions) return anonymous.user;
-      const user = resolveUser(undefined, table, declaredPermissions.map((p) => p.name));
-      anonymous = { user, table, declared: declaredPermissions };
-      return user;
-    }
-    const assigned = spec.id === undefined ? undefined : options.userRoles?.(spec.id);
-    const effective = assigned === undefined ? spec : { ...spec, roles: [...assigned] };
-    return resolveUser(effective, table, declaredPermissions.map((p) => p.name));
-  }
+  const users = createUserResolver(roles, options.userRoles);
+  const userOf = (spec?: UserSpec): CurrentUser => users.resolve(spec, declaredPermissions);
 
   const order = createRequestOrder();
 
