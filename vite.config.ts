@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
-import { ascFromVendor, assemblyScriptVendor } from './playground/vite-plugin.js';
+import { ascFromVendor, assemblyScriptVendor } from './src/build/browser/vite-plugin.js';
 
 const EMBED_CLIENT = 'embed-client';
 

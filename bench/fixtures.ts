@@ -2,7 +2,7 @@
 import { constantJson, ECHO, watPlugin } from '../test/support/wat-plugin.js';
 import type { BenchFixtures } from './cases.js';
 import type { PluginSource } from '../src/kernel/plugin/loader.js';
-import { readPluginFolder } from '../src/cli/plugin-folder.js';
+import { readPluginFolder } from '../src/build/plugin-folder.js';
 import { buildPluginDir } from '../src/build/build-plugins.js';
 import { formatDiagnostic } from '../src/build/compile-plugin.js';
 import { readFile } from 'node:fs/promises';

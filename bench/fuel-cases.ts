@@ -9,8 +9,8 @@
  */
 import { createKernel } from '../src/kernel/kernel.js';
 import { openSiteStore } from '../src/kernel/storage/site-store.js';
-import { openSite } from '../src/kernel/site/site.js';
-import { DEMO_USERS } from '../src/kernel/site/roles.js';
+import { openSite } from '../src/site/site.js';
+import { DEMO_USERS } from '../src/site/roles.js';
 import type { PluginSource } from '../src/kernel/plugin/loader.js';
 import { measure, measurePair } from './measure.js';
 import type { CaseResult } from './cases.js';

@@ -4,10 +4,10 @@
  * Playwright round trip per step would be timed with them). Each export takes one JSON argument.
  */
 import { fetchPluginIndex, fetchPlugins } from '../src/kernel/plugin/fetch-plugins.js';
-import { openSite } from '../src/kernel/site/site.js';
+import { openSite } from '../src/site/site.js';
 import { openSiteStore } from '../src/kernel/storage/site-store.js';
 import { BENCH_ADMIN, seedBlogPosts } from './seed.js';
-import { DEMO_USERS } from '../src/kernel/site/roles.js';
+import { DEMO_USERS } from '../src/site/roles.js';
 
 
 /**

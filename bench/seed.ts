@@ -2,8 +2,8 @@
  * The benchmark's content (published blog posts tagged "news", written through the site
  * services) and the removal of its scratch databases.
  */
-import { DEMO_USERS } from '../src/kernel/site/roles.js';
-import type { Site } from '../src/kernel/site/site.js';
+import { DEMO_USERS } from '../src/site/roles.js';
+import type { Site } from '../src/site/site.js';
 
 export const BENCH_ADMIN = { id: DEMO_USERS[2].id, roles: [...DEMO_USERS[2].roles] };
 

@@ -6,13 +6,13 @@
  * Node. Per-item and per-call figures divide a timed batch by its size, like measure.ts does.
  */
 import { createKernel, type Kernel } from '../src/kernel/kernel.js';
-import { MAX_CALL_FUEL } from '../src/kernel/tap/fuel.js';
+import { MAX_CALL_FUEL } from '../src/kernel/plugin/fuel.js';
 import { kernelStorage } from '../src/kernel/host/storage-host.js';
 import { openSiteStore, type SiteStore } from '../src/kernel/storage/site-store.js';
 import type { Item } from '../src/kernel/storage/schema.js';
 import type { PluginSource } from '../src/kernel/plugin/loader.js';
 import type { HandlerResult } from '../src/kernel/tap/dispatcher.js';
-import { anonymousUser } from '../src/kernel/tap/request-state.js';
+import { anonymousUser } from '../src/kernel/common/users.js';
 import { measure, summarize, type Stats } from './measure.js';
 import type { CaseResult } from './cases.js';
 import { deleteDatabase } from './seed.js';

@@ -4,7 +4,7 @@
  * the first time in that worker (`coldMs`) and again (`warmMs`); and the length of each
  * template's share link.
  */
-import { PlaygroundCompiler, type CompilerReady } from './compiler.js';
+import { PlaygroundCompiler, type CompilerReady } from '../src/build/browser/compiler.js';
 
 /** New compile workers timed to the compiler ready, per template (the median is reported). */
 const READY_RUNS = 3;

@@ -5,8 +5,8 @@
  * KernelSupervisor: a plugin that loops is stopped at the deadline and named, and the kernel is
  * re-booted with the same plugins.
  */
-import { KernelError } from '../src/kernel/errors.js';
-import type { KernelWorkerApi, LoadReport, LogEntry, PluginSource, RegisteredRoute, RouteResponse, SiteTransferApi, SiteWorkerApi, TraceEntry, UserProfile } from '../src/kernel/protocol.js';
+import { KernelError } from '../src/kernel/common/errors.js';
+import type { KernelWorkerApi, LoadReport, LogEntry, PluginSource, RegisteredRoute, RouteResponse, SiteTransferApi, SiteWorkerApi, TraceEntry, UserProfile } from '../src/site/protocol.js';
 import type { RecipeStep } from '../src/recipe/recipe.js';
 import { contentSteps, runRecipe } from './share-extras.js';
 import { KernelSupervisor, memoryQuarantine, type SupervisedApi } from '../src/supervisor/kernel-supervisor.js';
@@ -34,7 +34,7 @@ export class PlaygroundKernel {
     this.dispose();
     // Quarantine lasts one run: the next run is a fresh supervisor, and the plugin is probably edited.
     this.#supervisor = new KernelSupervisor<WorkerApi>({
-      createWorker: () => new Worker(new URL('../src/kernel/worker.ts', import.meta.url), { type: 'module', name: 'trovato playground kernel' }),
+      createWorker: () => new Worker(new URL('../src/worker/kernel-worker.ts', import.meta.url), { type: 'module', name: 'trovato playground kernel' }),
       quarantine: memoryQuarantine(),
     });
     const api = this.#supervisor.api;

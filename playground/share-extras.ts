@@ -1,9 +1,9 @@
 /**
  * What a playground link carries beyond the editor's files: an uploaded plugin (its wasm in the
  * link when it fits) and the preview's content (items, rows and variables, as recipe steps),
- * restored on each run through the recipe machinery (src/kernel/site/apply-recipe.ts).
+ * restored on each run through the recipe machinery (src/site/apply-recipe.ts).
  */
-import type { PluginSource } from '../src/kernel/protocol.js';
+import type { PluginSource } from '../src/site/protocol.js';
 import type { Recipe, RecipeStep } from '../src/recipe/recipe.js';
 import { fromBase64Url, toBase64Url } from '../src/share/link-codec.js';
 import type { SharedUpload } from './share-link.js';

@@ -1,6 +1,6 @@
 /**
- * The templates a playground starts from (the reference plugins' own sources) and the SDK the
- * compiler gets as virtual files. Bundled as text, so the playground needs no file system.
+ * The templates a playground starts from: the reference plugins' own sources, bundled as text,
+ * so the playground needs no file system.
  */
 import helloSource from '../plugins/hello/index.ts?raw';
 import helloManifest from '../plugins/hello/hello.info.toml?raw';
@@ -23,13 +23,6 @@ export const TEMPLATES = {
 } satisfies Record<string, Template>;
 
 export type TemplateName = keyof typeof TEMPLATES;
-
-/** The SDK sources keyed `sdk/<file>.ts`, where a plugin's `import ... from "../../sdk"` finds them. */
-export const SDK_FILES: Record<string, string> = Object.fromEntries(
-  Object.entries(import.meta.glob<string>('../sdk/*.ts', { query: '?raw', import: 'default', eager: true })).map(
-    ([path, text]) => [path.replace(/^\.\.\//, ''), text],
-  ),
-);
 
 /** A fresh playground on `template`, run as a visitor with only the plugins it needs enabled. */
 export function stateFromTemplate(name: TemplateName): PlaygroundState {

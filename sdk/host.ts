@@ -12,7 +12,7 @@ import { Utf8Block } from "./memory";
 import { Item } from "./types";
 import { ItemQuery } from "./query";
 
-// --- raw imports (names and signatures as in src/kernel/host/imports.ts) ---------------------
+// --- raw imports (names and signatures as in src/kernel/contract/imports.ts) ---------------------
 
 @external("trovato:kernel/item-api", "get-item")
 declare function rawGetItem(p0: i32, l0: i32, o: i32, m: i32): i32;

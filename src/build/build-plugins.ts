@@ -8,6 +8,7 @@ import { copyFile, mkdir, readdir, readFile, stat, writeFile } from 'node:fs/pro
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { parseManifest } from '../kernel/plugin/manifest.js';
 import { compilePlugin, formatDiagnostic, type Diagnostic } from './compile-plugin.js';
+import type { BuildOptions, PluginBuildResult } from './build-result.js';
 import { PACKAGE_ROOT } from './package-root.js';
 import { buildRustPluginDir, isRustPluginDir } from './build-rust.js';
 
@@ -16,27 +17,6 @@ export const BUNDLED_SDK_DIR = join(PACKAGE_ROOT, 'sdk');
 
 // Its compiler flags are part of every build's inputs.
 const COMPILER_MODULE = join(PACKAGE_ROOT, 'src', 'build', 'compile-plugin.ts');
-
-export interface BuildOptions {
-  /** The SDK source folder; default `<dir>/../../sdk` when it exists, else the bundled SDK. */
-  sdkDir?: string;
-  /** Rebuild even when the output is newer than every source. */
-  force?: boolean;
-  /** Default true. */
-  optimize?: boolean;
-}
-
-export interface PluginBuildResult {
-  name: string;
-  /**
-   * `up-to-date`: nothing changed since the last build, so nothing was compiled. `skipped`: a
-   * Rust plugin on a machine without the Rust toolchain (a diagnostic says how to install it).
-   */
-  status: 'built' | 'up-to-date' | 'failed' | 'skipped';
-  diagnostics: Diagnostic[];
-  /** The written wasm file (also for `up-to-date`); absent when the build failed. */
-  wasmPath?: string;
-}
 
 export interface BuildAllResult {
   ok: boolean;

@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseToml } from 'smol-toml';
 import { formatProblem, parseManifest } from '../kernel/plugin/manifest.js';
 import type { Diagnostic } from './compile-plugin.js';
-import type { BuildOptions, PluginBuildResult } from './build-plugins.js';
+import type { BuildOptions, PluginBuildResult } from './build-result.js';
 
 
 /** The Rust SDK shipped with this package (plugins depend on it by path). */

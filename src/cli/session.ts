@@ -4,12 +4,12 @@
  */
 import { readFile } from 'node:fs/promises';
 import { createKernel, type Kernel, type LoadReport, type LogEntry } from '../kernel/index.js';
-import type { UserSpec } from '../kernel/users.js';
-import { DEMO_USERS } from '../kernel/site/roles.js';
+import type { UserSpec } from '../kernel/common/users.js';
+import { DEMO_USERS } from '../site/roles.js';
 import { colour } from './format.js';
 import { UsageError } from './command.js';
 import { createNodeStorage } from './node-storage.js';
-import { readPluginFolder, type FolderProblem } from './plugin-folder.js';
+import { readPluginFolder, type FolderProblem } from '../build/plugin-folder.js';
 
 export interface BootedKernel {
   kernel: Kernel;

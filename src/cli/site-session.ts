@@ -3,12 +3,12 @@
  * them (content types, per-type permissions, install taps), optionally seeded with items, so a
  * route can be run and rendered without a browser.
  */
-import { openSite, type Site } from '../kernel/site/site.js';
-import { DEMO_USERS } from '../kernel/site/roles.js';
-import type { ItemDraft } from '../kernel/protocol.js';
+import { openSite, type Site } from '../site/site.js';
+import { DEMO_USERS } from '../site/roles.js';
+import type { ItemDraft } from '../site/protocol.js';
 import { openSiteStore } from '../kernel/storage/site-store.js';
 import { nodeIndexedDB } from '../kernel/storage/node-indexeddb.js';
-import { readPluginFolder } from './plugin-folder.js';
+import { readPluginFolder } from '../build/plugin-folder.js';
 import { printLogLine, reportRefusals, readJsonText } from './session.js';
 import { UsageError } from './command.js';
 

@@ -3,4 +3,4 @@
  * memory-storage.ts, which must be imported first).
  */
 import './memory-storage.js';
-import '../kernel/worker.js';
+import '../worker/kernel-worker.js';

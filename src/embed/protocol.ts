@@ -5,7 +5,7 @@
  * message carries `protocol`, so a frame ignores other libraries' messages and a later
  * version can be told apart.
  */
-import type { DemoUser, DispatchResult, LogEntry, Recipe, TraceEntry } from '../kernel/protocol.js';
+import type { DemoUser, DispatchResult, LogEntry, Recipe, TraceEntry } from '../site/protocol.js';
 
 export type { DemoUser, DispatchResult, LogEntry, Recipe, TraceEntry };
 

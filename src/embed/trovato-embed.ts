@@ -1,7 +1,7 @@
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import '../ui/trovato-render.js';
-import { KernelError, messageOf } from '../kernel/errors.js';
-import type { KernelWorkerApi, LoadReport, RouteResponse, SiteTransferApi, SiteWorkerApi, UserProfile, UserSpec } from '../kernel/protocol.js';
+import { KernelError, messageOf } from '../kernel/common/errors.js';
+import type { KernelWorkerApi, LoadReport, RouteResponse, SiteTransferApi, SiteWorkerApi, UserProfile, UserSpec } from '../site/protocol.js';
 import { fragmentHasRecipe, recipeFromFragment, type DemoUser, type Recipe } from '../recipe/recipe.js';
 import type { NavigateDetail } from '../render/types.js';
 import { KernelSupervisor, memoryQuarantine, type SupervisedApi } from '../supervisor/kernel-supervisor.js';

@@ -1,5 +1,5 @@
 /**
- * Cron: `tap_cron` for every plugin in one request, then the queues (../queues.ts), each item
+ * Cron: `tap_cron` for every plugin in one request, then the queues (queues.ts), each item
  * in its own request. The site runs it on a schedule while a page is open (site/cron-schedule.ts)
  * and `trovato cron` runs it from the command line. It runs as the given user (the site passes
  * its administrator): cron is the site's own work, not a visitor's.
@@ -9,7 +9,7 @@
 import type { Kernel } from './kernel.js';
 import { runQueues, type QueueRun } from './queues.js';
 import type { DispatchResult } from './tap/dispatcher.js';
-import type { UserSpec } from './users.js';
+import type { UserSpec } from './common/users.js';
 
 export interface CronReport {
   /** When this run started, Unix seconds (the request's time). */

@@ -3,12 +3,13 @@
  * outside `src/kernel/` import. Re-exports only; the modules behind it are internal.
  */
 export { createKernel, DEFAULT_MAX_MEMORY_PAGES } from './kernel.js';
-export type { Kernel, KernelOptions, KernelStorage, KernelWork, LoadReport, RequestOptions, RequestSession, RouteResponse } from './kernel.js';
-export { KernelError, kernelErrorTransferHandler, messageOf } from './errors.js';
-export type { ErrorLocation, KernelErrorCode, SerializedKernelError } from './errors.js';
+export type { Kernel, KernelOptions, LoadReport, RequestOptions, RouteResponse } from './kernel.js';
+export type { RequestSession } from './request-session.js';
+export type { KernelStorage, KernelWork } from './host/storage-host.js';
+export { KernelError, kernelErrorTransferHandler, messageOf } from './common/errors.js';
+export type { ErrorLocation, KernelErrorCode, SerializedKernelError } from './common/errors.js';
 export type { PluginSource, PluginStatus } from './plugin/loader.js';
-export { LOG_LEVELS } from './log-entry.js';
-export type { LogEntry, LogLevel } from './log-entry.js';
-export type { CurrentUser } from './tap/request-state.js';
-export type { UserSpec } from './users.js';
+export { LOG_LEVELS } from './common/log-entry.js';
+export type { LogEntry, LogLevel } from './common/log-entry.js';
+export type { CurrentUser, UserSpec } from './common/users.js';
 export type { DispatchEvent, DispatchResult, HandlerResult } from './tap/dispatcher.js';

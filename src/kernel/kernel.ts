@@ -3,44 +3,35 @@
  * callback) as one user, with one unit of work that commits when the request ends. All plugin
  * code runs synchronously inside a request; only the commit awaits storage.
  */
-import { CallStack, HostCode, type ActiveCall, type CurrentCall, HostFailure, adaptHostFunction, type HostImpl, type HostImplementations } from './host/abi.js';
+import { CallStack, type HostImplementations } from './host/abi.js';
+import { HostFailure } from './contract/host-codes.js';
 import { renderPipeline } from './render-pipeline.js';
 import { createRequestServices, dispatchOwnTap, type ServiceDeps } from './request-services.js';
-import { collectQueues, type QueueInfo } from './queues.js';
-import { createEnvImports } from './host/env.js';
-import { HOST_FUNCTIONS, HOST_MODULE_PREFIX } from './host/imports.js';
-import { createWasiImports } from './host/wasi.js';
+import { createRequestOrder } from './request-order.js';
+import { createRequestSession, type RequestSession } from './request-session.js';
+import { createInstanceWiring } from './instance-wiring.js';
+import { collectPermissions, collectQueues, collectRoutes, type QueueInfo, type RouteProblem, type TapProblem } from './declarations.js';
 import { loadPlugins, type CompiledPlugin, type PluginSource, type PluginStatus } from './plugin/loader.js';
-import { checkExportSignature, TAP_SIGNATURE } from './plugin/module-check.js';
 import { hasPermission } from './host/user.js';
-import { MAX_ROUTES_PER_PLUGIN, MenuRegistry, normalizeMenuDefinition, type MenuTreeNode, type RegisteredRoute, type RouteMatch } from './menu/registry.js';
+import { MenuRegistry, type MenuTreeNode, type RegisteredRoute, type RouteMatch } from './menu/registry.js';
 import { Dispatcher, type DispatchEvent, type DispatchResult, type HandlerResult } from './tap/dispatcher.js';
-import { freshInstances, type InstanceSource, type Initializer } from './tap/plugin-instance.js';
-import { pooledInstances } from './tap/instance-pool.js';
+import { freshInstances, type InstanceSource } from './plugin/plugin-instance.js';
+import { pooledInstances } from './plugin/instance-pool.js';
 import { TapRegistry } from './tap/registry.js';
-import { anonymousUser, createRequestState, NO_WORK, type CurrentUser, type LogEntry, type RequestState, type RequestWork } from './tap/request-state.js';
-import { DEFAULT_ROLES, resolveUser, type RoleTable, type UserSpec } from './users.js';
-import { KernelError, messageOf } from './errors.js';
-import { resolveLimits, type KernelLimits } from './limits.js';
-import { recordLogLine } from './host/logging.js';
-import { DEFAULT_CALL_FUEL, DEFAULT_REQUEST_FUEL, FuelExhausted, MAX_CALL_FUEL, OutOfFuel, chargeFuel, fuelCounter, outOfFuelMessage, requestFuel, startFunction, type RequestFuel } from './tap/fuel.js';
+import { createRequestState, type RequestState } from './request/request-state.js';
+import type { LogEntry } from './common/log-entry.js';
+import { NO_WORK } from './common/request-work.js';
+import { type CurrentUser, DEFAULT_ROLES, type RoleTable, type UserSpec } from './common/users.js';
+import { createUserResolver } from './user-resolver.js';
+import { KernelError, messageOf } from './common/errors.js';
+import { resolveLimits, type KernelLimits } from './common/limits.js';
+import type { KernelStorage } from './host/storage-host.js';
+import { DEFAULT_CALL_FUEL, DEFAULT_REQUEST_FUEL, FuelExhausted, MAX_CALL_FUEL, requestFuel } from './plugin/fuel.js';
 import type { DeclaredPermission } from './content/types.js';
+
 
 /** 64 KiB pages: 256 pages = 16 MiB, ample for content plugins and small enough for a tab. */
 export const DEFAULT_MAX_MEMORY_PAGES = 256;
-
-/** A request's unit of work as the kernel drives it; storage provides it. */
-export interface KernelWork extends RequestWork {
-  commit(): Promise<void>;
-  discard(): void;
-}
-
-/** What the kernel needs from storage. Without it, data host functions answer -5. */
-export interface KernelStorage {
-  beginWork(user: CurrentUser): KernelWork;
-  hostFunctions(): HostImplementations;
-  appendLogs(entries: readonly LogEntry[]): Promise<void>;
-}
 
 export interface KernelOptions {
   storage?: KernelStorage;
@@ -89,31 +80,11 @@ export interface LoadReport {
   /** Enabled plugins in load order. */
   order: string[];
   /** Problems with routes from tap_menu (duplicates, bad callbacks), by plugin. */
-  routeProblems: Array<{ plugin: string; path: string; message: string }>;
+  routeProblems: RouteProblem[];
   /** Plugins that were given but held back because they are quarantined, with the reason. */
   quarantined?: Record<string, string>;
   /** Taps the kernel calls while loading (tap_perm) that failed, by plugin; absent when none did. */
-  tapProblems?: Array<{ plugin: string; tap: string; message: string }>;
-}
-
-/**
- * One request as code outside the kernel drives it: several dispatches and calls sharing one
- * user and one unit of work, committed together when the body returns.
- */
-export interface RequestSession {
-  readonly user: CurrentUser;
-  /** The storage's unit of work (a UnitOfWork when the kernel has a site store). */
-  readonly work: RequestWork;
-  /** The request's time, Unix milliseconds, fixed for the whole request. */
-  readonly now: number;
-  /** The request itself (route, context), for kernel services such as cache contexts. */
-  readonly state: RequestState;
-  dispatch(tap: string, input?: unknown): DispatchResult;
-  dispatchOne(tap: string, input?: unknown): DispatchResult & { answer: HandlerResult | null };
-  /** Calls one tap-shaped export of one enabled plugin. */
-  call(plugin: string, exportName: string, input?: unknown): HandlerResult;
-  /** The plugins implementing `tap`, in the order they run (for chains such as alters). */
-  handlers(tap: string): string[];
+  tapProblems?: TapProblem[];
 }
 
 export interface RouteResponse {
@@ -151,8 +122,6 @@ interface EnabledPlugin {
   readonly compiled: CompiledPlugin;
   readonly instances: InstanceSource;
 }
-
-const utf8 = new TextEncoder();
 
 export function createKernel(options: KernelOptions = {}): Kernel {
   const maxMemoryPages = options.maxMemoryPages ?? DEFAULT_MAX_MEMORY_PAGES;
@@ -200,169 +169,49 @@ export function createKernel(options: KernelOptions = {}): Kernel {
       dispatch: (call, [tap, payload]) => dispatchOwnTap(services, call.plugin, tap, payload, call.request),
     },
   };
-  const hostImplementations = { ...(options.storage?.hostFunctions() ?? {}), ...kernelHost };
-  /** env.trace: a debug log line, within the log quotas like logging.log. */
-  function trace(call: ActiveCall, message: string): void {
-    // trace() has no return value to refuse with: over the log quotas its lines are dropped
-    // (the first refusal still leaves its warning in the log).
-    if (call.request.quota.spentFor(call, 'logging.log')) return;
-    try {
-      recordLogLine(call, 'debug', message);
-    } catch (error) {
-      if (!(error instanceof HostFailure)) throw error;
-    }
-  }
+  const wiring = createInstanceWiring({
+    calls,
+    hostImplementations: { ...(options.storage?.hostFunctions() ?? {}), ...kernelHost },
+    callFuel,
+    perRequest,
+    limits,
+    onLog: options.onLog,
+  });
 
-  /**
-   * Each plugin gets its own import functions, which refuse to act for a call of another
-   * plugin: a host call is always attributed to the plugin whose instance makes it.
-   */
-  function importsFor(plugin: string): WebAssembly.Imports {
-    const owned = ownedCalls(calls, plugin);
-    const hostImports = buildHostImports(owned, hostImplementations);
-    const env = createEnvImports(owned, { trace });
-    const wasi = createWasiImports(owned, (call, stream, line) => {
-      call.request.record({ plugin, level: stream === 'stderr' ? 'warning' : 'info', message: line, time: Date.now(), source: stream });
-    });
-    return { ...hostImports, env, wasi_snapshot_preview1: wasi } as WebAssembly.Imports;
-  }
+  const users = createUserResolver(roles, options.userRoles);
+  const userOf = (spec?: UserSpec): CurrentUser => users.resolve(spec, declaredPermissions);
 
-  /**
-   * A new instance's start function (exported by the module rewrite instead of running inside
-   * `new WebAssembly.Instance`, on someone else's stack) and then `_initialize` run as the
-   * plugin itself, as nobody, with no storage: see Initializer. Both run under the plugin's
-   * fuel per call, taken from the request that needed the instance when there is one.
-   */
-  function initializerFor(plugin: string): Initializer {
-    return (instance, fuel?: RequestFuel) => {
-      const start = startFunction(instance.exports);
-      const initialize = instance.exports._initialize;
-      if (!start && typeof initialize !== 'function') return;
-      const counter = fuelCounter(instance.exports);
-      const budget = Math.min(callFuel(plugin), fuel?.remaining ?? Number.POSITIVE_INFINITY);
-      if (counter) counter.value = Math.max(0, budget);
-      calls.push({ plugin, memory: instance.exports.memory, request: createRequestState(anonymousUser([]), NO_WORK, { limits, onLog: options.onLog }), lastError: '', pending: null, fuel: counter });
-      let phase = 'start function';
-      try {
-        start?.();
-        phase = '_initialize';
-        if (typeof initialize === 'function') initialize();
-      } catch (error) {
-        if (counter && (error instanceof OutOfFuel || (counter.value as number) < 0)) {
-          const cause = fuel && budget < callFuel(plugin) ? 'request' : 'call';
-          throw new FuelExhausted(outOfFuelMessage(plugin, phase, Math.max(0, budget), cause, { perCall: callFuel(plugin), max: MAX_CALL_FUEL, perRequest: fuel?.limit ?? perRequest }));
-        }
-        throw error;
-      } finally {
-        calls.pop();
-        if (counter && fuel) fuel.remaining -= budget - Math.max(0, counter.value as number);
-      }
-    };
-  }
+  const order = createRequestOrder();
 
-  /**
-   * The anonymous user as last resolved, with what it was resolved from: most requests run as
-   * anonymous, and resolving builds a set of permissions each time. Reused only while the role
-   * table (the same object) and the declared permissions are the ones it was built from.
-   */
-  let anonymous: { user: CurrentUser; table: RoleTable; declared: typeof declaredPermissions } | undefined;
-
-  function userOf(spec?: UserSpec): CurrentUser {
-    const table = roles();
-    if (spec === undefined) {
-      if (anonymous?.table === table && anonymous.declared === declaredPermissions) return anonymous.user;
-      const user = resolveUser(undefined, table, declaredPermissions.map((p) => p.name));
-      anonymous = { user, table, declared: declaredPermissions };
-      return user;
-    }
-    const assigned = spec.id === undefined ? undefined : options.userRoles?.(spec.id);
-    const effective = assigned === undefined ? spec : { ...spec, roles: [...assigned] };
-    return resolveUser(effective, table, declaredPermissions.map((p) => p.name));
-  }
-
-  /** The request started last; it settles once that request has committed (or failed). */
-  let previousRequest: Promise<unknown> = Promise.resolve();
-  /** Requests started and not yet committed (or failed). */
-  let unfinished = 0;
-  /** True while a request that started at once runs its body (synchronously, inside inRequest). */
-  let startingNow = false;
-  /**
-   * Opened when the request that started at once settles: a request begun from inside its body
-   * waits for it, since that request is not yet `previousRequest`.
-   */
-  let startGate: { opened: Promise<void>; open: () => void } | null = null;
-
-  /**
-   * Runs `body` as one request: one unit of work, committed at the end unless it throws.
-   * Requests run one after another: a request begins only once the one before it has committed,
-   * so it always reads what earlier requests wrote (the storage's rule 1). When none is running
-   * the request starts at once: waiting a turn for a settled promise cost a dispatch more than
-   * its handler did.
-   */
+  /** Runs `body` as one request, in its turn (request-order.ts): one unit of work, committed at the end unless it throws. */
   function inRequest<T>(spec: UserSpec | undefined, body: (request: RequestState) => T): Promise<T> {
-    if (unfinished === 0) {
-      unfinished++;
-      startingNow = true;
-      let run: Promise<T>;
-      try {
-        run = runRequest(spec, body);
-      } finally {
-        startingNow = false;
-      }
-      if (startGate) {
-        // Requests were begun from its body; the last of them is `previousRequest` already.
-        const { open } = startGate;
-        startGate = null;
-        run.then(open, open);
-      } else {
-        previousRequest = run;
-      }
-      return run;
-    }
-    unfinished++;
-    let after = previousRequest;
-    if (startingNow && !startGate) {
-      let open!: () => void;
-      const opened = new Promise<void>((resolve) => (open = resolve));
-      startGate = { opened, open };
-      after = opened;
-    }
-    const run = after.then(
-      () => runRequest(spec, body),
-      () => runRequest(spec, body),
-    );
-    previousRequest = run;
-    return run;
+    return order.run(() => runRequest(spec, body));
   }
 
   async function runRequest<T>(spec: UserSpec | undefined, body: (request: RequestState) => T): Promise<T> {
+    const user = userOf(spec);
+    const work = options.storage?.beginWork(user);
+    const request = createRequestState(user, work ?? NO_WORK, { limits, fuel: requestFuel(perRequest), clock, onLog: options.onLog });
+    request.services = createRequestServices(services, request);
+    let result: T;
     try {
-      const user = userOf(spec);
-      const work = options.storage?.beginWork(user);
-      const request = createRequestState(user, work ?? NO_WORK, { limits, fuel: requestFuel(perRequest), clock, onLog: options.onLog });
-      request.services = createRequestServices(services, request);
-      let result: T;
-      try {
-        result = body(request);
-      } catch (error) {
-        work?.discard();
-        await persistLogs(request);
-        throw error;
-      }
-      // Without storage there is nothing to commit: no turn of the event loop is spent on it.
-      if (work) {
-        try {
-          await work.commit();
-        } catch (error) {
-          await persistLogs(request);
-          throw error instanceof KernelError ? error : new KernelError('STORAGE_FAILURE', `The request's writes could not be saved: ${messageOf(error)}`);
-        }
-      }
-      if (request.logs.length > 0) await persistLogs(request);
-      return result;
-    } finally {
-      unfinished--;
+      result = body(request);
+    } catch (error) {
+      work?.discard();
+      await persistLogs(request);
+      throw error;
     }
+    // Without storage there is nothing to commit: no turn of the event loop is spent on it.
+    if (work) {
+      try {
+        await work.commit();
+      } catch (error) {
+        await persistLogs(request);
+        throw error instanceof KernelError ? error : new KernelError('STORAGE_FAILURE', `The request's writes could not be saved: ${messageOf(error)}`);
+      }
+    }
+    if (request.logs.length > 0) await persistLogs(request);
+    return result;
   }
 
   async function persistLogs(request: RequestState): Promise<void> {
@@ -373,7 +222,6 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     const outcome = await loadPlugins(given, { maxMemoryPages, quarantined: quarantine, fuel: metered });
     for (const name of registry.plugins()) registry.unregister(name);
     enabled = new Map();
-    menu = new MenuRegistry();
     // Plugins refused as their first instance is made (a start function or _initialize that
     // traps or runs out of fuel), and the plugins that depend on them.
     const failedAtStart = new Map<string, string>();
@@ -385,7 +233,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
         return;
       }
       const sourceOf = options.isolation === 'fresh' || compiled.notPoolable !== undefined ? freshInstances : pooledInstances;
-      const instances = sourceOf(compiled.module, importsFor(name), initializerFor(name), { memoryLimitPages: compiled.memoryLimitPages });
+      const instances = sourceOf(compiled.module, wiring.importsFor(name), wiring.initializerFor(name), { memoryLimitPages: compiled.memoryLimitPages });
       enabled.set(name, { compiled, instances });
       const problem = startFirstInstance(name, instances);
       if (problem !== undefined) {
@@ -400,12 +248,14 @@ export function createKernel(options: KernelOptions = {}): Kernel {
       return problem === undefined ? status : { ...status, status: 'refused' as const, errors: [...status.errors, problem] };
     });
     const order = outcome.order.map((c) => c.manifest.name).filter((name) => !failedAtStart.has(name));
-    const routeProblems = await collectRoutes();
-    const permissions = await collectPermissions();
-    declaredPermissions = permissions.list;
+    // Routes and permissions are declared, not data: read without a user's permissions in the way.
+    const routes = collectRoutes(await answersOf('tap_menu'), (plugin) => enabled.get(plugin)!.compiled.shape);
+    menu = routes.menu;
+    const routeProblems = routes.problems;
+    const permissions = collectPermissions(await answersOf('tap_perm'));
+    declaredPermissions = permissions.permissions;
     // Only when a plugin declares queues: a load without them makes no extra request.
-    const queueInfo = registry.handlers('tap_queue_info').length === 0 ? [] : (await inRequest({ roles: ['administrator'] }, (request) => dispatcher.dispatch('tap_queue_info', null, request))).results;
-    const collectedQueues = collectQueues(queueInfo);
+    const collectedQueues = collectQueues(registry.handlers('tap_queue_info').length === 0 ? [] : await answersOf('tap_queue_info'));
     declaredQueues = collectedQueues.queues;
     routeProblems.push(...collectedQueues.problems.map((p) => ({ ...p, path: '' })));
     const held = given.filter((source) => quarantine.has(source.name)).map((source) => [source.name, quarantine.get(source.name)!]);
@@ -435,68 +285,9 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     return undefined;
   }
 
-  async function collectRoutes(): Promise<LoadReport['routeProblems']> {
-    const problems: LoadReport['routeProblems'] = [];
-    // Routes are declared, not data: collect them without a user's permissions getting in the way.
-    const result = await inRequest({ roles: ['administrator'] }, (request) => dispatcher.dispatch('tap_menu', null, request));
-    for (const handler of result.results) {
-      if (handler.error !== undefined) {
-        problems.push({ plugin: handler.plugin, path: '', message: handler.error });
-        continue;
-      }
-      if (handler.output === null) continue;
-      if (!Array.isArray(handler.output)) {
-        problems.push({ plugin: handler.plugin, path: '', message: `${handler.plugin} tap_menu must return an array of MenuDefinition objects.` });
-        continue;
-      }
-      if (handler.output.length > MAX_ROUTES_PER_PLUGIN) {
-        problems.push({
-          plugin: handler.plugin,
-          path: '',
-          message:
-            `${handler.plugin} tap_menu returned ${handler.output.length} routes; a plugin may declare at most ${MAX_ROUTES_PER_PLUGIN}, so none of them were registered. ` +
-            'Use parameters (/tags/:tag) for pages that share a callback.',
-        });
-        continue;
-      }
-      const shape = enabled.get(handler.plugin)!.compiled.shape;
-      const definitions = [];
-      for (const raw of handler.output) {
-        const normalized = normalizeMenuDefinition(raw, handler.plugin);
-        if (!normalized.ok) {
-          problems.push({ plugin: handler.plugin, path: pathOf(raw), message: normalized.message });
-          continue;
-        }
-        const signatureProblem = checkExportSignature(shape, normalized.value.callback, TAP_SIGNATURE);
-        if (signatureProblem) {
-          problems.push({ plugin: handler.plugin, path: normalized.value.path, message: `${handler.plugin} route ${normalized.value.path}: ${signatureProblem}` });
-          continue;
-        }
-        definitions.push(normalized.value);
-      }
-      for (const problem of menu.add(handler.plugin, definitions)) problems.push(problem);
-    }
-    // Parent links are checked once every plugin's routes are in: a parent may come later.
-    for (const problem of menu.problems()) problems.push(problem);
-    return problems;
-  }
-
-  async function collectPermissions(): Promise<{ list: DeclaredPermission[]; problems: Array<{ plugin: string; tap: string; message: string }> }> {
-    const result = await inRequest({ roles: ['administrator'] }, (request) => dispatcher.dispatch('tap_perm', null, request));
-    const list: DeclaredPermission[] = [];
-    const problems = result.results
-      .filter((handler) => handler.error !== undefined)
-      .map((handler) => ({ plugin: handler.plugin, tap: 'tap_perm', message: handler.error! }));
-    for (const handler of result.results) {
-      if (!Array.isArray(handler.output)) continue;
-      for (const entry of handler.output) {
-        if (entry && typeof entry === 'object' && typeof (entry as { name?: unknown }).name === 'string') {
-          const { name, description } = entry as { name: string; description?: unknown };
-          list.push({ name, description: typeof description === 'string' ? description : '', plugin: handler.plugin });
-        }
-      }
-    }
-    return { list, problems };
+  /** Every handler's answer to a load-time tap, dispatched as the administrator. */
+  async function answersOf(tap: string): Promise<HandlerResult[]> {
+    return (await inRequest({ roles: ['administrator'] }, (request) => dispatcher.dispatch(tap, null, request))).results;
   }
 
   /** One request whose dispatches share one unit of work: everything public runs through it. */
@@ -504,18 +295,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     return inRequest(spec, (request) => body(sessionOf(request)));
   }
 
-  function sessionOf(request: RequestState): RequestSession {
-    return {
-      user: request.user,
-      work: request.work,
-      now: request.now,
-      state: request,
-      dispatch: (tap, input) => dispatcher.dispatch(tap, input, request),
-      dispatchOne: (tap, input) => dispatcher.dispatchOne(tap, input, request),
-      call: (plugin, exportName, input) => dispatcher.call(plugin, exportName, input === undefined || input === null ? null : utf8.encode(JSON.stringify(input)), request),
-      handlers: (tap) => registry.handlers(tap).map((h) => h.plugin),
-    };
-  }
+  const sessionOf = (request: RequestState): RequestSession => createRequestSession(request, dispatcher, registry);
 
   return {
     load,
@@ -554,44 +334,4 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     user: userOf,
     request,
   };
-}
-
-function pathOf(raw: unknown): string {
-  return raw && typeof raw === 'object' && typeof (raw as { path?: unknown }).path === 'string' ? (raw as { path: string }).path : '';
-}
-
-/**
- * A view of the call stack for one plugin's imports: `current()` is the call in progress only
- * when it is that plugin's. Anything else is a kernel bug, and fails loudly rather than letting
- * one plugin act with another's identity, memory or request.
- */
-function ownedCalls(calls: CallStack, plugin: string): CurrentCall {
-  return {
-    current() {
-      const call = calls.current();
-      if (call.plugin !== plugin) {
-        throw new Error(`A host call from ${plugin} arrived while ${call.plugin} was running; it was refused (a kernel bug: please report it).`);
-      }
-      return call;
-    },
-    atEnd: (call, task) => calls.atEnd(call, task),
-  };
-}
-
-/** Every `trovato:kernel/*` import, wired to its implementation or to a clear -5. */
-function buildHostImports(calls: CurrentCall, implementations: HostImplementations): Record<string, Record<string, (...raw: number[]) => number>> {
-  const imports: Record<string, Record<string, (...raw: number[]) => number>> = {};
-  for (const [iface, functions] of Object.entries(HOST_FUNCTIONS)) {
-    const module: Record<string, (...raw: number[]) => number> = {};
-    for (const [name, spec] of Object.entries(functions)) {
-      const impl: HostImpl =
-        implementations[iface]?.[name] ??
-        (() => {
-          throw new HostFailure(HostCode.notSupported, `this kernel has no storage attached, so ${iface}.${name} is not available.`);
-        });
-      module[name] = adaptHostFunction(calls, `${iface}.${name}`, spec, impl);
-    }
-    imports[HOST_MODULE_PREFIX + iface] = module;
-  }
-  return imports;
 }

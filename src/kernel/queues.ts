@@ -8,94 +8,13 @@
  * worker succeeds is deleted; one whose worker fails is kept with `attempts + 1` and its error,
  * and dropped (with an error log line) after `max_attempts`.
  */
-import type { Kernel, RequestSession } from './kernel.js';
-import type { HandlerResult } from './tap/dispatcher.js';
-import type { UserSpec } from './users.js';
+import type { Kernel } from './kernel.js';
+import type { RequestSession } from './request-session.js';
+import type { QueueInfo } from './declarations.js';
+import type { UserSpec } from './common/users.js';
 import { UnitOfWork } from './storage/unit-of-work.js';
+import { QUEUE_NAMESPACE, queueItems, type QueueItem } from './host/queue.js';
 import type { Row } from './storage/schema.js';
-import { MACHINE_NAME } from './machine-name.js';
-
-export interface QueueInfo {
-  readonly name: string;
-  /** The plugin whose tap_queue_worker drains it. */
-  readonly plugin: string;
-  /** How long one cron run may spend on this queue, in milliseconds. */
-  readonly timeBudgetMs: number;
-  /** Failed attempts after which an item is dropped. */
-  readonly maxAttempts: number;
-}
-
-/** The rows namespace queue items live in: starts with `_`, which no plugin name can. */
-export const QUEUE_NAMESPACE = '_queue';
-export const DEFAULT_TIME_BUDGET_MS = 1000;
-export const DEFAULT_MAX_ATTEMPTS = 3;
-
-/** A queue item as stored and as `tap_queue_worker` receives it (`data` parsed). */
-export interface QueueItem {
-  readonly id: string;
-  /** The payload as JSON text. */
-  readonly data: string;
-  /** Unix seconds. */
-  readonly created: number;
-  readonly attempts: number;
-  readonly last_error?: string;
-}
-
-/** Reads `tap_queue_info` answers: `[{name, time_budget_ms?, max_attempts?}]` per plugin. */
-export function collectQueues(results: readonly HandlerResult[]): { queues: QueueInfo[]; problems: Array<{ plugin: string; message: string }> } {
-  const queues: QueueInfo[] = [];
-  const problems: Array<{ plugin: string; message: string }> = [];
-  for (const result of results) {
-    if (result.error !== undefined) {
-      problems.push({ plugin: result.plugin, message: result.error });
-      continue;
-    }
-    if (result.output === null) continue;
-    if (!Array.isArray(result.output)) {
-      problems.push({ plugin: result.plugin, message: `${result.plugin} tap_queue_info must return an array of {name, time_budget_ms?, max_attempts?}.` });
-      continue;
-    }
-    for (const entry of result.output as unknown[]) {
-      const raw = (typeof entry === 'object' && entry !== null ? entry : {}) as Record<string, unknown>;
-      const name = raw.name;
-      if (typeof name !== 'string' || !MACHINE_NAME.test(name)) {
-        problems.push({ plugin: result.plugin, message: `${result.plugin} tap_queue_info: ${JSON.stringify(name)} is not a queue name (${MACHINE_NAME.source}).` });
-        continue;
-      }
-      const owner = queues.find((q) => q.name === name);
-      if (owner) {
-        problems.push({ plugin: result.plugin, message: `${result.plugin} tap_queue_info declares the queue "${name}", which ${owner.plugin} already declared; the first declaration stands.` });
-        continue;
-      }
-      queues.push({
-        name,
-        plugin: result.plugin,
-        timeBudgetMs: positive(raw.time_budget_ms, DEFAULT_TIME_BUDGET_MS),
-        maxAttempts: positive(raw.max_attempts, DEFAULT_MAX_ATTEMPTS),
-      });
-    }
-  }
-  return { queues, problems };
-}
-
-function positive(value: unknown, fallback: number): number {
-  return typeof value === 'number' && Number.isInteger(value) && value > 0 ? value : fallback;
-}
-
-/** Stages a new item (commits with the request). Ids sort by creation time. */
-export function enqueue(work: UnitOfWork, queue: string, data: string, nowMs: number): QueueItem {
-  const item: QueueItem = { id: `${String(nowMs).padStart(15, '0')}-${crypto.randomUUID()}`, data, created: Math.floor(nowMs / 1000), attempts: 0 };
-  work.putRow(QUEUE_NAMESPACE, queue, { ...item });
-  return item;
-}
-
-/** The queue's items, oldest first. */
-export function queueItems(work: UnitOfWork, queue: string): QueueItem[] {
-  return work
-    .allRows(QUEUE_NAMESPACE, queue)
-    .map((row) => row as unknown as QueueItem)
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-}
 
 export interface QueueRun {
   readonly queue: string;

@@ -6,7 +6,7 @@
  * reported, so a broken theme never blanks a page. Route pages (kernel.callRoute) and item pages
  * (site/view.ts) both end here, so the CLI and the site render alike.
  */
-import type { RequestSession } from './kernel.js';
+import type { RequestSession } from './request-session.js';
 import type { HandlerResult } from './tap/dispatcher.js';
 
 export interface PageContext {

@@ -1,12 +1,13 @@
 /**
  * Rule 1 (one request at a time) with real storage (fake-indexeddb): a request that starts at
  * once because none is running, requests sent together, and a request begun from inside another
- * request's body all see every write committed before them.
+ * request's body all see every write committed before them; and the order itself, alone.
  */
 import { describe, expect, it } from 'vitest';
 import { createKernel } from './kernel.js';
+import { createRequestOrder } from './request-order.js';
 import { kernelStorage } from './host/storage-host.js';
-import { openTestStore, siteName } from './site/site-fixtures.test-support.js';
+import { openTestStore, siteName } from '../site/site-fixtures.test-support.js';
 import type { UnitOfWork } from './storage/unit-of-work.js';
 
 async function kernelWithStore() {
@@ -52,5 +53,80 @@ describe('requests run one after another (rule 1)', () => {
       ),
     );
     expect(seen).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+  });
+});
+
+describe('createRequestOrder', () => {
+  /** A request whose settling the test controls. */
+  function pending() {
+    let settle!: (value: string) => void;
+    let fail!: (error: Error) => void;
+    const promise = new Promise<string>((resolve, reject) => {
+      settle = resolve;
+      fail = reject;
+    });
+    return { promise, settle, fail };
+  }
+
+  it('starts a request at once, before run returns, when none is unfinished', () => {
+    const order = createRequestOrder();
+    const started: string[] = [];
+    void order.run(async () => {
+      started.push('first');
+      return 'first';
+    });
+    expect(started).toEqual(['first']);
+  });
+
+  it('starts the next request only once the one before has settled, even when it failed', async () => {
+    const order = createRequestOrder();
+    const first = pending();
+    const started: string[] = [];
+    const one = order.run(() => {
+      started.push('one');
+      return first.promise;
+    });
+    const two = order.run(async () => {
+      started.push('two');
+      return 'two';
+    });
+    await Promise.resolve();
+    expect(started).toEqual(['one']);
+    first.fail(new Error('the commit failed'));
+    await expect(one).rejects.toThrow('the commit failed');
+    expect(await two).toBe('two');
+    expect(started).toEqual(['one', 'two']);
+  });
+
+  it('makes a request begun inside the body of one that started at once wait for it', async () => {
+    const order = createRequestOrder();
+    const outer = pending();
+    const started: string[] = [];
+    let inner: Promise<string> | undefined;
+    const first = order.run(() => {
+      started.push('outer');
+      inner = order.run(async () => {
+        started.push('inner');
+        return 'inner';
+      });
+      return outer.promise;
+    });
+    await Promise.resolve();
+    expect(started).toEqual(['outer']);
+    outer.settle('outer');
+    expect(await first).toBe('outer');
+    expect(await inner).toBe('inner');
+    expect(started).toEqual(['outer', 'inner']);
+  });
+
+  it('starts at once again once everything queued has settled', async () => {
+    const order = createRequestOrder();
+    await order.run(async () => 'one');
+    const started: string[] = [];
+    void order.run(async () => {
+      started.push('two');
+      return 'two';
+    });
+    expect(started).toEqual(['two']);
   });
 });

@@ -3,10 +3,11 @@
  * access for host reads (it dispatches `tap_item_access`), the queues plugins declared, and
  * `plugin-api.dispatch`. Kept out of kernel.ts so the kernel only wires them in.
  */
-import { HostCode, HostFailure, parseJsonArgument, type CallStack } from './host/abi.js';
+import { parseJsonArgument, type CallStack } from './host/abi.js';
+import { HostCode, HostFailure } from './contract/host-codes.js';
 import { tallyAccessAnswers } from './item-access.js';
 import { MAX_INVOKE_DEPTH, type Dispatcher } from './tap/dispatcher.js';
-import type { RequestServices, RequestState } from './tap/request-state.js';
+import type { RequestServices, RequestState } from './request/request-state.js';
 import type { Item } from './storage/schema.js';
 
 export interface ServiceDeps {

@@ -6,7 +6,7 @@
  * in the kernel worker and in Node. Reading never throws.
  */
 import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import { jsonDepthExceeds } from '../kernel/json-depth.js';
+import { jsonDepthExceeds } from '../kernel/common/json-depth.js';
 import { packText, unpackText } from '../share/link-codec.js';
 import schema from './recipe.schema.json' with { type: 'json' };
 

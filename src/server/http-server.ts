@@ -5,7 +5,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { clientScript } from './client-script.js';
-import { NOTICE_COOKIE, USER_COOKIE, type AppRequest, type AppResponse } from './site-app.js';
+import { NOTICE_COOKIE, USER_COOKIE } from './site-app.js';
+import type { AppRequest, AppResponse } from './app-exchange.js';
 
 /** A form larger than this is refused (413): the site's forms are a few fields of text. */
 export const MAX_FORM_BYTES = 1 << 20;

@@ -10,7 +10,7 @@ import { Worker } from 'node:worker_threads';
 import pg from 'pg';
 import { SETTINGS_CHANNEL } from '../kernel/storage/sql/sql-store.js';
 import { isPostgres } from './served-site.js';
-import type { AppRequest, AppResponse } from './site-app.js';
+import type { AppRequest, AppResponse } from './app-exchange.js';
 import type { FromKernelThread, KernelThreadData, ToKernelThread } from './thread-protocol.js';
 
 export interface KernelPoolOptions extends KernelThreadData {

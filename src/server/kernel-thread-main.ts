@@ -4,9 +4,10 @@
  * (a plugin that loops), and starts another; the other threads go on serving.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { messageOf } from '../kernel/errors.js';
+import { messageOf } from '../kernel/common/errors.js';
 import { openServedSite } from './served-site.js';
-import { createSiteApp, type AppRequest, type AppResponse } from './site-app.js';
+import { createSiteApp } from './site-app.js';
+import type { AppRequest, AppResponse } from './app-exchange.js';
 import type { FromKernelThread, KernelThreadData, ToKernelThread } from './thread-protocol.js';
 
 const port = parentPort!;

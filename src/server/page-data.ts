@@ -2,14 +2,14 @@
  * The page data `trovato serve` answers its pages' scripts at PAGE_DATA_PATH (see
  * src/ui/http-page-source.ts): the same route, access and form checks as its HTML pages.
  */
-import type { FormResult, UserProfile } from '../kernel/protocol.js';
-import type { Site } from '../kernel/site/site.js';
+import type { FormResult, UserProfile } from '../site/protocol.js';
+import type { Site } from '../site/site.js';
 import { createAccess, specOf } from '../ui/access.js';
 import type { ServedPage } from '../ui/http-page-source.js';
 import { itemViewPage, routePage } from '../ui/page-selection.js';
 import { parseRoute } from '../ui/router.js';
 import { postPluginForm } from './plugin-form.js';
-import type { AppRequest } from './site-app.js';
+import type { AppRequest } from './app-exchange.js';
 
 /** A page-data answer: its HTTP status and its JSON. */
 export interface PageData {

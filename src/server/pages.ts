@@ -4,7 +4,7 @@
  */
 import type { ContentType, FieldDefinition, Item } from '../kernel/content/types.js';
 import type { MenuTreeNode } from '../kernel/menu/registry.js';
-import type { LogEntry, PluginInfo, UserProfile } from '../kernel/protocol.js';
+import type { LogEntry, PluginInfo, UserProfile } from '../site/protocol.js';
 import { fieldKind, toFieldState } from '../ui/field-values.js';
 import { EMPTY, flag, html, type SafeHtml } from '../render/html-string.js';
 

@@ -1,6 +1,6 @@
 /** A plugin form posted to `trovato serve`, as HTML (site-app.ts) or as page data (page-data.ts). */
-import type { FormResult, UserSpec } from '../kernel/protocol.js';
-import type { Site } from '../kernel/site/site.js';
+import type { FormResult, UserSpec } from '../site/protocol.js';
+import type { Site } from '../site/site.js';
 import { FORM_ID_FIELD } from '../render/form-id.js';
 import { hasForm } from '../ui/form-errors.js';
 import type { PluginPage } from '../ui/page.js';

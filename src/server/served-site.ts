@@ -2,14 +2,14 @@
  * Opening a served site: its plugins from a folder and its store from `--database` (a SQLite
  * file by default).
  */
-import { readPluginFolder, type FolderProblem } from '../cli/plugin-folder.js';
-import { openSite, type Site, type SiteOptions } from '../kernel/site/site.js';
+import { readPluginFolder, type FolderProblem } from '../build/plugin-folder.js';
+import { openSite, type Site, type SiteOptions } from '../site/site.js';
 import { openSqliteStore } from '../kernel/storage/sql/sqlite.js';
 import { openPostgresStore } from '../kernel/storage/sql/postgres.js';
 import { SqlSiteStore } from '../kernel/storage/sql/sql-store.js';
 import type { SiteStore } from '../kernel/storage/site-store.js';
 import type { PluginSource } from '../kernel/plugin/loader.js';
-import { storedPlugins } from '../kernel/site/plugins.js';
+import { storedPlugins } from '../site/plugins.js';
 
 export interface ServedSiteOptions {
   /** A folder of built plugins (`<name>/<name>.info.toml` + `.wasm`). */

@@ -5,41 +5,23 @@
  * work, committed or discarded as a whole), through the same site services the page uses.
  */
 import type { ContentType, Item } from '../kernel/content/types.js';
-import { KernelError, messageOf } from '../kernel/errors.js';
-import type { UserProfile } from '../kernel/protocol.js';
-import type { Site } from '../kernel/site/site.js';
-import type { UserSpec } from '../kernel/users.js';
+import { KernelError, messageOf } from '../kernel/common/errors.js';
+import type { UserProfile } from '../site/protocol.js';
+import type { Site } from '../site/site.js';
+import type { UserSpec } from '../kernel/common/users.js';
 import { createAccess, specOf } from '../ui/access.js';
 import { fieldKind, toDraftValue, type TextFormat } from '../ui/field-values.js';
 import { parseRoute } from '../ui/router.js';
 import { withEnteredValues, withFieldErrors } from '../ui/form-errors.js';
 import { PAGE_DATA_PATH } from '../ui/http-page-source.js';
 import type { PluginPage } from '../ui/page.js';
+import type { AppRequest, AppResponse } from './app-exchange.js';
 import { pageData, type PageData } from './page-data.js';
 import { postPluginForm } from './plugin-form.js';
 import { contentList, documentHtml, homePage, itemForm, itemPage, logList, messagePage, pluginPage, pluginsList, type Layout } from './pages.js';
 import type { SafeHtml } from '../render/html-string.js';
 import { needsSanitizer, renderHtml } from '../render/render-html.js';
 import { sanitizeOnServer } from './server-sanitizer.js';
-
-export interface AppRequest {
-  readonly method: string;
-  /** The path, percent-encoded as received, without the query. */
-  readonly path: string;
-  readonly query: Readonly<Record<string, string>>;
-  /** The fields of a POSTed form (application/x-www-form-urlencoded). */
-  readonly form: Readonly<Record<string, string>>;
-  /** The user id from the session cookie, or null for anonymous. */
-  readonly userId: string | null;
-  /** The message a form submission left for the page it redirected to (NOTICE_COOKIE), or null. */
-  readonly notice: string | null;
-}
-
-export interface AppResponse {
-  status: number;
-  headers: Record<string, string>;
-  body: string;
-}
 
 /** The cookie that holds which demo user a browser acts as (the site's user switcher). */
 export const USER_COOKIE = 'trovato_user';
@@ -125,8 +107,6 @@ async function layoutFor(site: Site, user: UserProfile, users: UserProfile[], pa
   ];
   return { title, menu: site.kernel.menuTree(), users, user, path, admin };
 }
-
-
 
 async function route(site: Site, request: AppRequest, user: UserProfile, users: UserProfile[]): Promise<Page> {
   const post = request.method === 'POST';

@@ -1,5 +1,5 @@
 /** Messages between the `trovato serve` main thread and its kernel worker threads. */
-import type { AppRequest, AppResponse } from './site-app.js';
+import type { AppRequest, AppResponse } from './app-exchange.js';
 
 export interface KernelThreadData {
   readonly plugins: string;

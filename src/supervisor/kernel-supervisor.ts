@@ -8,8 +8,8 @@
  * it started looping is still delivered) and quarantined when it hangs again.
  */
 import * as Comlink from 'comlink';
-import { KernelError, kernelErrorTransferHandler, messageOf } from '../kernel/errors.js';
-import type { KernelWorkerApi, SupervisedWorkerApi, SupervisorMessage } from '../kernel/protocol.js';
+import { KernelError, kernelErrorTransferHandler, messageOf } from '../kernel/common/errors.js';
+import type { KernelWorkerApi, SupervisedWorkerApi, SupervisorMessage } from '../site/protocol.js';
 import { localStorageQuarantine, type QuarantineStore } from './quarantine-store.js';
 
 export { localStorageQuarantine, memoryQuarantine, type QuarantineStore } from './quarantine-store.js';
@@ -18,7 +18,7 @@ export { localStorageQuarantine, memoryQuarantine, type QuarantineStore } from '
 export type SupervisedApi<Api> = Omit<Api, 'watchCalls' | 'setQuarantined'>;
 
 export interface KernelSupervisorOptions {
-  /** Creates a kernel worker, e.g. `() => new Worker(new URL('../kernel/worker.ts', import.meta.url), { type: 'module' })`. */
+  /** Creates a kernel worker, e.g. `() => new Worker(new URL('../worker/kernel-worker.ts', import.meta.url), { type: 'module' })`. */
   createWorker: () => Worker;
   /** How long a call may keep the worker busy, in ms. Default 5000. */
   deadlineMs?: number;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ContentType, Item } from '../kernel/protocol.js';
-import { DEMO_USERS, siteRoles } from '../kernel/site/roles.js';
-import { resolveUser } from '../kernel/users.js';
+import type { ContentType, Item } from '../site/protocol.js';
+import { DEMO_USERS, siteRoles } from '../site/roles.js';
+import { resolveUser } from '../kernel/common/users.js';
 import { createAccess } from './access.js';
 
 const blog: ContentType = { machine_name: 'blog', label: 'Blog post', description: '', fields: [], plugin: 'blog' };

@@ -2,7 +2,7 @@
  * What the UI offers a user: admin links and pages, menu entries, edit and delete links. The
  * kernel still checks every request; this only keeps the UI from offering what it would refuse.
  */
-import type { ContentType, Item, UserProfile, UserSpec } from '../kernel/protocol.js';
+import type { ContentType, Item, UserProfile, UserSpec } from '../site/protocol.js';
 
 /** A demo user with the permissions the worker resolved for it. */
 export type SiteUser = UserProfile;

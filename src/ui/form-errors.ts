@@ -4,7 +4,7 @@
  * message. Messages for no field (or a field the form lacks) go first in the form. The tree is
  * copied, never changed in place: it is the page state the next render starts from.
  */
-import type { FieldError } from '../kernel/protocol.js';
+import type { FieldError } from '../site/protocol.js';
 
 type Tree = Record<string, unknown>;
 

@@ -5,7 +5,7 @@
  * cookie, access, which form the page shows); the user passed in here is not sent. The tree
  * comes unrendered and is rendered here by the same Lit renderer as the page's own kernel's.
  */
-import type { FormResult, FormSubmission } from '../kernel/protocol.js';
+import type { FormResult, FormSubmission } from '../site/protocol.js';
 import { FORM_ID_FIELD } from '../render/form-id.js';
 import type { Page } from './page.js';
 import type { PageSource, SiteLocation } from './page-source.js';

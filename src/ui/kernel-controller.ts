@@ -4,9 +4,9 @@
  * every call a deadline; elements reach the kernel through the host that owns this controller.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { KernelError, messageOf } from '../kernel/errors.js';
+import { KernelError, messageOf } from '../kernel/common/errors.js';
 import { KernelSupervisor, localStorageQuarantine, type SupervisedApi } from '../supervisor/kernel-supervisor.js';
-import type { ContentType, DemoUser, KernelWorkerApi, LoadReport, MenuTreeNode, PluginSource, Recipe, RecipeProgress, SiteTransferApi, SiteWorkerApi, UserProfile } from '../kernel/protocol.js';
+import type { ContentType, DemoUser, KernelWorkerApi, LoadReport, MenuTreeNode, PluginSource, Recipe, RecipeProgress, SiteTransferApi, SiteWorkerApi, UserProfile } from '../site/protocol.js';
 import type { RecipeProblem, RecipeResult } from '../recipe/recipe.js';
 import { compileRecipeSources } from './recipe-compile.js';
 import { fetchPluginIndex, fetchPlugins } from '../kernel/plugin/fetch-plugins.js';
@@ -201,7 +201,7 @@ export class KernelController implements ReactiveController {
   #startWorker(generation: number): SupervisedApi<WorkerApi> {
     const { siteName } = this.#options();
     this.#supervisor = new KernelSupervisor<WorkerApi>({
-      createWorker: () => new Worker(new URL('../kernel/worker.ts', import.meta.url), { type: 'module', name: `trovato ${siteName}` }),
+      createWorker: () => new Worker(new URL('../worker/kernel-worker.ts', import.meta.url), { type: 'module', name: `trovato ${siteName}` }),
       quarantine: localStorageQuarantine(`trovato:quarantine:${siteName}`),
     });
     // After a hang the worker was replaced and re-booted: read the site again (a plugin may be quarantined).

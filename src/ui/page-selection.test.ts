@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ItemPage, RouteResponse } from '../kernel/protocol.js';
+import type { ItemPage, RouteResponse } from '../site/protocol.js';
 import { createAccess } from './access.js';
 import { deniedPage, itemViewPage, routePage } from './page-selection.js';
 

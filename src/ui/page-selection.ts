@@ -3,7 +3,7 @@
  * the page's worker, `trovato serve`'s page data and their tests decide status pages and their
  * messages in one place.
  */
-import type { ItemPage, RouteResponse } from '../kernel/protocol.js';
+import type { ItemPage, RouteResponse } from '../site/protocol.js';
 import type { Access, SiteUser } from './access.js';
 import type { Page } from './page.js';
 

@@ -4,7 +4,7 @@
  * a source for the page at a location and submits plugin forms through it; it renders what it
  * gets with the same Lit elements either way.
  */
-import type { FormResult, FormSubmission } from '../kernel/protocol.js';
+import type { FormResult, FormSubmission } from '../site/protocol.js';
 import type { SiteUser } from './access.js';
 import type { Page } from './page.js';
 

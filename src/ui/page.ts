@@ -2,7 +2,7 @@
  * What the site's main column shows, as data: the pages a page source answers (plugin routes,
  * items, status pages) and the UI's own admin pages, with their window titles.
  */
-import type { ContentType, FieldError, Item, ItemPage, LogEntry, PluginInfo, UserProfile } from '../kernel/protocol.js';
+import type { ContentType, FieldError, Item, ItemPage, LogEntry, PluginInfo, UserProfile } from '../site/protocol.js';
 import type { ContentFilters, LogFilters } from './router.js';
 import type { AdminMessage } from './trovato-plugin-admin.js';
 import type { PermissionRow, RoleGrants } from './trovato-people-admin.js';

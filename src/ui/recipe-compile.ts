@@ -4,7 +4,7 @@
  */
 import type { Recipe, RecipeProblem } from '../recipe/recipe.js';
 import { stepLabel } from '../recipe/recipe.js';
-import { messageOf } from '../kernel/errors.js';
+import { messageOf } from '../kernel/common/errors.js';
 
 export type Compiled = { ok: true; compiled: Record<string, Uint8Array> } | { ok: false; problem: RecipeProblem };
 
@@ -16,7 +16,7 @@ export function needsCompiler(recipe: Recipe): boolean {
 /** Compiles every plugin step with `source`; the first error names its step, file and line. */
 export async function compileRecipeSources(recipe: Recipe, onStep: (label: string) => void): Promise<Compiled> {
   if (!needsCompiler(recipe)) return { ok: true, compiled: {} };
-  const { PlaygroundCompiler } = await import('../../playground/compiler.js');
+  const { PlaygroundCompiler } = await import('../build/browser/compiler.js');
   const compiler = new PlaygroundCompiler();
   const compiled: Record<string, Uint8Array> = {};
   try {

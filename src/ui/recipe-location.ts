@@ -4,7 +4,7 @@
  * dropped on the page is read with `recipeFromFile`.
  */
 import { fragmentHasRecipe, parseRecipe, recipeFromFragment, type RecipeResult } from '../recipe/recipe.js';
-import { messageOf } from '../kernel/errors.js';
+import { messageOf } from '../kernel/common/errors.js';
 
 /** The recipe the page was opened with, or null when it carries none. */
 export function recipeFromLocation(location: Location): Promise<RecipeResult> | null {

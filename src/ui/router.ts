@@ -2,8 +2,8 @@
  * The site's URLs: History API paths under the app's base (Vite's BASE_URL), parsed into the
  * page they show. Pure functions, so the rules are tested without a browser.
  */
-import type { LogLevel } from '../kernel/protocol.js';
-import { LOG_LEVELS } from '../kernel/log-entry.js';
+import type { LogLevel } from '../site/protocol.js';
+import { LOG_LEVELS } from '../kernel/common/log-entry.js';
 
 /** Admin content listing filters, as the query string carries them. */
 export interface ContentFilters {

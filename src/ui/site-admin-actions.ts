@@ -2,7 +2,7 @@
  * What the in-browser site's admin pages do when their forms are sent: the kernel calls and the
  * message each outcome shows. The site element only moves its page state around them.
  */
-import { messageOf } from '../kernel/errors.js';
+import { messageOf } from '../kernel/common/errors.js';
 import { RECIPE_LINK_BUDGET, recipeToFragment } from '../recipe/recipe.js';
 import { specOf, type SiteUser } from './access.js';
 import type { KernelController } from './kernel-controller.js';

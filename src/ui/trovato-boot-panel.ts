@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
-import type { LoadReport } from '../kernel/protocol.js';
+import type { LoadReport } from '../site/protocol.js';
 import type { BootPhase } from './kernel-controller.js';
 import { sharedStyles } from './shared-styles.js';
 

@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
-import type { ContentType, Item } from '../kernel/protocol.js';
+import type { ContentType, Item } from '../site/protocol.js';
 import { CONTENT_PAGE_SIZE, contentUrl, hrefFor, type ContentFilters } from './router.js';
 import { sharedStyles } from './shared-styles.js';
 import type { NavigateDetail } from '../render/types.js';

@@ -1,6 +1,6 @@
 import { css, html, LitElement, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import type { FieldDefinition } from '../kernel/content/types.js';
-import type { ContentType, FieldError, Item, ItemDraft } from '../kernel/protocol.js';
+import type { ContentType, FieldError, Item, ItemDraft } from '../site/protocol.js';
 import { fieldKind, isMultiple, maxLength, referencedType, toDraftValue, toFieldState, type FieldState, type TextFormat } from './field-values.js';
 import { hrefFor } from './router.js';
 import { sharedStyles } from './shared-styles.js';

@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
-import type { ItemPage } from '../kernel/protocol.js';
+import type { ItemPage } from '../site/protocol.js';
 import { hrefFor } from './router.js';
 import { sharedStyles } from './shared-styles.js';
 import './trovato-render.js';

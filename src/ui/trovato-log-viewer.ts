@@ -1,7 +1,7 @@
 import { css, html, LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
-import type { LogEntry } from '../kernel/protocol.js';
+import type { LogEntry } from '../site/protocol.js';
 import { logsUrl, type LogFilters } from './router.js';
-import { LOG_LEVELS } from '../kernel/log-entry.js';
+import { LOG_LEVELS } from '../kernel/common/log-entry.js';
 import type { NavigateDetail } from '../render/types.js';
 import { sharedStyles } from './shared-styles.js';
 

@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
-import type { MenuTreeNode } from '../kernel/protocol.js';
+import type { MenuTreeNode } from '../site/protocol.js';
 import type { Access } from './access.js';
 import { hrefFor } from './router.js';
 

@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
-import type { UserProfile } from '../kernel/protocol.js';
+import type { UserProfile } from '../site/protocol.js';
 import { sharedStyles } from './shared-styles.js';
 import type { AdminMessage } from './trovato-plugin-admin.js';
 import type { DeclaredPermission } from '../kernel/content/types.js';

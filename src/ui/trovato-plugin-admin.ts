@@ -1,5 +1,5 @@
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
-import type { PluginInfo } from '../kernel/protocol.js';
+import type { PluginInfo } from '../site/protocol.js';
 import { sharedStyles } from './shared-styles.js';
 
 export type PluginAction = 'enable' | 'disable' | 'uninstall';

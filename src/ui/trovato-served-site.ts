@@ -8,7 +8,7 @@
  * answer page data. Without scripts the server's links and form posts do the same work.
  */
 import { html, nothing, render, type TemplateResult } from 'lit';
-import { messageOf } from '../kernel/errors.js';
+import { messageOf } from '../kernel/common/errors.js';
 import { FORM_ID_FIELD } from '../render/form-id.js';
 import type { RenderSubmitDetail } from '../render/types.js';
 import { withEnteredValues, withFieldErrors } from './form-errors.js';

@@ -1,7 +1,7 @@
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
 import { PLUGIN_REBUILT_EVENT, type PluginRebuilt } from '../dev-protocol.js';
-import { messageOf } from '../kernel/errors.js';
-import type { FieldError } from '../kernel/protocol.js';
+import { messageOf } from '../kernel/common/errors.js';
+import type { FieldError } from '../site/protocol.js';
 import { createAccess, specOf, type Access, type SiteUser } from './access.js';
 import { KernelController } from './kernel-controller.js';
 import { recipeFromFile, recipeFromLocation } from './recipe-location.js';

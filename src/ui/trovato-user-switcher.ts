@@ -1,5 +1,5 @@
 import { css, html, LitElement, type PropertyDeclarations, type TemplateResult } from 'lit';
-import type { UserProfile } from '../kernel/protocol.js';
+import type { UserProfile } from '../site/protocol.js';
 
 /** `detail` of `user-change`. */
 export interface UserChangeDetail {

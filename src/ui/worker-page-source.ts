@@ -2,8 +2,8 @@
  * Pages from the page's own kernel (the site's Web Worker, through the kernel controller): every
  * route of the site, the UI's admin pages included, for the user picked in the header.
  */
-import { KERNEL_PERMISSIONS } from '../kernel/users.js';
-import type { ContentType, FormResult, FormSubmission, Item } from '../kernel/protocol.js';
+import { KERNEL_PERMISSIONS } from '../kernel/common/users.js';
+import type { ContentType, FormResult, FormSubmission, Item } from '../site/protocol.js';
 import { createAccess, specOf, type SiteUser } from './access.js';
 import { typeAsAltered } from './form-errors.js';
 import type { KernelController } from './kernel-controller.js';

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trovato, writePlugin } from '../support/run-cli.js';
-import { DEFAULT_CALL_FUEL, MAX_INVOKES_PER_REQUEST } from '../../src/kernel/tap/fuel.js';
+import { DEFAULT_CALL_FUEL, MAX_INVOKES_PER_REQUEST } from '../../src/kernel/plugin/fuel.js';
 import { spinner } from '../hostile/plugins.js';
 import { fuelAttacks } from '../hostile/fuel-plugins.js';
 

@@ -6,10 +6,10 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { providedImports } from '../../src/kernel/host/imports.js';
+import { providedImports } from '../../src/kernel/contract/imports.js';
 import { PLUGIN_EXPORT_SIGNATURES, TAP_SIGNATURE } from '../../src/kernel/plugin/module-check.js';
-import { KERNEL_ABI_VERSION, KNOWN_TAPS } from '../../src/kernel/taps.js';
-import { HostCode } from '../../src/kernel/host/abi.js';
+import { KERNEL_ABI_VERSION, KNOWN_TAPS } from '../../src/kernel/contract/taps.js';
+import { HostCode } from '../../src/kernel/contract/host-codes.js';
 import { RENDER_TYPES } from '../../src/render/render-element.js';
 import { ALLOWED_TAGS } from '../../src/render/tags.js';
 import {

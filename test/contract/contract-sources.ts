@@ -4,7 +4,7 @@
  * its text into the same shape (module, name, wasm signature) so the contract test can compare
  * them with the kernel's import table and with each other.
  */
-import type { FunctionSignature, ValueType } from '../../src/kernel/host/signature.js';
+import type { FunctionSignature, ValueType } from '../../src/kernel/contract/signature.js';
 
 /** One function of the contract: an import (module, name) or an export (module ''). */
 export interface ContractFunction {

@@ -5,11 +5,11 @@
  */
 import { createKernel, type Kernel } from '../../src/kernel/kernel.js';
 import { kernelStorage } from '../../src/kernel/host/storage-host.js';
-import { siteRoles } from '../../src/kernel/site/roles.js';
+import { siteRoles } from '../../src/site/roles.js';
 import { openSiteStore, type SiteStore } from '../../src/kernel/storage/site-store.js';
 import type { PluginSource } from '../../src/kernel/plugin/loader.js';
 import type { HandlerResult } from '../../src/kernel/tap/dispatcher.js';
-import type { UserSpec } from '../../src/kernel/users.js';
+import type { UserSpec } from '../../src/kernel/common/users.js';
 
 /** The probe as built: its manifest text (named `host_probe`) and its wasm. */
 export interface ProbeBuild {

@@ -4,9 +4,9 @@
  * Every test goes through the real kernel, the real site store and the host_probe wasm plugin.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { HOST_FUNCTIONS, HOST_MODULE_PREFIX } from '../../src/kernel/host/imports.js';
+import { HOST_FUNCTIONS, HOST_MODULE_PREFIX } from '../../src/kernel/contract/imports.js';
 import { MAX_INVOKE_DEPTH } from '../../src/kernel/tap/dispatcher.js';
-import { ANONYMOUS_ID } from '../../src/kernel/tap/request-state.js';
+import { ANONYMOUS_ID } from '../../src/kernel/common/users.js';
 import type { SiteStore } from '../../src/kernel/storage/site-store.js';
 import { ADA_EDITOR, ADMIN, ANONYMOUS, BOB_EDITOR, deleteDatabase, outcomesOf, ProbeSite, resultOf, type ProbeBuild, type ProbeOp } from './probe.js';
 

@@ -8,10 +8,12 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { Dispatcher } from '../../src/kernel/tap/dispatcher.js';
 import { TapRegistry } from '../../src/kernel/tap/registry.js';
-import { CallStack, HostCode, HostFailure, adaptHostFunction, type ActiveCall } from '../../src/kernel/host/abi.js';
-import { HOST_FUNCTIONS, type HostFunctionSpec } from '../../src/kernel/host/imports.js';
-import { anonymousUser, createRequestState } from '../../src/kernel/tap/request-state.js';
-import type { InstanceSource, PluginInstance } from '../../src/kernel/tap/plugin-instance.js';
+import { CallStack, adaptHostFunction, type ActiveCall } from '../../src/kernel/host/abi.js';
+import { HostCode, HostFailure } from '../../src/kernel/contract/host-codes.js';
+import { HOST_FUNCTIONS, type HostFunctionSpec } from '../../src/kernel/contract/imports.js';
+import { createRequestState } from '../../src/kernel/request/request-state.js';
+import { anonymousUser } from '../../src/kernel/common/users.js';
+import type { InstanceSource, PluginInstance } from '../../src/kernel/plugin/plugin-instance.js';
 
 const PAGE = 65536;
 const utf8 = new TextEncoder();

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { IDBDatabase as FakeDatabase } from 'fake-indexeddb';
 import { createKernel, type Kernel } from '../../src/kernel/kernel.js';
-import { KernelError } from '../../src/kernel/errors.js';
+import { KernelError } from '../../src/kernel/common/errors.js';
 import { kernelStorage } from '../../src/kernel/host/storage-host.js';
 import { nodeIndexedDB } from '../../src/kernel/storage/node-indexeddb.js';
 import { openSiteStore, type SiteStore } from '../../src/kernel/storage/site-store.js';

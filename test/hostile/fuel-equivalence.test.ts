@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { createKernel, type Kernel } from '../../src/kernel/kernel.js';
-import { readPluginFolder } from '../../src/cli/plugin-folder.js';
+import { readPluginFolder } from '../../src/build/plugin-folder.js';
 import type { HandlerResult } from '../../src/kernel/tap/dispatcher.js';
 
 let metered: Kernel;

@@ -9,7 +9,7 @@ import { createKernel, type Kernel, type KernelOptions } from '../../src/kernel/
 import { kernelStorage } from '../../src/kernel/host/storage-host.js';
 import { openSiteStore, type SiteStore } from '../../src/kernel/storage/site-store.js';
 import type { PluginSource } from '../../src/kernel/plugin/loader.js';
-import { DEFAULT_CALL_FUEL, MAX_CALL_FUEL, MAX_INVOKES_PER_REQUEST } from '../../src/kernel/tap/fuel.js';
+import { DEFAULT_CALL_FUEL, MAX_CALL_FUEL, MAX_INVOKES_PER_REQUEST } from '../../src/kernel/plugin/fuel.js';
 import { keeperWithTable, spinner } from './plugins.js';
 import { counter, fuelAttacks } from './fuel-plugins.js';
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { KernelError } from '../../src/kernel/errors.js';
-import type { KernelWorkerApi, LoadReport, SiteWorkerApi } from '../../src/kernel/protocol.js';
+import { KernelError } from '../../src/kernel/common/errors.js';
+import type { KernelWorkerApi, LoadReport, SiteWorkerApi } from '../../src/site/protocol.js';
 import { KernelSupervisor, memoryQuarantine, type SupervisorEvent } from '../../src/supervisor/kernel-supervisor.js';
 import { keeper, spinner } from './plugins.js';
 
@@ -12,7 +12,7 @@ afterEach(() => supervisor?.close());
 
 function supervise(): { supervisor: KernelSupervisor<Api>; events: SupervisorEvent[] } {
   supervisor = new KernelSupervisor<Api>({
-    createWorker: () => new Worker(new URL('../../src/kernel/worker.ts', import.meta.url), { type: 'module' }),
+    createWorker: () => new Worker(new URL('../../src/worker/kernel-worker.ts', import.meta.url), { type: 'module' }),
     deadlineMs: DEADLINE,
     quarantine: memoryQuarantine(),
   });

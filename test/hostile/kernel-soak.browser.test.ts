@@ -6,8 +6,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { fetchPluginIndex, fetchPlugins } from '../../src/kernel/plugin/fetch-plugins.js';
-import { openSite } from '../../src/kernel/site/site.js';
-import { DEMO_USERS } from '../../src/kernel/site/roles.js';
+import { openSite } from '../../src/site/site.js';
+import { DEMO_USERS } from '../../src/site/roles.js';
 import { openSiteStore } from '../../src/kernel/storage/site-store.js';
 import { liveHeap, MiB } from './heap.js';
 

@@ -8,7 +8,7 @@
 import { expect } from 'vitest';
 import { createKernel, type Kernel } from '../../src/kernel/kernel.js';
 import { kernelStorage } from '../../src/kernel/host/storage-host.js';
-import type { KernelLimits } from '../../src/kernel/limits.js';
+import type { KernelLimits } from '../../src/kernel/common/limits.js';
 import type { PluginSource } from '../../src/kernel/plugin/loader.js';
 import type { SiteStore } from '../../src/kernel/storage/site-store.js';
 import { MAX_MENU_DEPTH, MAX_ROUTES_PER_PLUGIN, type MenuTreeNode } from '../../src/kernel/menu/registry.js';

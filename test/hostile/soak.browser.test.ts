@@ -6,7 +6,7 @@
  * kernel-soak.browser.test.ts bounds the kernel's own heap by running it on a page.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { KernelWorkerApi, SiteWorkerApi } from '../../src/kernel/protocol.js';
+import type { KernelWorkerApi, SiteWorkerApi } from '../../src/site/protocol.js';
 import { KernelSupervisor, memoryQuarantine } from '../../src/supervisor/kernel-supervisor.js';
 import { ECHO, watPlugin } from '../support/wat-plugin.js';
 import { liveHeap, MiB } from './heap.js';
@@ -21,7 +21,7 @@ afterEach(() => supervisor?.close());
 describe('soak', () => {
   it(`${DISPATCHES.toLocaleString('en')} dispatches leave no waiting calls, no restarts, and a bounded page heap`, { timeout: 120_000 }, async () => {
     supervisor = new KernelSupervisor<Api>({
-      createWorker: () => new Worker(new URL('../../src/kernel/worker.ts', import.meta.url), { type: 'module' }),
+      createWorker: () => new Worker(new URL('../../src/worker/kernel-worker.ts', import.meta.url), { type: 'module' }),
       quarantine: memoryQuarantine(),
     });
     const { api } = supervisor;

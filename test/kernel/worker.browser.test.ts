@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import * as Comlink from 'comlink';
-import type { KernelWorkerApi } from '../../src/kernel/protocol.js';
-import { kernelErrorTransferHandler, KernelError } from '../../src/kernel/errors.js';
+import type { KernelWorkerApi } from '../../src/site/protocol.js';
+import { kernelErrorTransferHandler, KernelError } from '../../src/kernel/common/errors.js';
 import { constantJson, ECHO, watPlugin } from '../support/wat-plugin.js';
 
 Comlink.transferHandlers.set('throw', kernelErrorTransferHandler);
 
 function startKernelWorker(): { api: Comlink.Remote<KernelWorkerApi>; worker: Worker } {
-  const worker = new Worker(new URL('../../src/kernel/worker.ts', import.meta.url), { type: 'module' });
+  const worker = new Worker(new URL('../../src/worker/kernel-worker.ts', import.meta.url), { type: 'module' });
   return { api: Comlink.wrap<KernelWorkerApi>(worker), worker };
 }
 

@@ -8,11 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { buildPluginDir, type PluginBuildResult } from '../../src/build/build-plugins.js';
+import { buildPluginDir } from '../../src/build/build-plugins.js';
+import type { PluginBuildResult } from '../../src/build/build-result.js';
 import { formatDiagnostic } from '../../src/build/compile-plugin.js';
 import { createKernel, type Kernel } from '../../src/kernel/kernel.js';
 import { kernelStorage } from '../../src/kernel/host/storage-host.js';
-import { siteRoles } from '../../src/kernel/site/roles.js';
+import { siteRoles } from '../../src/site/roles.js';
 import { nodeIndexedDB } from '../../src/kernel/storage/node-indexeddb.js';
 import { openSiteStore, type SiteStore } from '../../src/kernel/storage/site-store.js';
 

@@ -10,9 +10,9 @@ import Database from 'better-sqlite3';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_USERS } from '../../src/kernel/site/roles.js';
+import { DEMO_USERS } from '../../src/site/roles.js';
 import { openSqliteStore } from '../../src/kernel/storage/sql/sqlite.js';
-import { anonymousUser } from '../../src/kernel/tap/request-state.js';
+import { anonymousUser } from '../../src/kernel/common/users.js';
 import { pluginFolder, postForm, runaway, startServe, type ServedProcess } from './served-process.js';
 
 const EDITOR = DEMO_USERS[1];

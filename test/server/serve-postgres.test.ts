@@ -9,7 +9,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DEMO_USERS } from '../../src/kernel/site/roles.js';
+import { DEMO_USERS } from '../../src/site/roles.js';
 import { createDatabase, databaseUrl, dropDatabase, POSTGRES_URL } from '../support/postgres.js';
 import { freePort, pluginFolder, postForm, startServe, type ServedProcess } from './served-process.js';
 

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../src/chromium.js';
-import { DEMO_USERS } from '../../src/kernel/site/roles.js';
+import { DEMO_USERS } from '../../src/site/roles.js';
 import { fixturePlugin } from '../support/fixture-plugin.js';
 import { pluginFolder, startServe, type ServedProcess } from './served-process.js';
 

@@ -14,8 +14,8 @@ import type { Page } from 'playwright';
 import { openE2eSite, type BuiltSite } from '../support/e2e-site.js';
 import type { Recipe } from '../../src/recipe/recipe.js';
 import blogDemo from '../../src/recipe/examples/blog-demo.recipe.json' with { type: 'json' };
-import { lifecyclePlugin } from '../../src/kernel/site/site-fixtures.test-support.js';
-import { sha256Hex } from '../../src/kernel/site/digest.js';
+import { lifecyclePlugin } from '../../src/site/site-fixtures.test-support.js';
+import { sha256Hex } from '../../src/site/digest.js';
 
 const WAIT = 90_000;
 

@@ -12,7 +12,7 @@ import { recipeToFragment, type Recipe } from '../../src/recipe/recipe.js';
 import blogDemo from '../../src/recipe/examples/blog-demo.recipe.json' with { type: 'json' };
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { answering } from '../../src/kernel/site/site-fixtures.test-support.js';
+import { answering } from '../../src/site/site-fixtures.test-support.js';
 
 const WAIT = 90_000;
 const BLOG_DEMO = blogDemo as Recipe;

@@ -3,7 +3,7 @@
  * than anything the site made itself (the blog's install-time welcome post): post i is
  * "Post number i" at /blog/post-i, and the newest is post count-1. For tests of long listings.
  */
-import { DEMO_USERS } from '../../src/kernel/site/roles.js';
+import { DEMO_USERS } from '../../src/site/roles.js';
 import type { Item } from '../../src/kernel/storage/schema.js';
 import type { SiteStore } from '../../src/kernel/storage/site-store.js';
 

@@ -10,9 +10,11 @@
  * meets in the kernel. An SDK test cannot pass against a host that disagrees with the kernel.
  */
 
-import { adaptHostFunction, CallStack, HostFailure, readString, type ActiveCall, type HostCodeValue, type HostImpl } from '../../src/kernel/host/abi.js';
-import { HOST_FUNCTIONS, HOST_MODULE_PREFIX, type HostFunctionSpec } from '../../src/kernel/host/imports.js';
-import { anonymousUser, createRequestState } from '../../src/kernel/tap/request-state.js';
+import { adaptHostFunction, CallStack, readString, type ActiveCall, type HostImpl } from '../../src/kernel/host/abi.js';
+import { HostFailure, type HostCodeValue } from '../../src/kernel/contract/host-codes.js';
+import { HOST_FUNCTIONS, HOST_MODULE_PREFIX, type HostFunctionSpec } from '../../src/kernel/contract/imports.js';
+import { createRequestState } from '../../src/kernel/request/request-state.js';
+import { anonymousUser } from '../../src/kernel/common/users.js';
 
 const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });

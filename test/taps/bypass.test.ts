@@ -7,8 +7,8 @@
 import { expect, it } from 'vitest';
 import { openSiteStore } from '../../src/kernel/storage/site-store.js';
 import { nodeIndexedDB } from '../../src/kernel/storage/node-indexeddb.js';
-import { openSite } from '../../src/kernel/site/site.js';
-import { DEMO_USERS } from '../../src/kernel/site/roles.js';
+import { openSite } from '../../src/site/site.js';
+import { DEMO_USERS } from '../../src/site/roles.js';
 import { parseManifest } from '../../src/kernel/plugin/manifest.js';
 import { fixturePlugin } from '../support/fixture-plugin.js';
 

@@ -1,8 +1,8 @@
-/** docs/abi.md §5 documents exactly the taps the kernel knows (src/kernel/taps.ts), each once. */
+/** docs/abi.md §5 documents exactly the taps the kernel knows (src/kernel/contract/taps.ts), each once. */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { expect, it } from 'vitest';
-import { KNOWN_TAPS } from '../../src/kernel/taps.js';
+import { KNOWN_TAPS } from '../../src/kernel/contract/taps.js';
 
 it('docs/abi.md §5 has one table row per known tap, and no other', () => {
   const text = readFileSync(resolve(import.meta.dirname, '../../docs/abi.md'), 'utf8');

@@ -7,14 +7,14 @@
  * Chromium (real IndexedDB) by taps.test.ts and taps.browser.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { KNOWN_TAPS } from '../../src/kernel/taps.js';
+import { KNOWN_TAPS } from '../../src/kernel/contract/taps.js';
 import type { PluginSource } from '../../src/kernel/plugin/loader.js';
 import type { DispatchEvent } from '../../src/kernel/tap/dispatcher.js';
 import { openSiteStore } from '../../src/kernel/storage/site-store.js';
-import { openSite, type Site } from '../../src/kernel/site/site.js';
-import { DEMO_USERS } from '../../src/kernel/site/roles.js';
-import { QUEUE_NAMESPACE } from '../../src/kernel/queues.js';
-import type { UserSpec } from '../../src/kernel/users.js';
+import { openSite, type Site } from '../../src/site/site.js';
+import { DEMO_USERS } from '../../src/site/roles.js';
+import { QUEUE_NAMESPACE } from '../../src/kernel/host/queue.js';
+import type { UserSpec } from '../../src/kernel/common/users.js';
 
 export interface TapTestEnv {
   /** kitchen_sink, blog and categories, built. */

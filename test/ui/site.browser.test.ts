@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { page, userEvent } from 'vitest/browser';
-import { DEMO_USERS } from '../../src/kernel/site/roles.js';
+import { DEMO_USERS } from '../../src/site/roles.js';
 import '../../src/ui/trovato-site.js';
 import type { TrovatoSite } from '../../src/ui/trovato-site.js';
 

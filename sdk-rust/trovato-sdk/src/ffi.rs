@@ -1,5 +1,5 @@
 //! Every import of the Trovato kernel (ABI §4), as the kernel's import table
-//! (`src/kernel/host/imports.ts`) declares it: module `trovato:kernel/<interface>`, kebab-case
+//! (`src/kernel/contract/imports.ts`) declares it: module `trovato:kernel/<interface>`, kebab-case
 //! names. A string is a `(ptr, len)` pair of UTF-8; a data-returning function takes
 //! `(out_ptr, out_max)` last and returns the byte count or a negative code.
 //!

@@ -8,7 +8,7 @@ import { runCron, type CronReport } from '../../kernel/cron.js';
 import { createKernel } from '../../kernel/index.js';
 import { colour, preview, table } from '../format.js';
 import { createNodeStorage } from '../node-storage.js';
-import { readPluginFolder } from '../plugin-folder.js';
+import { readPluginFolder } from '../../build/plugin-folder.js';
 import { UsageError } from '../command.js';
 import { printLogLine } from '../session.js';
 

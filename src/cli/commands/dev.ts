@@ -9,7 +9,8 @@
 import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ViteDevServer } from 'vite';
-import { buildAll, buildPluginDir, describeBuild, updatePluginIndex, type PluginBuildResult } from '../../build/build-plugins.js';
+import { buildAll, buildPluginDir, describeBuild, updatePluginIndex } from '../../build/build-plugins.js';
+import type { PluginBuildResult } from '../../build/build-result.js';
 import { formatDiagnostic, warmCompiler } from '../../build/compile-plugin.js';
 import { PACKAGE_ROOT } from '../../build/package-root.js';
 import { PLUGIN_REBUILT_EVENT, type PluginRebuilt } from '../../dev-protocol.js';

@@ -4,8 +4,8 @@
  * implements the tap (a typo in the tap name or a refused plugin must not look like success).
  */
 import { parseArgs } from 'node:util';
-import { isKnownTap, KNOWN_TAPS } from '../../kernel/taps.js';
-import { nearest } from '../../kernel/suggest.js';
+import { isKnownTap, KNOWN_TAPS } from '../../kernel/contract/taps.js';
+import { nearest } from '../../kernel/common/suggest.js';
 import { UsageError } from '../command.js';
 import { colour, preview, table } from '../format.js';
 import { bootKernel, parseUser, readInput, reportRefusals } from '../session.js';

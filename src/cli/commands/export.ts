@@ -1,12 +1,12 @@
 /**
  * `trovato export --database <db> [--plugins <dir>] [--out site.trovato-site.zip]`: a served
  * site as a site export, the same `.zip` the browser's /admin/site page downloads and uploads
- * (src/kernel/site/site-export.ts), so it imports into the browser or another server.
+ * (src/site/site-export.ts), so it imports into the browser or another server.
  */
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { readPluginFolder } from '../plugin-folder.js';
-import { collectSite, exportToZip } from '../../kernel/site/site-export.js';
+import { readPluginFolder } from '../../build/plugin-folder.js';
+import { collectSite, exportToZip } from '../../site/site-export.js';
 import { openServedStore } from '../../server/served-site.js';
 
 export async function run(args: string[]): Promise<number> {

@@ -1,14 +1,14 @@
 /**
  * `trovato import --database <db> <site.trovato-site.zip>`: a site export (the `.zip` of
- * src/kernel/site/site-export.ts, as the browser's /admin/site page downloads it) into a served
+ * src/site/site-export.ts, as the browser's /admin/site page downloads it) into a served
  * site's empty database, in one transaction. The site keeps its plugins: `trovato serve` runs
  * the ones the export carried, as the browser does for an imported site.
  */
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../command.js';
-import { readSiteZip } from '../../kernel/site/site-export.js';
-import { SITE_PLUGINS_SETTING } from '../../kernel/site/plugins.js';
+import { readSiteZip } from '../../site/site-export.js';
+import { SITE_PLUGINS_SETTING } from '../../site/plugins.js';
 import { openServedStore } from '../../server/served-site.js';
 
 export async function run(args: string[]): Promise<number> {

@@ -11,7 +11,7 @@ import { buildPluginDir, describeBuild, updatePluginIndex } from '../../build/bu
 import { UsageError } from '../command.js';
 import { checkBuilt, printBuild } from '../build-output.js';
 import { colour } from '../format.js';
-import { MACHINE_NAME } from '../../kernel/machine-name.js';
+import { MACHINE_NAME } from '../../kernel/common/machine-name.js';
 
 export async function run(args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({

@@ -4,37 +4,13 @@
  * TypeScript over decoded strings (`HostImpl`); `adaptHostFunction` turns one into the raw
  * wasm import, so no host function handles pointers itself.
  */
-import type { HostFunctionSpec } from './imports.js';
-import type { RequestState } from '../tap/request-state.js';
-import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json-depth.js';
-import { ARGUMENT_LIMITS } from '../limits.js';
-import { chargeFuel, hostCallCost, OutOfFuel } from '../tap/fuel.js';
-import { markWritten, type WrittenRange } from '../tap/written-range.js';
-
-/** ABI §4 error codes. */
-export const HostCode = {
-  badArguments: -1,
-  notFound: -2,
-  permissionDenied: -3,
-  storageFailure: -4,
-  notSupported: -5,
-  limitExceeded: -6,
-} as const;
-export type HostCodeValue = (typeof HostCode)[keyof typeof HostCode];
-
-/**
- * Thrown by host implementations to fail a call with an ABI code. It never reaches the plugin:
- * the adapter catches it, records the message for `last-error` and returns the code.
- */
-export class HostFailure extends Error {
-  override readonly name = 'HostFailure';
-  constructor(
-    readonly code: HostCodeValue,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import type { HostFunctionSpec } from '../contract/imports.js';
+import type { RequestState } from '../request/request-state.js';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../common/json-depth.js';
+import { ARGUMENT_LIMITS } from '../common/limits.js';
+import { chargeFuel, hostCallCost, OutOfFuel } from '../plugin/fuel.js';
+import { HostCode, HostFailure, type HostCodeValue } from '../contract/host-codes.js';
+import { markWritten, type WrittenRange } from '../plugin/written-range.js';
 
 /** What a host function knows about the code that called it. */
 export interface ActiveCall {
@@ -46,7 +22,7 @@ export interface ActiveCall {
   lastError: string;
   /** A result that did not fit its buffer, kept so the retry does not run the call twice. */
   pending: PendingResult | null;
-  /** The running instance's fuel counter (tap/fuel.ts): host calls are charged to it. Absent when unmetered. */
+  /** The running instance's fuel counter (plugin/fuel.ts): host calls are charged to it. Absent when unmetered. */
   readonly fuel?: WebAssembly.Global | null;
   /** The instance's written range (tap/written-range.ts): every host write into its memory widens it. */
   readonly written?: WrittenRange | null;

@@ -6,11 +6,12 @@
  * plus whatever `set-with-contexts` declares.
  */
 import type { SiteStore } from '../storage/site-store.js';
-import { HostCode, HostFailure, parseJsonArgument, type ActiveCall, type HostImpl } from './abi.js';
+import { parseJsonArgument, type ActiveCall, type HostImpl } from './abi.js';
+import { HostCode, HostFailure } from '../contract/host-codes.js';
 import { cacheWriteBytes, WRITE_OVERHEAD_BYTES } from '../storage/unit-of-work.js';
-import { utf8Length } from '../limits.js';
+import { utf8Length } from '../common/limits.js';
 import { badArgument, chargeStaging, describe, workOf } from './storage-work.js';
-import { contextProblem, effectiveContexts, redirectKey, variantKey, type CacheContext } from '../cache-context.js';
+import { contextProblem, effectiveContexts, redirectKey, variantKey, type CacheContext } from '../request/cache-context.js';
 
 function parseContexts(text: string): CacheContext[] {
   const contexts = text === '' ? [] : parseJsonArgument(text, 'The cache contexts');

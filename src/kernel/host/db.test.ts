@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SiteStore } from '../storage/site-store.js';
-import { HostCode } from './abi.js';
+import { HostCode } from '../contract/host-codes.js';
 import { likePattern } from './db.js';
 import { HostHarness, openTestStore, user } from './storage-test-harness.js';
 

@@ -9,7 +9,8 @@
  */
 import type { Row, RowId } from '../storage/schema.js';
 import type { SiteStore } from '../storage/site-store.js';
-import { HostCode, HostFailure, type HostImpl } from './abi.js';
+import type { HostImpl } from './abi.js';
+import { HostCode, HostFailure } from '../contract/host-codes.js';
 import {
   badArgument,
   checkKeys,
@@ -26,8 +27,8 @@ import {
   type JsonObject,
 } from './storage-work.js';
 import { rowWriteBytes, WRITE_OVERHEAD_BYTES } from '../storage/unit-of-work.js';
-import { utf8Length } from '../limits.js';
-import { MACHINE_NAME } from '../machine-name.js';
+import { utf8Length } from '../common/limits.js';
+import { MACHINE_NAME } from '../common/machine-name.js';
 
 export const WHERE_OPS = ['eq', 'ne', 'lt', 'lte', 'gt', 'gte', 'in', 'like'] as const;
 

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Item } from '../storage/schema.js';
 import type { SiteStore } from '../storage/site-store.js';
-import { HostCode } from './abi.js';
+import { HostCode } from '../contract/host-codes.js';
 import { HostHarness, openTestStore, user } from './storage-test-harness.js';
 
 const admin = user('admin', ['administer site']);

@@ -8,8 +8,9 @@
  */
 import type { SiteStore } from '../storage/site-store.js';
 import type { Item } from '../storage/schema.js';
-import { ANONYMOUS_ID, type CurrentUser } from '../tap/request-state.js';
-import { HostCode, HostFailure, type ActiveCall, type HostImpl } from './abi.js';
+import { ANONYMOUS_ID, type CurrentUser } from '../common/users.js';
+import type { ActiveCall, HostImpl } from './abi.js';
+import { HostCode, HostFailure } from '../contract/host-codes.js';
 import {
   badArgument,
   checkKeys,
@@ -25,9 +26,9 @@ import {
   checkValueSize,
 } from './storage-work.js';
 import { itemWriteBytes } from '../storage/unit-of-work.js';
-import { utf8Length } from '../limits.js';
+import { utf8Length } from '../common/limits.js';
 import { hasPermission } from './user.js';
-import { MACHINE_NAME } from '../machine-name.js';
+import { MACHINE_NAME } from '../common/machine-name.js';
 
 export const CONDITION_OPS = ['eq', 'ne', 'lt', 'gt', 'lte', 'gte', 'in', 'contains'] as const;
 export type ConditionOp = (typeof CONDITION_OPS)[number];

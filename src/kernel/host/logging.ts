@@ -7,10 +7,10 @@
  * of the unit of work. Lines count against the log quotas (limits.ts); a line over quota is
  * refused with -6 and not recorded.
  */
-import { LOG_LEVELS, type LogEntry, type LogLevel } from '../log-entry.js';
+import { LOG_LEVELS, type LogEntry, type LogLevel } from '../common/log-entry.js';
 import type { ActiveCall, HostImpl } from './abi.js';
 import { badArgument } from './storage-work.js';
-import { utf8Length } from '../limits.js';
+import { utf8Length } from '../common/limits.js';
 
 /** Longer messages are cut, so one call cannot fill the site's storage quota. */
 export const MAX_LOG_MESSAGE = 16 * 1024;

@@ -2,8 +2,9 @@
  * `trovato:kernel/request-context`: a string map that lives for one request, shared by the
  * handlers of that request and dropped at its end (never persisted).
  */
-import { HostCode, HostFailure, type HostImpl } from './abi.js';
-import { utf8Length } from '../limits.js';
+import type { HostImpl } from './abi.js';
+import { HostCode, HostFailure } from '../contract/host-codes.js';
+import { utf8Length } from '../common/limits.js';
 
 /** The request-context host functions. */
 export function requestContextHostFunctions(): Record<string, HostImpl> {

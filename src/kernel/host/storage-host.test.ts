@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SiteStore } from '../storage/site-store.js';
 import { UnitOfWork } from '../storage/unit-of-work.js';
-import { createRequestState } from '../tap/request-state.js';
-import { adaptHostFunction, CallStack, HostCode, type ActiveCall } from './abi.js';
-import { HOST_FUNCTIONS } from './imports.js';
+import { createRequestState } from '../request/request-state.js';
+import { adaptHostFunction, CallStack, type ActiveCall } from './abi.js';
+import { HostCode } from '../contract/host-codes.js';
+import { HOST_FUNCTIONS } from '../contract/imports.js';
 import { createStorageHostFunctions, kernelStorage } from './storage-host.js';
 import { HostHarness, openTestStore, user } from './storage-test-harness.js';
 

@@ -2,11 +2,12 @@
  * The host functions backed by the site store (ABI §4), ready to be adapted into wasm imports.
  * `errors` and `plugin-api` are the kernel's own.
  */
-import type { KernelStorage } from '../kernel.js';
+import type { RequestWork } from '../common/request-work.js';
+import type { LogEntry } from '../common/log-entry.js';
 import type { LogRecord } from '../storage/schema.js';
 import type { SiteStore } from '../storage/site-store.js';
 import type { UnitOfWork } from '../storage/unit-of-work.js';
-import type { CurrentUser } from '../tap/request-state.js';
+import type { CurrentUser } from '../common/users.js';
 import type { HostImplementations } from './abi.js';
 import { cacheHostFunctions } from './cache.js';
 import { dbHostFunctions } from './db.js';
@@ -16,6 +17,19 @@ import { queueHostFunctions } from './queue.js';
 import { requestContextHostFunctions } from './request-context.js';
 import { userHostFunctions } from './user.js';
 import { variablesHostFunctions } from './variables.js';
+
+/** A request's unit of work as the kernel drives it; storage provides it. */
+export interface KernelWork extends RequestWork {
+  commit(): Promise<void>;
+  discard(): void;
+}
+
+/** What the kernel needs from storage. Without it, data host functions answer -5. */
+export interface KernelStorage {
+  beginWork(user: CurrentUser): KernelWork;
+  hostFunctions(): HostImplementations;
+  appendLogs(entries: readonly LogEntry[]): Promise<void>;
+}
 
 /**
  * item-api, db, variables, cache-api, user-api, request-context, logging and queue over `store`. Each

@@ -6,9 +6,10 @@
 import { nodeIndexedDB } from '../storage/node-indexeddb.js';
 import type { UnitOfWork } from '../storage/unit-of-work.js';
 import { openSiteStore, type SiteStore, type SiteStoreOptions } from '../storage/site-store.js';
-import { createRequestState, type CurrentUser, type RequestState } from '../tap/request-state.js';
+import { createRequestState, type RequestState } from '../request/request-state.js';
+import type { CurrentUser } from '../common/users.js';
 import { adaptHostFunction, CallStack, type ActiveCall } from './abi.js';
-import { HOST_FUNCTIONS, type HostFunctionSpec } from './imports.js';
+import { HOST_FUNCTIONS, type HostFunctionSpec } from '../contract/imports.js';
 import { createStorageHostFunctions } from './storage-host.js';
 
 /** A store on a fresh fake-indexeddb database of its own. */

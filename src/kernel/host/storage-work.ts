@@ -4,8 +4,9 @@
  */
 import { UnitOfWork } from '../storage/unit-of-work.js';
 import type { SiteStore } from '../storage/site-store.js';
-import { HostCode, HostFailure, parseJsonArgument, type ActiveCall } from './abi.js';
-import type { ValueLimit } from '../limits.js';
+import { parseJsonArgument, type ActiveCall } from './abi.js';
+import { HostCode, HostFailure } from '../contract/host-codes.js';
+import type { ValueLimit } from '../common/limits.js';
 
 /**
  * Charges `bytes` of writes about to be staged against the request's staging quota

@@ -2,7 +2,7 @@
  * `trovato:kernel/user-api`. Roles map to permissions in one place: the kernel's role table
  * (users.ts), which a site extends with per-content-type permissions (site/roles.ts).
  */
-import type { CurrentUser } from '../tap/request-state.js';
+import type { CurrentUser } from '../common/users.js';
 import type { HostImpl } from './abi.js';
 
 /** A user with this permission has every permission. */

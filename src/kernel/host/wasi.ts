@@ -17,9 +17,9 @@
  */
 import { ConsoleStdout, File, OpenFile, WASI, wasi as wasiDefs } from '@bjorn3/browser_wasi_shim';
 import type { ActiveCall, CurrentCall } from './abi.js';
-import { WASI_FUNCTIONS } from './imports.js';
-import { chargeFuel, hostCallCost } from '../tap/fuel.js';
-import { markAllWritten } from '../tap/written-range.js';
+import { WASI_FUNCTIONS } from '../contract/imports.js';
+import { chargeFuel, hostCallCost } from '../plugin/fuel.js';
+import { markAllWritten } from '../plugin/written-range.js';
 
 export type OutputStream = 'stdout' | 'stderr';
 export type WasiOutput = (call: ActiveCall, stream: OutputStream, line: string) => void;
@@ -114,7 +114,7 @@ export function createWasiImports(calls: CurrentCall, output: WasiOutput): Recor
   const imports: Record<string, (...args: never[]) => unknown> = {};
   for (const name of Object.keys(WASI_FUNCTIONS)) {
     const shim = wasi.wasiImport[name];
-    if (!shim) throw new Error(`The WASI shim lacks ${name}; update WASI_FUNCTIONS in host/imports.ts.`);
+    if (!shim) throw new Error(`The WASI shim lacks ${name}; update WASI_FUNCTIONS in contract/imports.ts.`);
     if (name === 'poll_oneoff') {
       imports[name] = (...args: never[]) => {
         const call = calls.current();

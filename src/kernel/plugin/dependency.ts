@@ -3,7 +3,7 @@
  * name so every run loads in the same order. Plugins whose dependencies cannot be met (missing,
  * in a cycle, or refused themselves) are refused with the chain that explains why; the rest load.
  */
-import type { KernelErrorCode } from '../errors.js';
+import type { KernelErrorCode } from '../common/errors.js';
 
 /** What the resolver needs of a plugin: its name and the names it depends on. */
 export interface DependencyNode {

@@ -3,7 +3,7 @@
  * `plugins.json` lists the enabled plugins; each lives at `<name>/<name>.info.toml|.wasm`.
  */
 import type { PluginSource } from './loader.js';
-import { KernelError } from '../errors.js';
+import { KernelError } from '../common/errors.js';
 
 export interface PluginIndex {
   plugins: string[];

@@ -11,7 +11,7 @@
  * changes) charges their size operand too, one unit per 4 bytes or per table element. Slow
  * instructions (division, calls through a table, memory.grow) are weighted (see weightOf).
  *
- * The kernel sets the global before each call and reads it afterwards (see tap/fuel.ts); a trap
+ * The kernel sets the global before each call and reads it afterwards (see fuel.ts); a trap
  * with the global below zero is "ran out of fuel".
  *
  * The same walk can also record the **written range** (`indices.written`): after every store and

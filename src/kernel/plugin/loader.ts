@@ -8,8 +8,8 @@ import { checkModule } from './module-check.js';
 import { rewriteModule } from './module-rewrite.js';
 import type { ModuleShape } from './wasm-sections.js';
 import { resolveLoadOrder } from './dependency.js';
-import { providedImports } from '../host/imports.js';
-import { messageOf } from '../errors.js';
+import { providedImports } from '../contract/imports.js';
+import { messageOf } from '../common/errors.js';
 
 /** A plugin as files: the manifest text and the module bytes. */
 export interface PluginSource {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KERNEL_ABI_VERSION } from '../taps.js';
+import { KERNEL_ABI_VERSION } from '../contract/taps.js';
 import { formatProblem, parseManifest, type ManifestProblem, type ManifestResult } from './manifest.js';
 
 const FILE = 'blog.info.toml';

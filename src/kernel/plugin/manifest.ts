@@ -3,10 +3,10 @@
  * full, so an author sees every mistake in one go rather than one per reload.
  */
 import { parse, TomlDate, TomlError } from 'smol-toml';
-import { nearest } from '../suggest.js';
-import { DEFAULT_CALL_FUEL, MAX_CALL_FUEL } from '../tap/fuel.js';
-import { isKnownTap, KERNEL_ABI_VERSION, KNOWN_TAPS, type TapName } from '../taps.js';
-import { MACHINE_NAME } from '../machine-name.js';
+import { nearest } from '../common/suggest.js';
+import { DEFAULT_CALL_FUEL, MAX_CALL_FUEL } from './fuel.js';
+import { isKnownTap, KERNEL_ABI_VERSION, KNOWN_TAPS, type TapName } from '../contract/taps.js';
+import { MACHINE_NAME } from '../common/machine-name.js';
 
 /** A manifest that passed validation, with every default applied. */
 export interface PluginManifest {

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { wat, type WatFeatures } from '../../../test/support/wat.js';
-import { providedImports } from '../host/imports.js';
+import { providedImports } from '../contract/imports.js';
 import { checkExportSignature, checkModule, formatSignature, TAP_SIGNATURE, type ModuleCheckOptions } from './module-check.js';
 import { readModuleShape } from './wasm-sections.js';
 

@@ -4,10 +4,10 @@
  * nothing the kernel lacks, and asks for no more memory than the limit. Every problem is
  * reported at once, so an author fixes them in one pass rather than one per reload.
  */
-import type { KernelErrorCode } from '../errors.js';
-import type { ProvidedImport } from '../host/imports.js';
-import type { FunctionSignature } from '../host/signature.js';
-import { nearest } from '../suggest.js';
+import type { KernelErrorCode } from '../common/errors.js';
+import type { ProvidedImport } from '../contract/imports.js';
+import type { FunctionSignature } from '../contract/signature.js';
+import { nearest } from '../common/suggest.js';
 import { readModuleShape, type MemoryLimits, type ModuleExport, type ModuleShape } from './wasm-sections.js';
 
 /** The signature of every tap and route callback: `(ptr, len) -> (out_ptr << 32) | out_len`. */
@@ -37,7 +37,7 @@ export interface ModuleCheckOptions {
   taps: readonly string[];
   /** Route callbacks, when already known; they follow the tap signature rule. */
   callbacks?: readonly string[];
-  /** Every import the kernel provides (`providedImports()` from `host/imports.ts`). */
+  /** Every import the kernel provides (`providedImports()` from `contract/imports.ts`). */
   provided: readonly ProvidedImport[];
   /** An initial size or a declared maximum above this many 64 KiB pages is refused. */
   maxMemoryPages: number;

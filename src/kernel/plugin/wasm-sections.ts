@@ -12,7 +12,7 @@
  * reference types, bulk memory, extended constants, threads' shared memory, memory64 limits,
  * exception tags). GC type forms are reported as unsupported rather than guessed at.
  */
-import type { FunctionSignature, ValueType } from '../host/signature.js';
+import type { FunctionSignature, ValueType } from '../contract/signature.js';
 
 export type ExternalKind = 'function' | 'table' | 'memory' | 'global' | 'tag';
 

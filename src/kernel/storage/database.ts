@@ -3,7 +3,7 @@
  * it lacks, and turning IndexedDB failures into KernelErrors a user can act on.
  */
 import { wrap, type IDBPDatabase } from 'idb';
-import { KernelError, messageOf } from '../errors.js';
+import { KernelError, messageOf } from '../common/errors.js';
 import { MIGRATIONS, type Migration, type SiteSchema } from './schema.js';
 
 export type SiteDatabase = IDBPDatabase<SiteSchema>;

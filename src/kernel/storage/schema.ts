@@ -5,7 +5,7 @@
  * edit one that has shipped.
  */
 import type { DBSchema, IDBPDatabase, IDBPTransaction, StoreNames } from 'idb';
-import type { LogEntry } from '../log-entry.js';
+import type { LogEntry } from '../common/log-entry.js';
 
 /** An item as stored and as plugins see it (ABI §5). */
 export interface Item {

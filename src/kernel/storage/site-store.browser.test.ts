@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ANONYMOUS_ID, anonymousUser } from '../tap/request-state.js';
+import { ANONYMOUS_ID, anonymousUser } from '../common/users.js';
 import { openSiteDatabase } from './database.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { openSiteStore } from './site-store.js';

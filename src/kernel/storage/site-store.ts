@@ -3,13 +3,14 @@
  * requests, site settings, and the bounded log.
  */
 import type { IDBPTransaction } from 'idb';
-import { KernelError } from '../errors.js';
-import type { CurrentUser, LogLevel } from '../tap/request-state.js';
+import { KernelError } from '../common/errors.js';
+import type { LogLevel } from '../common/log-entry.js';
+import type { CurrentUser } from '../common/users.js';
 import { openSiteDatabase, storageFailure, type SiteDatabase } from './database.js';
 import { isEmptyChangeSet, ReadModel, tableKey, type ChangeSet } from './read-model.js';
 import { MIGRATIONS, type Item, type LogRecord, type Migration, type RowRecord, type SiteSchema, type SiteStoreName, type VariableRecord } from './schema.js';
 import { UnitOfWork, type WorkBackend } from './unit-of-work.js';
-import { createSerialQueue } from '../serial-queue.js';
+import { createSerialQueue } from '../common/serial-queue.js';
 
 export interface SiteStoreOptions {
   /** The database name; the embedding page chooses one per site. */

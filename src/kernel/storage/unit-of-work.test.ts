@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { KernelError } from '../errors.js';
+import { KernelError } from '../common/errors.js';
 import { user } from '../host/storage-test-harness.js';
 import { nodeIndexedDB } from './node-indexeddb.js';
 import type { Item } from './schema.js';

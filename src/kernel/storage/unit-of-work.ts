@@ -4,8 +4,9 @@
  * its own staged writes, and `commit` writes the survivors in one IndexedDB transaction when the
  * request ends. Savepoints let the dispatcher drop a failing handler's writes and keep the rest.
  */
-import { KernelError } from '../errors.js';
-import type { CurrentUser, RequestWork } from '../tap/request-state.js';
+import { KernelError } from '../common/errors.js';
+import type { RequestWork } from '../common/request-work.js';
+import type { CurrentUser } from '../common/users.js';
 import {
   cacheKey,
   emptyChangeSet,
@@ -15,7 +16,7 @@ import {
   type ChangeSet,
 } from './read-model.js';
 import type { CacheRecord, Item, Row, RowId } from './schema.js';
-import { utf8Length } from '../limits.js';
+import { utf8Length } from '../common/limits.js';
 
 /**
  * The committed data a unit of work reads through its overlay. The browser's store answers from

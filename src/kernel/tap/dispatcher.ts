@@ -4,15 +4,16 @@
  * only, discards its writes, and is reported with plugin, tap and (for AssemblyScript aborts)
  * file, line and column.
  */
-import { HostCode, type ActiveCall, type CallStack } from '../host/abi.js';
+import type { ActiveCall, CallStack } from '../host/abi.js';
+import { HostCode } from '../contract/host-codes.js';
 import { PluginAbort } from '../host/env.js';
-import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json-depth.js';
-import type { KernelErrorCode } from '../errors.js';
-import { memoryBytes, type InstanceSource, type PluginInstance, type ReleaseOutcome } from './plugin-instance.js';
-import type { RequestState } from './request-state.js';
-import { DEFAULT_CALL_FUEL, FuelExhausted, MAX_CALL_FUEL, MAX_INVOKES_PER_REQUEST, OutOfFuel, fuelCounter, outOfFuelMessage } from './fuel.js';
+import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../common/json-depth.js';
+import type { KernelErrorCode } from '../common/errors.js';
+import { memoryBytes, type InstanceSource, type PluginInstance, type ReleaseOutcome } from '../plugin/plugin-instance.js';
+import type { RequestState } from '../request/request-state.js';
+import { DEFAULT_CALL_FUEL, FuelExhausted, MAX_CALL_FUEL, MAX_INVOKES_PER_REQUEST, OutOfFuel, fuelCounter, outOfFuelMessage } from '../plugin/fuel.js';
 import type { TapRegistry } from './registry.js';
-import { markWritten } from './written-range.js';
+import { markWritten } from '../plugin/written-range.js';
 import { InputEncoder } from './input-encoder.js';
 
 /** One handler's part of a dispatch. */

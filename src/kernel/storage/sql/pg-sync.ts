@@ -7,7 +7,7 @@
  */
 import { existsSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import { KernelError } from '../../errors.js';
+import { KernelError } from '../../common/errors.js';
 import type { SqlMigration } from './sqlite-schema.js';
 import type { SqlStatement, SqlValue, SyncSql } from './sync-sql.js';
 

@@ -5,8 +5,8 @@
  * writes the request's surviving writes in ONE transaction. See README.md in this folder for
  * the consistency rules when several requests or processes share the database.
  */
-import { KernelError } from '../../errors.js';
-import type { CurrentUser } from '../../tap/request-state.js';
+import { KernelError } from '../../common/errors.js';
+import type { CurrentUser } from '../../common/users.js';
 import { isEmptyChangeSet, type ChangeSet } from '../read-model.js';
 import type { CacheRecord, Item, LogRecord, Row, RowId, VariableRecord } from '../schema.js';
 import { DEFAULT_MAX_LOGS, type LogQuery, type SiteData, type SiteStore } from '../site-store.js';

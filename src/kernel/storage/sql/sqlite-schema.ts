@@ -4,7 +4,7 @@
  * shipped. Values the kernel does not query on are stored as JSON text.
  */
 import type { Database } from 'better-sqlite3';
-import { KernelError } from '../../errors.js';
+import { KernelError } from '../../common/errors.js';
 
 export interface SqlMigration {
   readonly version: number;

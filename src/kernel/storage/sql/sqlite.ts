@@ -4,7 +4,7 @@
  * readers go on while one writes, and writers wait for each other (busy_timeout).
  */
 import BetterSqlite3, { type Database, type Statement } from 'better-sqlite3';
-import { KernelError, messageOf } from '../../errors.js';
+import { KernelError, messageOf } from '../../common/errors.js';
 import { migrateSqlite, type SqlMigration } from './sqlite-schema.js';
 import type { SqlStatement, SqlValue, SyncSql } from './sync-sql.js';
 import { SqlSiteStore, type SqlStoreOptions } from './sql-store.js';

@@ -1,0 +1,26 @@
+/**
+ * What building one plugin folder takes and gives, for either language: build-plugins.ts
+ * (AssemblyScript) and build-rust.ts (Rust) both answer with it.
+ */
+import type { Diagnostic } from './compile-plugin.js';
+
+export interface BuildOptions {
+  /** The SDK source folder; default `<dir>/../../sdk` when it exists, else the bundled SDK. */
+  sdkDir?: string;
+  /** Rebuild even when the output is newer than every source. */
+  force?: boolean;
+  /** Default true. */
+  optimize?: boolean;
+}
+
+export interface PluginBuildResult {
+  name: string;
+  /**
+   * `up-to-date`: nothing changed since the last build, so nothing was compiled. `skipped`: a
+   * Rust plugin on a machine without the Rust toolchain (a diagnostic says how to install it).
+   */
+  status: 'built' | 'up-to-date' | 'failed' | 'skipped';
+  diagnostics: Diagnostic[];
+  /** The written wasm file (also for `up-to-date`); absent when the build failed. */
+  wasmPath?: string;
+}

@@ -1,0 +1,80 @@
+/**
+ * The order requests run in (the storage's rule 1): one after another, each beginning once the
+ * one before it has committed, so it reads what every earlier request wrote. When none is
+ * unfinished a request starts at once, synchronously: waiting a turn for a settled promise
+ * cost a dispatch more than its handler did. A request begun from inside the body of one that
+ * started at once waits for that request, which is not yet the last one queued.
+ */
+
+export interface RequestOrder {
+  /**
+   * Runs `start` (the request: its synchronous body, then its commit) in its turn and settles
+   * as it does. `start` is called before `run` returns when no request is unfinished.
+   */
+  run<T>(start: () => Promise<T>): Promise<T>;
+}
+
+export function createRequestOrder(): RequestOrder {
+  /** The request queued last; it settles once that request has committed (or failed). */
+  let previous: Promise<unknown> = Promise.resolve();
+  /** Requests queued and not yet settled. */
+  let unfinished = 0;
+  /** True while a request that started at once runs its synchronous part. */
+  let startingNow = false;
+  /** Opened when the request that started at once settles (see the module comment). */
+  let startGate: { opened: Promise<void>; open: () => void } | null = null;
+
+  const settled = (): void => {
+    unfinished--;
+  };
+
+  function counted<T>(start: () => Promise<T>): Promise<T> {
+    let started: Promise<T>;
+    try {
+      started = start();
+    } catch (error) {
+      started = Promise.reject(error);
+    }
+    // Counted down by the first reaction to its settling, so before anyone awaiting it resumes
+    // (the next request may then start at once), and with no extra turn on the promise returned.
+    started.then(settled, settled);
+    return started;
+  }
+
+  return {
+    run<T>(start: () => Promise<T>): Promise<T> {
+      unfinished++;
+      if (unfinished === 1) {
+        startingNow = true;
+        let running: Promise<T>;
+        try {
+          running = counted(start);
+        } finally {
+          startingNow = false;
+        }
+        if (startGate) {
+          // Requests were begun from its body; the last of them is `previous` already.
+          const { open } = startGate;
+          startGate = null;
+          running.then(open, open);
+        } else {
+          previous = running;
+        }
+        return running;
+      }
+      let after = previous;
+      if (startingNow && !startGate) {
+        let open!: () => void;
+        const opened = new Promise<void>((resolve) => (open = resolve));
+        startGate = { opened, open };
+        after = opened;
+      }
+      const running = after.then(
+        () => counted(start),
+        () => counted(start),
+      );
+      previous = running;
+      return running;
+    },
+  };
+}
