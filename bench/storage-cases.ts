@@ -16,6 +16,7 @@ import { anonymousUser } from '../src/kernel/tap/request-state.js';
 import { measure, summarize, type Stats } from './measure.js';
 import type { CaseResult } from './cases.js';
 import { deleteDatabase } from './seed.js';
+import { restoreData, type SiteExport } from '../src/kernel/site/site-export.js';
 
 const ADMIN = { id: 'bench-admin', roles: ['administrator'] };
 
@@ -64,6 +65,11 @@ function benchItem(i: number, now: number): Item {
     created: now,
     changed: now,
   };
+}
+
+function benchItems(count: number): Item[] {
+  const now = Math.floor(Date.now() / 1000);
+  return Array.from({ length: count }, (_, i) => benchItem(i, now));
 }
 
 export async function runStorageCases(probe: PluginSource, indexedDB: IDBFactory, log: (line: string) => void): Promise<CaseResult[]> {
@@ -117,13 +123,41 @@ export async function runStorageCases(probe: PluginSource, indexedDB: IDBFactory
     }
   }
 
-  log('storage: open a site database holding 10,000 items (loads the read model)');
+  log('storage: import a site export of 10,000 items (restoreData, the /admin/site and recipe path)');
+  const exported: SiteExport = { exported: new Date().toISOString(), plugins: [], data: { items: benchItems(10_000), rows: [], variables: [], settings: {} } };
+  results.push({
+    name: 'import of 10,000 items, per item',
+    stats: perUnit(
+      await measure(async () => {
+        const name = `trovato-bench-import-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+        const store = await openSiteStore({ name, indexedDB });
+        try {
+          await restoreData(store, exported);
+        } finally {
+          await store.close();
+          await deleteDatabase(indexedDB, name);
+        }
+      }, { batch: 1, batches: 3 }),
+      10_000,
+    ),
+  });
+
+  log('storage: open an empty site database, then one holding 10,000 items');
+  const empty = `trovato-bench-empty-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  await (await openSiteStore({ name: empty, indexedDB })).close();
+  try {
+    results.push({
+      name: 'open an empty site',
+      stats: await measure(async () => (await openSiteStore({ name: empty, indexedDB })).close(), { batch: 1, batches: 10 }),
+    });
+  } finally {
+    await deleteDatabase(indexedDB, empty);
+  }
   const name = `trovato-bench-boot-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const seeded = await openSiteStore({ name, indexedDB });
   try {
     const work = seeded.beginWork(anonymousUser());
-    const now = Math.floor(Date.now() / 1000);
-    for (let i = 0; i < 10_000; i++) work.putItem(benchItem(i, now));
+    for (const item of benchItems(10_000)) work.putItem(item);
     await work.commit();
   } finally {
     await seeded.close();
@@ -131,6 +165,7 @@ export async function runStorageCases(probe: PluginSource, indexedDB: IDBFactory
   try {
     results.push({
       name: 'open a site holding 10,000 items (whole open)',
+      baselines: ['open an empty site'],
       stats: await measure(async () => (await openSiteStore({ name, indexedDB })).close(), { batch: 1, batches: 10 }),
     });
   } finally {

@@ -33,7 +33,18 @@ export const DEFAULT_MAX_MEMORY_PAGES = 256;
 export interface KernelWork extends RequestWork {
   commit(): Promise<void>;
   discard(): void;
+  /**
+   * A storage that loads lazily: whether a read found data not loaded yet (it threw NotLoaded,
+   * tap/not-loaded.ts). The request then runs again after `loadMissed`, which drops this
+   * attempt's writes and loads what it missed (`everything`: all of it, so the next attempt
+   * cannot miss).
+   */
+  readonly missedReads?: boolean;
+  loadMissed?(everything: boolean): Promise<void>;
 }
+
+/** Attempts of one request: a miss, a load by id, a miss again, everything loaded, a last run. */
+const MAX_ATTEMPTS = 3;
 
 /** What the kernel needs from storage. Without it, data host functions answer -5. */
 export interface KernelStorage {
@@ -338,31 +349,46 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   async function runRequest<T>(spec: UserSpec | undefined, body: (request: RequestState) => T): Promise<T> {
     try {
       const user = userOf(spec);
-      const work = options.storage?.beginWork(user);
-      const request = createRequestState(user, work ?? NO_WORK, { limits, fuel: requestFuel(perRequest), now: clock(), onLog: options.onLog });
-      request.services = createRequestServices(services, request);
-      let result: T;
-      try {
-        result = body(request);
-      } catch (error) {
-        work?.discard();
-        await persistLogs(request);
-        throw error;
-      }
-      // Without storage there is nothing to commit: no turn of the event loop is spent on it.
-      if (work) {
+      for (let attempt = 1; ; attempt++) {
+        const work = options.storage?.beginWork(user);
+        const request = createRequestState(user, work ?? NO_WORK, { limits, fuel: requestFuel(perRequest), now: clock(), onLog: options.onLog });
+        request.services = createRequestServices(services, request);
+        let result: T;
         try {
-          await work.commit();
+          result = body(request);
         } catch (error) {
+          if (await loadedWhatWasMissed(work, attempt)) continue;
+          work?.discard();
           await persistLogs(request);
-          throw error instanceof KernelError ? error : new KernelError('STORAGE_FAILURE', `The request's writes could not be saved: ${messageOf(error)}`);
+          throw error;
         }
+        if (await loadedWhatWasMissed(work, attempt)) continue;
+        // Without storage there is nothing to commit: no turn of the event loop is spent on it.
+        if (work) {
+          try {
+            await work.commit();
+          } catch (error) {
+            await persistLogs(request);
+            throw error instanceof KernelError ? error : new KernelError('STORAGE_FAILURE', `The request's writes could not be saved: ${messageOf(error)}`);
+          }
+        }
+        if (request.logs.length > 0) await persistLogs(request);
+        return result;
       }
-      if (request.logs.length > 0) await persistLogs(request);
-      return result;
     } finally {
       unfinished--;
     }
+  }
+
+  /**
+   * When the attempt read data storage had not loaded, drops it whole (writes and log lines:
+   * it ran on a partial view) and loads that data; true means run the request again.
+   */
+  async function loadedWhatWasMissed(work: KernelWork | undefined, attempt: number): Promise<boolean> {
+    if (!work?.missedReads || !work.loadMissed) return false;
+    if (attempt >= MAX_ATTEMPTS) throw new KernelError('STORAGE_FAILURE', `The request still read data storage had not loaded after ${attempt} attempts: a storage bug.`);
+    await work.loadMissed(attempt + 1 >= MAX_ATTEMPTS);
+    return true;
   }
 
   async function persistLogs(request: RequestState): Promise<void> {

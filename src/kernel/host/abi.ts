@@ -9,6 +9,7 @@ import type { RequestState } from '../tap/request-state.js';
 import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../json-depth.js';
 import { ARGUMENT_LIMITS } from '../limits.js';
 import { chargeFuel, hostCallCost, OutOfFuel } from '../tap/fuel.js';
+import { NotLoaded } from '../tap/not-loaded.js';
 
 /** ABI §4 error codes. */
 export const HostCode = {
@@ -181,7 +182,7 @@ export function adaptHostFunction(
   return (...raw: number[]): number => {
     const call = calls.current();
     // Host work is paid in fuel like instructions, so a loop of host calls ends like any loop.
-    // Running out unwinds the plugin (OutOfFuel passes the catch below): it is not an error
+    // Running out unwinds the plugin (OutOfFuel passes the catch below, as does NotLoaded): it is not an error
     // code to ignore. The bytes are paid as they are read, so an argument a quota refuses by
     // its length alone costs only the call.
     chargeFuel(call.fuel, hostCallCost(0));
@@ -225,7 +226,7 @@ export function adaptHostFunction(
       return written;
     } catch (error) {
       call.pending = null;
-      if (error instanceof OutOfFuel) throw error;
+      if (error instanceof OutOfFuel || error instanceof NotLoaded) throw error;
       if (error instanceof HostFailure) return fail(call, error.code, `${qualifiedName}: ${error.message}`);
       // A host bug must not unwind through the plugin: report it as a storage failure.
       return fail(call, HostCode.storageFailure, `${qualifiedName} failed inside the kernel: ${(error as Error)?.message ?? String(error)}`);

@@ -1,11 +1,21 @@
 /**
- * The in-memory copy of the site database that host functions read synchronously. It is loaded
- * once at open and changed only by `apply`, after the IndexedDB transaction holding the same
- * changes has completed, so it never shows a write the database does not have.
+ * The in-memory copy of the site database that host functions read synchronously. Rows,
+ * variables, cache entries and settings are loaded at open; items are loaded on demand (by id,
+ * or all of them for a listing: see README.md, "What is in memory"), and a read of an item not
+ * loaded throws NotLoaded. It changes only by `apply`, after the IndexedDB transaction holding
+ * the same changes has completed, and by loads that run in the store's write queue between
+ * commits, so it never shows a write the database does not have.
  */
 import type { SiteDatabase } from './database.js';
 import type { CacheRecord, Item, Row, RowId, VariableRecord } from './schema.js';
 import type { StoredData } from './unit-of-work.js';
+import { NotLoaded } from '../tap/not-loaded.js';
+
+/**
+ * How many items loaded one by one (and ids known to be absent) memory keeps before it starts
+ * over. A listing loads every item and keeps them all, as the whole read model used to.
+ */
+export const MAX_ITEMS_LOADED_BY_ID = 2000;
 
 /** Net changes of one commit: the last staged value per key, `null` meaning deleted. */
 export interface ChangeSet {
@@ -46,18 +56,26 @@ export function isExpired(record: CacheRecord, now: number): boolean {
 }
 
 export class ReadModel implements StoredData {
+  /** The items in memory: every item once `itemsComplete`, else those loaded by id. */
   readonly items = new Map<string, Item>();
+  #itemsComplete = false;
+  /** Ids known not to exist (looked up, or deleted), while not every item is loaded. */
+  readonly #absentItems = new Set<string>();
   readonly rows = new Map<string, Map<RowId, Row>>();
   readonly variables = new Map<string, string>();
   readonly cache = new Map<string, CacheRecord>();
   readonly site = new Map<string, unknown>();
   readonly #tags = new Map<string, Set<string>>();
 
-  /** Loads every store except logs in one read transaction; returns expired cache keys found. */
-  static async load(db: SiteDatabase, now: number): Promise<{ model: ReadModel; expired: Array<[string, string]> }> {
+  /**
+   * Loads every store except logs in one read transaction, items only `withItems`; returns
+   * expired cache keys found. Otherwise items come as requests read them (`loadItems`,
+   * `loadEveryItem`).
+   */
+  static async load(db: SiteDatabase, now: number, withItems: boolean): Promise<{ model: ReadModel; expired: Array<[string, string]> }> {
     const tx = db.transaction(['items', 'rows', 'variables', 'cache', 'site'], 'readonly');
     const [items, rows, variables, cache, siteKeys, siteValues] = await Promise.all([
-      tx.objectStore('items').getAll(),
+      withItems ? tx.objectStore('items').getAll() : null,
       tx.objectStore('rows').getAll(),
       tx.objectStore('variables').getAll(),
       tx.objectStore('cache').getAll(),
@@ -66,7 +84,7 @@ export class ReadModel implements StoredData {
       tx.done,
     ]);
     const model = new ReadModel();
-    for (const item of items) model.items.set(item.id, item);
+    if (items) model.loadEveryItem(items);
     for (const record of rows) model.#table(record.plugin, record.table).set(record.id, record.data);
     for (const record of variables) model.variables.set(variableKey(record.plugin, record.name), record.value);
     const expired: Array<[string, string]> = [];
@@ -81,11 +99,44 @@ export class ReadModel implements StoredData {
   // --- StoredData: what a unit of work reads ----------------------------------------------
 
   item(id: string): Item | undefined {
-    return this.items.get(id);
+    const item = this.items.get(id);
+    if (item || this.#itemsComplete || this.#absentItems.has(id)) return item;
+    throw new NotLoaded(`The item "${id}"`);
   }
 
   everyItem(): Iterable<Item> {
+    if (!this.#itemsComplete) throw new NotLoaded('The list of every item');
     return this.items.values();
+  }
+
+  // --- loading items on demand (the store runs these between commits) ---------------------
+
+  get itemsComplete(): boolean {
+    return this.#itemsComplete;
+  }
+
+  /** Items read by id: `found[i]` is the item stored under `ids[i]`, or undefined. */
+  loadItems(ids: readonly string[], found: ReadonlyArray<Item | undefined>): void {
+    if (this.#itemsComplete) return;
+    if (this.items.size + this.#absentItems.size + ids.length > MAX_ITEMS_LOADED_BY_ID) {
+      // Start over rather than track use: a request reads few items by id, and what it needs
+      // is loaded right after this.
+      this.items.clear();
+      this.#absentItems.clear();
+    }
+    ids.forEach((id, i) => {
+      const item = found[i];
+      if (item) this.items.set(id, item);
+      else this.#absentItems.add(id);
+    });
+  }
+
+  /** Every item, read in one go (a request listed them). */
+  loadEveryItem(items: readonly Item[]): void {
+    this.items.clear();
+    this.#absentItems.clear();
+    for (const item of items) this.items.set(item.id, item);
+    this.#itemsComplete = true;
   }
 
   row(plugin: string, table: string, id: RowId): Row | undefined {
@@ -122,8 +173,16 @@ export class ReadModel implements StoredData {
 
   apply(changes: ChangeSet): void {
     for (const [id, item] of changes.items) {
-      if (item) this.items.set(id, item);
-      else this.items.delete(id);
+      if (!item) {
+        this.items.delete(id);
+        if (!this.#itemsComplete) this.#absentItems.add(id);
+      } else if (this.#itemsComplete || this.items.has(id) || this.items.size < MAX_ITEMS_LOADED_BY_ID) {
+        this.items.set(id, item);
+        this.#absentItems.delete(id);
+      } else {
+        // Past the bound (a bulk import): the database has it, a read loads it.
+        this.#absentItems.delete(id);
+      }
     }
     for (const { plugin, table, rows } of changes.rows.values()) {
       const stored = this.#table(plugin, table);

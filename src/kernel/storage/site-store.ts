@@ -2,13 +2,13 @@
  * The site store: one IndexedDB database per site, its in-memory read model, units of work for
  * requests, site settings, and the bounded log.
  */
-import type { IDBPTransaction } from 'idb';
+import { unwrap, type IDBPTransaction } from 'idb';
 import { KernelError } from '../errors.js';
 import type { CurrentUser, LogLevel } from '../tap/request-state.js';
 import { openSiteDatabase, storageFailure, type SiteDatabase } from './database.js';
 import { isEmptyChangeSet, ReadModel, tableKey, type ChangeSet } from './read-model.js';
 import { MIGRATIONS, type Item, type LogRecord, type Migration, type RowRecord, type SiteSchema, type SiteStoreName, type VariableRecord } from './schema.js';
-import { UnitOfWork, type WorkBackend } from './unit-of-work.js';
+import { UnitOfWork, type MissedItems, type WorkBackend } from './unit-of-work.js';
 import { createSerialQueue } from '../serial-queue.js';
 
 export interface SiteStoreOptions {
@@ -20,6 +20,12 @@ export interface SiteStoreOptions {
   readonly maxLogs?: number;
   /** Unix milliseconds; tests pass a fixed clock to check expiry without waiting. */
   readonly now?: () => number;
+  /**
+   * Load every item at open, as the whole read model once did. Off by default: items are loaded
+   * as requests read them (README.md, "What is in memory"), which a kernel request handles by
+   * running again. Turn it on to read items through `beginWork` outside a kernel request.
+   */
+  readonly loadItemsAtOpen?: boolean;
   /** @internal The schema history to open with (tests build older databases). */
   readonly migrations?: readonly Migration[];
 }
@@ -69,6 +75,20 @@ export interface SiteData {
 
 type WriteTransaction = IDBPTransaction<SiteSchema, SiteStoreName[], 'readwrite'>;
 
+/**
+ * How hard a commit's transaction waits for the disk (README.md, "Durability"). `relaxed`
+ * completes once the browser has the writes, before they reach the disk: a power cut or an
+ * OS crash right after can lose them (closing or reloading the tab cannot). That is allowed
+ * only where losing the commit loses nothing a reader relied on: a commit that only SETS cache
+ * entries (a lost entry is a miss, computed again). Content, and cache deletions (an
+ * invalidation lost would bring a stale entry back), keep the browser's default.
+ */
+function durabilityOf(changes: ChangeSet): IDBTransactionDurability {
+  if (changes.items.size + changes.rows.size + changes.variables.size > 0) return 'default';
+  for (const { record } of changes.cache.values()) if (!record) return 'default';
+  return 'relaxed';
+}
+
 export const DEFAULT_MAX_LOGS = 5000;
 
 /**
@@ -92,7 +112,7 @@ export async function openSiteStore(options: SiteStoreOptions): Promise<SiteStor
   const now = options.now ?? Date.now;
   const db = await openSiteDatabase(options.name, factory, options.migrations ?? MIGRATIONS);
   try {
-    const { model, expired } = await ReadModel.load(db, now());
+    const { model, expired } = await ReadModel.load(db, now(), options.loadItemsAtOpen ?? false);
     if (expired.length > 0) {
       const tx = db.transaction('cache', 'readwrite');
       await Promise.all([...expired.map((key) => tx.store.delete(key)), tx.done]);
@@ -139,19 +159,60 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
       if (changes.rows.size) stores.add('rows');
       if (changes.variables.size) stores.add('variables');
       if (changes.cache.size) stores.add('cache');
-      await this.#transact([...stores], 'Saving the request\'s writes', (tx, track) => {
-        for (const [id, item] of changes.items) track(item ? tx.objectStore('items').put(item) : tx.objectStore('items').delete(id));
-        for (const { plugin, table, rows } of changes.rows.values()) {
-          const store = tx.objectStore('rows');
-          for (const [id, data] of rows) track(data ? store.put({ plugin, table, id, data }) : store.delete([plugin, table, id]));
+      await this.#transact([...stores], 'Saving the request\'s writes', (tx) => {
+        // Raw requests, none awaited: the transaction's outcome covers them all (a failing
+        // request aborts it), and a promise per request was a large share of a bulk import.
+        const raw = unwrap(tx);
+        if (changes.items.size) {
+          const items = raw.objectStore('items');
+          for (const [id, item] of changes.items) {
+            if (item) items.put(item);
+            else items.delete(id);
+          }
         }
-        for (const record of changes.variables.values()) track(tx.objectStore('variables').put(record));
-        for (const { bin, key, record } of changes.cache.values()) {
-          track(record ? tx.objectStore('cache').put(record) : tx.objectStore('cache').delete([bin, key]));
+        if (changes.rows.size) {
+          const rows = raw.objectStore('rows');
+          for (const { plugin, table, rows: changed } of changes.rows.values()) {
+            for (const [id, data] of changed) {
+              if (data) rows.put({ plugin, table, id, data } satisfies RowRecord);
+              else rows.delete([plugin, table, id]);
+            }
+          }
         }
-      });
+        if (changes.variables.size) {
+          const variables = raw.objectStore('variables');
+          for (const record of changes.variables.values()) variables.put(record);
+        }
+        if (changes.cache.size) {
+          const cache = raw.objectStore('cache');
+          for (const { bin, key, record } of changes.cache.values()) {
+            if (record) cache.put(record);
+            else cache.delete([bin, key]);
+          }
+        }
+      }, durabilityOf(changes));
       // Only now does anyone see the writes: memory never runs ahead of the database.
       this.model.apply(changes);
+    });
+  }
+
+  loadItems(missed: MissedItems, everything: boolean): Promise<void> {
+    // In the write queue: a load never reads the database half-way through a commit, and a
+    // commit after it applies on top, so memory stays a copy of what is committed.
+    return this.#writes.run(async () => {
+      if (this.model.itemsComplete) return;
+      try {
+        if (everything || missed.all) {
+          this.model.loadEveryItem(await this.#db.getAll('items'));
+          return;
+        }
+        const ids = [...missed.ids];
+        const tx = this.#db.transaction('items');
+        const [found] = await Promise.all([Promise.all(ids.map((id) => tx.store.get(id))), tx.done]);
+        this.model.loadItems(ids, found);
+      } catch (error) {
+        throw storageFailure('Reading items from the site database', error);
+      }
     });
   }
 
@@ -212,27 +273,36 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
     });
   }
 
-  async snapshot(): Promise<SiteData> {
-    await this.#writes.idle();
-    const split = (key: string): [string, string] => {
-      const at = key.indexOf('\u0000');
-      return [key.slice(0, at), key.slice(at + 1)];
-    };
-    const rows: RowRecord[] = [];
-    for (const [key, table] of this.model.rows) {
-      const [plugin, name] = split(key);
-      for (const [id, data] of table) rows.push({ plugin, table: name, id, data: structuredClone(data) });
-    }
-    const variables = [...this.model.variables].map(([key, value]): VariableRecord => {
-      const [plugin, name] = split(key);
-      return { plugin, name, value };
+  snapshot(): Promise<SiteData> {
+    // In the write queue, so the items read from the database and the rest read from memory
+    // are the same commit's.
+    return this.#writes.run(async () => {
+      let items: Item[];
+      try {
+        items = this.model.itemsComplete ? [...this.model.items.values()].map((item) => structuredClone(item)) : await this.#db.getAll('items');
+      } catch (error) {
+        throw storageFailure('Reading the items for a copy of the site', error);
+      }
+      const split = (key: string): [string, string] => {
+        const at = key.indexOf('\u0000');
+        return [key.slice(0, at), key.slice(at + 1)];
+      };
+      const rows: RowRecord[] = [];
+      for (const [key, table] of this.model.rows) {
+        const [plugin, name] = split(key);
+        for (const [id, data] of table) rows.push({ plugin, table: name, id, data: structuredClone(data) });
+      }
+      const variables = [...this.model.variables].map(([key, value]): VariableRecord => {
+        const [plugin, name] = split(key);
+        return { plugin, name, value };
+      });
+      return {
+        items,
+        rows,
+        variables,
+        settings: Object.fromEntries([...this.model.site].map(([key, value]) => [key, structuredClone(value)])),
+      };
     });
-    return {
-      items: [...this.model.items.values()].map((item) => structuredClone(item)),
-      rows,
-      variables,
-      settings: Object.fromEntries([...this.model.site].map(([key, value]) => [key, structuredClone(value)])),
-    };
   }
 
   async close(): Promise<void> {
@@ -256,7 +326,7 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
           await store.delete(IDBKeyRange.upperBound(keys[keys.length - 1]));
         })(),
       );
-    });
+    }, 'relaxed');
   }
 
   /**
@@ -267,6 +337,7 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
     stores: SiteStoreName[],
     what: string,
     body: (tx: WriteTransaction, track: (request: Promise<unknown>) => void) => void,
+    durability: IDBTransactionDurability = 'default',
   ): Promise<void> {
     let tx: WriteTransaction | undefined;
     const pending: Promise<unknown>[] = [];
@@ -275,7 +346,7 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
       pending.push(request);
     };
     try {
-      tx = this.#db.transaction(stores, 'readwrite');
+      tx = this.#db.transaction(stores, 'readwrite', { durability });
       track(tx.done);
       body(tx, track);
       await Promise.all(pending);

@@ -16,11 +16,14 @@ import {
 } from './read-model.js';
 import type { CacheRecord, Item, Row, RowId } from './schema.js';
 import { utf8Length } from '../limits.js';
+import { NotLoaded } from '../tap/not-loaded.js';
 
 /**
  * The committed data a unit of work reads through its overlay. The browser's store answers from
  * its in-memory ReadModel; the server's SQL stores answer from the database at each call, so no
  * process holds the whole site in memory. Returned values are shared: treat them as read-only.
+ * The browser's item reads may throw NotLoaded (../tap/not-loaded.ts) for items not in memory
+ * yet, with what was missing recorded by `missing()`.
  */
 export interface StoredData {
   item(id: string): Item | undefined;
@@ -43,12 +46,20 @@ export interface ItemPrefilter {
   readonly status?: 0 | 1;
 }
 
+/** Items a read wanted that were not in memory: some by id, or every item (a listing). */
+export interface MissedItems {
+  readonly ids: ReadonlySet<string>;
+  readonly all: boolean;
+}
+
 /** What a unit of work needs from the store that made it. */
 export interface WorkBackend {
   readonly stored: StoredData;
   /** Unix milliseconds. */
   now(): number;
   commit(changes: ChangeSet): Promise<void>;
+  /** Loads items a read missed (a store that loads lazily); `everything` loads every item. */
+  loadItems?(missed: MissedItems, everything: boolean): Promise<void>;
 }
 
 type Op =
@@ -126,6 +137,9 @@ export class UnitOfWork implements RequestWork {
   #overlay = emptyChangeSet();
   #invalidated = new Set<string>();
   #state: WorkState = 'open';
+  /** Items this unit of work read that the store had not loaded (see ../tap/not-loaded.ts). */
+  #missedIds = new Set<string>();
+  #missedAll = false;
 
   /** @internal Use `SiteStore.beginWork`. */
   constructor(backend: WorkBackend, user: CurrentUser) {
@@ -178,7 +192,12 @@ export class UnitOfWork implements RequestWork {
   getItem(id: string): Item | undefined {
     const staged = this.#overlay.items.get(id);
     if (staged !== undefined) return staged ?? undefined;
-    return this.#backend.stored.item(id);
+    try {
+      return this.#backend.stored.item(id);
+    } catch (error) {
+      if (error instanceof NotLoaded) this.#missedIds.add(id);
+      throw error;
+    }
   }
 
   /**
@@ -187,7 +206,14 @@ export class UnitOfWork implements RequestWork {
    */
   allItems(only?: ItemPrefilter): Item[] {
     const result: Item[] = [];
-    for (const item of this.#backend.stored.everyItem(only)) if (!this.#overlay.items.has(item.id)) result.push(item);
+    let stored: Iterable<Item>;
+    try {
+      stored = this.#backend.stored.everyItem(only);
+    } catch (error) {
+      if (error instanceof NotLoaded) this.#missedAll = true;
+      throw error;
+    }
+    for (const item of stored) if (!this.#overlay.items.has(item.id)) result.push(item);
     for (const item of this.#overlay.items.values()) if (item) result.push(item);
     return result;
   }
@@ -266,6 +292,25 @@ export class UnitOfWork implements RequestWork {
     this.#push({ kind: 'invalidate', tag });
   }
 
+  // --- lazily loaded items ---------------------------------------------------------------
+
+  /** Whether a read found data the store had not loaded: this attempt must not commit. */
+  get missedReads(): boolean {
+    return this.#missedAll || this.#missedIds.size > 0;
+  }
+
+  /**
+   * Drops this attempt (its writes never reach the store) and loads what its reads missed, so
+   * a new unit of work for the same request finds it. `everything` loads every item: a request
+   * that misses again after one load is run a third time with nothing left to miss.
+   */
+  async loadMissed(everything: boolean): Promise<void> {
+    const missed: MissedItems = { ids: this.#missedIds, all: this.#missedAll };
+    this.discard();
+    if (!this.#backend.loadItems) throw new KernelError('STORAGE_FAILURE', 'This store reported a read it had not loaded, but cannot load one: a kernel bug.');
+    await this.#backend.loadItems(missed, everything);
+  }
+
   // --- end of the request ------------------------------------------------------------------
 
   /**
@@ -275,6 +320,9 @@ export class UnitOfWork implements RequestWork {
    */
   async commit(): Promise<void> {
     this.#assertOpen();
+    if (this.missedReads) {
+      throw new KernelError('STORAGE_FAILURE', 'A request that read items not loaded yet tried to commit; it must run again after `loadMissed`: a kernel bug.');
+    }
     this.#state = 'committing';
     try {
       await this.#backend.commit(this.#changes());

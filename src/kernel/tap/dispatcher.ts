@@ -11,6 +11,7 @@ import type { KernelErrorCode } from '../errors.js';
 import type { InstanceSource, PluginInstance } from './plugin-instance.js';
 import type { RequestState } from './request-state.js';
 import { DEFAULT_CALL_FUEL, FuelExhausted, MAX_CALL_FUEL, MAX_INVOKES_PER_REQUEST, OutOfFuel, fuelCounter, outOfFuelMessage } from './fuel.js';
+import { NotLoaded } from './not-loaded.js';
 import type { TapRegistry } from './registry.js';
 
 /** One handler's part of a dispatch. */
@@ -192,6 +193,8 @@ export class Dispatcher {
     } catch (error) {
       request.work.rollbackTo(savepoint);
       trapped = true;
+      // The request runs again once storage has loaded the data (see not-loaded.ts).
+      if (error instanceof NotLoaded) throw error;
       if (error instanceof FuelExhausted) return failure(plugin, 'OUT_OF_FUEL', error.message, started);
       if (frame && (error instanceof OutOfFuel || (frame.counter.value as number) < 0)) {
         const message = outOfFuelMessage(plugin, exportName, frame.granted, frame.cause, { perCall, max: MAX_CALL_FUEL, perRequest: request.fuel.limit });
