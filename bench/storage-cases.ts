@@ -67,6 +67,32 @@ function benchItem(i: number, now: number): Item {
   };
 }
 
+/**
+ * The floor for a bulk write: the same items put with the bare IndexedDB API into a fresh store
+ * keyed by `id` with no index, one transaction, no kernel, no staging.
+ */
+async function putStraight(indexedDB: IDBFactory, items: readonly Item[]): Promise<void> {
+  const name = `trovato-bench-floor-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(name, 1);
+    request.onupgradeneeded = () => request.result.createObjectStore('items', { keyPath: 'id' });
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const tx = db.transaction('items', 'readwrite');
+      const store = tx.objectStore('items');
+      for (const item of items) store.put(item);
+      tx.oncomplete = () => resolve();
+      tx.onerror = tx.onabort = () => reject(tx.error);
+    });
+  } finally {
+    db.close();
+    await deleteDatabase(indexedDB, name);
+  }
+}
+
 function benchItems(count: number): Item[] {
   const now = Math.floor(Date.now() / 1000);
   return Array.from({ length: count }, (_, i) => benchItem(i, now));
@@ -116,17 +142,26 @@ export async function runStorageCases(probe: PluginSource, indexedDB: IDBFactory
         commits.push(((end - staged) * 1000) / count);
       }
       const label = count === 1 ? '1 item' : `${count.toLocaleString('en')} items`;
-      results.push({ name: `request writing ${label}, per item (stage + commit)`, stats: summarize(whole) });
-      results.push({ name: `commit of ${label}, per item`, stats: summarize(commits) });
+      const floor = count === 10_000 ? ['IndexedDB alone: put 10,000 items in one transaction, per item'] : undefined;
+      results.push({ name: `request writing ${label}, per item (stage + commit)`, stats: summarize(whole), ...(floor ? { baselines: floor } : {}) });
+      results.push({ name: `commit of ${label}, per item`, stats: summarize(commits), ...(floor ? { baselines: floor } : {}) });
     } finally {
       await dispose(indexedDB, writer);
     }
   }
 
+  log('storage: the floor, 10,000 items put straight into an IndexedDB object store in one transaction');
+  const floorItems = benchItems(10_000);
+  results.push({
+    name: 'IndexedDB alone: put 10,000 items in one transaction, per item',
+    stats: perUnit(await measure(() => putStraight(indexedDB, floorItems), { batch: 1, batches: 3 }), 10_000),
+  });
+
   log('storage: import a site export of 10,000 items (restoreData, the /admin/site and recipe path)');
   const exported: SiteExport = { exported: new Date().toISOString(), plugins: [], data: { items: benchItems(10_000), rows: [], variables: [], settings: {} } };
   results.push({
     name: 'import of 10,000 items, per item',
+    baselines: ['IndexedDB alone: put 10,000 items in one transaction, per item'],
     stats: perUnit(
       await measure(async () => {
         const name = `trovato-bench-import-${Date.now()}-${Math.random().toString(36).slice(2)}`;

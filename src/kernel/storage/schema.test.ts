@@ -36,11 +36,11 @@ describe('schema migrations', () => {
     const upgraded = await openSiteDatabase(name, factory);
     try {
       expect(upgraded.version).toBe(SCHEMA_VERSION);
-      // Version 3 dropped the indexes no query used; the items stay, the cache keeps `tags`.
+      // Version 3 dropped the indexes no query used; the data stays.
       expect(await upgraded.count('items')).toBe(1);
       expect([...upgraded.transaction('items').store.indexNames]).toEqual([]);
       expect([...upgraded.transaction('rows').store.indexNames]).toEqual([]);
-      expect([...upgraded.transaction('cache').store.indexNames]).toEqual(['tags']);
+      expect([...upgraded.transaction('cache').store.indexNames]).toEqual([]);
     } finally {
       upgraded.close();
     }

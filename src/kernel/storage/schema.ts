@@ -66,7 +66,6 @@ export interface SiteSchema extends DBSchema {
   cache: {
     key: [string, string];
     value: CacheRecord;
-    indexes: { tags: string };
   };
   variables: {
     key: [string, string];
@@ -126,17 +125,18 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 3,
-    description: 'drop the item and row indexes no query uses',
+    description: 'drop the indexes no query uses (items, rows, cache tags)',
     up(_db, tx) {
-      // Reads go to the read model and bulk deletes to key ranges, so these indexes were only
-      // upkeep: each item write updated four of them (most of a 10,000-item import's time).
-      // The cache's `tags` index stays: invalidations find stored entries by it.
+      // Reads go to the read model (invalidation included), items load by key or all at once,
+      // and bulk deletes use key ranges: these indexes were only upkeep on every write.
       const items = tx.objectStore('items');
       for (const name of ['item_type', 'status', 'author_id', 'changed']) {
         if (items.indexNames.contains(name)) items.deleteIndex(name);
       }
       const rows = tx.objectStore('rows');
       if (rows.indexNames.contains('by_table')) rows.deleteIndex('by_table');
+      const cache = tx.objectStore('cache');
+      if (cache.indexNames.contains('tags')) cache.deleteIndex('tags');
     },
   },
 ];
