@@ -1,9 +1,11 @@
 /**
  * Storage cases, through the real kernel and the host_probe plugin (test/fixtures/host-probe):
- * a host `get-item` served from the read model, requests that write 1, 100 and 10,000 items
- * (staging and the one-transaction commit), and opening a site whose database holds 10,000
- * items (the read model is loaded whole at boot). Real IndexedDB in Chromium, fake-indexeddb in
- * Node. Per-item and per-call figures divide a timed batch by its size, like measure.ts does.
+ * a host `get-item` served from the read model; requests that write 1, 100 and 10,000 items
+ * (staging and the one-transaction commit) and the import of a 10,000-item export, beside the
+ * floor of the same puts through bare IndexedDB; opening a site whose database holds 10,000
+ * items beside opening an empty one (items load on demand, so the two should be close). Real
+ * IndexedDB in Chromium, fake-indexeddb in Node (`npm run bench -- --storage-only` runs only
+ * these). Per-item and per-call figures divide a timed batch by its size, like measure.ts does.
  */
 import { createKernel, type Kernel } from '../src/kernel/kernel.js';
 import { MAX_CALL_FUEL } from '../src/kernel/tap/fuel.js';

@@ -386,7 +386,10 @@ export function createKernel(options: KernelOptions = {}): Kernel {
    */
   async function loadedWhatWasMissed(work: KernelWork | undefined, attempt: number): Promise<boolean> {
     if (!work?.missedReads || !work.loadMissed) return false;
-    if (attempt >= MAX_ATTEMPTS) throw new KernelError('STORAGE_FAILURE', `The request still read data storage had not loaded after ${attempt} attempts: a storage bug.`);
+    if (attempt >= MAX_ATTEMPTS) {
+      work.discard();
+      throw new KernelError('STORAGE_FAILURE', `The request still read data storage had not loaded after ${attempt} attempts (everything was loaded before the last): a storage bug.`);
+    }
     await work.loadMissed(attempt + 1 >= MAX_ATTEMPTS);
     return true;
   }
