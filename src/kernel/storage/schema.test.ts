@@ -22,7 +22,7 @@ describe('schema migrations', () => {
     await old.put('variables', { plugin: 'blog', name: 'v', value: 'x' });
     old.close();
 
-    const store = await openSiteStore({ name, indexedDB: factory, loadItemsAtOpen: true });
+    const store = await openSiteStore({ name, indexedDB: factory, loadAllAtOpen: true });
     try {
       const work = store.beginWork(user('u', []));
       expect(work.getItem('i1')?.title).toBe('Old');

@@ -8,7 +8,7 @@ import type { CurrentUser, LogLevel } from '../tap/request-state.js';
 import { openSiteDatabase, storageFailure, type SiteDatabase } from './database.js';
 import { isEmptyChangeSet, ReadModel, tableKey, type ChangeSet } from './read-model.js';
 import { MIGRATIONS, type Item, type LogRecord, type Migration, type RowRecord, type SiteSchema, type SiteStoreName, type VariableRecord } from './schema.js';
-import { UnitOfWork, type MissedItems, type WorkBackend } from './unit-of-work.js';
+import { UnitOfWork, type MissedReads, type WorkBackend } from './unit-of-work.js';
 import { createSerialQueue } from '../serial-queue.js';
 
 export interface SiteStoreOptions {
@@ -21,11 +21,12 @@ export interface SiteStoreOptions {
   /** Unix milliseconds; tests pass a fixed clock to check expiry without waiting. */
   readonly now?: () => number;
   /**
-   * Load every item at open, as the whole read model once did. Off by default: items are loaded
-   * as requests read them (README.md, "What is in memory"), which a kernel request handles by
-   * running again. Turn it on to read items through `beginWork` outside a kernel request.
+   * Load items, plugin tables and variables whole at open, as the read model once did. Off by
+   * default: they are loaded as requests read them (README.md, "What is in memory"), which a
+   * kernel request handles by running again. Turn it on to read through `beginWork` outside a
+   * kernel request.
    */
-  readonly loadItemsAtOpen?: boolean;
+  readonly loadAllAtOpen?: boolean;
   /** @internal The schema history to open with (tests build older databases). */
   readonly migrations?: readonly Migration[];
 }
@@ -76,6 +77,14 @@ export interface SiteData {
 type WriteTransaction = IDBPTransaction<SiteSchema, SiteStoreName[], 'readwrite'>;
 
 /**
+ * Every key of `plugin` in `rows` or `variables`: keys start with the plugin name, and an array
+ * sorts after every string or number, so [plugin, []] bounds this plugin's keys and no other's.
+ */
+function pluginRange(plugin: string): IDBKeyRange {
+  return IDBKeyRange.bound([plugin], [plugin, []]);
+}
+
+/**
  * How hard a commit's transaction waits for the disk (README.md, "Durability"). `relaxed`
  * completes once the browser has the writes, before they reach the disk: a power cut or an
  * OS crash right after can lose them (closing or reloading the tab cannot). That is allowed
@@ -112,7 +121,7 @@ export async function openSiteStore(options: SiteStoreOptions): Promise<SiteStor
   const now = options.now ?? Date.now;
   const db = await openSiteDatabase(options.name, factory, options.migrations ?? MIGRATIONS);
   try {
-    const { model, expired } = await ReadModel.load(db, now(), options.loadItemsAtOpen ?? false);
+    const { model, expired } = await ReadModel.load(db, now(), options.loadAllAtOpen ?? false);
     if (expired.length > 0) {
       const tx = db.transaction('cache', 'readwrite');
       await Promise.all([...expired.map((key) => tx.store.delete(key)), tx.done]);
@@ -196,22 +205,36 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
     });
   }
 
-  loadItems(missed: MissedItems, everything: boolean): Promise<void> {
+  loadMissed(missed: MissedReads, everything: boolean): Promise<void> {
     // In the write queue: a load never reads the database half-way through a commit, and a
     // commit after it applies on top, so memory stays a copy of what is committed.
     return this.#writes.run(async () => {
-      if (this.model.itemsComplete) return;
+      const model = this.model;
       try {
-        if (everything || missed.all) {
-          this.model.loadEveryItem(await this.#db.getAll('items'));
-          return;
-        }
-        const ids = [...missed.ids];
-        const tx = this.#db.transaction('items');
-        const [found] = await Promise.all([Promise.all(ids.map((id) => tx.store.get(id))), tx.done]);
-        this.model.loadItems(ids, found);
+        const tx = this.#db.transaction(['items', 'rows', 'variables'], 'readonly');
+        const everyItem = !model.itemsComplete && (everything || missed.allItems);
+        const itemIds = everyItem || model.itemsComplete ? [] : [...missed.itemIds];
+        const everyRow = everything && !model.rowsComplete;
+        const tables = everyRow ? [] : [...missed.tables.values()];
+        const everyVariable = everything && !model.variablesComplete;
+        const plugins = everyVariable ? [] : [...missed.variablePlugins];
+        const [items, found, rows, tableRows, variables, pluginVariables] = await Promise.all([
+          everyItem ? tx.objectStore('items').getAll() : null,
+          Promise.all(itemIds.map((id) => tx.objectStore('items').get(id))),
+          everyRow ? tx.objectStore('rows').getAll() : null,
+          Promise.all(tables.map(([plugin, table]) => tx.objectStore('rows').getAll(IDBKeyRange.bound([plugin, table], [plugin, table, []])))),
+          everyVariable ? tx.objectStore('variables').getAll() : null,
+          Promise.all(plugins.map((plugin) => tx.objectStore('variables').getAll(pluginRange(plugin)))),
+          tx.done,
+        ]);
+        if (items) model.loadEveryItem(items);
+        model.loadItems(itemIds, found);
+        if (rows) model.loadEveryRow(rows);
+        tables.forEach(([plugin, table], i) => model.loadTable(plugin, table, tableRows[i]));
+        if (variables) model.loadEveryVariable(variables);
+        plugins.forEach((plugin, i) => model.loadPluginVariables(plugin, pluginVariables[i]));
       } catch (error) {
-        throw storageFailure('Reading items from the site database', error);
+        throw storageFailure('Reading from the site database', error);
       }
     });
   }
@@ -260,9 +283,7 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
 
   dropPluginData(plugin: string): Promise<void> {
     return this.#writes.run(async () => {
-      // Keys start with the plugin name; an array sorts after every string or number, so
-      // [plugin, []] bounds every key of this plugin and no other.
-      const range = IDBKeyRange.bound([plugin], [plugin, []]);
+      const range = pluginRange(plugin);
       await this.#transact(['rows', 'variables'], `Removing the tables and variables of plugin "${plugin}"`, (tx, track) => {
         track(tx.objectStore('rows').delete(range));
         track(tx.objectStore('variables').delete(range));
@@ -274,34 +295,21 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
   }
 
   snapshot(): Promise<SiteData> {
-    // In the write queue, so the items read from the database and the rest read from memory
-    // are the same commit's.
+    // Straight from the database (memory holds only what requests read), in the write queue
+    // so that every part is the same commit's.
     return this.#writes.run(async () => {
-      let items: Item[];
       try {
-        items = this.model.itemsComplete ? [...this.model.items.values()].map((item) => structuredClone(item)) : await this.#db.getAll('items');
+        const tx = this.#db.transaction(['items', 'rows', 'variables'], 'readonly');
+        const [items, rows, variables] = await Promise.all([tx.objectStore('items').getAll(), tx.objectStore('rows').getAll(), tx.objectStore('variables').getAll(), tx.done]);
+        return {
+          items,
+          rows,
+          variables,
+          settings: Object.fromEntries([...this.model.site].map(([key, value]) => [key, structuredClone(value)])),
+        };
       } catch (error) {
-        throw storageFailure('Reading the items for a copy of the site', error);
+        throw storageFailure('Reading the site for a copy of it', error);
       }
-      const split = (key: string): [string, string] => {
-        const at = key.indexOf('\u0000');
-        return [key.slice(0, at), key.slice(at + 1)];
-      };
-      const rows: RowRecord[] = [];
-      for (const [key, table] of this.model.rows) {
-        const [plugin, name] = split(key);
-        for (const [id, data] of table) rows.push({ plugin, table: name, id, data: structuredClone(data) });
-      }
-      const variables = [...this.model.variables].map(([key, value]): VariableRecord => {
-        const [plugin, name] = split(key);
-        return { plugin, name, value };
-      });
-      return {
-        items,
-        rows,
-        variables,
-        settings: Object.fromEntries([...this.model.site].map(([key, value]) => [key, structuredClone(value)])),
-      };
     });
   }
 

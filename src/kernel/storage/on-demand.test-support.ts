@@ -1,7 +1,7 @@
 /**
- * Items loaded on demand (README.md, "What is in memory"), checked through real kernel requests
- * on a real store: the same cases run on fake-indexeddb in Node (lazy-items.test.ts) and on
- * Chromium's IndexedDB (site-store.browser.test.ts).
+ * Items, plugin tables and variables loaded on demand (README.md, "What is in memory"), checked
+ * through real kernel requests on a real store: the same cases run on fake-indexeddb in Node
+ * (on-demand.test.ts) and on Chromium's IndexedDB (site-store.browser.test.ts).
  */
 import { expect, it } from 'vitest';
 import { createKernel, type Kernel } from '../kernel.js';
@@ -21,7 +21,11 @@ function item(i: number): Item {
 }
 
 function siteExport(items: Item[]): SiteExport {
-  return { exported: new Date(0).toISOString(), plugins: [], data: { items, rows: [{ plugin: 'p', table: 't', id: 1, data: { id: 1 } }], variables: [], settings: {} } };
+  return {
+    exported: new Date(0).toISOString(),
+    plugins: [],
+    data: { items, rows: [{ plugin: 'p', table: 't', id: 1, data: { id: 1 } }], variables: [{ plugin: 'p', name: 'v', value: '1' }], settings: {} },
+  };
 }
 
 function kernelOn(store: SiteStore): Kernel {
@@ -34,7 +38,7 @@ function work(session: { work: unknown }): UnitOfWork {
 }
 
 /** Registers the cases; `factory` is the IndexedDB to run on, `removeDatabase` cleans up. */
-export function lazyItemCases(factory: () => IDBFactory, removeDatabase: (name: string) => Promise<void>): void {
+export function onDemandCases(factory: () => IDBFactory, removeDatabase: (name: string) => Promise<void>): void {
   const open = (name: string) => openSiteStore({ name, indexedDB: factory() });
 
   it('a site holding many items reads each of them after reopening, by id and in listings', async () => {
@@ -99,6 +103,37 @@ export function lazyItemCases(factory: () => IDBFactory, removeDatabase: (name: 
     }
   });
 
+  it('plugin tables and variables load on demand too, and writes to ones not loaded yet are read back', async () => {
+    const name = `lazy-${crypto.randomUUID()}`;
+    try {
+      const writer = await open(name);
+      await restoreData(writer, siteExport([item(1)]));
+      await writer.close();
+
+      const store = await open(name);
+      const kernel = kernelOn(store);
+      // Written before anything of table p.t or plugin p's variables was read.
+      await kernel.request(ADMIN, (s) => {
+        work(s).putRow('p', 't', { id: 2 });
+        work(s).setVariable('p', 'w', '2');
+      });
+      const seen = await kernel.request(ADMIN, (s) => ({
+        ids: work(s).allRows('p', 't').map((row) => row.id).sort(),
+        first: work(s).getRow('p', 't', 1),
+        v: work(s).getVariable('p', 'v'),
+        w: work(s).getVariable('p', 'w'),
+        elsewhere: [work(s).getVariable('q', 'v'), work(s).allRows('q', 't')],
+      }));
+      expect(seen).toEqual({ ids: [1, 2], first: { id: 1 }, v: '1', w: '2', elsewhere: [undefined, []] });
+      // The export reads the database, not memory: everything is there.
+      const copy = await store.snapshot();
+      expect({ items: copy.items.length, rows: copy.rows.length, variables: copy.variables.length }).toEqual({ items: 1, rows: 2, variables: 2 });
+      await store.close();
+    } finally {
+      await removeDatabase(name);
+    }
+  });
+
   it('an import that fails half-way leaves nothing', async () => {
     const name = `lazy-${crypto.randomUUID()}`;
     try {
@@ -111,11 +146,9 @@ export function lazyItemCases(factory: () => IDBFactory, removeDatabase: (name: 
 
       const reopened = await open(name);
       const kernel = kernelOn(reopened);
-      expect(await kernel.request(ADMIN, (s) => ({ items: work(s).allItems().length, first: work(s).getItem('item-0'), rows: work(s).allRows('p', 't') }))).toEqual({
-        items: 0,
-        first: undefined,
-        rows: [],
-      });
+      expect(
+        await kernel.request(ADMIN, (s) => ({ items: work(s).allItems().length, first: work(s).getItem('item-0'), rows: work(s).allRows('p', 't'), v: work(s).getVariable('p', 'v') })),
+      ).toEqual({ items: 0, first: undefined, rows: [], v: undefined });
       await reopened.close();
     } finally {
       await removeDatabase(name);
