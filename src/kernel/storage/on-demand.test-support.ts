@@ -40,118 +40,100 @@ function work(session: { work: unknown }): UnitOfWork {
 /** Registers the cases; `factory` is the IndexedDB to run on, `removeDatabase` cleans up. */
 export function onDemandCases(factory: () => IDBFactory, removeDatabase: (name: string) => Promise<void>): void {
   const open = (name: string) => openSiteStore({ name, indexedDB: factory() });
-
-  it('a site holding many items reads each of them after reopening, by id and in listings', async () => {
-    const name = `lazy-${crypto.randomUUID()}`;
+  /** A test on a database of its own, deleted afterwards. */
+  const inFreshDatabase = (test: (name: string) => Promise<void>) => async () => {
+    const name = `on-demand-${crypto.randomUUID()}`;
     try {
-      const writer = await open(name);
-      await restoreData(writer, siteExport(Array.from({ length: MANY }, (_, i) => item(i))));
-      await writer.close();
-
-      const store = await open(name);
-      const kernel = kernelOn(store);
-      let runs = 0;
-      const first = await kernel.request(ADMIN, (s) => {
-        runs++;
-        return work(s).getItem('item-7')?.title;
-      });
-      expect(first).toBe('Item 7');
-      // The first attempt missed and was run again once the item was loaded.
-      expect(runs).toBe(2);
-      expect(await kernel.request(ADMIN, (s) => work(s).getItem('item-7')?.fields)).toEqual({ n: 7 });
-      expect(await kernel.request(ADMIN, (s) => work(s).getItem('no-such-item'))).toBeUndefined();
-      // Past the bound of items loaded one by one, reads still find every item.
-      const byId = await kernel.request(ADMIN, (s) => Array.from({ length: MANY }, (_, i) => work(s).getItem(`item-${i}`)?.title));
-      expect(byId.filter((title, i) => title === `Item ${i}`)).toHaveLength(MANY);
-      const posts = await kernel.request(ADMIN, (s) => work(s).allItems({ type: 'post' }).filter((it) => it.item_type === 'post').length);
-      expect(posts).toBe(Math.ceil(MANY / 2));
-      await store.close();
+      await test(name);
     } finally {
       await removeDatabase(name);
     }
-  });
+  };
+  /** A database holding `items` (and siteExport's row and variable), opened again: nothing loaded. */
+  const reopenedWith = async (name: string, items: Item[]): Promise<{ store: SiteStore; kernel: Kernel }> => {
+    const writer = await open(name);
+    await restoreData(writer, siteExport(items));
+    await writer.close();
+    const store = await open(name);
+    return { store, kernel: kernelOn(store) };
+  };
 
-  it('an attempt that missed commits nothing: the request writes once, from what it finally read', async () => {
-    const name = `lazy-${crypto.randomUUID()}`;
-    try {
-      const writer = await open(name);
-      await restoreData(writer, siteExport([item(1), item(2)]));
-      await writer.close();
+  it('a site holding many items reads each of them after reopening, by id and in listings', inFreshDatabase(async (name) => {
+    const { store, kernel } = await reopenedWith(name, Array.from({ length: MANY }, (_, i) => item(i)));
+    let runs = 0;
+    const first = await kernel.request(ADMIN, (s) => {
+      runs++;
+      return work(s).getItem('item-7')?.title;
+    });
+    expect(first).toBe('Item 7');
+    // The first attempt missed and was run again once the item was loaded.
+    expect(runs).toBe(2);
+    expect(await kernel.request(ADMIN, (s) => work(s).getItem('item-7')?.fields)).toEqual({ n: 7 });
+    expect(await kernel.request(ADMIN, (s) => work(s).getItem('no-such-item'))).toBeUndefined();
+    // Past the bound of items loaded one by one, reads still find every item.
+    const byId = await kernel.request(ADMIN, (s) => Array.from({ length: MANY }, (_, i) => work(s).getItem(`item-${i}`)?.title));
+    expect(byId.filter((title, i) => title === `Item ${i}`)).toHaveLength(MANY);
+    const posts = await kernel.request(ADMIN, (s) => work(s).allItems({ type: 'post' }).filter((it) => it.item_type === 'post').length);
+    expect(posts).toBe(Math.ceil(MANY / 2));
+    await store.close();
+  }));
 
-      const store = await open(name);
-      const kernel = kernelOn(store);
-      await kernel.request(ADMIN, (s) => {
-        const w = work(s);
-        const count = Number(w.getVariable('counter', 'n') ?? '0');
-        w.setVariable('counter', 'n', String(count + 1));
-        const title = w.getItem('item-1')?.title ?? 'missing';
-        w.putItem({ ...item(3), title: `after ${title}` });
-      });
-      await store.close();
+  it('an attempt that missed commits nothing: the request writes once, from what it finally read', inFreshDatabase(async (name) => {
+    const { store, kernel } = await reopenedWith(name, [item(1), item(2)]);
+    await kernel.request(ADMIN, (s) => {
+      const w = work(s);
+      const count = Number(w.getVariable('counter', 'n') ?? '0');
+      w.setVariable('counter', 'n', String(count + 1));
+      const title = w.getItem('item-1')?.title ?? 'missing';
+      w.putItem({ ...item(3), title: `after ${title}` });
+    });
+    await store.close();
 
-      const reopened = await open(name);
-      const kernelAgain = kernelOn(reopened);
-      const seen = await kernelAgain.request(ADMIN, (s) => ({
-        n: work(s).getVariable('counter', 'n'),
-        third: work(s).getItem('item-3')?.title,
-        count: work(s).allItems().length,
-      }));
-      expect(seen).toEqual({ n: '1', third: 'after Item 1', count: 3 });
-      await reopened.close();
-    } finally {
-      await removeDatabase(name);
-    }
-  });
+    const reopened = await open(name);
+    const kernelAgain = kernelOn(reopened);
+    const seen = await kernelAgain.request(ADMIN, (s) => ({
+      n: work(s).getVariable('counter', 'n'),
+      third: work(s).getItem('item-3')?.title,
+      count: work(s).allItems().length,
+    }));
+    expect(seen).toEqual({ n: '1', third: 'after Item 1', count: 3 });
+    await reopened.close();
+  }));
 
-  it('plugin tables and variables load on demand too, and writes to ones not loaded yet are read back', async () => {
-    const name = `lazy-${crypto.randomUUID()}`;
-    try {
-      const writer = await open(name);
-      await restoreData(writer, siteExport([item(1)]));
-      await writer.close();
+  it('plugin tables and variables load on demand too, and writes to ones not loaded yet are read back', inFreshDatabase(async (name) => {
+    const { store, kernel } = await reopenedWith(name, [item(1)]);
+    // Written before anything of table p.t or plugin p's variables was read.
+    await kernel.request(ADMIN, (s) => {
+      work(s).putRow('p', 't', { id: 2 });
+      work(s).setVariable('p', 'w', '2');
+    });
+    const seen = await kernel.request(ADMIN, (s) => ({
+      ids: work(s).allRows('p', 't').map((row) => row.id).sort(),
+      first: work(s).getRow('p', 't', 1),
+      v: work(s).getVariable('p', 'v'),
+      w: work(s).getVariable('p', 'w'),
+      elsewhere: [work(s).getVariable('q', 'v'), work(s).allRows('q', 't')],
+    }));
+    expect(seen).toEqual({ ids: [1, 2], first: { id: 1 }, v: '1', w: '2', elsewhere: [undefined, []] });
+    // The export reads the database, not memory: everything is there.
+    const copy = await store.snapshot();
+    expect({ items: copy.items.length, rows: copy.rows.length, variables: copy.variables.length }).toEqual({ items: 1, rows: 2, variables: 2 });
+    await store.close();
+  }));
 
-      const store = await open(name);
-      const kernel = kernelOn(store);
-      // Written before anything of table p.t or plugin p's variables was read.
-      await kernel.request(ADMIN, (s) => {
-        work(s).putRow('p', 't', { id: 2 });
-        work(s).setVariable('p', 'w', '2');
-      });
-      const seen = await kernel.request(ADMIN, (s) => ({
-        ids: work(s).allRows('p', 't').map((row) => row.id).sort(),
-        first: work(s).getRow('p', 't', 1),
-        v: work(s).getVariable('p', 'v'),
-        w: work(s).getVariable('p', 'w'),
-        elsewhere: [work(s).getVariable('q', 'v'), work(s).allRows('q', 't')],
-      }));
-      expect(seen).toEqual({ ids: [1, 2], first: { id: 1 }, v: '1', w: '2', elsewhere: [undefined, []] });
-      // The export reads the database, not memory: everything is there.
-      const copy = await store.snapshot();
-      expect({ items: copy.items.length, rows: copy.rows.length, variables: copy.variables.length }).toEqual({ items: 1, rows: 2, variables: 2 });
-      await store.close();
-    } finally {
-      await removeDatabase(name);
-    }
-  });
+  it('an import that fails half-way leaves nothing', inFreshDatabase(async (name) => {
+    const store = await open(name);
+    const items = Array.from({ length: 2000 }, (_, i) => item(i));
+    // A value IndexedDB cannot store (a function) in the middle of the import.
+    items[1000] = { ...items[1000], fields: { broken: () => undefined } };
+    await expect(restoreData(store, siteExport(items))).rejects.toMatchObject({ code: 'STORAGE_FAILURE' });
+    await store.close();
 
-  it('an import that fails half-way leaves nothing', async () => {
-    const name = `lazy-${crypto.randomUUID()}`;
-    try {
-      const store = await open(name);
-      const items = Array.from({ length: 2000 }, (_, i) => item(i));
-      // A value IndexedDB cannot store (a function) in the middle of the import.
-      items[1000] = { ...items[1000], fields: { broken: () => undefined } };
-      await expect(restoreData(store, siteExport(items))).rejects.toMatchObject({ code: 'STORAGE_FAILURE' });
-      await store.close();
-
-      const reopened = await open(name);
-      const kernel = kernelOn(reopened);
-      expect(
-        await kernel.request(ADMIN, (s) => ({ items: work(s).allItems().length, first: work(s).getItem('item-0'), rows: work(s).allRows('p', 't'), v: work(s).getVariable('p', 'v') })),
-      ).toEqual({ items: 0, first: undefined, rows: [], v: undefined });
-      await reopened.close();
-    } finally {
-      await removeDatabase(name);
-    }
-  });
+    const reopened = await open(name);
+    const kernel = kernelOn(reopened);
+    expect(
+      await kernel.request(ADMIN, (s) => ({ items: work(s).allItems().length, first: work(s).getItem('item-0'), rows: work(s).allRows('p', 't'), v: work(s).getVariable('p', 'v') })),
+    ).toEqual({ items: 0, first: undefined, rows: [], v: undefined });
+    await reopened.close();
+  }));
 }
