@@ -16,12 +16,13 @@ import type { UnitOfWork } from '../src/kernel/storage/unit-of-work.js';
 import type { PluginSource } from '../src/kernel/plugin/loader.js';
 import type { HandlerResult } from '../src/kernel/tap/dispatcher.js';
 import { anonymousUser } from '../src/kernel/tap/request-state.js';
-import { measure, summarize, type Stats } from './measure.js';
+import { measure, measurePair, summarize, type Stats } from './measure.js';
 import type { CaseResult } from './cases.js';
 import { deleteDatabase } from './seed.js';
 import { restoreData, type SiteExport } from '../src/kernel/site/site-export.js';
 
 const ADMIN = { id: 'bench-admin', roles: ['administrator'] };
+const FLOOR = 'IndexedDB alone: put 10,000 items in one transaction, per item';
 
 interface ProbeKernel {
   name: string;
@@ -145,7 +146,7 @@ export async function runStorageCases(probe: PluginSource, indexedDB: IDBFactory
         commits.push(((end - staged) * 1000) / count);
       }
       const label = count === 1 ? '1 item' : `${count.toLocaleString('en')} items`;
-      const floor = count === 10_000 ? ['IndexedDB alone: put 10,000 items in one transaction, per item'] : undefined;
+      const floor = count === 10_000 ? [FLOOR] : undefined;
       results.push({ name: `request writing ${label}, per item (stage + commit)`, stats: summarize(whole), ...(floor ? { baselines: floor } : {}) });
       results.push({ name: `commit of ${label}, per item`, stats: summarize(commits), ...(floor ? { baselines: floor } : {}) });
     } finally {
@@ -153,44 +154,25 @@ export async function runStorageCases(probe: PluginSource, indexedDB: IDBFactory
     }
   }
 
-  log('storage: the floor, 10,000 items put straight into an IndexedDB object store in one transaction');
-  const floorItems = benchItems(10_000);
-  results.push({
-    name: 'IndexedDB alone: put 10,000 items in one transaction, per item',
-    stats: perUnit(await measure(() => putStraight(indexedDB, floorItems), { batch: 1, batches: 3 }), 10_000),
-  });
-
-  log('storage: import a site export of 10,000 items (restoreData, the /admin/site and recipe path)');
+  log('storage: import a site export of 10,000 items (restoreData, the /admin/site and recipe path), in turns with the floor: the same puts through bare IndexedDB');
   const exported: SiteExport = { exported: new Date().toISOString(), plugins: [], data: { items: benchItems(10_000), rows: [], variables: [], settings: {} } };
-  results.push({
-    name: 'import of 10,000 items, per item',
-    baselines: ['IndexedDB alone: put 10,000 items in one transaction, per item'],
-    stats: perUnit(
-      await measure(async () => {
-        const name = `trovato-bench-import-${Date.now()}-${Math.random().toString(36).slice(2)}`;
-        const store = await openSiteStore({ name, indexedDB });
-        try {
-          await restoreData(store, exported);
-        } finally {
-          await store.close();
-          await deleteDatabase(indexedDB, name);
-        }
-      }, { batch: 1, batches: 3 }),
-      10_000,
-    ),
-  });
+  const importOnce = async () => {
+    const name = `trovato-bench-import-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const store = await openSiteStore({ name, indexedDB });
+    try {
+      await restoreData(store, exported);
+    } finally {
+      await store.close();
+      await deleteDatabase(indexedDB, name);
+    }
+  };
+  const [floor, imported] = await measurePair(() => putStraight(indexedDB, exported.data.items), importOnce, { batch: 1, batches: 5 });
+  results.push({ name: FLOOR, stats: perUnit(floor, 10_000) });
+  results.push({ name: 'import of 10,000 items, per item', baselines: [FLOOR], stats: perUnit(imported, 10_000) });
 
   log('storage: open an empty site database, then one holding 10,000 items');
   const empty = `trovato-bench-empty-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   await (await openSiteStore({ name: empty, indexedDB })).close();
-  try {
-    results.push({
-      name: 'open an empty site',
-      stats: await measure(async () => (await openSiteStore({ name: empty, indexedDB })).close(), { batch: 1, batches: 10 }),
-    });
-  } finally {
-    await deleteDatabase(indexedDB, empty);
-  }
   const name = `trovato-bench-boot-${Date.now()}-${Math.random().toString(36).slice(2)}`;
   const seeded = await openSiteStore({ name, indexedDB });
   try {
@@ -201,11 +183,10 @@ export async function runStorageCases(probe: PluginSource, indexedDB: IDBFactory
     await seeded.close();
   }
   try {
-    results.push({
-      name: 'open a site holding 10,000 items (whole open)',
-      baselines: ['open an empty site'],
-      stats: await measure(async () => (await openSiteStore({ name, indexedDB })).close(), { batch: 1, batches: 10 }),
-    });
+    const openAndClose = (database: string) => async () => (await openSiteStore({ name: database, indexedDB })).close();
+    const [emptyOpen, fullOpen] = await measurePair(openAndClose(empty), openAndClose(name), { batch: 1, batches: 10 });
+    results.push({ name: 'open an empty site', stats: emptyOpen });
+    results.push({ name: 'open a site holding 10,000 items (whole open)', baselines: ['open an empty site'], stats: fullOpen });
     // What laziness moves rather than saves: the first request that lists every item.
     results.push({
       name: 'open it, then one request listing its 10,000 items',
@@ -222,6 +203,7 @@ export async function runStorageCases(probe: PluginSource, indexedDB: IDBFactory
       }, { batch: 1, batches: 10 }),
     });
   } finally {
+    await deleteDatabase(indexedDB, empty);
     await deleteDatabase(indexedDB, name);
   }
   return results;
