@@ -50,8 +50,11 @@ export interface BenchEnvironment {
   extismWorkerMode: boolean;
 }
 
-/** `--fuel-only`: the fuel cases alone; `--dispatch-only`: the one-handler cases and the peer alone. */
-export type BenchSubset = 'fuel' | 'dispatch';
+/**
+ * `--fuel-only`: the fuel cases alone; `--dispatch-only`: the one-handler cases and the peer
+ * alone; `--storage-only`: the storage cases alone (storage-cases.ts).
+ */
+export type BenchSubset = 'fuel' | 'dispatch' | 'storage';
 
 /** What a run found worth saying beside the table (a case skipped, and why). */
 export interface BenchRun {
@@ -77,6 +80,7 @@ export async function runCases(
   only?: BenchSubset,
 ): Promise<BenchRun> {
   if (only === 'fuel') return { results: await runFuelCases(fixtures.echo, fixtures.spinner, fixtures.reference, environment.indexedDB, log), notes: [] };
+  if (only === 'storage') return { results: await runStorageCases(fixtures.probe, environment.indexedDB, log), notes: [] };
   const results: CaseResult[] = [];
   const input = new TextEncoder().encode(JSON.stringify(INPUT));
   const module = await WebAssembly.compile(fixtures.echo.wasm as BufferSource);

@@ -96,11 +96,13 @@ export async function runBench(args: string[]): Promise<number> {
   console.error('Node: running cases...');
   // `--fuel-only`: just the fuel cases (fuel-cases.ts), then no page cases.
   // `--dispatch-only`: the one-handler cases and the peer, then no page cases.
-  const only: BenchSubset | undefined = args.includes('--fuel-only') ? 'fuel' : args.includes('--dispatch-only') ? 'dispatch' : undefined;
+  // `--storage-only`: the storage cases (storage-cases.ts), then no page cases.
+  const subsets = { '--fuel-only': 'fuel', '--dispatch-only': 'dispatch', '--storage-only': 'storage' } as const;
+  const only: BenchSubset | undefined = (Object.keys(subsets) as Array<keyof typeof subsets>).map((flag) => (args.includes(flag) ? subsets[flag] : undefined)).find((s) => s !== undefined);
   const nodeRun = await runCases(fixtures, { indexedDB: nodeIndexedDB(), extismWorkerMode: false }, (line) => console.error(`  ${line}`), only);
   const node = nodeRun.results;
   const notes = [...nodeRun.notes.map((n) => `node: ${n}`)];
-  if (only !== 'fuel') {
+  if (only !== 'fuel' && only !== 'storage') {
     const worker = await runExtismWorkerModeInNode(fixtures.extismEcho, INPUT, (line) => console.error(`  ${line}`));
     node.push(...worker.results);
     notes.push(...worker.notes.map((n) => `node: ${n}`));
@@ -119,7 +121,7 @@ export async function runBench(args: string[]): Promise<number> {
   printTable(header, rows, [0, 1]);
   for (const note of notes) console.log(`note: ${note}`);
   if (args.includes('--node-only') || args.includes('--no-pages') || only) {
-    console.log('\nPage-level and CLI cases skipped (--node-only, --no-pages, --fuel-only or --dispatch-only).');
+    console.log('\nPage-level and CLI cases skipped (--node-only, --no-pages or a --*-only subset).');
     return 0;
   }
   console.error('Chromium, built site: running page cases...');

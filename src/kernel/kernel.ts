@@ -25,7 +25,7 @@ import { type CurrentUser, DEFAULT_ROLES, type RoleTable, type UserSpec } from '
 import { createUserResolver } from './user-resolver.js';
 import { KernelError, messageOf } from './common/errors.js';
 import { resolveLimits, type KernelLimits } from './common/limits.js';
-import type { KernelStorage } from './host/storage-host.js';
+import type { KernelStorage, KernelWork } from './host/storage-host.js';
 import { DEFAULT_CALL_FUEL, DEFAULT_REQUEST_FUEL, FuelExhausted, MAX_CALL_FUEL, requestFuel } from './plugin/fuel.js';
 import type { DeclaredPermission } from './content/types.js';
 
@@ -33,6 +33,8 @@ import type { DeclaredPermission } from './content/types.js';
 /** 64 KiB pages: 256 pages = 16 MiB, ample for content plugins and small enough for a tab. */
 export const DEFAULT_MAX_MEMORY_PAGES = 256;
 
+/** Attempts of one request: a miss, a load by id, a miss again, everything loaded, a last run. */
+const MAX_ATTEMPTS = 3;
 export interface KernelOptions {
   storage?: KernelStorage;
   maxMemoryPages?: number;
@@ -190,28 +192,42 @@ export function createKernel(options: KernelOptions = {}): Kernel {
 
   async function runRequest<T>(spec: UserSpec | undefined, body: (request: RequestState) => T): Promise<T> {
     const user = userOf(spec);
-    const work = options.storage?.beginWork(user);
-    const request = createRequestState(user, work ?? NO_WORK, { limits, fuel: requestFuel(perRequest), clock, onLog: options.onLog });
-    request.services = createRequestServices(services, request);
-    let result: T;
-    try {
-      result = body(request);
-    } catch (error) {
-      work?.discard();
-      await persistLogs(request);
-      throw error;
-    }
-    // Without storage there is nothing to commit: no turn of the event loop is spent on it.
-    if (work) {
+    for (let attempt = 1; ; attempt++) {
+      const work = options.storage?.beginWork(user);
+      const request = createRequestState(user, work ?? NO_WORK, { limits, fuel: requestFuel(perRequest), clock, onLog: options.onLog });
+      request.services = createRequestServices(services, request);
+      let result: T;
       try {
-        await work.commit();
+        result = body(request);
       } catch (error) {
+        if (await loadedWhatWasMissed(work, attempt)) continue;
+        work?.discard();
         await persistLogs(request);
-        throw error instanceof KernelError ? error : new KernelError('STORAGE_FAILURE', `The request's writes could not be saved: ${messageOf(error)}`);
+        throw error;
       }
+      if (await loadedWhatWasMissed(work, attempt)) continue;
+      // Without storage there is nothing to commit: no turn of the event loop is spent on it.
+      if (work) {
+        try {
+          await work.commit();
+        } catch (error) {
+          await persistLogs(request);
+          throw error instanceof KernelError ? error : new KernelError('STORAGE_FAILURE', `The request's writes could not be saved: ${messageOf(error)}`);
+        }
+      }
+      if (request.logs.length > 0) await persistLogs(request);
+      return result;
     }
-    if (request.logs.length > 0) await persistLogs(request);
-    return result;
+  }
+
+  async function loadedWhatWasMissed(work: KernelWork | undefined, attempt: number): Promise<boolean> {
+    if (!work?.missedReads || !work.loadMissed) return false;
+    if (attempt >= MAX_ATTEMPTS) {
+      work.discard();
+      throw new KernelError('STORAGE_FAILURE', `The request still read data storage had not loaded after ${attempt} attempts (everything was loaded before the last): a storage bug.`);
+    }
+    await work.loadMissed(attempt + 1 >= MAX_ATTEMPTS);
+    return true;
   }
 
   async function persistLogs(request: RequestState): Promise<void> {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { PluginSource } from '../kernel/plugin/loader.js';
 import { DEMO_USERS } from './roles.js';
-import { testSite } from './site-fixtures.test-support.js';
+import { siteName, testSite } from './site-fixtures.test-support.js';
 
 const [ANONYMOUS, EDITOR, ADMINISTRATOR] = DEMO_USERS;
 const BUILT = join(import.meta.dirname, '../../public/plugins');
@@ -66,5 +66,25 @@ describe('the site with blog, categories and hello', () => {
       ok: false,
       error: 'Cannot disable "categories": blog depends on it. Disable blog first.',
     });
+  });
+
+  it('after reopening, the plugins read the items loaded on demand: a post page and the listing, with no error logged', async () => {
+    const name = siteName();
+    const first = await testSite(['hello', 'categories', 'blog'].map(built), name);
+    for (const i of [1, 2]) {
+      const saved = await first.saveItem({ item_type: 'blog', title: `Post ${i}`, status: 1, fields: { body: { value: `Body ${i}`, format: 'plain_text' }, slug: `post-${i}` } }, EDITOR);
+      expect(saved.ok).toBe(true);
+    }
+    await first.store.close();
+
+    // The store opens without its items: the first read of each runs its request again.
+    const site = await testSite(['hello', 'categories', 'blog'].map(built), name);
+    const post = await site.kernel.callRoute('/blog/post-2', { user: ANONYMOUS });
+    expect(post?.result.error).toBeUndefined();
+    expect(JSON.stringify(post?.result.output)).toContain('Body 2');
+    const listing = await site.kernel.callRoute('/blog', { user: ANONYMOUS });
+    const html = JSON.stringify(listing?.result.output);
+    for (const title of ['Post 1', 'Post 2', 'A first post, written by a plugin']) expect(html).toContain(title);
+    expect(await site.readLogs({ level: 'error' })).toEqual([]);
   });
 });

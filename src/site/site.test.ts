@@ -13,6 +13,7 @@ import {
   wrappingAlter,
 } from './site-fixtures.test-support.js';
 import { openSite, type Site } from './site.js';
+import { workOf } from './work.js';
 import type { UserSpec } from '../kernel/common/users.js';
 
 const [ANONYMOUS, EDITOR, ADMIN] = DEMO_USERS;
@@ -211,20 +212,21 @@ describe('saving items', () => {
       store,
       sources: [await typesPlugin(), await recordingReactor('reactor', ['tap_item_insert', 'tap_item_update', 'tap_item_delete'])],
     });
-    const recorded = (tap: string) => {
-      const value = store.beginWork(site.kernel.user(ADMIN)).getVariable('reactor', tap);
+    // Read as a request does: the store loads the plugin's variables on demand.
+    const recorded = async (tap: string) => {
+      const value = await site.kernel.request(ADMIN, (s) => workOf(s).getVariable('reactor', tap));
       return value === undefined ? undefined : JSON.parse(value);
     };
     const id = await create(site, article('Tracked'));
-    expect(recorded('tap_item_insert')).toMatchObject({ id, title: 'Tracked', author_id: EDITOR.id });
-    expect(recorded('tap_item_update')).toBeUndefined();
+    expect(await recorded('tap_item_insert')).toMatchObject({ id, title: 'Tracked', author_id: EDITOR.id });
+    expect(await recorded('tap_item_update')).toBeUndefined();
 
     const saved = await site.saveItem({ ...article('Tracked again'), id }, EDITOR);
     expect(saved.ok).toBe(true);
-    expect(recorded('tap_item_update')).toMatchObject({ id, title: 'Tracked again' });
+    expect(await recorded('tap_item_update')).toMatchObject({ id, title: 'Tracked again' });
 
     expect(await site.deleteItem(id, EDITOR)).toMatchObject({ ok: true, errors: [] });
-    expect(recorded('tap_item_delete')).toMatchObject({ id, title: 'Tracked again' });
+    expect(await recorded('tap_item_delete')).toMatchObject({ id, title: 'Tracked again' });
     expect(await site.viewItem(id, ADMIN)).toMatchObject({ access: 'not-found' });
   });
 
@@ -318,16 +320,17 @@ describe('plugins admin', () => {
   it('uninstalls only a disabled plugin: runs tap_uninstall and drops its variables and tables', async () => {
     const store = await openTestStore(siteName());
     const site = await openSite({ store, sources: await plugins() });
-    const data = () => {
-      const work = store.beginWork(site.kernel.user(ADMIN));
-      return { variable: work.getVariable('app', 'marker'), rows: work.allRows('app', 'events').length, libRows: work.allRows('lib', 'events').length };
-    };
-    expect(data()).toEqual({ variable: '"set"', rows: 1, libRows: 1 });
+    const data = () =>
+      site.kernel.request(ADMIN, (s) => {
+        const work = workOf(s);
+        return { variable: work.getVariable('app', 'marker'), rows: work.allRows('app', 'events').length, libRows: work.allRows('lib', 'events').length };
+      });
+    expect(await data()).toEqual({ variable: '"set"', rows: 1, libRows: 1 });
 
     expect(await site.uninstallPlugin('app')).toEqual({ ok: false, error: 'Disable "app" before uninstalling it.' });
     await site.setPluginEnabled('app', false);
     expect(await site.uninstallPlugin('app')).toMatchObject({ ok: true, errors: [] });
-    expect(data()).toEqual({ variable: undefined, rows: 0, libRows: 1 });
+    expect(await data()).toEqual({ variable: undefined, rows: 0, libRows: 1 });
     expect((await ran(site, 'app')).at(-1)).toBe('tap_uninstall ran');
     expect(await statusOf(site)).toMatchObject({ app: 'disabled' });
     expect(site.report().order).not.toContain('app');
@@ -335,7 +338,7 @@ describe('plugins admin', () => {
     // Enabling it again is a fresh install.
     await site.setPluginEnabled('app', true);
     expect((await ran(site, 'app')).slice(-2)).toEqual(['tap_install ran', 'tap_enable ran']);
-    expect(data().rows).toBe(1);
+    expect((await data()).rows).toBe(1);
   });
 });
 

@@ -11,7 +11,7 @@ import { kernelStorage } from '../../src/kernel/host/storage-host.js';
 import { nodeIndexedDB } from '../../src/kernel/storage/node-indexeddb.js';
 import { openSiteStore, type SiteStore } from '../../src/kernel/storage/site-store.js';
 import type { PluginSource } from '../../src/kernel/plugin/loader.js';
-import { MIGRATIONS } from '../../src/kernel/storage/schema.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src/kernel/storage/schema.js';
 import { openSiteDatabase } from '../../src/kernel/storage/database.js';
 import { wat } from '../support/wat.js';
 import { keeperWithTable } from './plugins.js';
@@ -145,7 +145,7 @@ describe('storage that refuses', () => {
     expect(failure).toBeInstanceOf(KernelError);
     expect((failure as KernelError).message).toBe(
       `Opening the site database "${name}" is blocked: another tab or window has it open at schema version 1 and does not let go, ` +
-        "so it cannot be upgraded to version 2. Close the site's other tabs (or reload them), then reload this page.",
+        `so it cannot be upgraded to version ${SCHEMA_VERSION}. Close the site's other tabs (or reload them), then reload this page.`,
     );
     // Once the old tab is gone, the site opens.
     old.close();

@@ -39,7 +39,8 @@ export function defineFuelTests(env: FuelTestEnvironment): void {
   });
 
   async function open(name: string, plugins: PluginSource[], options: KernelOptions = {}): Promise<Kernel> {
-    store = await openSiteStore({ name, indexedDB: env.indexedDB });
+    // The checks read back through beginWork, outside a kernel request: load everything at open.
+    store = await openSiteStore({ name, indexedDB: env.indexedDB, loadAllAtOpen: true });
     const kernel = createKernel({ ...options, storage: kernelStorage(store) });
     await kernel.load(plugins);
     return kernel;

@@ -21,7 +21,8 @@ afterEach(async () => {
 });
 
 async function open(name: string, plugins: PluginSource[], maxMemoryPages?: number): Promise<Kernel> {
-  store = await openSiteStore({ name, indexedDB: nodeIndexedDB() });
+  // The checks read back through beginWork, outside a kernel request: load everything at open.
+  store = await openSiteStore({ name, indexedDB: nodeIndexedDB(), loadAllAtOpen: true });
   const kernel = createKernel({ storage: kernelStorage(store), maxMemoryPages });
   await kernel.load(plugins);
   return kernel;

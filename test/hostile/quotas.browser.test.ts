@@ -10,7 +10,8 @@ const opened = new Set<string>();
 const env: QuotaEnvironment = {
   openStore: (name) => {
     opened.add(name);
-    return openSiteStore({ name });
+    // Read back through beginWork, outside a kernel request: load everything at open.
+    return openSiteStore({ name, loadAllAtOpen: true });
   },
 };
 

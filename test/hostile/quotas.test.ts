@@ -8,7 +8,8 @@ import { openSiteStore } from '../../src/kernel/storage/site-store.js';
 import { QUOTA_SCENARIOS, type QuotaEnvironment } from './quota-scenarios.js';
 
 const indexedDB = nodeIndexedDB();
-const env: QuotaEnvironment = { openStore: (name) => openSiteStore({ name, indexedDB }) };
+// Read back through beginWork, outside a kernel request: load everything at open.
+const env: QuotaEnvironment = { openStore: (name) => openSiteStore({ name, indexedDB, loadAllAtOpen: true }) };
 
 describe('quotas and loading limits, in Node', () => {
   for (const scenario of QUOTA_SCENARIOS) {

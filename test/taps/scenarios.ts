@@ -41,7 +41,8 @@ export function defineTapTests(env: TapTestEnv): void {
   async function open(name = `taps-${Date.now()}-${sequence++}`, clockStart = T0) {
     const clock = { now: clockStart };
     const events: DispatchEvent[] = [];
-    const store = await openSiteStore({ name, indexedDB: env.indexedDB, now: () => clock.now });
+    // The checks read back through beginWork, outside a kernel request: load everything at open.
+    const store = await openSiteStore({ name, indexedDB: env.indexedDB, now: () => clock.now, loadAllAtOpen: true });
     const site = await openSite({ store, sources: env.sources(), kernel: { clock: () => clock.now, onDispatch: (event) => events.push(event) } });
     return { site, clock, events, name };
   }

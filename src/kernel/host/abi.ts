@@ -11,6 +11,7 @@ import { ARGUMENT_LIMITS } from '../common/limits.js';
 import { chargeFuel, hostCallCost, OutOfFuel } from '../plugin/fuel.js';
 import { HostCode, HostFailure, type HostCodeValue } from '../contract/host-codes.js';
 import { markWritten, type WrittenRange } from '../plugin/written-range.js';
+import { NotLoaded } from '../common/not-loaded.js';
 
 /** What a host function knows about the code that called it. */
 export interface ActiveCall {
@@ -173,7 +174,7 @@ export function adaptHostFunction(
   return (...raw: number[]): number => {
     const call = calls.current();
     // Host work is paid in fuel like instructions, so a loop of host calls ends like any loop.
-    // Running out unwinds the plugin (OutOfFuel passes the catch below): it is not an error
+    // Running out unwinds the plugin (OutOfFuel passes the catch below, as does NotLoaded): it is not an error
     // code to ignore. The bytes are paid as they are read, so an argument a quota refuses by
     // its length alone costs only the call.
     chargeFuel(call.fuel, hostCallCost(0));
@@ -217,7 +218,7 @@ export function adaptHostFunction(
       return written;
     } catch (error) {
       call.pending = null;
-      if (error instanceof OutOfFuel) throw error;
+      if (error instanceof OutOfFuel || error instanceof NotLoaded) throw error;
       if (error instanceof HostFailure) return fail(call, error.code, `${qualifiedName}: ${error.message}`);
       // A host bug must not unwind through the plugin: report it as a storage failure.
       return fail(call, HostCode.storageFailure, `${qualifiedName} failed inside the kernel: ${(error as Error)?.message ?? String(error)}`);

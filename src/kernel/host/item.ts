@@ -146,9 +146,12 @@ export function itemHostFunctions(store: SiteStore): Record<string, HostImpl> {
       const user = call.request.user;
       const input = parseObject(text, 'The item');
       checkKeys(input, ITEM_KEYS, 'The item');
-      const id = input.id === undefined || input.id === null || input.id === '' ? crypto.randomUUID() : input.id;
+      const created = input.id === undefined || input.id === null || input.id === '';
+      const id = created ? crypto.randomUUID() : input.id;
       if (typeof id !== 'string' || id.length > 255) throw badArgument(`The item "id" must be a string (a UUID), got ${describe(input.id)}.`);
-      const existing = work.getItem(id);
+      // A UUID made just now is nobody's yet: not looking it up spares a lazily loaded store a
+      // miss (and the request a second run) for every item a plugin creates.
+      const existing = created ? undefined : work.getItem(id);
       const itemType = input.item_type;
       if (typeof itemType !== 'string' || !MACHINE_NAME.test(itemType)) {
         throw badArgument(`The item "item_type" must be a content type machine name (${MACHINE_NAME.source}), got ${describe(itemType)}.`);

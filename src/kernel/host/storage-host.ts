@@ -22,6 +22,14 @@ import { variablesHostFunctions } from './variables.js';
 export interface KernelWork extends RequestWork {
   commit(): Promise<void>;
   discard(): void;
+  /**
+   * A storage that loads lazily: whether a read found data not loaded yet (it threw NotLoaded,
+   * common/not-loaded.ts). The request then runs again after `loadMissed`, which drops this
+   * attempt's writes and loads what it missed (`everything`: all of it, so the next attempt
+   * cannot miss).
+   */
+  readonly missedReads?: boolean;
+  loadMissed?(everything: boolean): Promise<void>;
 }
 
 /** What the kernel needs from storage. Without it, data host functions answer -5. */

@@ -14,7 +14,7 @@ import { createStorageHostFunctions } from './storage-host.js';
 
 /** A store on a fresh fake-indexeddb database of its own. */
 export function openTestStore(options: Partial<SiteStoreOptions> = {}): Promise<SiteStore> {
-  return openSiteStore({ name: `test-${crypto.randomUUID()}`, indexedDB: nodeIndexedDB(), ...options });
+  return openSiteStore({ name: `test-${crypto.randomUUID()}`, indexedDB: nodeIndexedDB(), loadAllAtOpen: true, ...options });
 }
 
 export function user(id: string, permissions: string[], roles: string[] = ['authenticated']): CurrentUser {

@@ -24,7 +24,7 @@ export async function openSiteDatabase(
   const request = factory.open(name, version);
   let upgradeFailure: unknown = null;
   request.addEventListener('upgradeneeded', (event) => {
-    const db = wrap(request.result) as unknown as SiteDatabase;
+    const db = wrap(request.result);
     const tx = wrap(request.transaction as IDBTransaction) as unknown as Parameters<Migration['up']>[1];
     // An aborted upgrade rejects `done`; the open request reports it, so this copy is handled here.
     tx.done.catch(() => undefined);

@@ -22,7 +22,7 @@ describe('schema migrations', () => {
     await old.put('variables', { plugin: 'blog', name: 'v', value: 'x' });
     old.close();
 
-    const store = await openSiteStore({ name, indexedDB: factory });
+    const store = await openSiteStore({ name, indexedDB: factory, loadAllAtOpen: true });
     try {
       const work = store.beginWork(user('u', []));
       expect(work.getItem('i1')?.title).toBe('Old');
@@ -36,8 +36,11 @@ describe('schema migrations', () => {
     const upgraded = await openSiteDatabase(name, factory);
     try {
       expect(upgraded.version).toBe(SCHEMA_VERSION);
-      // The index added by version 2 covers the items written under version 1.
-      expect(await upgraded.getAllFromIndex('items', 'changed', 7)).toHaveLength(1);
+      // Version 3 dropped the indexes no query used; the data stays.
+      expect(await upgraded.count('items')).toBe(1);
+      expect([...upgraded.transaction('items').store.indexNames]).toEqual([]);
+      expect([...upgraded.transaction('rows').store.indexNames]).toEqual([]);
+      expect([...upgraded.transaction('cache').store.indexNames]).toEqual([]);
     } finally {
       upgraded.close();
     }

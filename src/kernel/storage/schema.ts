@@ -58,17 +58,14 @@ export interface SiteSchema extends DBSchema {
   items: {
     key: string;
     value: Item;
-    indexes: { item_type: string; status: number; author_id: string; changed: number };
   };
   rows: {
     key: [string, string, RowId];
     value: RowRecord;
-    indexes: { by_table: [string, string] };
   };
   cache: {
     key: [string, string];
     value: CacheRecord;
-    indexes: { tags: string };
   };
   variables: {
     key: [string, string];
@@ -91,8 +88,12 @@ export interface Migration {
   /** The version the database has after this migration ran. */
   readonly version: number;
   readonly description: string;
-  /** Runs inside the upgrade transaction; may only await requests of that transaction. */
-  up(db: IDBPDatabase<SiteSchema>, tx: IDBPTransaction<SiteSchema, SiteStoreName[], 'versionchange'>): void | Promise<void>;
+  /**
+   * Runs inside the upgrade transaction; may only await requests of that transaction. The
+   * database is untyped here: a migration sees the shape of its own version (indexes a later
+   * version dropped included), not the current `SiteSchema`.
+   */
+  up(db: IDBPDatabase, tx: IDBPTransaction<unknown, string[], 'versionchange'>): void | Promise<void>;
 }
 
 /** Every schema change in order; the database version is the last one's `version`. */
@@ -120,6 +121,22 @@ export const MIGRATIONS: readonly Migration[] = [
       db.createObjectStore('site');
       // The index is built over the items already stored, so existing sites lose nothing.
       tx.objectStore('items').createIndex('changed', 'changed');
+    },
+  },
+  {
+    version: 3,
+    description: 'drop the indexes no query uses (items, rows, cache tags)',
+    up(_db, tx) {
+      // Reads go to the read model (invalidation included), items load by key or all at once,
+      // and bulk deletes use key ranges: these indexes were only upkeep on every write.
+      const items = tx.objectStore('items');
+      for (const name of ['item_type', 'status', 'author_id', 'changed']) {
+        if (items.indexNames.contains(name)) items.deleteIndex(name);
+      }
+      const rows = tx.objectStore('rows');
+      if (rows.indexNames.contains('by_table')) rows.deleteIndex('by_table');
+      const cache = tx.objectStore('cache');
+      if (cache.indexNames.contains('tags')) cache.deleteIndex('tags');
     },
   },
 ];

@@ -3,6 +3,7 @@ import { ANONYMOUS_ID, anonymousUser } from '../common/users.js';
 import { openSiteDatabase } from './database.js';
 import { MIGRATIONS, SCHEMA_VERSION } from './schema.js';
 import { openSiteStore } from './site-store.js';
+import { onDemandCases } from './on-demand.test-support.js';
 
 const visitor = anonymousUser();
 
@@ -22,7 +23,7 @@ describe('site store on real IndexedDB', () => {
   it('commits a unit of work, and a reopened store reads it back', async () => {
     const name = uniqueName();
     try {
-      const store = await openSiteStore({ name });
+      const store = await openSiteStore({ name, loadAllAtOpen: true });
       const work = store.beginWork(visitor);
       work.putItem({ id: 'i1', item_type: 'page', title: 'Hello', fields: { body: { value: 'x', format: 'plain_text' } }, status: 1, author_id: ANONYMOUS_ID, created: 1, changed: 2 });
       work.putRow('blog', 'posts', { id: 1, title: 'row' });
@@ -32,7 +33,7 @@ describe('site store on real IndexedDB', () => {
       await store.appendLogs([{ plugin: 'blog', level: 'info', message: 'saved', time: 1, source: 'log' }]);
       await store.close();
 
-      const reopened = await openSiteStore({ name });
+      const reopened = await openSiteStore({ name, loadAllAtOpen: true });
       const read = reopened.beginWork(visitor);
       expect(read.getItem('i1')?.title).toBe('Hello');
       expect(read.allRows('blog', 'posts')).toEqual([{ id: 1, title: 'row' }]);
@@ -48,13 +49,13 @@ describe('site store on real IndexedDB', () => {
   it('a discarded unit of work leaves nothing', async () => {
     const name = uniqueName();
     try {
-      const store = await openSiteStore({ name });
+      const store = await openSiteStore({ name, loadAllAtOpen: true });
       const work = store.beginWork(visitor);
       work.putItem({ id: 'gone', item_type: 'page', title: 'x', fields: {}, status: 1, author_id: ANONYMOUS_ID, created: 1, changed: 1 });
       work.setVariable('p', 'v', '1');
       work.discard();
       await store.close();
-      const reopened = await openSiteStore({ name });
+      const reopened = await openSiteStore({ name, loadAllAtOpen: true });
       expect(reopened.beginWork(visitor).allItems()).toEqual([]);
       expect(reopened.beginWork(visitor).getVariable('p', 'v')).toBeUndefined();
       await reopened.close();
@@ -69,17 +70,22 @@ describe('site store on real IndexedDB', () => {
       const old = await openSiteDatabase(name, indexedDB, MIGRATIONS.slice(0, 1));
       await old.put('items', { id: 'old', item_type: 'page', title: 'From v1', fields: {}, status: 1, author_id: 'u', created: 1, changed: 3 });
       old.close();
-      const store = await openSiteStore({ name });
+      const store = await openSiteStore({ name, loadAllAtOpen: true });
       expect(store.beginWork(visitor).getItem('old')?.title).toBe('From v1');
       await store.putSetting('enabled_plugins', ['blog']);
       await store.close();
       const db = await openSiteDatabase(name, indexedDB);
       expect(db.version).toBe(SCHEMA_VERSION);
       expect(await db.get('site', 'enabled_plugins')).toEqual(['blog']);
-      expect(await db.countFromIndex('items', 'changed', 3)).toBe(1);
+      expect(await db.count('items')).toBe(1);
+      expect([...db.transaction('items').store.indexNames]).toEqual([]);
       db.close();
     } finally {
       await deleteDatabase(name);
     }
+  });
+
+  describe('items loaded on demand', () => {
+    onDemandCases(() => indexedDB, deleteDatabase);
   });
 });

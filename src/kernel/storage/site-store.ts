@@ -2,14 +2,14 @@
  * The site store: one IndexedDB database per site, its in-memory read model, units of work for
  * requests, site settings, and the bounded log.
  */
-import type { IDBPTransaction } from 'idb';
+import { unwrap, type IDBPTransaction } from 'idb';
 import { KernelError } from '../common/errors.js';
 import type { LogLevel } from '../common/log-entry.js';
 import type { CurrentUser } from '../common/users.js';
 import { openSiteDatabase, storageFailure, type SiteDatabase } from './database.js';
 import { isEmptyChangeSet, ReadModel, tableKey, type ChangeSet } from './read-model.js';
 import { MIGRATIONS, type Item, type LogRecord, type Migration, type RowRecord, type SiteSchema, type SiteStoreName, type VariableRecord } from './schema.js';
-import { UnitOfWork, type WorkBackend } from './unit-of-work.js';
+import { UnitOfWork, type MissedReads, type WorkBackend } from './unit-of-work.js';
 import { createSerialQueue } from '../common/serial-queue.js';
 
 export interface SiteStoreOptions {
@@ -21,6 +21,13 @@ export interface SiteStoreOptions {
   readonly maxLogs?: number;
   /** Unix milliseconds; tests pass a fixed clock to check expiry without waiting. */
   readonly now?: () => number;
+  /**
+   * Load items, plugin tables and variables whole at open, as the read model once did. Off by
+   * default: they are loaded as requests read them (README.md, "What is in memory"), which a
+   * kernel request handles by running again. Turn it on to read through `beginWork` outside a
+   * kernel request.
+   */
+  readonly loadAllAtOpen?: boolean;
   /** @internal The schema history to open with (tests build older databases). */
   readonly migrations?: readonly Migration[];
 }
@@ -70,6 +77,28 @@ export interface SiteData {
 
 type WriteTransaction = IDBPTransaction<SiteSchema, SiteStoreName[], 'readwrite'>;
 
+/**
+ * Every key of `plugin` in `rows` or `variables`: keys start with the plugin name, and an array
+ * sorts after every string or number, so [plugin, []] bounds this plugin's keys and no other's.
+ */
+function pluginRange(plugin: string): IDBKeyRange {
+  return IDBKeyRange.bound([plugin], [plugin, []]);
+}
+
+/**
+ * How hard a commit's transaction waits for the disk (README.md, "Durability"). `relaxed`
+ * completes once the browser has the writes, before they reach the disk: a power cut or an
+ * OS crash right after can lose them (closing or reloading the tab cannot). That is allowed
+ * only where losing the commit loses nothing a reader relied on: a commit that only SETS cache
+ * entries (a lost entry is a miss, computed again). Content, and cache deletions (an
+ * invalidation lost would bring a stale entry back), keep the browser's default.
+ */
+function durabilityOf(changes: ChangeSet): IDBTransactionDurability {
+  if (changes.items.size + changes.rows.size + changes.variables.size > 0) return 'default';
+  for (const { record } of changes.cache.values()) if (!record) return 'default';
+  return 'relaxed';
+}
+
 export const DEFAULT_MAX_LOGS = 5000;
 
 /**
@@ -93,7 +122,7 @@ export async function openSiteStore(options: SiteStoreOptions): Promise<SiteStor
   const now = options.now ?? Date.now;
   const db = await openSiteDatabase(options.name, factory, options.migrations ?? MIGRATIONS);
   try {
-    const { model, expired } = await ReadModel.load(db, now());
+    const { model, expired } = await ReadModel.load(db, now(), options.loadAllAtOpen ?? false);
     if (expired.length > 0) {
       const tx = db.transaction('cache', 'readwrite');
       await Promise.all([...expired.map((key) => tx.store.delete(key)), tx.done]);
@@ -140,19 +169,74 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
       if (changes.rows.size) stores.add('rows');
       if (changes.variables.size) stores.add('variables');
       if (changes.cache.size) stores.add('cache');
-      await this.#transact([...stores], 'Saving the request\'s writes', (tx, track) => {
-        for (const [id, item] of changes.items) track(item ? tx.objectStore('items').put(item) : tx.objectStore('items').delete(id));
-        for (const { plugin, table, rows } of changes.rows.values()) {
-          const store = tx.objectStore('rows');
-          for (const [id, data] of rows) track(data ? store.put({ plugin, table, id, data }) : store.delete([plugin, table, id]));
+      await this.#transact([...stores], 'Saving the request\'s writes', (tx) => {
+        // Raw requests, none awaited: the transaction's outcome covers them all (a failing
+        // request aborts it), and a promise per request was a large share of a bulk import.
+        const raw = unwrap(tx);
+        if (changes.items.size) {
+          const items = raw.objectStore('items');
+          for (const [id, item] of changes.items) {
+            if (item) items.put(item);
+            else items.delete(id);
+          }
         }
-        for (const record of changes.variables.values()) track(tx.objectStore('variables').put(record));
-        for (const { bin, key, record } of changes.cache.values()) {
-          track(record ? tx.objectStore('cache').put(record) : tx.objectStore('cache').delete([bin, key]));
+        if (changes.rows.size) {
+          const rows = raw.objectStore('rows');
+          for (const { plugin, table, rows: changed } of changes.rows.values()) {
+            for (const [id, data] of changed) {
+              if (data) rows.put({ plugin, table, id, data } satisfies RowRecord);
+              else rows.delete([plugin, table, id]);
+            }
+          }
         }
-      });
+        if (changes.variables.size) {
+          const variables = raw.objectStore('variables');
+          for (const record of changes.variables.values()) variables.put(record);
+        }
+        if (changes.cache.size) {
+          const cache = raw.objectStore('cache');
+          for (const { bin, key, record } of changes.cache.values()) {
+            if (record) cache.put(record);
+            else cache.delete([bin, key]);
+          }
+        }
+      }, durabilityOf(changes));
       // Only now does anyone see the writes: memory never runs ahead of the database.
       this.model.apply(changes);
+    });
+  }
+
+  loadMissed(missed: MissedReads, everything: boolean): Promise<void> {
+    // In the write queue: a load never reads the database half-way through a commit, and a
+    // commit after it applies on top, so memory stays a copy of what is committed.
+    return this.#writes.run(async () => {
+      const model = this.model;
+      try {
+        const tx = this.#db.transaction(['items', 'rows', 'variables'], 'readonly');
+        const everyItem = !model.itemsComplete && (everything || missed.allItems);
+        const itemIds = everyItem || model.itemsComplete ? [] : [...missed.itemIds];
+        const everyRow = everything && !model.rowsComplete;
+        const tables = everyRow ? [] : [...missed.tables.values()];
+        const everyVariable = everything && !model.variablesComplete;
+        const plugins = everyVariable ? [] : [...missed.variablePlugins];
+        const [items, found, rows, tableRows, variables, pluginVariables] = await Promise.all([
+          everyItem ? tx.objectStore('items').getAll() : null,
+          Promise.all(itemIds.map((id) => tx.objectStore('items').get(id))),
+          everyRow ? tx.objectStore('rows').getAll() : null,
+          Promise.all(tables.map(([plugin, table]) => tx.objectStore('rows').getAll(IDBKeyRange.bound([plugin, table], [plugin, table, []])))),
+          everyVariable ? tx.objectStore('variables').getAll() : null,
+          Promise.all(plugins.map((plugin) => tx.objectStore('variables').getAll(pluginRange(plugin)))),
+          tx.done,
+        ]);
+        if (items) model.loadEveryItem(items);
+        model.loadItems(itemIds, found);
+        if (rows) model.loadEveryRow(rows);
+        tables.forEach(([plugin, table], i) => model.loadTable(plugin, table, tableRows[i]));
+        if (variables) model.loadEveryVariable(variables);
+        plugins.forEach((plugin, i) => model.loadPluginVariables(plugin, pluginVariables[i]));
+      } catch (error) {
+        throw storageFailure('Reading from the site database', error);
+      }
     });
   }
 
@@ -200,9 +284,7 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
 
   dropPluginData(plugin: string): Promise<void> {
     return this.#writes.run(async () => {
-      // Keys start with the plugin name; an array sorts after every string or number, so
-      // [plugin, []] bounds every key of this plugin and no other.
-      const range = IDBKeyRange.bound([plugin], [plugin, []]);
+      const range = pluginRange(plugin);
       await this.#transact(['rows', 'variables'], `Removing the tables and variables of plugin "${plugin}"`, (tx, track) => {
         track(tx.objectStore('rows').delete(range));
         track(tx.objectStore('variables').delete(range));
@@ -213,27 +295,23 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
     });
   }
 
-  async snapshot(): Promise<SiteData> {
-    await this.#writes.idle();
-    const split = (key: string): [string, string] => {
-      const at = key.indexOf('\u0000');
-      return [key.slice(0, at), key.slice(at + 1)];
-    };
-    const rows: RowRecord[] = [];
-    for (const [key, table] of this.model.rows) {
-      const [plugin, name] = split(key);
-      for (const [id, data] of table) rows.push({ plugin, table: name, id, data: structuredClone(data) });
-    }
-    const variables = [...this.model.variables].map(([key, value]): VariableRecord => {
-      const [plugin, name] = split(key);
-      return { plugin, name, value };
+  snapshot(): Promise<SiteData> {
+    // Straight from the database (memory holds only what requests read), in the write queue
+    // so that every part is the same commit's.
+    return this.#writes.run(async () => {
+      try {
+        const tx = this.#db.transaction(['items', 'rows', 'variables'], 'readonly');
+        const [items, rows, variables] = await Promise.all([tx.objectStore('items').getAll(), tx.objectStore('rows').getAll(), tx.objectStore('variables').getAll(), tx.done]);
+        return {
+          items,
+          rows,
+          variables,
+          settings: Object.fromEntries([...this.model.site].map(([key, value]) => [key, structuredClone(value)])),
+        };
+      } catch (error) {
+        throw storageFailure('Reading the site for a copy of it', error);
+      }
     });
-    return {
-      items: [...this.model.items.values()].map((item) => structuredClone(item)),
-      rows,
-      variables,
-      settings: Object.fromEntries([...this.model.site].map(([key, value]) => [key, structuredClone(value)])),
-    };
   }
 
   async close(): Promise<void> {
@@ -257,7 +335,7 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
           await store.delete(IDBKeyRange.upperBound(keys[keys.length - 1]));
         })(),
       );
-    });
+    }, 'relaxed');
   }
 
   /**
@@ -268,6 +346,7 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
     stores: SiteStoreName[],
     what: string,
     body: (tx: WriteTransaction, track: (request: Promise<unknown>) => void) => void,
+    durability: IDBTransactionDurability = 'default',
   ): Promise<void> {
     let tx: WriteTransaction | undefined;
     const pending: Promise<unknown>[] = [];
@@ -276,7 +355,7 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
       pending.push(request);
     };
     try {
-      tx = this.#db.transaction(stores, 'readwrite');
+      tx = this.#db.transaction(stores, 'readwrite', { durability });
       track(tx.done);
       body(tx, track);
       await Promise.all(pending);

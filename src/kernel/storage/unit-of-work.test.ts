@@ -17,7 +17,7 @@ function uniqueName(): string {
 
 describe('unit of work', () => {
   it('reads its own staged writes, and nobody else sees them before commit', async () => {
-    const store = await openSiteStore({ name: uniqueName(), indexedDB: nodeIndexedDB() });
+    const store = await openSiteStore({ name: uniqueName(), indexedDB: nodeIndexedDB(), loadAllAtOpen: true });
     try {
       const work = store.beginWork(alice);
       work.putItem(item('a'));
@@ -40,7 +40,7 @@ describe('unit of work', () => {
   });
 
   it('rolls back to a savepoint: later writes go, earlier ones stay', async () => {
-    const store = await openSiteStore({ name: uniqueName(), indexedDB: nodeIndexedDB() });
+    const store = await openSiteStore({ name: uniqueName(), indexedDB: nodeIndexedDB(), loadAllAtOpen: true });
     try {
       const work = store.beginWork(alice);
       work.putItem(item('kept'));
@@ -63,7 +63,7 @@ describe('unit of work', () => {
   });
 
   it('refuses a savepoint that does not exist', async () => {
-    const store = await openSiteStore({ name: uniqueName(), indexedDB: nodeIndexedDB() });
+    const store = await openSiteStore({ name: uniqueName(), indexedDB: nodeIndexedDB(), loadAllAtOpen: true });
     try {
       const work = store.beginWork(alice);
       expect(() => work.rollbackTo(3)).toThrow(/Savepoint 3 does not exist/);
@@ -74,13 +74,13 @@ describe('unit of work', () => {
 
   it('a discarded unit of work leaves nothing behind', async () => {
     const name = uniqueName();
-    const store = await openSiteStore({ name, indexedDB: nodeIndexedDB() });
+    const store = await openSiteStore({ name, indexedDB: nodeIndexedDB(), loadAllAtOpen: true });
     const work = store.beginWork(alice);
     work.putItem(item('gone'));
     work.discard();
     expect(() => work.putItem(item('x'))).toThrow(/no longer open/);
     await store.close();
-    const reopened = await openSiteStore({ name, indexedDB: nodeIndexedDB() });
+    const reopened = await openSiteStore({ name, indexedDB: nodeIndexedDB(), loadAllAtOpen: true });
     try {
       expect(reopened.beginWork(alice).allItems()).toEqual([]);
     } finally {
@@ -90,7 +90,7 @@ describe('unit of work', () => {
 
   it('a failed commit rejects with STORAGE_FAILURE and leaves memory and database as they were', async () => {
     const name = uniqueName();
-    const store = await openSiteStore({ name, indexedDB: nodeIndexedDB() });
+    const store = await openSiteStore({ name, indexedDB: nodeIndexedDB(), loadAllAtOpen: true });
     const seed = store.beginWork(alice);
     seed.putItem(item('a', 'before'));
     await seed.commit();
@@ -111,7 +111,7 @@ describe('unit of work', () => {
     expect(reader.getItem('b')).toBeUndefined();
     await store.close();
 
-    const reopened = await openSiteStore({ name, indexedDB: nodeIndexedDB() });
+    const reopened = await openSiteStore({ name, indexedDB: nodeIndexedDB(), loadAllAtOpen: true });
     try {
       const afterReopen = reopened.beginWork(alice);
       expect(afterReopen.getItem('a')?.title).toBe('before');
@@ -122,7 +122,7 @@ describe('unit of work', () => {
   });
 
   it('a commit on a closed database fails with a message that says to reload', async () => {
-    const store = await openSiteStore({ name: uniqueName(), indexedDB: nodeIndexedDB() });
+    const store = await openSiteStore({ name: uniqueName(), indexedDB: nodeIndexedDB(), loadAllAtOpen: true });
     const work = store.beginWork(alice);
     work.putItem(item('a'));
     await store.close();
@@ -132,7 +132,7 @@ describe('unit of work', () => {
 
   it('finds every committed write after reopening the database', async () => {
     const name = uniqueName();
-    const store = await openSiteStore({ name, indexedDB: nodeIndexedDB() });
+    const store = await openSiteStore({ name, indexedDB: nodeIndexedDB(), loadAllAtOpen: true });
     const work = store.beginWork(alice);
     work.putItem(item('a'));
     work.putItem(item('b'));
@@ -148,7 +148,7 @@ describe('unit of work', () => {
     await store.putSetting('enabled_plugins', ['blog']);
     await store.close();
 
-    const reopened = await openSiteStore({ name, indexedDB: nodeIndexedDB() });
+    const reopened = await openSiteStore({ name, indexedDB: nodeIndexedDB(), loadAllAtOpen: true });
     try {
       const read = reopened.beginWork(alice);
       expect(read.allItems().map((i) => i.id)).toEqual(['a']);
@@ -163,7 +163,7 @@ describe('unit of work', () => {
   });
 
   it('invalidating a tag drops stored and staged entries in every bin, but not entries set afterwards', async () => {
-    const store = await openSiteStore({ name: uniqueName(), indexedDB: nodeIndexedDB() });
+    const store = await openSiteStore({ name: uniqueName(), indexedDB: nodeIndexedDB(), loadAllAtOpen: true });
     try {
       const seed = store.beginWork(alice);
       seed.setCache('a', 'k1', 'v1', ['t']);
@@ -196,7 +196,7 @@ describe('unit of work', () => {
   it('expired cache entries are misses, and are dropped from the database at the next open', async () => {
     let now = 1_000_000;
     const name = uniqueName();
-    const store = await openSiteStore({ name, indexedDB: nodeIndexedDB(), now: () => now });
+    const store = await openSiteStore({ name, indexedDB: nodeIndexedDB(), now: () => now, loadAllAtOpen: true });
     const work = store.beginWork(alice);
     work.setCache('bin', 'short', 'x', [], 10);
     work.setCache('bin', 'forever', 'y', [], 0);
@@ -207,7 +207,7 @@ describe('unit of work', () => {
     expect(store.beginWork(alice).getCache('bin', 'short')).toBeUndefined();
     expect(store.beginWork(alice).getCache('bin', 'forever')).toBe('y');
     await store.close();
-    const reopened = await openSiteStore({ name, indexedDB: nodeIndexedDB(), now: () => now });
+    const reopened = await openSiteStore({ name, indexedDB: nodeIndexedDB(), now: () => now, loadAllAtOpen: true });
     now -= 5_000; // Even with the clock turned back, the dropped entry stays gone.
     try {
       expect(reopened.beginWork(alice).getCache('bin', 'short')).toBeUndefined();
@@ -217,7 +217,7 @@ describe('unit of work', () => {
   });
 
   it('saving or deleting an item invalidates item:<id> and item_list', async () => {
-    const store = await openSiteStore({ name: uniqueName(), indexedDB: nodeIndexedDB() });
+    const store = await openSiteStore({ name: uniqueName(), indexedDB: nodeIndexedDB(), loadAllAtOpen: true });
     try {
       const seed = store.beginWork(alice);
       seed.putItem(item('a'));
@@ -238,7 +238,7 @@ describe('unit of work', () => {
   });
 
   it('keeps only the newest log lines, and filters them for the UI', async () => {
-    const store = await openSiteStore({ name: uniqueName(), indexedDB: nodeIndexedDB(), maxLogs: 5 });
+    const store = await openSiteStore({ name: uniqueName(), indexedDB: nodeIndexedDB(), maxLogs: 5, loadAllAtOpen: true });
     try {
       for (let i = 0; i < 8; i++) {
         await store.appendLogs([{ plugin: i % 2 ? 'odd' : 'even', level: i === 7 ? 'error' : 'info', message: `line ${i}`, time: i, source: 'log' }]);

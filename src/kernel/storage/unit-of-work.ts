@@ -17,11 +17,14 @@ import {
 } from './read-model.js';
 import type { CacheRecord, Item, Row, RowId } from './schema.js';
 import { utf8Length } from '../common/limits.js';
+import { NotLoaded } from '../common/not-loaded.js';
 
 /**
  * The committed data a unit of work reads through its overlay. The browser's store answers from
  * its in-memory ReadModel; the server's SQL stores answer from the database at each call, so no
  * process holds the whole site in memory. Returned values are shared: treat them as read-only.
+ * The browser's item, row and variable reads may throw NotLoaded (../common/not-loaded.ts) for
+ * data not in memory yet; the unit of work records what was missing (`missedReads`).
  */
 export interface StoredData {
   item(id: string): Item | undefined;
@@ -44,12 +47,25 @@ export interface ItemPrefilter {
   readonly status?: 0 | 1;
 }
 
+/** What reads wanted that was not in memory (see ../common/not-loaded.ts). */
+export interface MissedReads {
+  readonly itemIds: ReadonlySet<string>;
+  /** A listing wanted every item. */
+  readonly allItems: boolean;
+  /** Tables wanted, as [plugin, table] by `tableKey`. */
+  readonly tables: ReadonlyMap<string, readonly [string, string]>;
+  /** Plugins whose variables were wanted. */
+  readonly variablePlugins: ReadonlySet<string>;
+}
+
 /** What a unit of work needs from the store that made it. */
 export interface WorkBackend {
   readonly stored: StoredData;
   /** Unix milliseconds. */
   now(): number;
   commit(changes: ChangeSet): Promise<void>;
+  /** Loads what reads missed (a store that loads lazily); `everything` loads all there is. */
+  loadMissed?(missed: MissedReads, everything: boolean): Promise<void>;
 }
 
 type Op =
@@ -127,6 +143,8 @@ export class UnitOfWork implements RequestWork {
   #overlay = emptyChangeSet();
   #invalidated = new Set<string>();
   #state: WorkState = 'open';
+  /** What this unit of work read that the store had not loaded (see ../common/not-loaded.ts). */
+  #missed = { itemIds: new Set<string>(), allItems: false, tables: new Map<string, readonly [string, string]>(), variablePlugins: new Set<string>() };
 
   /** @internal Use `SiteStore.beginWork`. */
   constructor(backend: WorkBackend, user: CurrentUser) {
@@ -179,7 +197,12 @@ export class UnitOfWork implements RequestWork {
   getItem(id: string): Item | undefined {
     const staged = this.#overlay.items.get(id);
     if (staged !== undefined) return staged ?? undefined;
-    return this.#backend.stored.item(id);
+    try {
+      return this.#backend.stored.item(id);
+    } catch (error) {
+      if (error instanceof NotLoaded) this.#missed.itemIds.add(id);
+      throw error;
+    }
   }
 
   /**
@@ -188,7 +211,14 @@ export class UnitOfWork implements RequestWork {
    */
   allItems(only?: ItemPrefilter): Item[] {
     const result: Item[] = [];
-    for (const item of this.#backend.stored.everyItem(only)) if (!this.#overlay.items.has(item.id)) result.push(item);
+    let stored: Iterable<Item>;
+    try {
+      stored = this.#backend.stored.everyItem(only);
+    } catch (error) {
+      if (error instanceof NotLoaded) this.#missed.allItems = true;
+      throw error;
+    }
+    for (const item of stored) if (!this.#overlay.items.has(item.id)) result.push(item);
     for (const item of this.#overlay.items.values()) if (item) result.push(item);
     return result;
   }
@@ -212,14 +242,26 @@ export class UnitOfWork implements RequestWork {
   getRow(plugin: string, table: string, id: RowId): Row | undefined {
     const staged = this.#overlay.rows.get(tableKey(plugin, table))?.rows.get(id);
     if (staged !== undefined) return staged ?? undefined;
-    return this.#backend.stored.row(plugin, table, id);
+    try {
+      return this.#backend.stored.row(plugin, table, id);
+    } catch (error) {
+      if (error instanceof NotLoaded) this.#missed.tables.set(tableKey(plugin, table), [plugin, table]);
+      throw error;
+    }
   }
 
   /** Every row of one plugin's table as this request sees it. */
   allRows(plugin: string, table: string): Row[] {
     const staged = this.#overlay.rows.get(tableKey(plugin, table))?.rows;
     const result: Row[] = [];
-    for (const row of this.#backend.stored.everyRow(plugin, table)) if (!staged?.has(row.id)) result.push(row);
+    let stored: Iterable<Row>;
+    try {
+      stored = this.#backend.stored.everyRow(plugin, table);
+    } catch (error) {
+      if (error instanceof NotLoaded) this.#missed.tables.set(tableKey(plugin, table), [plugin, table]);
+      throw error;
+    }
+    for (const row of stored) if (!staged?.has(row.id)) result.push(row);
     for (const row of staged?.values() ?? []) if (row) result.push(row);
     return result;
   }
@@ -235,8 +277,14 @@ export class UnitOfWork implements RequestWork {
   // --- variables ---------------------------------------------------------------------------
 
   getVariable(plugin: string, name: string): string | undefined {
-    const key = variableKey(plugin, name);
-    return this.#overlay.variables.get(key)?.value ?? this.#backend.stored.variable(plugin, name);
+    const staged = this.#overlay.variables.get(variableKey(plugin, name));
+    if (staged) return staged.value;
+    try {
+      return this.#backend.stored.variable(plugin, name);
+    } catch (error) {
+      if (error instanceof NotLoaded) this.#missed.variablePlugins.add(plugin);
+      throw error;
+    }
   }
 
   setVariable(plugin: string, name: string, value: string): void {
@@ -267,6 +315,26 @@ export class UnitOfWork implements RequestWork {
     this.#push({ kind: 'invalidate', tag });
   }
 
+  // --- data loaded on demand -------------------------------------------------------------
+
+  /** Whether a read found data the store had not loaded: this attempt must not commit. */
+  get missedReads(): boolean {
+    const missed = this.#missed;
+    return missed.allItems || missed.itemIds.size + missed.tables.size + missed.variablePlugins.size > 0;
+  }
+
+  /**
+   * Drops this attempt (its writes never reach the store) and loads what its reads missed, so
+   * a new unit of work for the same request finds it. `everything` loads all there is: a request
+   * that misses again after one load is run a third time with nothing left to miss.
+   */
+  async loadMissed(everything: boolean): Promise<void> {
+    const missed: MissedReads = this.#missed;
+    this.discard();
+    if (!this.#backend.loadMissed) throw new KernelError('STORAGE_FAILURE', 'This store reported a read it had not loaded, but cannot load one: a kernel bug.');
+    await this.#backend.loadMissed(missed, everything);
+  }
+
   // --- end of the request ------------------------------------------------------------------
 
   /**
@@ -276,6 +344,9 @@ export class UnitOfWork implements RequestWork {
    */
   async commit(): Promise<void> {
     this.#assertOpen();
+    if (this.missedReads) {
+      throw new KernelError('STORAGE_FAILURE', 'A request that read items not loaded yet tried to commit; it must run again after `loadMissed`: a kernel bug.');
+    }
     this.#state = 'committing';
     try {
       await this.#backend.commit(this.#changes());

@@ -12,6 +12,7 @@ import type { KernelErrorCode } from '../common/errors.js';
 import { memoryBytes, type InstanceSource, type PluginInstance, type ReleaseOutcome } from '../plugin/plugin-instance.js';
 import type { RequestState } from '../request/request-state.js';
 import { DEFAULT_CALL_FUEL, FuelExhausted, MAX_CALL_FUEL, MAX_INVOKES_PER_REQUEST, OutOfFuel, fuelCounter, outOfFuelMessage } from '../plugin/fuel.js';
+import { NotLoaded } from '../common/not-loaded.js';
 import type { TapRegistry } from './registry.js';
 import { markWritten } from '../plugin/written-range.js';
 import { InputEncoder } from './input-encoder.js';
@@ -207,6 +208,8 @@ export class Dispatcher {
     } catch (error) {
       request.work.rollbackTo(savepoint);
       trapped = true;
+      // The request runs again once storage has loaded the data (see not-loaded.ts).
+      if (error instanceof NotLoaded) throw error;
       if (error instanceof FuelExhausted) return failure(plugin, 'OUT_OF_FUEL', error.message, started);
       if (frame && (error instanceof OutOfFuel || (frame.counter.value as number) < 0)) {
         const message = outOfFuelMessage(plugin, exportName, frame.granted, frame.cause, { perCall, max: MAX_CALL_FUEL, perRequest: request.fuel.limit });
