@@ -40,7 +40,11 @@ export interface KernelOptions {
   maxMemoryPages?: number;
   /** The role table, or a function read per request (a site's roles grow with its content types). */
   roles?: RoleTable | (() => RoleTable);
-  /** Called with every log line as it happens (the CLI prints them; the UI streams them). */
+  /**
+   * Called with every log line as it happens (the CLI prints them; the UI streams them). With a
+   * storage that loads on demand, a request's lines arrive when it ends instead, so an attempt
+   * run again after a load never shows its lines twice.
+   */
   onLog?: (entry: LogEntry) => void;
   /**
    * Called as each plugin call starts, with the plugin and the tap or callback: the worker
@@ -194,7 +198,10 @@ export function createKernel(options: KernelOptions = {}): Kernel {
     const user = userOf(spec);
     for (let attempt = 1; ; attempt++) {
       const work = options.storage?.beginWork(user);
-      const request = createRequestState(user, work ?? NO_WORK, { limits, fuel: requestFuel(perRequest), clock, onLog: options.onLog });
+      // An attempt storage may run again (it read data not loaded yet) must not show its lines
+      // twice: its lines reach onLog when it ends, with the stored log (see finishLogs).
+      const live = work?.loadMissed === undefined;
+      const request = createRequestState(user, work ?? NO_WORK, { limits, fuel: requestFuel(perRequest), clock, onLog: live ? options.onLog : undefined });
       request.services = createRequestServices(services, request);
       let result: T;
       try {
@@ -202,7 +209,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
       } catch (error) {
         if (await loadedWhatWasMissed(work, attempt)) continue;
         work?.discard();
-        await persistLogs(request);
+        await finishLogs(request, live);
         throw error;
       }
       if (await loadedWhatWasMissed(work, attempt)) continue;
@@ -211,13 +218,19 @@ export function createKernel(options: KernelOptions = {}): Kernel {
         try {
           await work.commit();
         } catch (error) {
-          await persistLogs(request);
+          await finishLogs(request, live);
           throw error instanceof KernelError ? error : new KernelError('STORAGE_FAILURE', `The request's writes could not be saved: ${messageOf(error)}`);
         }
       }
-      if (request.logs.length > 0) await persistLogs(request);
+      if (request.logs.length > 0) await finishLogs(request, live);
       return result;
     }
+  }
+
+  /** The lines of a request's attempt that counts: stored, and told to onLog unless it saw them live. */
+  async function finishLogs(request: RequestState, toldLive: boolean): Promise<void> {
+    if (!toldLive && options.onLog) for (const entry of request.logs) options.onLog(entry);
+    await persistLogs(request);
   }
 
   async function loadedWhatWasMissed(work: KernelWork | undefined, attempt: number): Promise<boolean> {

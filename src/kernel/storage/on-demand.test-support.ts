@@ -58,6 +58,26 @@ export function onDemandCases(factory: () => IDBFactory, removeDatabase: (name: 
     return { store, kernel: kernelOn(store) };
   };
 
+  it("shows an attempt's log lines once: a dropped attempt's lines reach neither onLog nor the site log", inFreshDatabase(async (name) => {
+    const writer = await open(name);
+    await restoreData(writer, siteExport([item(1)]));
+    await writer.close();
+    const store = await open(name);
+    const told: string[] = [];
+    const kernel = createKernel({ storage: kernelStorage(store), onLog: (entry) => told.push(entry.message) });
+    let runs = 0;
+    const title = await kernel.request(ADMIN, (s) => {
+      runs++;
+      s.state.record({ plugin: 'diarist', level: 'info', message: `attempt ${runs}`, time: 0, source: 'log' });
+      return work(s).getItem('item-1')?.title;
+    });
+    expect(title).toBe('Item 1');
+    expect(runs).toBe(2);
+    expect(told).toEqual(['attempt 2']);
+    expect((await store.readLogs()).map((line) => line.message)).toEqual(['attempt 2']);
+    await store.close();
+  }));
+
   it('a site holding many items reads each of them after reopening, by id and in listings', inFreshDatabase(async (name) => {
     const { store, kernel } = await reopenedWith(name, Array.from({ length: MANY }, (_, i) => item(i)));
     let runs = 0;
