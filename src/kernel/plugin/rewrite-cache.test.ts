@@ -73,6 +73,7 @@ describe('rewritten modules kept between loads', () => {
     const warnings = outcome.statuses[0]!.warnings.join(' ');
     expect(warnings).toContain('could not be read, so the module is rewritten again');
     expect(warnings).toContain('denied permission');
+    expect(outcome.statuses[0]!.warnings).toHaveLength(1);
   });
 
   it('keeps at most maxEntries, dropping the oldest', async () => {

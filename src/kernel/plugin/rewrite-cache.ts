@@ -37,14 +37,17 @@ export async function rewriteThroughCache(
   warn: (message: string) => void,
 ): Promise<RewriteResult> {
   const key = await rewriteCacheKey(bytes, options);
+  let readable = true;
   try {
     const kept = await cache.get(key);
     if (kept !== undefined) return { ok: true, module: kept };
   } catch (error) {
+    readable = false;
     warn(`The cache of rewritten plugin modules could not be read, so the module is rewritten again: ${messageOf(error)}`);
   }
   const rewritten = rewriteModule(bytes, options);
-  if (rewritten.ok) {
+  // A cache that cannot be read is not written either: one warning says what happened.
+  if (rewritten.ok && readable) {
     await cache.put(key, rewritten.module).catch((error: unknown) => {
       warn(`The rewritten plugin module could not be kept for the next boot (it loads now all the same): ${messageOf(error)}`);
     });
