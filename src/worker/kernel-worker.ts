@@ -17,7 +17,7 @@ import type { RewrittenModule } from '../kernel/plugin/module-rewrite.js';
 import { openSite, type Site } from '../site/site.js';
 import { storedPlugins } from '../site/plugins.js';
 import type { SiteExport } from '../site/site-export.js';
-import { sha256Hex } from '../site/digest.js';
+import { sha256Hex } from '../kernel/common/digest.js';
 import { createWorkerSupervision } from './supervision.js';
 import type { BootOptions, KernelWorkerApi, PluginSource, RecipeProgress, SiteTransferApi, SiteWorkerApi, TraceEntry } from '../site/protocol.js';
 

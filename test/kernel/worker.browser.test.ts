@@ -3,6 +3,7 @@ import * as Comlink from 'comlink';
 import type { KernelWorkerApi } from '../../src/site/protocol.js';
 import { kernelErrorTransferHandler, KernelError } from '../../src/kernel/common/errors.js';
 import { constantJson, ECHO, watPlugin } from '../support/wat-plugin.js';
+import { sha256Hex } from '../../src/kernel/common/digest.js';
 
 Comlink.transferHandlers.set('throw', kernelErrorTransferHandler);
 
@@ -34,7 +35,7 @@ describe('the kernel in a Web Worker', () => {
     // A module no earlier run kept: its own constant.
     const marker = crypto.getRandomValues(new Uint32Array(1))[0]! >>> 1;
     const source = await watPlugin({ name: 'kept', fields: `(global (mut i32) (i32.const ${marker}))`, exports: { tap_item_view: ECHO } });
-    const digest = [...new Uint8Array(await crypto.subtle.digest('SHA-256', source.wasm.slice().buffer as ArrayBuffer))].map((b) => b.toString(16).padStart(2, '0')).join('');
+    const digest = await sha256Hex(source.wasm);
     const loadIn = async () => {
       const { api, worker } = startKernelWorker();
       try {

@@ -8,6 +8,7 @@
  */
 import { REWRITE_FORMAT, rewriteModule, type RewriteOptions, type RewriteResult, type RewrittenModule } from './module-rewrite.js';
 import { messageOf } from '../common/errors.js';
+import { sha256Hex } from '../common/digest.js';
 
 /** Where rewritten modules are kept (src/kernel/storage/keyed-cache.ts keeps them in IndexedDB). */
 export interface RewriteCache {
@@ -17,9 +18,7 @@ export interface RewriteCache {
 
 /** The key of `bytes` rewritten with `options`: format, options, then the original's SHA-256. */
 export async function rewriteCacheKey(bytes: Uint8Array, options: RewriteOptions): Promise<string> {
-  // A copy in a plain ArrayBuffer: subtle.digest refuses views over SharedArrayBuffer.
-  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes.slice().buffer as ArrayBuffer));
-  const hex = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+  const hex = await sha256Hex(bytes);
   const fuel = options.fuel === false ? 'unmetered' : options.writtenRange === false ? 'fuel' : 'fuel+written';
   return `${REWRITE_FORMAT}/${fuel}/${options.maxMemoryPages}/${hex}`;
 }
