@@ -2,12 +2,14 @@ import { copyFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { ascFromVendor, assemblyScriptVendor } from './src/build/browser/vite-plugin.js';
+import { pluginPreloads } from './src/build/browser/plugin-preloads.js';
 
 const EMBED_CLIENT = 'embed-client';
 
 export default defineConfig({
-  // The playground's compiler is served as static files, not through the dependency pipeline.
-  plugins: [assemblyScriptVendor(), notFoundPage()],
+  // The playground's compiler is served as static files, not through the dependency pipeline;
+  // the site's page preloads its plugin files.
+  plugins: [assemblyScriptVendor(), pluginPreloads(), notFoundPage()],
   worker: { format: 'es', plugins: () => [ascFromVendor()] },
   build: {
     target: 'es2022',

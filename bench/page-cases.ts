@@ -225,16 +225,16 @@ async function renderCases(site: BuiltSite, log: (line: string) => void): Promis
 }
 
 /**
- * Saves the page's DOM (shadow roots as declarative ones, without the module script) as a
- * static file of the build, beside the site's shell and CSS, ending in a User Timing mark.
- * Returns its URL.
+ * Saves the page's DOM (shadow roots as declarative ones, without the module script and the
+ * preloads of the site's code and plugin files) as a static file of the build, beside the
+ * site's shell and CSS, ending in a User Timing mark. Returns its URL.
  */
 async function writeStaticCopy(page: Page, outDir: string, baseUrl: string): Promise<string> {
   const body = await probe<string>(page, 'pageAsStaticHtml', null);
   const shell = await readFile(join(outDir, 'index.html'), 'utf8');
   const withoutScripts = body.replace(/<script\b[\s\S]*?<\/script>/g, '');
   const html = shell
-    .replace(/<script type="module"[^>]*><\/script>|<link rel="modulepreload"[^>]*>/g, '')
+    .replace(/<script type="module"[^>]*><\/script>|<link rel="(?:module)?preload"[^>]*>/g, '')
     .replace(/<body>[\s\S]*<\/body>/, () => `<body>${withoutScripts}<script>performance.mark('static:shown')</script></body>`);
   await mkdir(join(outDir, 'bench-static'), { recursive: true });
   await writeFile(join(outDir, 'bench-static', 'blog.html'), html);

@@ -12,6 +12,7 @@ import { createRequestSession, type RequestSession } from './request-session.js'
 import { createInstanceWiring } from './instance-wiring.js';
 import { collectPermissions, collectQueues, collectRoutes, type QueueInfo, type RouteProblem, type TapProblem } from './declarations.js';
 import { loadPlugins, type CompiledPlugin, type PluginSource, type PluginStatus } from './plugin/loader.js';
+import type { RewriteCache } from './plugin/rewrite-cache.js';
 import { hasPermission } from './host/user.js';
 import { MenuRegistry, type MenuTreeNode, type RegisteredRoute, type RouteMatch } from './menu/registry.js';
 import { Dispatcher, type DispatchEvent, type DispatchResult, type HandlerResult } from './tap/dispatcher.js';
@@ -75,6 +76,8 @@ export interface KernelOptions {
   userRoles?: (id: string) => readonly string[] | undefined;
   /** Unix milliseconds; read once at the start of each request (the request's time). Default Date.now. */
   clock?: () => number;
+  /** Where rewritten plugin modules are kept between boots (the site's worker keeps them in IndexedDB). */
+  rewriteCache?: RewriteCache;
 }
 
 export interface RequestOptions {
@@ -248,7 +251,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   }
 
   async function load(given: readonly PluginSource[]): Promise<LoadReport> {
-    const outcome = await loadPlugins(given, { maxMemoryPages, quarantined: quarantine, fuel: metered });
+    const outcome = await loadPlugins(given, { maxMemoryPages, quarantined: quarantine, fuel: metered, rewriteCache: options.rewriteCache });
     for (const name of registry.plugins()) registry.unregister(name);
     enabled = new Map();
     // Plugins refused as their first instance is made (a start function or _initialize that

@@ -15,7 +15,7 @@ import { DISABLED_SETTING, INSTALLED_SETTING, SITE_PLUGINS_SETTING } from './plu
 import { DEMO_USERS } from './roles.js';
 import { openSite, type Site, type SiteOptions } from './site.js';
 import { workOf } from './work.js';
-import { sha256Hex } from './digest.js';
+import { sha256Hex } from '../kernel/common/digest.js';
 import type { RecipeProgress } from './protocol.js';
 import { restoreData, type SiteExport } from './site-export.js';
 

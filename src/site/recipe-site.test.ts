@@ -13,7 +13,7 @@ import { openSiteStore } from '../kernel/storage/site-store.js';
 import blogDemo from '../recipe/examples/blog-demo.recipe.json' with { type: 'json' };
 import { parseRecipe, recipeFromFragment, recipeToFragment, type Recipe } from '../recipe/recipe.js';
 import { applyRecipe, fetchWasm, type RecipeEnvironment } from './apply-recipe.js';
-import { sha256Hex } from './digest.js';
+import { sha256Hex } from '../kernel/common/digest.js';
 import { DEMO_USERS } from './roles.js';
 import { collectSite, exportToZip, importSite, readSiteZip, siteToRecipe } from './site-export.js';
 import { siteName } from './site-fixtures.test-support.js';

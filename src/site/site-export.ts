@@ -25,7 +25,7 @@ import { toBase64Url } from '../share/link-codec.js';
 import { DISABLED_SETTING, INSTALLED_SETTING, SITE_PLUGINS_SETTING, storedPlugins } from './plugins.js';
 import { readGrants, ROLE_PERMISSIONS_SETTING } from './roles.js';
 import { openSite, type Site, type SiteOptions } from './site.js';
-import { sha256Hex } from './digest.js';
+import { sha256Hex } from '../kernel/common/digest.js';
 import { MACHINE_NAME } from '../kernel/common/machine-name.js';
 
 export const SITE_EXPORT_FORMAT = 'trovato-site';

@@ -279,9 +279,11 @@ export class KernelController implements ReactiveController {
     try {
       // Absolute, because the worker resolves relative URLs against its own script.
       const plugins = absolute(pluginsUrl);
+      // The worker's script is asked for first: behind the plugin files it would wait for one of
+      // the browser's six connections to the server.
+      const api = this.#startWorker(generation);
       // Fetched here while the worker loads its code, instead of by the worker after it.
       const fetching = fetchIndexPlugins(plugins);
-      const api = this.#startWorker(generation);
       this.#setPhase('loading-plugins');
       const boot = { siteName: ownDatabase(siteName), pluginsUrl: plugins };
       // A failed fetch here is not the end: the worker fetches again and reports what failed.

@@ -12,12 +12,17 @@ import type { DispatchEvent } from '../kernel/tap/dispatcher.js';
 import { fetchPluginIndex, fetchPlugins } from '../kernel/plugin/fetch-plugins.js';
 import { KernelError, kernelErrorTransferHandler } from '../kernel/common/errors.js';
 import { openSiteStore } from '../kernel/storage/site-store.js';
+import { createKeyedCache } from '../kernel/storage/keyed-cache.js';
+import type { RewrittenModule } from '../kernel/plugin/module-rewrite.js';
 import { openSite, type Site } from '../site/site.js';
 import { storedPlugins } from '../site/plugins.js';
 import type { SiteExport } from '../site/site-export.js';
-import { sha256Hex } from '../site/digest.js';
+import { sha256Hex } from '../kernel/common/digest.js';
 import { createWorkerSupervision } from './supervision.js';
 import type { BootOptions, KernelWorkerApi, PluginSource, RecipeProgress, SiteTransferApi, SiteWorkerApi, TraceEntry } from '../site/protocol.js';
+
+/** The IndexedDB database of rewritten plugin modules, shared by every site of the origin. */
+const REWRITE_CACHE_DATABASE = 'trovato:rewritten-modules';
 
 // The playground's tap inspector reads these; bounded so a long session does not grow the worker.
 const TRACE_LIMIT = 500;
@@ -30,8 +35,11 @@ function record(event: DispatchEvent): void {
   if (traceBuffer.length > TRACE_LIMIT) traceBuffer.shift();
 }
 
+// Rewriting a plugin is most of loading it: a warm boot reads the rewrite of unchanged plugins back.
+const rewriteCache = createKeyedCache<RewrittenModule>({ name: REWRITE_CACHE_DATABASE });
+
 function kernelOptions(): KernelOptions {
-  return { ...supervision.kernelOptions(), onDispatch: record };
+  return { ...supervision.kernelOptions(), onDispatch: record, rewriteCache };
 }
 
 // The page's KernelSupervisor names hung plugins and holds back quarantined ones through this.

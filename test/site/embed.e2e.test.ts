@@ -15,7 +15,7 @@ import { openE2eSite, type BuiltSite } from '../support/e2e-site.js';
 import type { Recipe } from '../../src/recipe/recipe.js';
 import blogDemo from '../../src/recipe/examples/blog-demo.recipe.json' with { type: 'json' };
 import { lifecyclePlugin } from '../../src/site/site-fixtures.test-support.js';
-import { sha256Hex } from '../../src/site/digest.js';
+import { sha256Hex } from '../../src/kernel/common/digest.js';
 
 const WAIT = 90_000;
 

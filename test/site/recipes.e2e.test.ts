@@ -83,8 +83,9 @@ function deepText(root: Node): string {
   return parts.join(' ');
 }
 
+/** The site databases of the origin (the worker's cache of rewritten plugin modules is not one). */
 async function databases(page: Page): Promise<string[]> {
-  return page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name ?? '').sort());
+  return page.evaluate(async () => (await indexedDB.databases()).map((db) => db.name ?? '').filter((name) => name.startsWith('trovato-site')).sort());
 }
 
 /** The error the boot panel shows, once it mentions `expected`. */

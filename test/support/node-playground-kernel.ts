@@ -13,7 +13,7 @@ import { readPluginFolder } from '../../src/build/plugin-folder.js';
 import type { LogEntry, PluginSource, RouteResponse, TraceEntry, UserProfile } from '../../src/site/protocol.js';
 import { openSite, type Site } from '../../src/site/site.js';
 import { collectSite, siteToRecipe } from '../../src/site/site-export.js';
-import { sha256Hex } from '../../src/site/digest.js';
+import { sha256Hex } from '../../src/kernel/common/digest.js';
 import { openTestStore, siteName } from '../../src/site/site-fixtures.test-support.js';
 import type { RecipeStep } from '../../src/recipe/recipe.js';
 

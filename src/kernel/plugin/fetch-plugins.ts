@@ -9,8 +9,19 @@ export interface PluginIndex {
   plugins: string[];
 }
 
+/** The URL of the plugin index below `baseUrl`. */
+export function pluginIndexUrl(baseUrl: string): string {
+  return new URL('plugins.json', withSlash(baseUrl)).href;
+}
+
+/** The URLs of a plugin's two files below `baseUrl`. */
+export function pluginFileUrls(baseUrl: string, name: string): { manifest: string; wasm: string } {
+  const base = withSlash(baseUrl);
+  return { manifest: new URL(`${name}/${name}.info.toml`, base).href, wasm: new URL(`${name}/${name}.wasm`, base).href };
+}
+
 export async function fetchPluginIndex(baseUrl: string): Promise<PluginIndex> {
-  const url = new URL('plugins.json', withSlash(baseUrl)).href;
+  const url = pluginIndexUrl(baseUrl);
   const response = await fetch(url);
   if (!response.ok) {
     throw new KernelError('PLUGIN_NOT_FOUND', `The plugin index ${url} answered ${response.status}; run \`npm run build:plugins\` to create it.`);
@@ -37,12 +48,10 @@ export async function fetchPluginIndex(baseUrl: string): Promise<PluginIndex> {
  * `fresh` bypasses the HTTP cache: a plugin rebuilt a moment ago (`trovato dev`) has the same URLs.
  */
 export async function fetchPlugins(baseUrl: string, names: readonly string[], options: { fresh?: boolean } = {}): Promise<PluginSource[]> {
-  const base = withSlash(baseUrl);
   const init: RequestInit = options.fresh ? { cache: 'no-store' } : {};
   return Promise.all(
     names.map(async (name) => {
-      const manifestUrl = new URL(`${name}/${name}.info.toml`, base).href;
-      const wasmUrl = new URL(`${name}/${name}.wasm`, base).href;
+      const { manifest: manifestUrl, wasm: wasmUrl } = pluginFileUrls(baseUrl, name);
       const [manifest, wasm] = await Promise.all([fetch(manifestUrl, init), fetch(wasmUrl, init)]);
       for (const [response, url] of [[manifest, manifestUrl], [wasm, wasmUrl]] as const) {
         if (!response.ok) throw new KernelError('PLUGIN_NOT_FOUND', `${name}: ${url} answered ${response.status}.`, { plugin: name });

@@ -6,6 +6,7 @@
 import { parseManifest, type PluginManifest, type ManifestProblem } from './manifest.js';
 import { checkModule } from './module-check.js';
 import { rewriteModule } from './module-rewrite.js';
+import { rewriteThroughCache, type RewriteCache } from './rewrite-cache.js';
 import type { ModuleShape } from './wasm-sections.js';
 import { resolveLoadOrder } from './dependency.js';
 import { providedImports } from '../contract/imports.js';
@@ -57,6 +58,8 @@ export interface LoaderOptions {
   readonly quarantined?: ReadonlyMap<string, string>;
   /** Weave instruction fuel into every module (default true; see module-rewrite.ts). */
   readonly fuel?: boolean;
+  /** Rewritten modules kept between loads (rewrite-cache.ts); without it every load rewrites. */
+  readonly rewriteCache?: RewriteCache;
 }
 
 export async function loadPlugins(sources: readonly PluginSource[], options: LoaderOptions): Promise<LoadOutcome> {
@@ -95,7 +98,10 @@ export async function loadPlugins(sources: readonly PluginSource[], options: Loa
       statuses.set(source.name, statusOf(manifest, 'refused', check.problems.map((p) => p.message), warnings));
       continue;
     }
-    const rewritten = rewriteModule(source.wasm, { maxMemoryPages: limit, fuel: options.fuel });
+    const rewriteOptions = { maxMemoryPages: limit, fuel: options.fuel };
+    const rewritten = options.rewriteCache
+      ? await rewriteThroughCache(source.wasm, rewriteOptions, options.rewriteCache, (message) => warnings.push(message))
+      : rewriteModule(source.wasm, rewriteOptions);
     if (!rewritten.ok) {
       statuses.set(source.name, statusOf(manifest, 'refused', [`${manifest.name} (${manifest.name}.wasm): ${rewritten.message}`], warnings));
       continue;

@@ -33,6 +33,14 @@ import {
   type ModuleShape,
 } from './wasm-sections.js';
 
+/**
+ * The version of what rewriteModule writes. Rewritten modules are kept between boots under it
+ * (rewrite-cache.ts): change it whenever the same input would now be rewritten to other bytes,
+ * or a browser keeps running the old rewrite. rewrite-cache.test.ts pins the output of a
+ * reference module and fails, saying so, when it changes.
+ */
+export const REWRITE_FORMAT = 1;
+
 /** Export names starting with this are the kernel's; a plugin may not use them. */
 export const RESERVED_EXPORT_PREFIX = '__trovato_';
 
