@@ -1,0 +1,123 @@
+/**
+ * An exact parser for the plain subset of `filtered_html`: text, a handful of entities and
+ * allow-listed tags without attributes, properly nested. For that subset the browser's HTML
+ * parser builds exactly the tree the markup spells (no implied end tags, no foster parenting,
+ * no adoption agency, no elements moved to <head>), and DOMPurify removes nothing from it (every
+ * tag is on its allow-list, there are no attributes, no comments, no `<` in any text node), so
+ * building those nodes directly yields what sanitizing would, without a new document per call.
+ * Anything outside the subset returns null and goes to DOMPurify.
+ *
+ * Why each rule holds, against the HTML standard's tree construction ("in body"):
+ * - `p` and headings hold phrasing only, and phrasing holds phrasing only: so no start tag that
+ *   closes an open `p` or heading can appear while one is open.
+ * - `li` only as a child of `ul`/`ol`: the `li` start tag's loop stops at the list, so it never
+ *   closes an outer `li`.
+ * - every end tag closes the current element: no implied end tags, no adoption agency, and the
+ *   active formatting elements are never reconstructed.
+ * - text never holds `<`, NUL, CR or FF (the parser drops NUL, rewrites CR, and drops a
+ *   leading FF), nor a lone surrogate; `&` only as one of the exact entities below.
+ * - `pre`, `textarea` and `listing` (a leading newline is dropped), tables, forms, `a` and
+ *   void elements other than `br` are not in the subset.
+ *
+ * @example
+ * plainMarkup('<p>Hi <em>there</em></p>', document) // a fragment: <p>Hi <em>there</em></p>
+ * plainMarkup('<p onclick="x()">Hi</p>', document) // null: has attributes, sanitize it
+ */
+export function plainMarkup(html: string, document: Document): DocumentFragment | null {
+  if (!isWellFormedText(html)) return null;
+  const root = document.createDocumentFragment();
+  const open: Array<{ node: ParentNode; tag: string; holds: Content }> = [];
+  let parent: ParentNode = root;
+  let holds: Content = 'flow';
+  let at = 0;
+  TAG.lastIndex = 0;
+  for (let match = TAG.exec(html); match !== null; match = TAG.exec(html)) {
+    if (match.index > at) {
+      const text = textOf(html.slice(at, match.index));
+      if (text === null || holds === 'items' && !WHITESPACE.test(text)) return null;
+      parent.appendChild(document.createTextNode(text));
+    }
+    at = TAG.lastIndex;
+    const [, slash, tag] = match as unknown as [string, string, string];
+    if (slash === '/') {
+      const closing = open.pop();
+      if (closing === undefined || closing.tag !== tag) return null;
+      const outer = open[open.length - 1];
+      parent = outer?.node ?? root;
+      holds = outer?.holds ?? 'flow';
+      continue;
+    }
+    const kind = KINDS.get(tag);
+    if (kind === undefined || !CAN_HOLD[holds].has(kind)) return null;
+    const element = document.createElement(tag);
+    parent.appendChild(element);
+    if (kind === 'break') continue;
+    if (open.length >= MAX_NESTING) return null;
+    holds = HOLDS[kind];
+    open.push({ node: element, tag, holds });
+    parent = element;
+  }
+  if (open.length > 0) return null;
+  if (at < html.length) {
+    const text = textOf(html.slice(at));
+    if (text === null) return null;
+    root.appendChild(document.createTextNode(text));
+  }
+  return root;
+}
+
+/** What an element may hold: anything (`flow`), text and phrasing tags, or list items. */
+type Content = 'flow' | 'phrasing' | 'items';
+/** The part a tag plays in the subset. */
+type Kind = 'phrasing' | 'break' | 'text-block' | 'block' | 'list' | 'item';
+
+const KINDS = new Map<string, Kind>([
+  ...['em', 'strong', 'b', 'i', 'u', 's', 'small', 'code', 'sub', 'sup', 'mark', 'span', 'abbr',
+    'cite', 'dfn', 'kbd', 'q', 'samp', 'var', 'del', 'ins', 'time'].map((tag) => [tag, 'phrasing'] as const),
+  ['br', 'break'],
+  ...['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((tag) => [tag, 'text-block'] as const),
+  ...['div', 'blockquote', 'section', 'article', 'aside', 'header', 'footer', 'nav', 'main',
+    'figure', 'figcaption'].map((tag) => [tag, 'block'] as const),
+  ['ul', 'list'],
+  ['ol', 'list'],
+  ['li', 'item'],
+]);
+
+const HOLDS: Record<Exclude<Kind, 'break'>, Content> = {
+  phrasing: 'phrasing',
+  'text-block': 'phrasing',
+  block: 'flow',
+  list: 'items',
+  item: 'flow',
+};
+
+const CAN_HOLD: Record<Content, ReadonlySet<Kind>> = {
+  flow: new Set(['phrasing', 'break', 'text-block', 'block', 'list']),
+  phrasing: new Set(['phrasing', 'break']),
+  items: new Set(['item']),
+};
+
+/** Deeper markup goes to DOMPurify (the browser's parser has its own depth limit). */
+const MAX_NESTING = 32;
+
+/** A start or end tag with nothing but a lowercase name; `<` in any other form is not plain. */
+const TAG = /<(\/?)([a-z][a-z0-9]*)>/g;
+const WHITESPACE = /^[\t\n ]*$/;
+/** Characters the parser would drop or rewrite, and `<` outside a tag. */
+const NOT_PLAIN_TEXT = /[<\0\r\f]/;
+const ENTITY = /&(amp|lt|gt|quot|#39);/g;
+const ENTITY_TEXT: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'" };
+
+/** The text a run of characters between tags stands for, or null if it is not plain. */
+function textOf(raw: string): string | null {
+  if (NOT_PLAIN_TEXT.test(raw)) return null;
+  if (!raw.includes('&')) return raw;
+  const text = raw.replace(ENTITY, (_, name: string) => ENTITY_TEXT[name]!);
+  // Any `&` left over is a character reference the subset does not decode.
+  return raw.replace(ENTITY, '').includes('&') ? null : text;
+}
+
+/** No lone surrogate: the parser's handling of one is not something to promise. */
+function isWellFormedText(html: string): boolean {
+  return !/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(html);
+}
