@@ -1,6 +1,7 @@
 /**
- * An exact parser for the plain subset of `filtered_html`: text, a handful of entities and
- * allow-listed tags without attributes, properly nested. For that subset the browser's HTML
+ * An exact parser for the plain subset of `filtered_html`: text, a handful of entities,
+ * allow-listed tags without attributes and links (`<a href="…">`) whose URL the sanitizer would
+ * keep as it is, properly nested. For that subset the browser's HTML
  * parser builds exactly the tree the markup spells (no implied end tags, no foster parenting,
  * no adoption agency, no elements moved to <head>), and DOMPurify removes nothing from it (every
  * tag is on its allow-list, there are no attributes, no comments, no `<` in any text node), so
@@ -10,23 +11,27 @@
  * Why each rule holds, against the HTML standard's tree construction ("in body"):
  * - `p` and headings hold phrasing only, and phrasing holds phrasing only: so no start tag that
  *   closes an open `p` or heading can appear while one is open.
+ * - `a` holds phrasing and never another `a` (a nested `a` runs the adoption agency).
  * - `li` only as a child of `ul`/`ol`: the `li` start tag's loop stops at the list, so it never
  *   closes an outer `li`.
  * - every end tag closes the current element: no implied end tags, no adoption agency, and the
  *   active formatting elements are never reconstructed.
  * - text never holds `<`, NUL, CR or FF (the parser drops NUL, rewrites CR, and drops a
  *   leading FF), nor a lone surrogate; `&` only as one of the exact entities below.
- * - `pre`, `textarea` and `listing` (a leading newline is dropped), tables, forms, `a` and
- *   void elements other than `br` are not in the subset.
+ * - an attribute only as `href="…"` on `a`, its value without character references, quotes,
+ *   `<`, `>` or whitespace.
+ * - `pre`, `textarea` and `listing` (a leading newline is dropped), tables, forms and void
+ *   elements other than `br` are not in the subset.
  *
  * @example
  * plainMarkup('<p>Hi <em>there</em></p>', document) // a fragment: <p>Hi <em>there</em></p>
  * plainMarkup('<p onclick="x()">Hi</p>', document) // null: has attributes, sanitize it
  */
-export function plainMarkup(html: string, document: Document): DocumentFragment | null {
+export function plainMarkup(html: string, document: Document, linkAttributes: LinkAttributes): DocumentFragment | null {
   if (!isWellFormedText(html)) return null;
   const root = document.createDocumentFragment();
   const open: Array<{ node: ParentNode; tag: string; holds: Content }> = [];
+  let inLink = false;
   let parent: ParentNode = root;
   let holds: Content = 'flow';
   let at = 0;
@@ -38,10 +43,12 @@ export function plainMarkup(html: string, document: Document): DocumentFragment 
       parent.appendChild(document.createTextNode(text));
     }
     at = TAG.lastIndex;
-    const [, slash, tag] = match as unknown as [string, string, string];
+    const [, slash, tag, href] = match as unknown as [string, string, string, string | undefined];
     if (slash === '/') {
+      if (href !== undefined) return null;
       const closing = open.pop();
       if (closing === undefined || closing.tag !== tag) return null;
+      if (tag === 'a') inLink = false;
       const outer = open[open.length - 1];
       parent = outer?.node ?? root;
       holds = outer?.holds ?? 'flow';
@@ -49,7 +56,12 @@ export function plainMarkup(html: string, document: Document): DocumentFragment 
     }
     const kind = KINDS.get(tag);
     if (kind === undefined || !CAN_HOLD[holds].has(kind)) return null;
+    if (href !== undefined && kind !== 'link' || kind === 'link' && inLink) return null;
+    const attributes = href === undefined ? [] : linkAttributes(href);
+    if (attributes === null) return null;
     const element = document.createElement(tag);
+    for (const [name, value] of attributes) element.setAttribute(name, value);
+    if (kind === 'link') inLink = true;
     parent.appendChild(element);
     if (kind === 'break') continue;
     if (open.length >= MAX_NESTING) return null;
@@ -66,14 +78,21 @@ export function plainMarkup(html: string, document: Document): DocumentFragment 
   return root;
 }
 
+/**
+ * The attributes the sanitizer would leave on `<a href="…">` (href first, then what its hooks
+ * add), or null when it would change or drop the URL: then DOMPurify takes the whole markup.
+ */
+export type LinkAttributes = (href: string) => ReadonlyArray<readonly [string, string]> | null;
+
 /** What an element may hold: anything (`flow`), text and phrasing tags, or list items. */
 type Content = 'flow' | 'phrasing' | 'items';
 /** The part a tag plays in the subset. */
-type Kind = 'phrasing' | 'break' | 'text-block' | 'block' | 'list' | 'item';
+type Kind = 'phrasing' | 'link' | 'break' | 'text-block' | 'block' | 'list' | 'item';
 
 const KINDS = new Map<string, Kind>([
   ...['em', 'strong', 'b', 'i', 'u', 's', 'small', 'code', 'sub', 'sup', 'mark', 'span', 'abbr',
     'cite', 'dfn', 'kbd', 'q', 'samp', 'var', 'del', 'ins', 'time'].map((tag) => [tag, 'phrasing'] as const),
+  ['a', 'link'],
   ['br', 'break'],
   ...['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6'].map((tag) => [tag, 'text-block'] as const),
   ...['div', 'blockquote', 'section', 'article', 'aside', 'header', 'footer', 'nav', 'main',
@@ -85,6 +104,7 @@ const KINDS = new Map<string, Kind>([
 
 const HOLDS: Record<Exclude<Kind, 'break'>, Content> = {
   phrasing: 'phrasing',
+  link: 'phrasing',
   'text-block': 'phrasing',
   block: 'flow',
   list: 'items',
@@ -92,16 +112,19 @@ const HOLDS: Record<Exclude<Kind, 'break'>, Content> = {
 };
 
 const CAN_HOLD: Record<Content, ReadonlySet<Kind>> = {
-  flow: new Set(['phrasing', 'break', 'text-block', 'block', 'list']),
-  phrasing: new Set(['phrasing', 'break']),
+  flow: new Set(['phrasing', 'link', 'break', 'text-block', 'block', 'list']),
+  phrasing: new Set(['phrasing', 'link', 'break']),
   items: new Set(['item']),
 };
 
 /** Deeper markup goes to DOMPurify (the browser's parser has its own depth limit). */
 const MAX_NESTING = 32;
 
-/** A start or end tag with nothing but a lowercase name; `<` in any other form is not plain. */
-const TAG = /<(\/?)([a-z][a-z0-9]*)>/g;
+/**
+ * A start or end tag with nothing but a lowercase name, or a start tag with one plain
+ * `href="…"`; `<` in any other form is not plain.
+ */
+const TAG = /<(\/?)([a-z][a-z0-9]*)(?: href="([^"&<>\s]*)")?>/g;
 const WHITESPACE = /^[\t\n ]*$/;
 /** Characters the parser would drop or rewrite, and `<` outside a tag. */
 const NOT_PLAIN_TEXT = /[<\0\r\f]/;

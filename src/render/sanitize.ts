@@ -1,6 +1,6 @@
 import createDOMPurify, { type Config, type DOMPurify } from 'dompurify';
-import { plainMarkup } from './plain-markup.js';
-import { safeUrl } from './safe-url.js';
+import { plainMarkup, type LinkAttributes } from './plain-markup.js';
+import { safeUrl, type SafeUrl } from './safe-url.js';
 
 export { safeUrl, type SafeUrl } from './safe-url.js';
 export { safeAttributes } from './safe-attributes.js';
@@ -62,8 +62,16 @@ const sanitizedFragments = new Map<string, DocumentFragment>();
  */
 export function sanitizeToFragment(html: string): DocumentFragment | string {
   const text = String(html);
-  if (typeof document === 'undefined') return text;
-  return plainMarkup(text, document) ?? purifiedFragment(text);
+  return plainFragment(text) ?? purifiedFragment(text);
+}
+
+/**
+ * `sanitizeToFragment` for plain markup only (plain-markup.ts), built without DOMPurify; null
+ * for anything else, and without a DOM.
+ */
+export function plainFragment(html: string): DocumentFragment | null {
+  const purify = pagePurifier();
+  return purify === null ? null : plainMarkup(String(html), document, (href) => linkAttributes(purify, href));
 }
 
 /**
@@ -73,14 +81,12 @@ export function sanitizeToFragment(html: string): DocumentFragment | string {
  */
 export function purifiedFragment(html: string): DocumentFragment | string {
   const text = String(html);
-  if (fragmentPurifier === undefined) {
-    fragmentPurifier = typeof window === 'undefined' ? null : configuredPurify(window as unknown as PurifyWindow, { RETURN_DOM_FRAGMENT: true });
-  }
-  if (fragmentPurifier === null) return text;
+  const purify = pagePurifier();
+  if (purify === null) return text;
   let clean = sanitizedFragments.get(text);
   if (clean === undefined) {
     // setConfig made RETURN_DOM_FRAGMENT this instance's mode; the overload's type needs it named.
-    clean = fragmentPurifier.sanitize(text, { RETURN_DOM_FRAGMENT: true });
+    clean = purify.sanitize(text, { RETURN_DOM_FRAGMENT: true });
     if (sanitizedFragments.size >= FRAGMENT_CACHE_ENTRIES) sanitizedFragments.delete(sanitizedFragments.keys().next().value!);
   } else {
     // Least recently used goes first: move this one to the end.
@@ -88,6 +94,30 @@ export function purifiedFragment(html: string): DocumentFragment | string {
   }
   sanitizedFragments.set(text, clean);
   return document.importNode(clean, true);
+}
+
+/** The page's DOMPurify, made on first use; null without a DOM (Node). */
+function pagePurifier(): DOMPurify | null {
+  if (fragmentPurifier === undefined) {
+    fragmentPurifier = typeof window === 'undefined' ? null : configuredPurify(window as unknown as PurifyWindow, { RETURN_DOM_FRAGMENT: true });
+  }
+  return fragmentPurifier;
+}
+
+/**
+ * What the sanitizer leaves on `<a href="…">`, when it keeps the URL exactly as written: the
+ * URL hook's rule (`safeUrl`, already in its normal form), DOMPurify's own value checks, and
+ * the marks the link hook adds. Otherwise null, and DOMPurify sanitizes the markup.
+ */
+function linkAttributes(purify: DOMPurify, href: string): ReturnType<LinkAttributes> {
+  const url = safeUrl(href);
+  if (url === null || url.href !== href || !purify.isValidAttribute('a', 'href', href)) return null;
+  return [['href', href], linkMark(url)];
+}
+
+/** Internal links get `data-route` (the SPA navigates them), external ones `rel`. */
+function linkMark(url: SafeUrl): readonly [string, string] {
+  return url.kind === 'internal' ? ['data-route', url.href] : ['rel', EXTERNAL_REL];
 }
 
 /**
@@ -124,8 +154,7 @@ function configuredPurify(window: PurifyWindow, mode: Pick<Config, 'RETURN_DOM_F
     if (href === null) return;
     const url = safeUrl(href);
     if (url === null) node.removeAttribute('href');
-    else if (url.kind === 'internal') node.setAttribute('data-route', url.href);
-    else node.setAttribute('rel', EXTERNAL_REL);
+    else node.setAttribute(...linkMark(url));
   });
   return purify;
 }
