@@ -35,6 +35,9 @@ describe('plain markup, built without DOMPurify', () => {
       'emoji 😀 and ümlauts',
       '<p>An <a href="/blog/post-1">internal</a> and an <a href="https://e.example/p?q=1#f">external <em>link</em></a>.</p>',
       '<a href="mailto:a@e.example">mail</a><a>no href</a>',
+      '<p class="lead" title="A title">attributes</p><a href="https://e.example/" rel="opener" title="t">rel is replaced</a>',
+      '<span lang="en" dir="rtl" data-n="1" aria-label="l">more attributes</span><a title="t" href="/x">title first</a>',
+      '<p class="javascript:x()">a class is only a class</p>',
       '',
     ];
     for (const input of inputs) {
@@ -53,7 +56,21 @@ describe('plain markup, built without DOMPurify', () => {
       '<a href="rel/path">a relative path</a>',
       '<a href="/a?b=1&amp;c=2">a character reference in a URL</a>',
       "<a href='/single'>single quotes</a>",
-      '<a href="/x" title="t">another attribute</a>',
+      '<a href="/x" target="_blank">a forbidden attribute</a>',
+      '<p id="x">an id (renamed)</p>',
+      '<p name="x">a name (renamed)</p>',
+      '<p data-route="/x">a data-route only the sanitizer sets</p>',
+      '<p style="color:red">style</p>',
+      '<div is="x-y">is</div>',
+      '<p title=" t">a value the sanitizer trims</p>',
+      '<p title="a" title="b">a repeated attribute</p>',
+      "<p title='t'>single quotes</p>",
+      '<p title=t>no quotes</p>',
+      '<p title="a-->b">a comment breakout</p>',
+      '<p title="a/>b">a self-closing tag in a value</p>',
+      '<p title="a &amp; b">a character reference in a value</p>',
+      '<p  title="t">two spaces</p>',
+      '<img src="/a.png">',
       '<a href="/x"><a href="/y">nested links</a></a>',
       '<a href="/x"><p>a paragraph in a link</p></a>',
       '<em href="/x">href on another tag</em>',
@@ -120,13 +137,23 @@ describe('plain markup, built without DOMPurify', () => {
     'https://e.example', 'HTTPS://e.example/', 'http://e.example/p', 'mailto:a@e.example', 'javascript:x()', 'data:text/html,x',
     'rel/path', '#top', '', '/a-->', '/a/>b', '/</style>', 'tel:1', 'https://user@e.example/',
   );
+  const attributes = fc.array(
+    fc.constantFrom(
+      ' class="a b"', ' title="t"', ' id="x"', ' name="n"', ' style="color:red"', ' onclick="x()"', ' data-n="1"',
+      ' data-route="/x"', ' aria-label="l"', ' title=" t"', ' title="a-->b"', ' title="/>"', ' rel="opener"',
+      ' href="/x"', ' href="javascript:x()"', ' href="https://e.example/"', ' is="x-y"', ' lang="en"', ' class="javascript:x"',
+      ' src="/x"', ' target="_blank"', ' title="&amp;"', ' title=""', ' hidden=""', ' cite="/c"', ' open=""',
+    ),
+    { maxLength: 2 },
+  ).map((written) => written.join(''));
   const tree = fc.letrec<{ node: string }>((tie) => ({
     node: fc.oneof(
       { depthSize: 'small', withCrossShrink: true },
       texts,
       fc.constant('<br>'),
       fc.tuple(hrefs, fc.array(tie('node'), { maxLength: 2 })).map(([href, inner]) => `<a href="${href}">${inner.join('')}</a>`),
-      fc.tuple(tags, fc.array(tie('node'), { maxLength: 3 })).map(([tag, inner]) => `<${tag}>${inner.join('')}</${tag}>`),
+      fc.tuple(tags, attributes, fc.array(tie('node'), { maxLength: 3 }))
+        .map(([tag, written, inner]) => `<${tag}${written}>${inner.join('')}</${tag}>`),
     ),
   })).node;
 

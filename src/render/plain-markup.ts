@@ -1,12 +1,13 @@
 /**
- * An exact parser for the plain subset of `filtered_html`: text, a handful of entities,
- * allow-listed tags without attributes and links (`<a href="…">`) whose URL the sanitizer would
- * keep as it is, properly nested. For that subset the browser's HTML
- * parser builds exactly the tree the markup spells (no implied end tags, no foster parenting,
- * no adoption agency, no elements moved to <head>), and DOMPurify removes nothing from it (every
- * tag is on its allow-list, there are no attributes, no comments, no `<` in any text node), so
- * building those nodes directly yields what sanitizing would, without a new document per call.
- * Anything outside the subset returns null and goes to DOMPurify.
+ * An exact parser for the plain subset of `filtered_html`: text, a handful of entities and
+ * allow-listed tags, properly nested, with plain `name="value"` attributes that the sanitizer
+ * keeps as they are. For that subset the browser's HTML parser builds exactly the tree the
+ * markup spells (no implied end tags, no foster parenting, no adoption agency, no elements moved
+ * to <head>), and DOMPurify removes nothing from it (every tag is on its allow-list, there are no
+ * comments, no `<` in any text node), so building those nodes directly yields what sanitizing
+ * would, without a new document per call. Attributes are the caller's to judge (`keepAttributes`,
+ * the sanitizer's own rules): null sends the whole markup to DOMPurify, as does anything outside
+ * the subset.
  *
  * Why each rule holds, against the HTML standard's tree construction ("in body"):
  * - `p` and headings hold phrasing only, and phrasing holds phrasing only: so no start tag that
@@ -18,16 +19,17 @@
  *   active formatting elements are never reconstructed.
  * - text never holds `<`, NUL, CR or FF (the parser drops NUL, rewrites CR, and drops a
  *   leading FF), nor a lone surrogate; `&` only as one of the exact entities below.
- * - an attribute only as `href="…"` on `a`, its value without character references, quotes,
- *   `<`, `>` or whitespace.
+ * - attributes only as ` name="value"`: a lowercase name, each name once (the parser keeps the
+ *   first of two), a value without character references, `"`, `<`, `>` or control characters
+ *   (the parser rewrites NUL and CR), on start tags only.
  * - `pre`, `textarea` and `listing` (a leading newline is dropped), tables, forms and void
  *   elements other than `br` are not in the subset.
  *
  * @example
- * plainMarkup('<p>Hi <em>there</em></p>', document) // a fragment: <p>Hi <em>there</em></p>
- * plainMarkup('<p onclick="x()">Hi</p>', document) // null: has attributes, sanitize it
+ * plainMarkup('<p>Hi <em>there</em></p>', document, keep) // a fragment: <p>Hi <em>there</em></p>
+ * plainMarkup('<p>Hi<br/></p>', document, keep) // null: not plain, sanitize it
  */
-export function plainMarkup(html: string, document: Document, linkAttributes: LinkAttributes): DocumentFragment | null {
+export function plainMarkup(html: string, document: Document, keepAttributes: KeepAttributes): DocumentFragment | null {
   if (!isWellFormedText(html)) return null;
   const root = document.createDocumentFragment();
   const open: Array<{ node: ParentNode; tag: string; holds: Content }> = [];
@@ -43,9 +45,9 @@ export function plainMarkup(html: string, document: Document, linkAttributes: Li
       parent.appendChild(document.createTextNode(text));
     }
     at = TAG.lastIndex;
-    const [, slash, tag, href] = match as unknown as [string, string, string, string | undefined];
+    const [, slash, tag, written] = match as unknown as [string, string, string, string];
     if (slash === '/') {
-      if (href !== undefined) return null;
+      if (written !== '') return null;
       const closing = open.pop();
       if (closing === undefined || closing.tag !== tag) return null;
       if (tag === 'a') inLink = false;
@@ -56,8 +58,8 @@ export function plainMarkup(html: string, document: Document, linkAttributes: Li
     }
     const kind = KINDS.get(tag);
     if (kind === undefined || !CAN_HOLD[holds].has(kind)) return null;
-    if (href !== undefined && kind !== 'link' || kind === 'link' && inLink) return null;
-    const attributes = href === undefined ? [] : linkAttributes(href);
+    if (kind === 'link' && inLink) return null;
+    const attributes = written === '' ? [] : attributesOf(written, tag, keepAttributes);
     if (attributes === null) return null;
     const element = document.createElement(tag);
     for (const [name, value] of attributes) element.setAttribute(name, value);
@@ -79,10 +81,14 @@ export function plainMarkup(html: string, document: Document, linkAttributes: Li
 }
 
 /**
- * The attributes the sanitizer would leave on `<a href="…">` (href first, then what its hooks
- * add), or null when it would change or drop the URL: then DOMPurify takes the whole markup.
+ * The attributes the sanitizer would leave on `tag` written with `attributes` (in that order,
+ * then any it adds; setting one again keeps its place), or null when it would change or drop
+ * any of them: then DOMPurify takes the whole markup.
  */
-export type LinkAttributes = (href: string) => ReadonlyArray<readonly [string, string]> | null;
+export type KeepAttributes = (tag: string, attributes: Attributes) => Attributes | null;
+
+/** Attributes as written, name and value, in order. */
+export type Attributes = ReadonlyArray<readonly [string, string]>;
 
 /** What an element may hold: anything (`flow`), text and phrasing tags, or list items. */
 type Content = 'flow' | 'phrasing' | 'items';
@@ -120,11 +126,19 @@ const CAN_HOLD: Record<Content, ReadonlySet<Kind>> = {
 /** Deeper markup goes to DOMPurify (the browser's parser has its own depth limit). */
 const MAX_NESTING = 32;
 
-/**
- * A start or end tag with nothing but a lowercase name, or a start tag with one plain
- * `href="…"`; `<` in any other form is not plain.
- */
-const TAG = /<(\/?)([a-z][a-z0-9]*)(?: href="([^"&<>\s]*)")?>/g;
+/** A tag with a lowercase name and plain attributes; `<` in any other form is not plain. */
+const TAG = /<(\/?)([a-z][a-z0-9]*)((?: [a-z][a-z0-9-]*="[^"&<>\u0000-\u001f\u007f]*")*)>/g;
+const ATTRIBUTE = / ([a-z][a-z0-9-]*)="([^"]*)"/g;
+
+/** The attributes written in a tag, as the sanitizer would keep them, or null. */
+function attributesOf(written: string, tag: string, keepAttributes: KeepAttributes): Attributes | null {
+  const attributes: Array<[string, string]> = [];
+  for (const [, name, value] of written.matchAll(ATTRIBUTE) as Iterable<[string, string, string]>) {
+    if (attributes.some(([seen]) => seen === name)) return null;
+    attributes.push([name, value]);
+  }
+  return keepAttributes(tag, attributes);
+}
 const WHITESPACE = /^[\t\n ]*$/;
 /** Characters the parser would drop or rewrite, and `<` outside a tag. */
 const NOT_PLAIN_TEXT = /[<\0\r\f]/;

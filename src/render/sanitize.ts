@@ -1,5 +1,5 @@
 import createDOMPurify, { type Config, type DOMPurify } from 'dompurify';
-import { plainMarkup, type LinkAttributes } from './plain-markup.js';
+import { plainMarkup, type Attributes } from './plain-markup.js';
 import { safeUrl, type SafeUrl } from './safe-url.js';
 
 export { safeUrl, type SafeUrl } from './safe-url.js';
@@ -71,7 +71,7 @@ export function sanitizeToFragment(html: string): DocumentFragment | string {
  */
 export function plainFragment(html: string): DocumentFragment | null {
   const purify = pagePurifier();
-  return purify === null ? null : plainMarkup(String(html), document, (href) => linkAttributes(purify, href));
+  return purify === null ? null : plainMarkup(String(html), document, (tag, attributes) => keptAttributes(purify, tag, attributes));
 }
 
 /**
@@ -105,15 +105,27 @@ function pagePurifier(): DOMPurify | null {
 }
 
 /**
- * What the sanitizer leaves on `<a href="…">`, when it keeps the URL exactly as written: the
- * URL hook's rule (`safeUrl`, already in its normal form), DOMPurify's own value checks, and
- * the marks the link hook adds. Otherwise null, and DOMPurify sanitizes the markup.
+ * The attributes the sanitizer leaves on `tag`, when it keeps every one exactly as written:
+ * DOMPurify's own verdict (`isValidAttribute`: allow-list, forbidden names, value checks) on a
+ * value it would not trim, and for URLs the URL hook's rule (`safeUrl`, already in normal form);
+ * then the mark the link hook adds. Otherwise null, and DOMPurify sanitizes the markup. Left
+ * out: `id` and `name` (renamed to `user-content-…`), `data-route` (only the hook sets it) and
+ * `is` (it would make a customized built-in element).
  */
-function linkAttributes(purify: DOMPurify, href: string): ReturnType<LinkAttributes> {
-  const url = safeUrl(href);
-  if (url === null || url.href !== href || !purify.isValidAttribute('a', 'href', href)) return null;
-  return [['href', href], linkMark(url)];
+function keptAttributes(purify: DOMPurify, tag: string, attributes: Attributes): Attributes | null {
+  let link: SafeUrl | null = null;
+  for (const [name, value] of attributes) {
+    if (REWRITTEN_ATTRIBUTES.has(name) || value !== value.trim() || !purify.isValidAttribute(tag, name, value)) return null;
+    if (!URL_ATTRIBUTES.has(name)) continue;
+    const url = safeUrl(value);
+    if (url === null || url.href !== value || tag !== 'a' || name !== 'href') return null;
+    link = url;
+  }
+  return link === null ? attributes : [...attributes, linkMark(link)];
 }
+
+/** Attributes the sanitizer or its hooks rename, remove or give meaning to. */
+const REWRITTEN_ATTRIBUTES = new Set(['id', 'name', 'data-route', 'is']);
 
 /** Internal links get `data-route` (the SPA navigates them), external ones `rel`. */
 function linkMark(url: SafeUrl): readonly [string, string] {
