@@ -198,7 +198,7 @@ async function listingCases(site: BuiltSite, log: (line: string) => void, notes:
 
 /**
  * A 500-element tree in `<trovato-render>` (new content each run, the same tree again, new
- * content whose bodies each hold a link, and a titled link, which DOMPurify sanitizes) beside the
+ * content whose bodies each hold a link, and a link with a `target`, which DOMPurify removes) beside the
  * same DOM built by hand, each into the document and then laid out.
  */
 async function renderCases(site: BuiltSite, log: (line: string) => void): Promise<PageCaseResult[]> {
@@ -206,7 +206,7 @@ async function renderCases(site: BuiltSite, log: (line: string) => void): Promis
   try {
     const page = await openPage(context, `${site.baseUrl}blog`);
     await firstPage(page);
-    log(`<trovato-render>: a ${TREE_ELEMENTS}-element tree, new, the same again, new with a link and with a titled link in each body, each beside the same DOM built by hand, ${TREE_RUNS} runs in turn`);
+    log(`<trovato-render>: a ${TREE_ELEMENTS}-element tree, new, the same again, new with a link and with a link with a target in each body, each beside the same DOM built by hand, ${TREE_RUNS} runs in turn`);
     const trees = await probe<TreeComparison>(page, 'compareTrees', { elements: TREE_ELEMENTS, runs: TREE_RUNS });
     const ratio = (ms: number[], base: number[]): string => `${(summarize(ms).median / summarize(base).median).toFixed(2)}× by hand`;
     const rows = (label: string, tree: TreeTimes, hand: TreeTimes): PageCaseResult[] => [
@@ -223,8 +223,8 @@ async function renderCases(site: BuiltSite, log: (line: string) => void): Promis
       ...rows('the same tree again', trees.again, trees.hand),
       ...baseline(', a link in each body', trees.linkedHand),
       ...rows('new content, a link in each body', trees.linkedFresh, trees.linkedHand),
-      ...baseline(', a titled link in each body', trees.titledHand),
-      ...rows('new content, a titled link in each body (DOMPurify)', trees.titledFresh, trees.titledHand),
+      ...baseline(', a link with a target in each body', trees.targetedHand),
+      ...rows('new content, a link with a target in each body (DOMPurify)', trees.targetedFresh, trees.targetedHand),
     ];
   } finally {
     await context.close();
