@@ -52,8 +52,9 @@ const sanitizedFragments = new Map<string, DocumentFragment>();
  * `sanitizeHtml` for the page's renderer: the same rules, but the result is nodes to insert,
  * not text to parse again. The page is spared a second HTML parse per element, and what is
  * inserted is exactly the tree DOMPurify checked (no serialize-and-reparse in between).
- * Plain markup (text and attribute-free allow-listed tags, see plain-markup.ts) is built
- * directly: for it that is provably the tree DOMPurify would return, at a fraction of the cost.
+ * Plain markup (text and allow-listed tags, properly nested, with attributes the sanitizer keeps
+ * as written; see plain-markup.ts) is built directly: for it that is provably the tree DOMPurify
+ * would return, without DOMPurify's new document per call.
  * Each call returns nodes owned by the page's document. Without a DOM (Node) it fails closed:
  * the input itself, for the caller to show as text.
  *
