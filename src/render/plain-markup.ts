@@ -30,11 +30,44 @@
  * plainMarkup('<p>Hi<br/></p>', document, keep) // null: not plain, sanitize it
  */
 export function plainMarkup(html: string, document: Document, keepAttributes: KeepAttributes): DocumentFragment | null {
-  if (!isWellFormedText(html)) return null;
+  // Read and judge everything before building anything: markup that turns out not to be plain
+  // goes to DOMPurify, and must not pay for nodes built in vain first.
+  const tokens = plainTokens(html);
+  if (tokens === null) return null;
+  const kept: Array<Attributes | null> = [];
+  for (const token of tokens) {
+    if (token.type !== 'open') continue;
+    const attributes = token.attributes.length === 0 ? token.attributes : keepAttributes(token.tag, token.attributes);
+    if (attributes === null) return null;
+    kept.push(attributes);
+  }
   const root = document.createDocumentFragment();
-  const open: Array<{ node: ParentNode; tag: string; holds: Content }> = [];
-  let inLink = false;
   let parent: ParentNode = root;
+  let opened = 0;
+  for (const token of tokens) {
+    if (token.type === 'text') {
+      parent.appendChild(document.createTextNode(token.text));
+    } else if (token.type === 'close') {
+      parent = parent.parentNode ?? root;
+    } else {
+      const element = document.createElement(token.tag);
+      for (const [name, value] of kept[opened++]!) element.setAttribute(name, value);
+      parent.appendChild(element);
+      if (token.tag !== 'br') parent = element;
+    }
+  }
+  return root;
+}
+
+/** Plain markup read as tokens: text (references decoded), start tags with their attributes, end tags. */
+type Token = { type: 'text'; text: string } | { type: 'open'; tag: string; attributes: Attributes } | { type: 'close' };
+
+/** `html` as tokens if it is plain in everything but its attributes' verdict, else null. */
+function plainTokens(html: string): Token[] | null {
+  if (!isWellFormedText(html)) return null;
+  const tokens: Token[] = [];
+  const open: Array<{ tag: string; holds: Content }> = [];
+  let inLink = false;
   let holds: Content = 'flow';
   let at = 0;
   TAG.lastIndex = 0;
@@ -42,7 +75,7 @@ export function plainMarkup(html: string, document: Document, keepAttributes: Ke
     if (match.index > at) {
       const text = textOf(html.slice(at, match.index));
       if (text === null || holds === 'items' && !WHITESPACE.test(text)) return null;
-      parent.appendChild(document.createTextNode(text));
+      tokens.push({ type: 'text', text });
     }
     at = TAG.lastIndex;
     const [, slash, tag, written] = match as unknown as [string, string, string, string];
@@ -51,33 +84,29 @@ export function plainMarkup(html: string, document: Document, keepAttributes: Ke
       const closing = open.pop();
       if (closing === undefined || closing.tag !== tag) return null;
       if (tag === 'a') inLink = false;
-      const outer = open[open.length - 1];
-      parent = outer?.node ?? root;
-      holds = outer?.holds ?? 'flow';
+      holds = open[open.length - 1]?.holds ?? 'flow';
+      tokens.push({ type: 'close' });
       continue;
     }
     const kind = KINDS.get(tag);
     if (kind === undefined || !CAN_HOLD[holds].has(kind)) return null;
     if (kind === 'link' && inLink) return null;
-    const attributes = written === '' ? [] : attributesOf(written, tag, keepAttributes);
+    const attributes = written === '' ? [] : attributesOf(written);
     if (attributes === null) return null;
-    const element = document.createElement(tag);
-    for (const [name, value] of attributes) element.setAttribute(name, value);
+    tokens.push({ type: 'open', tag, attributes });
     if (kind === 'link') inLink = true;
-    parent.appendChild(element);
     if (kind === 'break') continue;
     if (open.length >= MAX_NESTING) return null;
     holds = HOLDS[kind];
-    open.push({ node: element, tag, holds });
-    parent = element;
+    open.push({ tag, holds });
   }
   if (open.length > 0) return null;
   if (at < html.length) {
     const text = textOf(html.slice(at));
     if (text === null) return null;
-    root.appendChild(document.createTextNode(text));
+    tokens.push({ type: 'text', text });
   }
-  return root;
+  return tokens;
 }
 
 /**
@@ -130,14 +159,14 @@ const MAX_NESTING = 32;
 const TAG = /<(\/?)([a-z][a-z0-9]*)((?: [a-z][a-z0-9-]*="[^"&<>\u0000-\u001f\u007f]*")*)>/g;
 const ATTRIBUTE = / ([a-z][a-z0-9-]*)="([^"]*)"/g;
 
-/** The attributes written in a tag, as the sanitizer would keep them, or null. */
-function attributesOf(written: string, tag: string, keepAttributes: KeepAttributes): Attributes | null {
+/** The attributes written in a tag, or null if one is written twice. */
+function attributesOf(written: string): Attributes | null {
   const attributes: Array<[string, string]> = [];
   for (const [, name, value] of written.matchAll(ATTRIBUTE) as Iterable<[string, string, string]>) {
     if (attributes.some(([seen]) => seen === name)) return null;
     attributes.push([name, value]);
   }
-  return keepAttributes(tag, attributes);
+  return attributes;
 }
 const WHITESPACE = /^[\t\n ]*$/;
 /** Characters the parser would drop or rewrite, and `<` outside a tag. */

@@ -114,9 +114,12 @@ function pagePurifier(): DOMPurify | null {
  * `is` (it would make a customized built-in element).
  */
 function keptAttributes(purify: DOMPurify, tag: string, attributes: Attributes): Attributes | null {
-  let link: SafeUrl | null = null;
+  // The cheap checks on every attribute first: most markup that fails, fails on a name.
   for (const [name, value] of attributes) {
     if (REWRITTEN_ATTRIBUTES.has(name) || value !== value.trim() || !purify.isValidAttribute(tag, name, value)) return null;
+  }
+  let link: SafeUrl | null = null;
+  for (const [name, value] of attributes) {
     if (!URL_ATTRIBUTES.has(name)) continue;
     const url = safeUrl(value);
     if (url === null || url.href !== value || tag !== 'a' || name !== 'href') return null;
