@@ -4,7 +4,8 @@
  * keeps as they are. For that subset the browser's HTML parser builds exactly the tree the
  * markup spells (no implied end tags, no foster parenting, no adoption agency, no elements moved
  * to <head>), and DOMPurify removes nothing from it (every tag is on its allow-list, there are no
- * comments, no `<` in any text node), so building those nodes directly yields what sanitizing
+ * comments, and a `<` in text only comes from `&lt;`, which an element's innerHTML escapes
+ * again, so its mutation-XSS probe finds no markup), so building those nodes directly yields what sanitizing
  * would, without a new document per call. Attributes are the caller's to judge (`keepAttributes`,
  * the sanitizer's own rules): null sends the whole markup to DOMPurify, as does anything outside
  * the subset.
