@@ -16,7 +16,7 @@ import { startBuiltSite, type BuiltSite } from '../test/support/built-site.js';
 import { benchPlaygroundCompile, benchPlaygroundOpen, type CompileTiming, type OpenTiming } from '../playground/bench.js';
 import { summarize, type Stats } from './measure.js';
 import { recipeToFragment, type Recipe } from '../src/recipe/recipe.js';
-import type { TreeTimes } from './page-probes.js';
+import type { TreeComparison, TreeTimes } from './page-probes.js';
 import blogDemo from '../src/recipe/examples/blog-demo.recipe.json' with { type: 'json' };
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -197,27 +197,34 @@ async function listingCases(site: BuiltSite, log: (line: string) => void, notes:
 }
 
 /**
- * A 500-element tree in `<trovato-render>` (new content each run, and the same tree again)
- * beside the same DOM built by hand, each into the document and then laid out.
+ * A 500-element tree in `<trovato-render>` (new content each run, the same tree again, new
+ * content whose bodies each hold a link, and a link with a `target`, which DOMPurify removes) beside the
+ * same DOM built by hand, each into the document and then laid out.
  */
 async function renderCases(site: BuiltSite, log: (line: string) => void): Promise<PageCaseResult[]> {
   const context = await site.browser.newContext();
   try {
     const page = await openPage(context, `${site.baseUrl}blog`);
     await firstPage(page);
-    log(`<trovato-render>: a ${TREE_ELEMENTS}-element tree, new and the same again, beside the same DOM built by hand, ${TREE_RUNS} runs in turn`);
-    const { hand: byHand, fresh, again } = await probe<{ hand: TreeTimes; fresh: TreeTimes; again: TreeTimes }>(page, 'compareTrees', { elements: TREE_ELEMENTS, runs: TREE_RUNS });
-    const hand = { dom: summarize(byHand.dom), laidOut: summarize(byHand.laidOut) };
-    const times = (ms: number[], base: Stats): string => `${(summarize(ms).median / base.median).toFixed(2)}× by hand`;
-    const rows = (label: string, tree: TreeTimes): PageCaseResult[] => [
-      { name: `<trovato-render>, ${TREE_ELEMENTS}-element tree, ${label}, laid out`, stats: summarize(tree.laidOut), note: `${tree.nodes} DOM nodes; ${times(tree.laidOut, hand.laidOut)}` },
-      { name: `<trovato-render>, ${TREE_ELEMENTS}-element tree, ${label}, to DOM`, stats: summarize(tree.dom), note: `before style and layout; ${times(tree.dom, hand.dom)}` },
+    log(`<trovato-render>: a ${TREE_ELEMENTS}-element tree, new, the same again, new with a link and with a link with a target in each body, each beside the same DOM built by hand, ${TREE_RUNS} runs in turn`);
+    const trees = await probe<TreeComparison>(page, 'compareTrees', { elements: TREE_ELEMENTS, runs: TREE_RUNS });
+    const ratio = (ms: number[], base: number[]): string => `${(summarize(ms).median / summarize(base).median).toFixed(2)}× by hand`;
+    const rows = (label: string, tree: TreeTimes, hand: TreeTimes): PageCaseResult[] => [
+      { name: `<trovato-render>, ${TREE_ELEMENTS}-element tree, ${label}, laid out`, stats: summarize(tree.laidOut), note: `${tree.nodes} DOM nodes; ${ratio(tree.laidOut, hand.laidOut)}` },
+      { name: `<trovato-render>, ${TREE_ELEMENTS}-element tree, ${label}, to DOM`, stats: summarize(tree.dom), note: `before style and layout; ${ratio(tree.dom, hand.dom)}` },
+    ];
+    const baseline = (label: string, hand: TreeTimes): PageCaseResult[] => [
+      { name: `the same DOM built by hand (${hand.nodes} nodes)${label}, laid out`, stats: summarize(hand.laidOut), note: 'baseline: createElement/setAttribute/append into a shadow root with the same styles, in the document, then layout' },
+      { name: `the same DOM built by hand${label}, to DOM`, stats: summarize(hand.dom), note: 'baseline: the same, before style and layout' },
     ];
     return [
-      { name: `the same DOM built by hand (${byHand.nodes} nodes), laid out`, stats: hand.laidOut, note: 'baseline: createElement/setAttribute/append into a shadow root with the same styles, in the document, then layout' },
-      { name: 'the same DOM built by hand, to DOM', stats: hand.dom, note: 'baseline: the same, before style and layout' },
-      ...rows('new content', fresh),
-      ...rows('the same tree again', again),
+      ...baseline('', trees.hand),
+      ...rows('new content', trees.fresh, trees.hand),
+      ...rows('the same tree again', trees.again, trees.hand),
+      ...baseline(', a link in each body', trees.linkedHand),
+      ...rows('new content, a link in each body', trees.linkedFresh, trees.linkedHand),
+      ...baseline(', a link with a target in each body', trees.targetedHand),
+      ...rows('new content, a link with a target in each body (DOMPurify)', trees.targetedFresh, trees.targetedHand),
     ];
   } finally {
     await context.close();

@@ -92,8 +92,13 @@ export async function pageRequests(runs: number): Promise<number[]> {
 /**
  * A listing-like tree of `elements` RenderElements: articles of a link and filtered markup.
  * `edition` goes into every text, so each edition is content the page has not shown before.
+ * Bodies are `plain` markup (text and attribute-free tags), `linked` (plain with a link, still
+ * built directly), or `targeted`: a link with a `target`, which the sanitizer drops, so every
+ * body goes through DOMPurify.
  */
-function listingTree(elements: number, edition: number): Record<string, unknown> {
+type BodyKind = 'plain' | 'linked' | 'targeted';
+
+function listingTree(elements: number, edition: number, body: BodyKind = 'plain'): Record<string, unknown> {
   const tree: Record<string, unknown> = { '#type': 'container' };
   let count = 1;
   for (let i = 0; count < elements; i++) {
@@ -104,7 +109,9 @@ function listingTree(elements: number, edition: number): Record<string, unknown>
       count++;
     }
     if (count < elements) {
-      section.body = { '#type': 'markup', '#format': 'filtered_html', '#value': `<p>Body of post ${i}.${edition}, with <em>some</em> text.</p>` };
+      const target = body === 'targeted' ? ' target="_blank"' : '';
+      const link = body === 'plain' ? '' : ` and <a href="/blog/post-${i}"${target}>a link</a>`;
+      section.body = { '#type': 'markup', '#format': 'filtered_html', '#value': `<p>Body of post ${i}.${edition}, with <em>some</em> text${link}.</p>` };
       count++;
     }
     tree[`s${i}`] = section;
@@ -170,40 +177,74 @@ function build(shape: NodeShape): Node {
   return element;
 }
 
+/** The times of `compareTrees`: each tree beside the same DOM built by hand. */
+export interface TreeComparison {
+  /** Plain bodies: built by hand, new content, the same tree again. */
+  hand: TreeTimes;
+  fresh: TreeTimes;
+  again: TreeTimes;
+  /** Bodies with a link (still plain markup): built by hand, new content. */
+  linkedHand: TreeTimes;
+  linkedFresh: TreeTimes;
+  /** Bodies with a link with a target (sanitized by DOMPurify): built by hand, new content. */
+  targetedHand: TreeTimes;
+  targetedFresh: TreeTimes;
+}
+
 /**
  * An `elements`-element tree in `<trovato-render>`, beside its baseline, runs in turn so that
- * a machine whose load changes weighs on all three alike:
+ * a machine whose load changes weighs on all of them alike:
  * - `hand`: the DOM `<trovato-render>` made for the tree, read once, then built by hand
  *   (createElement, setAttribute, append) into a shadow root with the same stylesheets, of a
  *   new element in the document each time. The renderer's extra work is everything else:
  *   reading the RenderElements, checking and sanitizing them, Lit's templates.
- * - `fresh`: each run a tree of texts not shown before (a page of new content: every
- *   filtered_html is sanitized);
- * - `again`: the same tree each run (a page shown again).
+ * - `fresh`: each run a tree of texts not shown before (a page of new content);
+ * - `again`: the same tree each run (a page shown again);
+ * - `linked…`, `targeted…`: new content with a link in every body, built as plain markup, and
+ *   with a link with a `target`, so that every body is sanitized by DOMPurify.
  */
-export async function compareTrees({ elements, runs }: { elements: number; runs: number }): Promise<{ hand: TreeTimes; fresh: TreeTimes; again: TreeTimes }> {
+export async function compareTrees({ elements, runs }: { elements: number; runs: number }): Promise<TreeComparison> {
   const same = listingTree(elements, 0);
-  const probe = await showRendered(same);
-  const shapes = Array.from(probe.shadowRoot?.childNodes ?? [], shapeOf).filter((c): c is NodeShape => c !== null);
-  const styles = probe.shadowRoot?.adoptedStyleSheets ?? [];
-  probe.remove();
+  const byHand = await handBuilder(same);
+  const linkedByHand = await handBuilder(listingTree(elements, 0, 'linked'));
+  const targetedByHand = await handBuilder(listingTree(elements, 0, 'targeted'));
   const empty = (): TreeTimes => ({ dom: [], laidOut: [], nodes: 0 });
-  const times = { hand: empty(), fresh: empty(), again: empty() };
+  const times: TreeComparison = {
+    hand: empty(), fresh: empty(), again: empty(), linkedHand: empty(), linkedFresh: empty(), targetedHand: empty(), targetedFresh: empty(),
+  };
   for (let run = 0; run < runs + WARM_UP_RUNS; run++) {
     const record = run >= WARM_UP_RUNS;
-    await timeShown(times.hand, record, async () => {
-      const host = document.createElement('div');
-      const root = host.attachShadow({ mode: 'open' });
-      root.adoptedStyleSheets = styles;
-      for (const shape of shapes) root.append(build(shape));
-      document.body.append(host);
-      return host;
-    });
+    await timeShown(times.hand, record, byHand);
     const fresh = listingTree(elements, run + 1);
     await timeShown(times.fresh, record, () => showRendered(fresh));
     await timeShown(times.again, record, () => showRendered(same));
+    await timeShown(times.linkedHand, record, linkedByHand);
+    const linked = listingTree(elements, run + 1, 'linked');
+    await timeShown(times.linkedFresh, record, () => showRendered(linked));
+    await timeShown(times.targetedHand, record, targetedByHand);
+    const targeted = listingTree(elements, run + 1, 'targeted');
+    await timeShown(times.targetedFresh, record, () => showRendered(targeted));
   }
   return times;
+}
+
+/**
+ * Renders `tree` once, reads the DOM `<trovato-render>` made for it, and returns what builds
+ * that DOM by hand into a new shadow root with the same stylesheets, in the document.
+ */
+async function handBuilder(tree: unknown): Promise<() => Promise<Element>> {
+  const probe = await showRendered(tree);
+  const shapes = Array.from(probe.shadowRoot?.childNodes ?? [], shapeOf).filter((c): c is NodeShape => c !== null);
+  const styles = probe.shadowRoot?.adoptedStyleSheets ?? [];
+  probe.remove();
+  return async () => {
+    const host = document.createElement('div');
+    const root = host.attachShadow({ mode: 'open' });
+    root.adoptedStyleSheets = styles;
+    for (const shape of shapes) root.append(build(shape));
+    document.body.append(host);
+    return host;
+  };
 }
 
 /**

@@ -1,5 +1,6 @@
 import createDOMPurify, { type Config, type DOMPurify } from 'dompurify';
-import { safeUrl } from './safe-url.js';
+import { plainMarkup, type Attributes } from './plain-markup.js';
+import { safeUrl, type SafeUrl } from './safe-url.js';
 
 export { safeUrl, type SafeUrl } from './safe-url.js';
 export { safeAttributes } from './safe-attributes.js';
@@ -51,8 +52,10 @@ const sanitizedFragments = new Map<string, DocumentFragment>();
  * `sanitizeHtml` for the page's renderer: the same rules, but the result is nodes to insert,
  * not text to parse again. The page is spared a second HTML parse per element, and what is
  * inserted is exactly the tree DOMPurify checked (no serialize-and-reparse in between).
- * Results are cached by source text (the sanitizer depends on nothing else) and each call
- * returns a fresh copy, owned by the page's document. Without a DOM (Node) it fails closed:
+ * Plain markup (text and allow-listed tags, properly nested, with attributes the sanitizer keeps
+ * as written; see plain-markup.ts) is built directly: for it that is provably the tree DOMPurify
+ * would return, without DOMPurify's new document per call.
+ * Each call returns nodes owned by the page's document. Without a DOM (Node) it fails closed:
  * the input itself, for the caller to show as text.
  *
  * @example
@@ -60,14 +63,31 @@ const sanitizedFragments = new Map<string, DocumentFragment>();
  */
 export function sanitizeToFragment(html: string): DocumentFragment | string {
   const text = String(html);
-  if (fragmentPurifier === undefined) {
-    fragmentPurifier = typeof window === 'undefined' ? null : configuredPurify(window as unknown as PurifyWindow, { RETURN_DOM_FRAGMENT: true });
-  }
-  if (fragmentPurifier === null) return text;
+  return plainFragment(text) ?? purifiedFragment(text);
+}
+
+/**
+ * `sanitizeToFragment` for plain markup only (plain-markup.ts), built without DOMPurify; null
+ * for anything else, and without a DOM.
+ */
+export function plainFragment(html: string): DocumentFragment | null {
+  const purify = pagePurifier();
+  return purify === null ? null : plainMarkup(String(html), document, (tag, attributes) => keptAttributes(purify, tag, attributes));
+}
+
+/**
+ * `sanitizeToFragment` through DOMPurify alone, whatever the input: the reference the plain
+ * markup path is tested against. Results are cached by source text (the sanitizer depends on
+ * nothing else), so a page shown again sanitizes nothing; each call returns a fresh copy.
+ */
+export function purifiedFragment(html: string): DocumentFragment | string {
+  const text = String(html);
+  const purify = pagePurifier();
+  if (purify === null) return text;
   let clean = sanitizedFragments.get(text);
   if (clean === undefined) {
     // setConfig made RETURN_DOM_FRAGMENT this instance's mode; the overload's type needs it named.
-    clean = fragmentPurifier.sanitize(text, { RETURN_DOM_FRAGMENT: true });
+    clean = purify.sanitize(text, { RETURN_DOM_FRAGMENT: true });
     if (sanitizedFragments.size >= FRAGMENT_CACHE_ENTRIES) sanitizedFragments.delete(sanitizedFragments.keys().next().value!);
   } else {
     // Least recently used goes first: move this one to the end.
@@ -75,6 +95,45 @@ export function sanitizeToFragment(html: string): DocumentFragment | string {
   }
   sanitizedFragments.set(text, clean);
   return document.importNode(clean, true);
+}
+
+/** The page's DOMPurify, made on first use; null without a DOM (Node). */
+function pagePurifier(): DOMPurify | null {
+  if (fragmentPurifier === undefined) {
+    fragmentPurifier = typeof window === 'undefined' ? null : configuredPurify(window as unknown as PurifyWindow, { RETURN_DOM_FRAGMENT: true });
+  }
+  return fragmentPurifier;
+}
+
+/**
+ * The attributes the sanitizer leaves on `tag`, when it keeps every one exactly as written:
+ * DOMPurify's own verdict (`isValidAttribute`: allow-list, forbidden names, value checks) on a
+ * value it would not trim, and for URLs the URL hook's rule (`safeUrl`, already in normal form);
+ * then the mark the link hook adds. Otherwise null, and DOMPurify sanitizes the markup. Left
+ * out: `id` and `name` (renamed to `user-content-…`), `data-route` (only the hook sets it) and
+ * `is` (it would make a customized built-in element).
+ */
+function keptAttributes(purify: DOMPurify, tag: string, attributes: Attributes): Attributes | null {
+  // The cheap checks on every attribute first: most markup that fails, fails on a name.
+  for (const [name, value] of attributes) {
+    if (REWRITTEN_ATTRIBUTES.has(name) || value !== value.trim() || !purify.isValidAttribute(tag, name, value)) return null;
+  }
+  let link: SafeUrl | null = null;
+  for (const [name, value] of attributes) {
+    if (!URL_ATTRIBUTES.has(name)) continue;
+    const url = safeUrl(value);
+    if (url === null || url.href !== value || tag !== 'a' || name !== 'href') return null;
+    link = url;
+  }
+  return link === null ? attributes : [...attributes, linkMark(link)];
+}
+
+/** Attributes the sanitizer or its hooks rename, remove or give meaning to. */
+const REWRITTEN_ATTRIBUTES = new Set(['id', 'name', 'data-route', 'is']);
+
+/** Internal links get `data-route` (the SPA navigates them), external ones `rel`. */
+function linkMark(url: SafeUrl): readonly [string, string] {
+  return url.kind === 'internal' ? ['data-route', url.href] : ['rel', EXTERNAL_REL];
 }
 
 /**
@@ -111,8 +170,7 @@ function configuredPurify(window: PurifyWindow, mode: Pick<Config, 'RETURN_DOM_F
     if (href === null) return;
     const url = safeUrl(href);
     if (url === null) node.removeAttribute('href');
-    else if (url.kind === 'internal') node.setAttribute('data-route', url.href);
-    else node.setAttribute('rel', EXTERNAL_REL);
+    else node.setAttribute(...linkMark(url));
   });
   return purify;
 }
