@@ -200,12 +200,13 @@ export function createKernel(options: KernelOptions = {}): Kernel {
       try {
         result = body(request);
       } catch (error) {
-        if (await loadedWhatWasMissed(work, attempt)) continue;
+        if (work?.missedReads && (await loadedWhatWasMissed(work, attempt))) continue;
         work?.discard();
         await persistLogs(request);
         throw error;
       }
-      if (await loadedWhatWasMissed(work, attempt)) continue;
+      // Checked before awaiting: an await, even of nothing, is a turn of the event loop per request.
+      if (work?.missedReads && (await loadedWhatWasMissed(work, attempt))) continue;
       // Without storage there is nothing to commit: no turn of the event loop is spent on it.
       if (work) {
         try {
