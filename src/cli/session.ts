@@ -24,7 +24,7 @@ export interface BootedKernel {
  */
 export async function bootKernel(dir: string, { printLogs = false } = {}): Promise<BootedKernel> {
   const { sources, problems } = await readPluginFolder(dir);
-  const kernel = createKernel({ storage: await createNodeStorage(), ...(printLogs ? { onLog: printLogLine } : {}) });
+  const kernel = createKernel({ storage: await createNodeStorage(), timeHandlers: true, ...(printLogs ? { onLog: printLogLine } : {}) });
   const report = await kernel.load(sources);
   return { kernel, report, folderProblems: problems };
 }

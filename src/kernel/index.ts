@@ -12,4 +12,4 @@ export type { PluginSource, PluginStatus } from './plugin/loader.js';
 export { LOG_LEVELS } from './common/log-entry.js';
 export type { LogEntry, LogLevel } from './common/log-entry.js';
 export type { CurrentUser, UserSpec } from './common/users.js';
-export type { DispatchEvent, DispatchResult, HandlerResult } from './tap/dispatcher.js';
+export type { DispatchEvent, DispatchResult, HandlerResult, TimedHandlerResult } from './tap/dispatcher.js';

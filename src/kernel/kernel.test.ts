@@ -32,16 +32,30 @@ describe('dispatch (ABI §3)', () => {
     expect(results[0].error).toBeUndefined();
   });
 
-  it('runs handlers by weight, then load order, and lists each with its output and time', async () => {
+  it('runs handlers by weight, then load order, and lists each with its output, and its time when asked for', async () => {
     const make = async (name: string, weight: number) => {
       const answer = constantJson(16, JSON.stringify(name));
       return watPlugin({ name, weight, exports: { tap_cron: answer.body }, fields: answer.data });
     };
-    const kernel = createKernel();
-    await kernel.load([await make('zeta', -5), await make('alpha', 0), await make('beta', 0), await make('heavy', 10)]);
-    const { results } = await kernel.dispatch('tap_cron');
+    const plugins = [await make('zeta', -5), await make('alpha', 0), await make('beta', 0), await make('heavy', 10)];
+    const untimed = createKernel();
+    await untimed.load(plugins);
+    const { results } = await untimed.dispatch('tap_cron');
     expect(results.map((r) => r.output)).toEqual(['zeta', 'alpha', 'beta', 'heavy']);
-    for (const r of results) expect(r.ms).toBeGreaterThanOrEqual(0);
+    for (const r of results) expect(r.ms).toBeUndefined();
+
+    const timed = createKernel({ timeHandlers: true });
+    await timed.load(plugins);
+    for (const r of (await timed.dispatch('tap_cron')).results) expect(r.ms).toBeGreaterThanOrEqual(0);
+    // A trace listener always gets the times (the playground's inspector shows them).
+    const traced: number[] = [];
+    const tracing = createKernel({ onDispatch: (event) => traced.push(...event.results.map((r) => r.ms)) });
+    await tracing.load(plugins);
+    traced.length = 0;
+    const answered = await tracing.dispatch('tap_cron');
+    expect(traced).toHaveLength(4);
+    for (const ms of traced) expect(ms).toBeGreaterThanOrEqual(0);
+    expect(answered.results.map((r) => r.ms)).toEqual(traced);
   });
 
   it('fails only the handler that traps; the others still run', async () => {

@@ -3,7 +3,7 @@
  * the UI and the playground can import it without pulling kernel code into the page.
  */
 import type { LoadReport, RouteResponse } from '../kernel/kernel.js';
-import type { DispatchResult, HandlerResult } from '../kernel/tap/dispatcher.js';
+import type { DispatchResult, HandlerResult, TimedHandlerResult } from '../kernel/tap/dispatcher.js';
 import type { PluginSource } from '../kernel/plugin/loader.js';
 import type { MenuTreeNode, RegisteredRoute, RouteMatch } from '../kernel/menu/registry.js';
 import type { UserSpec } from '../kernel/common/users.js';
@@ -232,7 +232,7 @@ export interface TraceEntry {
   /** The id of the user the request ran as. */
   user: string;
   /** The handlers in the order they ran, each with output, error, location and time. */
-  results: HandlerResult[];
+  results: TimedHandlerResult[];
 }
 
 export interface KernelWorkerApi extends SupervisedWorkerApi {

@@ -28,7 +28,8 @@ export async function run(args: string[]): Promise<number> {
     plugin: r.plugin,
     output: r.output,
     ...(r.error !== undefined ? { error: r.error } : {}),
-    ms: Number(r.ms.toFixed(3)),
+    // The CLI's kernel times every handler (cli/session.ts).
+    ...(r.ms !== undefined ? { ms: Number(r.ms.toFixed(3)) } : {}),
   }));
   if (values.json) console.log(JSON.stringify({ tap, results }));
   if (results.length === 0) {
@@ -39,7 +40,7 @@ export async function run(args: string[]): Promise<number> {
   }
   if (!values.json) {
     console.log(
-      table(results.map((r) => [colour.bold(r.plugin), `${r.ms.toFixed(3)} ms`, r.error !== undefined ? colour.red(r.error) : preview(r.output)])),
+      table(results.map((r) => [colour.bold(r.plugin), r.ms !== undefined ? `${r.ms.toFixed(3)} ms` : '', r.error !== undefined ? colour.red(r.error) : preview(r.output)])),
     );
   }
   return results.some((r) => r.error !== undefined) ? 1 : 0;

@@ -26,8 +26,12 @@ export interface HandlerResult {
   readonly errorCode?: KernelErrorCode;
   /** Where an AssemblyScript abort happened. */
   readonly location?: { file: string; line: number; column: number };
-  /** Wall time of the call, in milliseconds. */
-  readonly ms: number;
+  /**
+   * Wall time of the call, in milliseconds, when the kernel times handlers (`timeHandlers`, on
+   * whenever `onDispatch` traces): two clock reads per handler were a tenth of a one-handler
+   * dispatch, paid by every caller that never looks at them.
+   */
+  readonly ms?: number;
   /** Instruction fuel the call burned (its own code and host calls, not the plugins it invoked); absent when unmetered. */
   readonly fuel?: number;
 }
@@ -57,9 +61,15 @@ export interface DispatcherPlugins {
   /**
    * Called after every dispatch of a tap and every single call (route callbacks, lifecycle
    * taps, invoke), with what went in and what came out: the playground's tap inspector.
+   * Handlers are timed whenever it is set.
    */
   onDispatch?(event: DispatchEvent): void;
+  /** Whether to time each handler (`HandlerResult.ms`) without a trace listener (the CLI prints the times). */
+  timeHandlers?: boolean;
 }
+
+/** A handler's result with its wall time, as traced (DispatchEvent): a traced kernel always times its handlers. */
+export type TimedHandlerResult = HandlerResult & { readonly ms: number };
 
 /** One traced dispatch: a tap to all its handlers, or one call of one export. */
 export interface DispatchEvent {
@@ -68,7 +78,7 @@ export interface DispatchEvent {
   readonly name: string;
   readonly input: unknown;
   readonly user: string;
-  readonly results: HandlerResult[];
+  readonly results: TimedHandlerResult[];
 }
 
 export class Dispatcher {
@@ -86,6 +96,8 @@ export class Dispatcher {
   #settledFrame: FuelFrame | null = null;
   /** Inputs are encoded into buffers kept for the next dispatch, one per nesting level. */
   readonly #inputs = new InputEncoder();
+  /** Whether handlers are timed (see HandlerResult.ms). */
+  readonly #timed: boolean;
 
   constructor(registry: TapRegistry, calls: CallStack, plugins: DispatcherPlugins) {
     this.#registry = registry;
@@ -94,6 +106,7 @@ export class Dispatcher {
     this.#onCallStart = plugins.onCallStart?.bind(plugins);
     this.#onDispatch = plugins.onDispatch?.bind(plugins);
     this.#callFuel = plugins.callFuel?.bind(plugins) ?? (() => DEFAULT_CALL_FUEL);
+    this.#timed = plugins.timeHandlers === true || this.#onDispatch !== undefined;
   }
 
   /** Runs every handler of `tap` in order; each sees the same input. */
@@ -107,7 +120,7 @@ export class Dispatcher {
     } finally {
       this.#inputs.release();
     }
-    this.#onDispatch?.({ kind: 'tap', name: tap, input: input ?? null, user: request.user.id, results });
+    this.#onDispatch?.({ kind: 'tap', name: tap, input: input ?? null, user: request.user.id, results: results as TimedHandlerResult[] });
     return { tap, results };
   }
 
@@ -127,7 +140,7 @@ export class Dispatcher {
     } finally {
       this.#inputs.release();
     }
-    this.#onDispatch?.({ kind: 'tap', name: tap, input: input ?? null, user: request.user.id, results });
+    this.#onDispatch?.({ kind: 'tap', name: tap, input: input ?? null, user: request.user.id, results: results as TimedHandlerResult[] });
     const last = results[results.length - 1];
     return { tap, results, answer: last && last.error === undefined && last.output !== null ? last : null };
   }
@@ -139,7 +152,7 @@ export class Dispatcher {
   call(plugin: string, exportName: string, input: Uint8Array | null, request: RequestState): HandlerResult {
     const result = this.#run(plugin, exportName, input, request);
     if (this.#onDispatch) {
-      this.#onDispatch({ kind: 'call', name: exportName, input: traceInput(input), user: request.user.id, results: [result] });
+      this.#onDispatch({ kind: 'call', name: exportName, input: traceInput(input), user: request.user.id, results: [result as TimedHandlerResult] });
     }
     return result;
   }
@@ -155,7 +168,8 @@ export class Dispatcher {
 
   /** Sets #settledFrame last thing (after any nested call), for #run to read at once. */
   #runMetered(plugin: string, exportName: string, input: Uint8Array | null, request: RequestState): HandlerResult {
-    const started = performance.now();
+    // NOT_TIMED stands for the start when handlers are not timed; every result's `ms` says which.
+    const started = this.#timed ? performance.now() : NOT_TIMED;
     const source = this.#plugins.instances(plugin);
     if (!source) {
       return failure(plugin, 'PLUGIN_NOT_FOUND', `Plugin "${plugin}" is not enabled, so "${exportName}" cannot be called.`, started);
@@ -204,7 +218,7 @@ export class Dispatcher {
         request.work.rollbackTo(savepoint);
         return failure(plugin, 'PLUGIN_REPORTED_ERROR', `${plugin} ${exportName} reported an error: ${output.error}`, started);
       }
-      return { plugin, output, ms: performance.now() - started };
+      return { plugin, output, ms: elapsed(started) };
     } catch (error) {
       request.work.rollbackTo(savepoint);
       trapped = true;
@@ -405,8 +419,16 @@ function isReportedError(output: unknown): output is { error: string } {
   return keys === 1;
 }
 
+/** The start of a call that is not timed. */
+const NOT_TIMED = -1;
+
+/** Milliseconds since `started`, or undefined when the call is not timed. */
+function elapsed(started: number): number | undefined {
+  return started === NOT_TIMED ? undefined : performance.now() - started;
+}
+
 function failure(plugin: string, errorCode: KernelErrorCode, error: string, started: number): HandlerResult {
-  return { plugin, output: null, error, errorCode, ms: performance.now() - started };
+  return { plugin, output: null, error, errorCode, ms: elapsed(started) };
 }
 
 /**
@@ -444,7 +466,7 @@ function describeFailure(plugin: string, tap: string, error: unknown, started: n
       error: `${plugin} ${tap} aborted: ${error.abortMessage || '(no message)'}${where}`,
       errorCode: 'PLUGIN_TRAP',
       location: error.file ? { file: error.file, line: error.line, column: error.column } : undefined,
-      ms: performance.now() - started,
+      ms: elapsed(started),
     };
   }
   if (error instanceof OutputError) return failure(plugin, 'PLUGIN_OUTPUT_INVALID', error.message, started);
