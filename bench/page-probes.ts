@@ -4,7 +4,7 @@
  * Playwright round trip per step would be timed with them). Each export takes one JSON argument.
  */
 import { fetchPluginIndex, fetchPlugins } from '../src/kernel/plugin/fetch-plugins.js';
-import { openSite } from '../src/site/site.js';
+import { openSite, type Site } from '../src/site/site.js';
 import { openSiteStore } from '../src/kernel/storage/site-store.js';
 import { BENCH_ADMIN, seedBlogPosts } from './seed.js';
 import { DEMO_USERS } from '../src/site/roles.js';
@@ -15,13 +15,18 @@ import { DEMO_USERS } from '../src/site/roles.js';
  * returns how many posts the site then has. Run it on a page where the site is NOT open.
  */
 export async function seedPosts({ siteName, pluginsUrl, count }: { siteName: string; pluginsUrl: string; count: number }): Promise<number> {
+  return withSeededSite({ siteName, pluginsUrl, count }, async (site) => (await site.listItems({ type: 'blog', limit: 1000 }, BENCH_ADMIN)).total);
+}
+
+/** Opens the site `siteName` with the reference plugins, adds `count` posts, runs `use` on it, closes it. */
+async function withSeededSite<T>({ siteName, pluginsUrl, count }: { siteName: string; pluginsUrl: string; count: number }, use: (site: Site) => Promise<T>): Promise<T> {
   const { plugins } = await fetchPluginIndex(pluginsUrl);
   const sources = await fetchPlugins(pluginsUrl, plugins);
   const store = await openSiteStore({ name: siteName });
   try {
     const site = await openSite({ store, sources });
     await seedBlogPosts(site, count);
-    return (await site.listItems({ type: 'blog', limit: 1000 }, BENCH_ADMIN)).total;
+    return await use(site);
   } finally {
     await store.close();
   }
@@ -253,12 +258,7 @@ async function handBuilder(tree: unknown): Promise<() => Promise<Element>> {
  * no rendering. Milliseconds per `callRoute('/blog')`.
  */
 export async function inKernelPageRequests({ siteName, pluginsUrl, count, runs }: { siteName: string; pluginsUrl: string; count: number; runs: number }): Promise<number[]> {
-  const { plugins } = await fetchPluginIndex(pluginsUrl);
-  const sources = await fetchPlugins(pluginsUrl, plugins);
-  const store = await openSiteStore({ name: siteName });
-  try {
-    const site = await openSite({ store, sources });
-    await seedBlogPosts(site, count);
+  return withSeededSite({ siteName, pluginsUrl, count }, async (site) => {
     const anonymous = DEMO_USERS[0];
     const times: number[] = [];
     for (let i = 0; i < runs + 1; i++) {
@@ -268,9 +268,7 @@ export async function inKernelPageRequests({ siteName, pluginsUrl, count, runs }
       if (i >= 1) times.push(performance.now() - started);
     }
     return times;
-  } finally {
-    await store.close();
-  }
+  });
 }
 /**
  * The page's body as HTML with every shadow root in it as a declarative one, each holding its
