@@ -33,6 +33,13 @@ export function hasForm(tree: unknown, formId: string): boolean {
   return found;
 }
 
+/** Whether the tree holds a form anywhere (any form id). */
+export function holdsAnyForm(tree: unknown): boolean {
+  if (!isElement(tree)) return false;
+  if (tree['#type'] === 'form') return true;
+  return Object.entries(tree).some(([key, child]) => !key.startsWith('#') && holdsAnyForm(child));
+}
+
 /**
  * @example withFieldErrors(tree, 'ks_form', [{ field: 'name', message: 'Give a name.' }])
  */

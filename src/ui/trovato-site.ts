@@ -1,4 +1,5 @@
 import { css, html, LitElement, nothing, type PropertyDeclarations, type TemplateResult } from 'lit';
+import { keyed } from 'lit/directives/keyed.js';
 import { PLUGIN_REBUILT_EVENT, type PluginRebuilt } from '../dev-protocol.js';
 import { messageOf } from '../kernel/common/errors.js';
 import type { FieldError } from '../site/protocol.js';
@@ -28,11 +29,13 @@ import './trovato-plugin-admin.js';
 import './trovato-people-admin.js';
 import type { RolesSaveDetail, UserRolesSaveDetail } from './trovato-people-admin.js';
 import type { RenderSubmitDetail } from '../render/types.js';
-import { withFieldErrors } from './form-errors.js';
+import { holdsAnyForm, withFieldErrors } from './form-errors.js';
 import './trovato-site-transfer.js';
 import './trovato-render.js';
 import './trovato-status-page.js';
 import './trovato-user-switcher.js';
+
+const LOADING = html`<p class="loading" role="status">Loading…</p>`;
 
 /**
  * The site in the browser: boots the kernel worker, follows History API paths, and shows the
@@ -51,6 +54,7 @@ export class TrovatoSite extends LitElement {
     _location: { state: true },
     _userId: { state: true },
     _page: { state: true },
+    _loading: { state: true },
     _notice: { state: true },
   };
 
@@ -70,6 +74,7 @@ export class TrovatoSite extends LitElement {
       main:focus { outline: none; }
       .sheet { background: #fff; border: 1px solid #e1e5ea; border-radius: 10px; padding: 1.5rem 1.75rem; box-shadow: 0 1px 2px rgba(16, 24, 40, 0.04); }
       .loading { color: #5b636e; }
+      .sheet[data-loading] > :not(.loading) { display: none; }
       footer { border-top: 1px solid #e1e5ea; background: #fff; }
       footer p { max-width: 64rem; margin: 0 auto; padding: 1rem 1.25rem; font-size: 0.875rem; color: #5b636e; }
       footer a { margin-left: 0.5rem; }
@@ -98,6 +103,12 @@ export class TrovatoSite extends LitElement {
   declare private _location: { path: string; search: string };
   declare private _userId: string | null;
   declare private _page: Page;
+  /**
+   * A page load is under way. The previous page stays in the DOM, hidden behind "Loading…", so
+   * that the next plugin page updates its <trovato-render> instead of building it anew (see
+   * #pageInstance for the pages that are built anew).
+   */
+  declare private _loading: boolean;
   declare private _notice: string | null;
 
   readonly #kernel = new KernelController(this, () => ({ siteName: this.siteName, pluginsUrl: this.pluginsUrl, recipe: this.#pendingRecipe }));
@@ -107,6 +118,12 @@ export class TrovatoSite extends LitElement {
   #pendingRecipe: Promise<RecipeResult> | null = null;
   #loadedKey = '';
   #loadSeq = 0;
+  /**
+   * Changes with each loaded page that must be built afresh rather than update the last one's
+   * element: every page but a plugin's without a form. A form, or an admin page's element,
+   * would keep what was typed into the last one (after a submit, say).
+   */
+  #pageInstance = 0;
   #focusMain = false;
 
   constructor() {
@@ -118,6 +135,7 @@ export class TrovatoSite extends LitElement {
     this._location = { path: '/', search: '' };
     this._userId = null;
     this._page = { kind: 'loading' };
+    this._loading = false;
     this._notice = null;
     this.addEventListener('click', this._onClick);
     this.addEventListener('navigate', this._onNavigate as EventListener);
@@ -184,7 +202,7 @@ export class TrovatoSite extends LitElement {
       this.#loadedKey = key;
       void this.#load();
     }
-    if (this.#focusMain && this._page.kind !== 'loading') {
+    if (this.#focusMain && !this.#busy) {
       this.#focusMain = false;
       this.renderRoot.querySelector<HTMLElement>('main')?.focus({ preventScroll: true });
     }
@@ -204,7 +222,7 @@ export class TrovatoSite extends LitElement {
           ${site ? html`<trovato-user-switcher .users=${site.users} .userId=${this.user?.id ?? ''} @user-change=${this._onUserChange}></trovato-user-switcher>` : nothing}
         </div>
       </header>
-      <main id="main" tabindex="-1" aria-busy=${String(kernel.phase !== 'ready' || this._page.kind === 'loading')}>
+      <main id="main" tabindex="-1" aria-busy=${String(kernel.phase !== 'ready' || this.#busy)}>
         ${kernel.mode.kind === 'recipe' && kernel.phase === 'ready' ? this.#renderRecipeBanner() : nothing}
         <trovato-boot-panel .phase=${kernel.phase} .progress=${kernel.progress} .error=${kernel.error} .report=${site?.report ?? null}
           .step=${kernel.recipeStep ? `${kernel.recipeStep.done + 1} of ${kernel.recipeStep.total}: ${kernel.recipeStep.step}` : null}>
@@ -212,7 +230,7 @@ export class TrovatoSite extends LitElement {
         </trovato-boot-panel>
         ${kernel.phase === 'ready'
           ? html`${this._notice ? html`<div class="notice ok site-notice" role="status">${this._notice}</div>` : nothing}
-              <div class="sheet">${this.#renderPage()}</div>`
+              <div class="sheet" ?data-loading=${this._loading}>${this._loading ? LOADING : nothing}${keyed(this.#pageInstance, this.#renderPage())}</div>`
           : nothing}
       </main>
       <footer>
@@ -228,7 +246,7 @@ export class TrovatoSite extends LitElement {
     const page = this._page;
     switch (page.kind) {
       case 'loading':
-        return html`<p class="loading" role="status">Loading…</p>`;
+        return LOADING;
       case 'home':
         return this.#renderHome();
       case 'plugin':
@@ -289,6 +307,11 @@ export class TrovatoSite extends LitElement {
     return [{ path: '/', title: 'Home' }, ...menu, ...admin];
   }
 
+  /** The main column has no page to show yet, or is loading the next one. */
+  get #busy(): boolean {
+    return this._loading || this._page.kind === 'loading';
+  }
+
   /** What the current user may do, as far as the UI offers it. */
   #access(): Access {
     return createAccess(this.user, this.#kernel.site?.contentTypes ?? []);
@@ -296,7 +319,7 @@ export class TrovatoSite extends LitElement {
 
   async #load(): Promise<void> {
     const seq = ++this.#loadSeq;
-    this._page = { kind: 'loading' };
+    this._loading = true;
     let page: Page;
     try {
       page = await this.#source.load(this._location, this.user);
@@ -305,7 +328,9 @@ export class TrovatoSite extends LitElement {
     }
     // A later navigation (or user switch) wins over a slow earlier one.
     if (seq !== this.#loadSeq) return;
+    if (page.kind !== 'plugin' || holdsAnyForm(page.tree)) this.#pageInstance++;
     this._page = page;
+    this._loading = false;
     document.title = `${titleOf(page)} · ${this.siteTitle}`;
     void this.#markRendered(seq);
     this.#cronAfterPage();
