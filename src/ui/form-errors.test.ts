@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hasForm, typeAsAltered, withEnteredValues, withFieldErrors } from './form-errors.js';
+import { hasForm, holdsAnyForm, typeAsAltered, withEnteredValues, withFieldErrors } from './form-errors.js';
 
 describe('withFieldErrors', () => {
   const page = {
@@ -74,5 +74,16 @@ describe('withEnteredValues and hasForm', () => {
     expect(hasForm(page, 'g')).toBe(true);
     expect(hasForm(page, 'h')).toBe(false);
     expect(hasForm('not a tree', 'f')).toBe(false);
+  });
+});
+
+describe('holdsAnyForm', () => {
+  it('finds a form of any id at any depth, and only in child elements', () => {
+    const nested = { '#type': 'container', list: { '#type': 'container', contact: { '#type': 'form', '#form_id': 'contact' } } };
+    expect(holdsAnyForm(nested)).toBe(true);
+    expect(holdsAnyForm({ '#type': 'container', post: { '#type': 'link', '#title': 'Post', '#url': '/blog/post' } })).toBe(false);
+    // A form-shaped value under a `#` property is data, not a child element.
+    expect(holdsAnyForm({ '#type': 'container', '#data': { '#type': 'form' } })).toBe(false);
+    expect(holdsAnyForm('not a tree')).toBe(false);
   });
 });
