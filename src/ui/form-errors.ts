@@ -23,21 +23,24 @@ function mapForm(tree: unknown, formId: string, change: (form: Tree) => Tree): u
   return out;
 }
 
+/** Whether the tree holds a form that `matches`; a search, the tree is not copied. */
+function holdsForm(tree: unknown, matches: (form: Tree) => boolean): boolean {
+  if (!isElement(tree)) return false;
+  if (tree['#type'] === 'form' && matches(tree)) return true;
+  return Object.entries(tree).some(([key, child]) => !key.startsWith('#') && holdsForm(child, matches));
+}
+
 /**
  * Whether the page's tree holds the form `formId`: a posted form is handled only when the page
  * it was posted to shows it (a client names the form, the page decides whether it exists).
  */
 export function hasForm(tree: unknown, formId: string): boolean {
-  let found = false;
-  mapForm(tree, formId, (form) => ((found = true), form));
-  return found;
+  return holdsForm(tree, (form) => form['#form_id'] === formId);
 }
 
 /** Whether the tree holds a form anywhere (any form id). */
 export function holdsAnyForm(tree: unknown): boolean {
-  if (!isElement(tree)) return false;
-  if (tree['#type'] === 'form') return true;
-  return Object.entries(tree).some(([key, child]) => !key.startsWith('#') && holdsAnyForm(child));
+  return holdsForm(tree, () => true);
 }
 
 /**
