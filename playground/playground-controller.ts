@@ -393,7 +393,9 @@ export class PlaygroundController {
 
   #setState(state: PlaygroundState, { save = true } = {}): void {
     const filesChanged = state.source !== this.view.state.source || state.manifest !== this.view.state.manifest;
-    this.#update({ state, link: null });
+    // A link made for this very state stays shown: a run that ends by opening the same route
+    // again must not take away the link (or the too-long notice) the user just asked for.
+    this.#update(sameState(state, this.view.state) ? { state } : { state, link: null });
     if (filesChanged || !save) this.#ports.editor.setFiles(state);
     if (save && !this.view.pendingDraft) this.#ports.drafts.write(state);
   }

@@ -125,6 +125,21 @@ describe('PlaygroundController', () => {
     expect(seen.draft?.source).toContain('// edited');
   });
 
+  it('keeps a link made while a run compiles once that run opens the same route', async () => {
+    const { controller } = playground();
+    const first = controller.start('');
+    await expect.poll(() => controller.view.status).toBe('compiling');
+    const fragment = await controller.makeLink('https://playground.test/playground/');
+    expect(fragment).not.toBeNull();
+    const made = controller.view.link;
+    await first;
+    expect(controller.view.status).toBe('ready');
+    expect(controller.view.link).toEqual(made);
+    // Opening another route changes what a link would carry, so the shown one goes.
+    await controller.navigate('/hello?name=Other');
+    expect(controller.view.link).toBeNull();
+  });
+
   it('makes a link whose fragment opens the same playground, and forgets it on the next change', async () => {
     const { controller } = playground();
     await controller.start('');
