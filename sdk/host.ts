@@ -160,9 +160,12 @@ export function deleteItem(id: string): bool {
   return callForStatus("item-api.delete-item", [id], callDeleteItem) >= 0;
 }
 
-/** A page of query results: the items and how many matched before `limit`/`offset`. */
+/**
+ * A page of query results: the items, how many visible items matched before `limit`/`offset`
+ * (-1 for a query made `withoutTotal()`), and whether a visible match follows the page.
+ */
 export class ItemList {
-  constructor(public items: Item[], public total: i32) {}
+  constructor(public items: Item[], public total: i32, public more: bool) {}
 }
 
 /** The items matching `q` (see `query()`), or null on failure. */
@@ -175,13 +178,14 @@ export function queryItemsJson(q: JsonValue): ItemList | null {
   const fn = "item-api.query-items";
   const v = resultJson(fn, callForText(fn, [q.toString()], callQueryItems));
   if (v === null) return null;
-  // The kernel answers {items, total}; a bare array is accepted too.
+  // The kernel answers {items, total?, more}; a bare array is accepted too.
   const list = v.isArray() ? v : v.getArray("items");
   const items: Item[] = [];
   if (list !== null) {
     for (let i = 0; i < list.length; i++) items.push(Item.fromJson(list.at(i) as JsonValue));
   }
-  return new ItemList(items, v.isArray() ? items.length : <i32>v.getInt("total", items.length));
+  if (v.isArray()) return new ItemList(items, items.length, false);
+  return new ItemList(items, <i32>v.getInt("total", -1), v.getBool("more", false));
 }
 
 // --- db (tables live in this plugin's namespace) ------------------------------------------------

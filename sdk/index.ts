@@ -22,7 +22,7 @@ export {
   RouteRequest,
   jsonList,
 } from "./types";
-export { RenderElement, container, markup, link, list, listOf, table, form, item, textField, pager } from "./render";
+export { RenderElement, container, markup, link, list, listOf, table, form, item, textField, pager, miniPager } from "./render";
 export { ItemQuery, query } from "./query";
 export { HostError, HostCode, lastHostError } from "./host-call";
 export {

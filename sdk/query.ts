@@ -1,7 +1,7 @@
 /**
  * Item queries for `queryItems`, in the shape the kernel's `query-items` takes:
  * `{type?, status?, author?, conditions?: [{field, op, value}], sort?: [{field, direction}],
- * limit?, offset?}`. A condition `field` is an item property (`title`, `created`,
+ * limit?, offset?, count?}`. A condition `field` is an item property (`title`, `created`,
  * `author_id`...) or `fields.<name>`; a `{value, format}` field compares its `value`, a
  * reference its id. `op` is `eq`, `ne`, `lt`, `lte`, `gt`, `gte`, `in` (value is an array) or
  * `contains` (an array field has the value; a string contains it, ignoring case). On a
@@ -74,6 +74,16 @@ export class ItemQuery {
 
   offset(n: i32): ItemQuery {
     this.json.setNumber("offset", <f64>n);
+    return this;
+  }
+
+  /**
+   * Answer without a total: the kernel asks item access only about the page and the one
+   * match after it, so a page of a long list costs the page. `ItemList.more` still says
+   * whether a next page exists (for `miniPager`); `ItemList.total` is -1.
+   */
+  withoutTotal(): ItemQuery {
+    this.json.setBool("count", false);
     return this;
   }
 

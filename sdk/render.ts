@@ -274,6 +274,19 @@ export function pager(url: string, page: i32, pages: i32): RenderElement {
     .prop("#pages", JsonValue.num(<f64>pages));
 }
 
+/**
+ * A pager for a list that is not counted (a query made `withoutTotal()`): "Previous",
+ * "Page N", and "Next" while `more` says a next page exists.
+ *
+ * @example miniPager("/blog", 2, found.more)
+ */
+export function miniPager(url: string, page: i32, more: bool): RenderElement {
+  return new RenderElement("pager")
+    .prop("#url", JsonValue.str(url))
+    .prop("#page", JsonValue.num(<f64>page))
+    .prop("#more", JsonValue.bool(more));
+}
+
 /** A labelled value: `#title` is the label, `#value` the text (children may add more). */
 export function item(label: string, value: string = ""): RenderElement {
   return new RenderElement("item").prop("#title", JsonValue.str(label)).value(value);

@@ -23,6 +23,16 @@ describe('pager', () => {
     expect(readPager({ '#url': '/blog', '#page': 1.5, '#pages': 2 })).toHaveProperty('problem');
   });
 
+  it('without a count, shows "Page N" and a Next link only while "#more" says a next page exists', () => {
+    expect(readPager({ '#url': '/blog', '#page': 1, '#more': true })).toEqual({ page: 1, pages: null, prev: null, next: '/blog?page=2' });
+    expect(readPager({ '#url': '/blog', '#page': 40, '#more': false })).toEqual({ page: 40, pages: null, prev: '/blog?page=39', next: null });
+    expect(renderText({ '#type': 'pager', '#url': '/blog', '#page': 2, '#more': true })).toBe('[Previous](/blog) Page 2 [Next](/blog?page=3)');
+    expect(readPager({ '#url': '/blog', '#page': 1 })).toEqual({ problem: expect.stringContaining('"#pages" (how many pages there are) or "#more"') });
+    expect(readPager({ '#url': '/blog', '#page': 1, '#pages': 2, '#more': true })).toEqual({ problem: expect.stringContaining('both') });
+    expect(readPager({ '#url': '/blog', '#page': 1, '#more': 'yes' })).toEqual({ problem: expect.stringContaining('give true when a next page exists') });
+    expect(readPager({ '#url': '/blog', '#page': 0, '#more': true })).toHaveProperty('problem');
+  });
+
   it('renders rel="prev" and rel="next" links on the server and as text', () => {
     const tree = { '#type': 'pager', '#url': '/blog', '#page': 2, '#pages': 3 };
     expect(renderHtml(tree, { plugin: 'blog' }).text).toBe(

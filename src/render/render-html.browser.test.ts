@@ -69,6 +69,9 @@ const CASES: Record<string, unknown> = {
     external: { '#type': 'pager', '#url': 'https://example.com/', '#page': 1, '#pages': 2 },
     past: { '#type': 'pager', '#url': '/blog', '#page': 4, '#pages': 3 },
     child: { '#type': 'pager', '#url': '/blog', '#page': 1, '#pages': 1, extra: { '#type': 'markup', '#value': 'x' } },
+    uncounted: { '#type': 'pager', '#url': '/blog', '#page': 2, '#more': true },
+    uncountedLast: { '#type': 'pager', '#url': '/blog', '#page': 5, '#more': false },
+    both: { '#type': 'pager', '#url': '/blog', '#page': 1, '#pages': 2, '#more': true },
   },
   'lists, tables and their errors': {
     '#type': 'container',

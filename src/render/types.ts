@@ -38,9 +38,13 @@ export interface RenderProperties {
   '#name'?: string;
   /** Renderer extension: the label of a `form`'s submit button (no button without it). */
   '#submit'?: string;
-  /** `pager`: the current page and how many there are (whole numbers from 1); `#url` is the list's path. */
+  /**
+   * `pager`: the current page and how many there are (whole numbers from 1), or instead of the
+   * count `#more`, whether a next page exists; `#url` is the list's path.
+   */
   '#page'?: number;
   '#pages'?: number;
+  '#more'?: boolean;
   /** Renderer extension: an identifier of a `form`, passed on in `render-submit`. */
   '#form_id'?: string;
 }

@@ -94,28 +94,32 @@ describe('blog', () => {
       'item-api': {
         'query-items': ([q]) => {
           queries.push(JSON.parse(q));
-          return JSON.stringify({ items: [post(), post({ id: 'p2', title: 'Second', fields: { slug: 'second' } })], total: 2 });
+          return JSON.stringify({ items: [post(), post({ id: 'p2', title: 'Second', fields: { slug: 'second' } })], more: false });
         },
       },
     };
     const plugin = await instantiatePlugin(wasm.blog, host);
     const page = plugin.call('blog_list', { path: '/blog', params: {}, query: {} }) as Record<string, Record<string, Record<string, unknown>>>;
-    expect(queries).toEqual([{ type: 'blog', status: 1, sort: [{ field: 'created', direction: 'desc' }], limit: 20, offset: 0 }]);
+    expect(queries).toEqual([{ type: 'blog', status: 1, sort: [{ field: 'created', direction: 'desc' }], limit: 20, offset: 0, count: false }]);
     expect(page.posts['#type']).toBe('list');
     expect(page.posts['item-1'].link).toEqual({ '#type': 'link', '#title': 'Second', '#url': '/blog/second' });
     // One page only: no pager.
     expect(page.pager).toBeUndefined();
   });
 
-  it('reads page N of the listing from ?page=N and links the pages with a pager', async () => {
+  it('reads page N of the listing from ?page=N, uncounted, and links the pages with a pager while more follow', async () => {
     const queries: Array<Record<string, unknown>> = [];
+    let more = true;
     const host: FakeHost = {
-      'item-api': { 'query-items': ([q]) => (queries.push(JSON.parse(q)), JSON.stringify({ items: [post()], total: 45 })) },
+      'item-api': { 'query-items': ([q]) => (queries.push(JSON.parse(q)), JSON.stringify({ items: [post()], more })) },
     };
     const plugin = await instantiatePlugin(wasm.blog, host);
     const page = plugin.call('blog_list', { path: '/blog', params: {}, query: { page: '3' } }) as Record<string, unknown>;
-    expect(queries[0]).toMatchObject({ limit: 20, offset: 40 });
-    expect(page.pager).toEqual({ '#type': 'pager', '#url': '/blog', '#page': 3, '#pages': 3 });
+    expect(queries[0]).toMatchObject({ limit: 20, offset: 40, count: false });
+    expect(page.pager).toEqual({ '#type': 'pager', '#url': '/blog', '#page': 3, '#more': true });
+    more = false;
+    const last = plugin.call('blog_list', { path: '/blog', params: {}, query: { page: '3' } }) as Record<string, unknown>;
+    expect(last.pager).toEqual({ '#type': 'pager', '#url': '/blog', '#page': 3, '#more': false });
   });
 
   it('finds /blog/:slug by its slug field and adds tag links through categories', async () => {

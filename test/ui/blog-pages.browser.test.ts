@@ -37,11 +37,11 @@ it('lists 1,000 posts 20 a page within the default fuel, with a pager that navig
   await expect.element(page.getByRole('link', { name: 'Post number 999', exact: true }), BOOT).toBeVisible();
   await expect.element(page.getByRole('link', { name: 'Post number 980', exact: true })).toBeVisible();
   expect(page.getByRole('link', { name: 'Post number 979', exact: true }).elements()).toHaveLength(0);
-  await expect.element(page.getByText('Page 1 of 51')).toBeVisible();
+  await expect.element(page.getByText('Page 1', { exact: true })).toBeVisible();
 
   await userEvent.click(page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Next' }));
   await expect.element(page.getByRole('link', { name: 'Post number 979', exact: true })).toBeVisible();
-  await expect.element(page.getByText('Page 2 of 51')).toBeVisible();
+  await expect.element(page.getByText('Page 2', { exact: true })).toBeVisible();
   expect(location.pathname + location.search).toBe('/blog?page=2');
   expect(page.getByRole('navigation', { name: 'Pages' }).getByRole('link', { name: 'Previous' }).element().getAttribute('rel')).toBe('prev');
 });

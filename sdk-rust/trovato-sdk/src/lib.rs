@@ -35,7 +35,7 @@ pub use trovato_sdk_macros::plugin_tap;
 
 /// Everything a plugin usually needs, in one `use`.
 pub mod prelude {
-    pub use crate::render::{container, form, formatted, item, link, list, list_of, markup, pager, table, text_field, RenderElement};
+    pub use crate::render::{container, form, formatted, item, link, list, list_of, markup, mini_pager, pager, table, text_field, RenderElement};
     pub use crate::types::*;
     pub use crate::{cache, context, db, items, logging, plugins, queue, user, variables};
     pub use crate::{json, plugin_tap, HostCode, HostError, HostResult, Value};

@@ -229,6 +229,12 @@ pub fn pager(url: &str, page: u32, pages: u32) -> RenderElement {
     RenderElement::new("pager").prop("#url", url).prop("#page", page).prop("#pages", pages)
 }
 
+/// A pager for a list that is not counted (a query made [`ItemQuery::without_total`]):
+/// "Previous", "Page N", and "Next" while `more` says a next page exists.
+pub fn mini_pager(url: &str, page: u32, more: bool) -> RenderElement {
+    RenderElement::new("pager").prop("#url", url).prop("#page", page).prop("#more", more)
+}
+
 /// A labelled value.
 pub fn item(label: &str, value: &str) -> RenderElement {
     RenderElement::new("item").prop("#title", label).value(value)

@@ -294,6 +294,9 @@ pub struct ItemQuery {
     pub limit: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offset: Option<u32>,
+    /// `Some(false)`: answer without `total` (see [`ItemQuery::without_total`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<bool>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -350,11 +353,24 @@ impl ItemQuery {
         self.offset = Some(n);
         self
     }
+
+    /// Answer without a total: the kernel asks item access only about the page and the one
+    /// match after it, so a page of a long list costs the page. [`ItemList::more`] still says
+    /// whether a next page exists (for [`crate::render::mini_pager`]).
+    pub fn without_total(mut self) -> ItemQuery {
+        self.count = Some(false);
+        self
+    }
 }
 
-/// A page of query results: the items, and how many matched before `limit`/`offset`.
+/// A page of query results: the items, how many visible items matched before `limit`/`offset`
+/// (`None` for a query made [`ItemQuery::without_total`]), and whether a visible match follows
+/// the page.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ItemList {
     pub items: Vec<Item>,
-    pub total: u32,
+    #[serde(default)]
+    pub total: Option<u32>,
+    #[serde(default)]
+    pub more: bool,
 }

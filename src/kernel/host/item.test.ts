@@ -188,6 +188,37 @@ describe('item-api query-items', () => {
     expect((query({ limit: 0 }) as { total: number; items: Item[] }).items).toEqual([]);
   });
 
+  it('says whether more follows the page, and without a count asks access only up to the page and one more', () => {
+    const harness = new HostHarness(store, reader);
+    const asked: string[] = [];
+    // An access rule that hides a2: the page must be built of visible items only.
+    harness.request.services = {
+      ...harness.request.services,
+      itemAccess: (item) => (asked.push(item.title), item.title === 'a2' ? 'deny' : 'neutral'),
+    };
+    const page = (q: object) => harness.ok('blog', 'item-api', 'query-items', [JSON.stringify({ sort: [{ field: 'title' }], status: 1, ...q })]) as { items: Item[]; total?: number; more: boolean };
+
+    const counted = page({ limit: 1 });
+    expect(counted.items.map((i) => i.title)).toEqual(['a1']);
+    expect(counted).toMatchObject({ total: 2, more: true });
+    expect(asked).toEqual(['a1', 'a2', 'p1']);
+
+    asked.length = 0;
+    const quick = page({ limit: 1, count: false });
+    expect(quick.items.map((i) => i.title)).toEqual(['a1']);
+    expect(quick.more).toBe(true);
+    expect(quick).not.toHaveProperty('total');
+    // a1 fills the page; a2 is hidden, so p1 is the visible match that proves there is more.
+    expect(asked).toEqual(['a1', 'a2', 'p1']);
+
+    asked.length = 0;
+    expect(page({ limit: 1, offset: 1, count: false })).toMatchObject({ items: [expect.objectContaining({ title: 'p1' })], more: false });
+    expect(page({ limit: 5, count: false }).more).toBe(false);
+    asked.length = 0;
+    page({ limit: 0, count: false });
+    expect(asked).toEqual(['a1']);
+  });
+
   it('sees the request\'s own staged items', () => {
     const harness = new HostHarness(store, admin);
     save(harness, { item_type: 'page', title: 'p2' });
@@ -203,6 +234,7 @@ describe('item-api query-items', () => {
       [{ sort: [{ field: 'title', direction: 'up' }] }, /"asc" or "desc"/],
       [{ limit: -1 }, /non-negative integer/],
       [{ types: 'page' }, /unknown key "types"/],
+      [{ count: 'no' }, /"count" must be true .* or false/],
     ];
     for (const [q, message] of cases) {
       const result = harness.call('blog', 'item-api', 'query-items', [JSON.stringify(q)]);

@@ -2,9 +2,11 @@
  * `trovato:kernel/item-api`: items shared by every plugin, guarded by the current user's
  * permissions. The kernel owns `id`, `created`, `changed` and `revision_id`.
  *
- * `query-items` takes `{type?, status?, author?, conditions?, sort?, limit?, offset?}` and returns
- * `{items: Item[], total}`, where `total` counts the matching items the user may see before
- * `limit`/`offset` apply. See `ItemQuery` for the condition operators.
+ * `query-items` takes `{type?, status?, author?, conditions?, sort?, limit?, offset?, count?}` and
+ * returns `{items: Item[], total, more}`: `total` counts the matching items the user may see
+ * before `limit`/`offset` apply, `more` says whether a visible match follows the page. With
+ * `count: false` there is no `total`, and item access is asked only until the page and the one
+ * match after it are known. See `ItemQuery` for the condition operators.
  */
 import type { SiteStore } from '../storage/site-store.js';
 import type { Item } from '../storage/schema.js';
@@ -48,6 +50,8 @@ export interface ItemQuery {
   sort?: Array<{ field: string; direction?: 'asc' | 'desc' }>;
   limit?: number;
   offset?: number;
+  /** false: answer without `total`, so access is not asked about matches past the page. */
+  count?: boolean;
 }
 
 const TOP_LEVEL_FIELDS = ['id', 'item_type', 'title', 'status', 'author_id', 'revision_id', 'created', 'changed'];
@@ -207,12 +211,22 @@ export function itemHostFunctions(store: SiteStore): Record<string, HostImpl> {
     'query-items': (call, [text]) => {
       const work = workOf(call, store);
       const query = parseItemQuery(text);
-      // Filter first: access may dispatch tap_item_access, so it runs only for matching items.
-      const matches = work.allItems(query.prefilter).filter((item) => query.test(item) && mayRead(call, item));
-      matches.sort(query.compare);
+      // Match and sort first, then ask access in that order: access may dispatch
+      // tap_item_access, so it runs only for matches, and a query without a total stops once
+      // it knows its page and whether one more visible match follows (a page of a long list
+      // then costs the page, not the list).
+      const matches = work.allItems(query.prefilter).filter(query.test).sort(query.compare);
       const start = query.offset ?? 0;
-      const page = matches.slice(start, query.limit === undefined ? undefined : start + query.limit);
-      return JSON.stringify({ items: page, total: matches.length });
+      const end = query.limit === undefined ? Infinity : start + query.limit;
+      const enough = query.count ? Infinity : end + 1;
+      const visible: Item[] = [];
+      for (const item of matches) {
+        if (visible.length >= enough) break;
+        if (mayRead(call, item)) visible.push(item);
+      }
+      const items = visible.slice(start, end);
+      const more = visible.length > end;
+      return JSON.stringify(query.count ? { items, total: visible.length, more } : { items, more });
     },
   };
 }
@@ -224,12 +238,17 @@ interface CompiledQuery {
   compare(a: Item, b: Item): number;
   limit?: number;
   offset?: number;
+  /** Whether the answer counts every visible match (`total`); false stops after the page. */
+  count: boolean;
 }
 
 /** Validates a query JSON and compiles it to a filter and a comparator. */
 export function parseItemQuery(text: string): CompiledQuery {
   const query = parseObject(text, 'The query');
-  checkKeys(query, ['type', 'status', 'author', 'conditions', 'sort', 'limit', 'offset'], 'The query');
+  checkKeys(query, ['type', 'status', 'author', 'conditions', 'sort', 'limit', 'offset', 'count'], 'The query');
+  if (query.count !== undefined && typeof query.count !== 'boolean') {
+    throw badArgument(`The query "count" must be true (answer with "total", the default) or false (answer without it, faster on long lists), got ${describe(query.count)}.`);
+  }
   const tests: Array<(item: Item) => boolean> = [];
   if (query.type !== undefined) {
     if (typeof query.type !== 'string') throw badArgument(`The query "type" must be a content type name, got ${describe(query.type)}.`);
@@ -271,6 +290,7 @@ export function parseItemQuery(text: string): CompiledQuery {
     },
     limit: optionalCount(query, 'limit', 'The query'),
     offset: optionalCount(query, 'offset', 'The query'),
+    count: query.count !== false,
   };
 }
 
