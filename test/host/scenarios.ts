@@ -62,7 +62,7 @@ export function defineHostFunctionTests(env: HostTestEnvironment): void {
   });
 
   describe('item-api', () => {
-    it('saves, reads, queries ({items, total}) and deletes items', async () => {
+    it('saves, reads, queries ({items, total, more}) and deletes items', async () => {
       const probe = await site();
       const saved = resultOf(await probe.op('host_probe', ADMIN, 'save-item', page('p1', { fields: { body: { value: 'Hi', format: 'plain_text' } } })));
       expect(saved).toMatchObject({ id: 'p1', item_type: 'page', title: 'Page p1', status: 1, author_id: 'root', created: Math.floor(clock / 1000) });
@@ -72,9 +72,11 @@ export function defineHostFunctionTests(env: HostTestEnvironment): void {
 
       expect(await probe.op('host_probe_b', ADMIN, 'get-item', { id: 'p1' })).toEqual(ok(saved));
       const all = resultOf(await probe.op('host_probe', ADMIN, 'query-items', { query: { type: 'page', sort: [{ field: 'title', direction: 'asc' }], offset: 1, limit: 2 } }));
-      expect(all).toEqual({ items: [expect.objectContaining({ id: 'p1' }), expect.objectContaining({ id: 'p2' })], total: 3 });
+      expect(all).toEqual({ items: [expect.objectContaining({ id: 'p1' }), expect.objectContaining({ id: 'p2' })], total: 3, more: false });
+      const first = resultOf(await probe.op('host_probe', ADMIN, 'query-items', { query: { type: 'page', sort: [{ field: 'title', direction: 'asc' }], limit: 1, count: false } }));
+      expect(first).toEqual({ items: [expect.objectContaining({ title: 'No id' })], more: true });
       const published = resultOf(await probe.op('host_probe', ANONYMOUS, 'query-items', { query: { conditions: [{ field: 'fields.body', op: 'contains', value: 'hi' }] } }));
-      expect(published).toEqual({ items: [expect.objectContaining({ id: 'p1' })], total: 1 });
+      expect(published).toEqual({ items: [expect.objectContaining({ id: 'p1' })], total: 1, more: false });
 
       expect(await probe.op('host_probe', ADMIN, 'delete-item', { id: 'p1' })).toEqual(ok(true));
       expect(await probe.op('host_probe', ADMIN, 'get-item', { id: 'p1' })).toEqual(failed(-2, /No item has the id "p1"/));

@@ -369,7 +369,7 @@ impl ItemQuery {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct ItemList {
     pub items: Vec<Item>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub total: Option<u32>,
     #[serde(default)]
     pub more: bool,
