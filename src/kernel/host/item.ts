@@ -115,13 +115,24 @@ function notFound(id: string): HostFailure {
  * its manifest reads every item (an indexer, a backup).
  */
 function mayRead(call: ActiveCall, item: Item): boolean {
+  return readable(call, [item]).length === 1;
+}
+
+/**
+ * The items of `items` the calling plugin may read (see mayRead), in order. The rules about the
+ * user and the plugin are decided once, and `tap_item_access` runs over all the items together
+ * (handler by handler, see Dispatcher.dispatchEach).
+ */
+function readable(call: ActiveCall, items: Item[]): Item[] {
   const { user, services } = call.request;
-  if (services.pluginBypassesItemAccess?.(call.plugin)) return true;
-  if (hasPermission(user, 'bypass item access')) return true;
-  if (!hasPermission(user, 'access content')) return false;
-  const verdict = services.itemAccess?.(item, 'view', call.plugin) ?? 'neutral';
-  if (verdict !== 'neutral') return verdict === 'grant';
-  return canViewItem(user, item);
+  if (services.pluginBypassesItemAccess?.(call.plugin)) return items;
+  if (hasPermission(user, 'bypass item access')) return items;
+  if (!hasPermission(user, 'access content')) return [];
+  const verdicts = items.length === 0 ? [] : services.itemsAccess?.(items, 'view', call.plugin);
+  return items.filter((item, i) => {
+    const verdict = verdicts?.[i] ?? 'neutral';
+    return verdict !== 'neutral' ? verdict === 'grant' : canViewItem(user, item);
+  });
 }
 
 /** The item-api host functions over `store`. */
@@ -208,7 +219,7 @@ export function itemHostFunctions(store: SiteStore): Record<string, HostImpl> {
       const work = workOf(call, store);
       const query = parseItemQuery(text);
       // Filter first: access may dispatch tap_item_access, so it runs only for matching items.
-      const matches = work.allItems(query.prefilter).filter((item) => query.test(item) && mayRead(call, item));
+      const matches = readable(call, work.allItems(query.prefilter).filter((item) => query.test(item)));
       matches.sort(query.compare);
       const start = query.offset ?? 0;
       const page = matches.slice(start, query.limit === undefined ? undefined : start + query.limit);
