@@ -16,7 +16,7 @@ import { startBuiltSite, type BuiltSite } from '../test/support/built-site.js';
 import { benchPlaygroundCompile, benchPlaygroundOpen, type CompileTiming, type OpenTiming } from '../playground/bench.js';
 import { summarize, type Stats } from './measure.js';
 import { recipeToFragment, type Recipe } from '../src/recipe/recipe.js';
-import type { TreeComparison, TreeTimes } from './page-probes.js';
+import type { PageRequestTimes, TreeComparison, TreeTimes } from './page-probes.js';
 import blogDemo from '../src/recipe/examples/blog-demo.recipe.json' with { type: 'json' };
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -28,6 +28,8 @@ const BLOG_PAGE_SIZE = 20;
 const COLD_RUNS = 7;
 const WARM_RUNS = 12;
 const ROUTE_RUNS = 20;
+/** Page requests and their baseline, in turns. */
+const REQUEST_RUNS = 40;
 const TREE_ELEMENTS = 500;
 const TREE_RUNS = 30;
 
@@ -165,7 +167,7 @@ async function bootCases(site: BuiltSite, log: (line: string) => void, notes: st
   return cases;
 }
 
-/** A site with posts: warm boot, route changes, and a page request through the worker beside the same request in a page's kernel. */
+/** A site with posts: warm boot, route changes, and a page request through the worker in turns with the same request in a page's kernel. */
 async function listingCases(site: BuiltSite, log: (line: string) => void, notes: string[]): Promise<PageCaseResult[]> {
   const cases: PageCaseResult[] = [];
   const { page, posts, context } = await siteWithPosts(site, log, notes);
@@ -181,16 +183,16 @@ async function listingCases(site: BuiltSite, log: (line: string) => void, notes:
     cases.push({ name: 'route change: click nav link → /hello', stats: summarize(clicks.hello), note: 'click to page in DOM' });
     cases.push({ name: `route change: click nav link → /blog (${posts} posts)`, stats: summarize(clicks.blog), note: 'click to page in DOM' });
 
-    log(`page request through the worker: ${ROUTE_RUNS} × navigate('/blog')`);
-    const requests = await probe<number[]>(page, 'pageRequests', ROUTE_RUNS);
-    log(`the same request in a kernel on the page's thread: ${ROUTE_RUNS} × callRoute('/blog')`);
-    const inKernel = summarize(await probe<number[]>(page, 'inKernelPageRequests', { siteName: `${SITE_NAME}-in-page`, pluginsUrl: `${site.baseUrl}plugins/`, count: posts, runs: ROUTE_RUNS }));
-    const viaWorker = summarize(requests);
+    log(`page request through the worker, and the same request in a kernel on the page's thread, in turns: ${REQUEST_RUNS} × navigate('/blog') and callRoute('/blog')`);
+    const requests = await probe<PageRequestTimes>(page, 'comparePageRequests', { siteName: `${SITE_NAME}-in-page`, pluginsUrl: `${site.baseUrl}plugins/`, count: posts, runs: REQUEST_RUNS });
+    const inKernel = summarize(requests.inKernel);
+    const viaWorker = summarize(requests.viaWorker);
+    const paired = summarize(requests.viaWorker.map((ms, run) => ms / requests.inKernel[run]));
     cases.push({ name: `page request in the page's kernel, /blog with ${posts} posts`, stats: inKernel, note: 'baseline: callRoute, no worker, no render' });
     cases.push({
       name: `page request via worker, /blog with ${posts} posts`,
       stats: viaWorker,
-      note: `callRoute in the worker + render; ${(viaWorker.median / inKernel.median).toFixed(2)}× the page's kernel`,
+      note: `callRoute in the worker + render; ${(viaWorker.median / inKernel.median).toFixed(2)}× the page's kernel (run by run: ${paired.median.toFixed(2)}×, middle half ${paired.p25.toFixed(2)}–${paired.p75.toFixed(2)})`,
     });
   } finally {
     await context.close();

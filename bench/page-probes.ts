@@ -42,6 +42,16 @@ function siteElement(): SiteElement {
   return site;
 }
 
+/**
+ * Resolves once the page shown now has been laid out and painted (a frame has passed), as it
+ * has when a visitor clicks. The `trovato:page` mark comes before layout: a navigation started
+ * at once would be charged the previous page's layout, forced by the first thing that needs it
+ * (the site's scroll to the top).
+ */
+function painted(): Promise<void> {
+  return new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+}
+
 /** The first `trovato:page` mark (the site sets it when a page is in the DOM) made after `after`. */
 function nextPageMark(after: number): Promise<PerformanceMark> {
   return new Promise((resolve, reject) => {
@@ -68,6 +78,7 @@ export async function routeChanges(runs: number): Promise<{ hello: number[]; blo
     const target = i % 2 === 0 ? 'hello' : 'blog';
     const link = site.shadowRoot?.querySelector('trovato-nav')?.shadowRoot?.querySelector<HTMLAnchorElement>(`a[href="/${target}"]`);
     if (!link) throw new Error(`The nav has no link to /${target}.`);
+    await painted();
     const started = performance.now();
     const rendered = nextPageMark(started);
     link.click();
@@ -75,21 +86,6 @@ export async function routeChanges(runs: number): Promise<{ hello: number[]; blo
     if (mark.detail !== `/${target}`) throw new Error(`Clicked /${target} but ${String(mark.detail)} rendered.`);
     // The first visit of each page warms up.
     if (i >= 2) times[target].push(mark.startTime - started);
-  }
-  return times;
-}
-
-/** Milliseconds for `navigate('/blog')` on /blog: the worker's callRoute, the tree back, the render. */
-export async function pageRequests(runs: number): Promise<number[]> {
-  const site = siteElement();
-  const times: number[] = [];
-  for (let i = 0; i < runs + 1; i++) {
-    const started = performance.now();
-    const rendered = nextPageMark(started);
-    // The same path again loads it afresh.
-    site.navigate('/blog');
-    const mark = await rendered;
-    if (i >= 1) times.push(mark.startTime - started);
   }
   return times;
 }
@@ -252,24 +248,46 @@ async function handBuilder(tree: unknown): Promise<() => Promise<Element>> {
   };
 }
 
+/** The times of `comparePageRequests`, run by run. */
+export interface PageRequestTimes {
+  /** `navigate('/blog')` on /blog: the worker's callRoute, the tree back, the render. */
+  viaWorker: number[];
+  /** The same request in a kernel on the page's thread: `callRoute('/blog')`, nothing rendered. */
+  inKernel: number[];
+}
+
 /**
- * The baseline of `pageRequests`, in the same page and run: the same /blog request inside a
- * kernel on the page's own thread (a site of its own, seeded with as many posts), no worker and
- * no rendering. Milliseconds per `callRoute('/blog')`.
+ * A page request through the worker beside its baseline, in turns, so that a machine whose
+ * load changes weighs on both alike: `navigate('/blog')` on /blog, then the same /blog request
+ * inside a kernel on the page's own thread (a site of its own, `siteName`, seeded with as many
+ * posts), no worker and no rendering. Each starts from a painted page. Milliseconds.
  */
-export async function inKernelPageRequests({ siteName, pluginsUrl, count, runs }: { siteName: string; pluginsUrl: string; count: number; runs: number }): Promise<number[]> {
-  return withSeededSite({ siteName, pluginsUrl, count }, async (site) => {
+export async function comparePageRequests({ siteName, pluginsUrl, count, runs }: { siteName: string; pluginsUrl: string; count: number; runs: number }): Promise<PageRequestTimes> {
+  return withSeededSite({ siteName, pluginsUrl, count }, async (inPage) => {
+    const site = siteElement();
     const anonymous = DEMO_USERS[0];
-    const times: number[] = [];
+    const times: PageRequestTimes = { viaWorker: [], inKernel: [] };
     for (let i = 0; i < runs + 1; i++) {
+      await painted();
       const started = performance.now();
-      const page = await site.kernel.callRoute('/blog', { user: anonymous });
+      const rendered = nextPageMark(started);
+      // The same path again loads it afresh.
+      site.navigate('/blog');
+      const mark = await rendered;
+      await painted();
+      const before = performance.now();
+      const page = await inPage.kernel.callRoute('/blog', { user: anonymous });
+      const inKernel = performance.now() - before;
       if (!page || page.result.error !== undefined) throw new Error(`/blog failed in the page's kernel: ${page?.result.error}`);
-      if (i >= 1) times.push(performance.now() - started);
+      // The first of each warms up.
+      if (i === 0) continue;
+      times.viaWorker.push(mark.startTime - started);
+      times.inKernel.push(inKernel);
     }
     return times;
   });
 }
+
 /**
  * The page's body as HTML with every shadow root in it as a declarative one, each holding its
  * adopted stylesheets as a `<style>`: the same page, for a static copy of it.

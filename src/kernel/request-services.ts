@@ -40,14 +40,15 @@ class KernelServices implements RequestServices {
     return this.#deps.bypassesItemAccess(plugin);
   }
 
-  itemAccess(item: Item, op: 'view' | 'update' | 'delete'): 'grant' | 'deny' | 'neutral' {
+  itemsAccess(items: readonly Item[], op: 'view' | 'update' | 'delete'): Array<'grant' | 'deny' | 'neutral'> {
     const request = this.#request;
     const dispatcher = this.#deps.dispatcher;
     // The access handlers' own item reads apply the permission rules only: re-entering
     // tap_item_access from inside it would recurse without end.
     request.services = { pluginBypassesItemAccess: (plugin) => this.pluginBypassesItemAccess(plugin), queueNames: () => this.queueNames() };
     try {
-      return tallyAccessAnswers(dispatcher.nested(() => dispatcher.dispatch('tap_item_access', { item, op }, request)).results).verdict;
+      const inputs = items.map((item) => ({ item, op }));
+      return dispatcher.nested(() => dispatcher.dispatchEach('tap_item_access', inputs, request)).map((dispatched) => tallyAccessAnswers(dispatched.results).verdict);
     } finally {
       request.services = this;
     }

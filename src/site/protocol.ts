@@ -39,6 +39,12 @@ export interface BootOptions {
    * the supervisor's deadline stops a loop: for testing that last line of defence, never for a site.
    */
   fuel?: false | { perCall?: number; perRequest?: number };
+  /**
+   * Record every dispatch for `trace()` (the playground's tap inspector, the embed's client);
+   * default true. A page that never reads the trace turns it off: recording times every handler
+   * and keeps every dispatch's input and answers, on every request.
+   */
+  trace?: boolean;
 }
 
 export interface SiteBootOptions extends BootOptions {
@@ -168,6 +174,8 @@ export interface RecipeRequest {
   compiled?: Record<string, Uint8Array>;
   /** Apply on top of this site (the visitor's own, by database name) instead of an empty one; it is only read. */
   baseSiteName?: string;
+  /** Record the new site's dispatches for `trace()`, as BootOptions.trace; default: as the worker does now. */
+  trace?: boolean;
 }
 
 export type RecipeApplied = { ok: true; report: LoadReport; landing: string; user: DemoUser } | { ok: false; problem: RecipeProblem };

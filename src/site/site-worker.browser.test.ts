@@ -53,6 +53,25 @@ describe('the site services in a Web Worker on real IndexedDB', () => {
     }
   });
 
+  it('records dispatches for trace() unless the site is opened with trace: false, which says why there is none', async () => {
+    for (const trace of [undefined, false]) {
+      const { api, worker } = startWorker();
+      try {
+        await api.bootSite({ siteName: `site-worker-test-${crypto.randomUUID()}`, pluginsUrl: '/plugins/', enabled: [], extra: await plugins(), trace });
+        await api.dispatch('tap_item_info');
+        if (trace === false) {
+          await expect(api.trace()).rejects.toMatchObject({ code: 'BAD_INPUT', message: expect.stringContaining('trace: false') });
+        } else {
+          const entries = await api.trace();
+          const dispatched = entries.find((entry) => entry.kind === 'tap' && entry.name === 'tap_item_info' && entry.results.length === 1);
+          expect(dispatched?.results[0]).toMatchObject({ plugin: 'notes', ms: expect.any(Number) });
+        }
+      } finally {
+        worker.terminate();
+      }
+    }
+  });
+
   it('boots from the plugins the page already fetched, without fetching the index again', async () => {
     const siteName = `site-worker-test-${crypto.randomUUID()}`;
     const { api, worker } = startWorker();

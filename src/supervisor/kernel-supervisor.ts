@@ -90,6 +90,8 @@ export class KernelSupervisor<Api extends KernelWorkerApi = KernelWorkerApi> {
   #pongs: Array<() => void> = [];
   #lastBoot: { method: string; args: unknown[] } | null = null;
   #ready: Promise<void> = Promise.resolve();
+  /** A restart (#ready) is under way: calls wait for it. */
+  #restarting = false;
   #failedRestarts = 0;
   #restarts = 0;
   #closed = false;
@@ -212,9 +214,15 @@ export class KernelSupervisor<Api extends KernelWorkerApi = KernelWorkerApi> {
     } while (ready !== this.#ready);
   }
 
-  async #call(method: string, args: unknown[]): Promise<unknown> {
-    await this.#whenReady();
-    if (this.#closed) throw new KernelError('BAD_INPUT', `The kernel was shut down (KernelSupervisor.close); ${method} was not run.`);
+  #call(method: string, args: unknown[]): Promise<unknown> {
+    // No restart under way: the call goes to the worker now. Awaiting the settled #ready first
+    // would let the page's other queued work (a whole render) go before the worker can start.
+    if (!this.#restarting) return this.#callNow(method, args);
+    return this.#whenReady().then(() => this.#callNow(method, args));
+  }
+
+  #callNow(method: string, args: unknown[]): Promise<unknown> {
+    if (this.#closed) return Promise.reject(new KernelError('BAD_INPUT', `The kernel was shut down (KernelSupervisor.close); ${method} was not run.`));
     if (BOOT_METHODS.has(method)) this.#lastBoot = { method, args };
     return this.#invoke(method, args);
   }
@@ -309,7 +317,12 @@ export class KernelSupervisor<Api extends KernelWorkerApi = KernelWorkerApi> {
     );
     this.#emit({ type: 'hang', method: stuck.method, plugin: culprit?.[0] ?? null, tap: culprit?.[1] ?? null, hangs, message });
     if (culprit && quarantinedNow) this.#emit({ type: 'quarantined', plugin: culprit[0], reason: this.#quarantine[culprit[0]] });
-    this.#ready = this.#restart(firedAt);
+    const restart = this.#restart(firedAt);
+    this.#ready = restart;
+    this.#restarting = true;
+    void restart.finally(() => {
+      if (this.#ready === restart) this.#restarting = false;
+    });
   }
 
   #rejectAll(error: (call: PendingCall) => KernelError): void {

@@ -139,7 +139,7 @@ export class KernelController implements ReactiveController {
     if (!compiled.ok) return { ok: false, error: problemText(compiled.problem) };
     const own = ownDatabase(siteName);
     const target = freshDatabase(siteName, 'site');
-    const result = await this.#api.applyRecipe({ recipe, siteName: target, pluginsUrl: absolute(pluginsUrl), compiled: compiled.compiled, baseSiteName: own });
+    const result = await this.#api.applyRecipe({ recipe, siteName: target, pluginsUrl: absolute(pluginsUrl), compiled: compiled.compiled, baseSiteName: own, trace: false });
     if (!result.ok) return { ok: false, error: problemText(result.problem) };
     return this.#switchOwnSite(own, target, preview);
   }
@@ -158,7 +158,7 @@ export class KernelController implements ReactiveController {
   async #switchOwnSite(old: string, target: string, preview: string | null): Promise<{ ok: true }> {
     const { siteName, pluginsUrl } = this.#options();
     setOwnDatabase(siteName, target);
-    this.#supervisor?.rememberBoot('bootSite', [{ siteName: target, pluginsUrl: absolute(pluginsUrl) }]);
+    this.#supervisor?.rememberBoot('bootSite', [{ siteName: target, pluginsUrl: absolute(pluginsUrl), trace: false }]);
     this.mode = { kind: 'own' };
     for (const name of [old, preview]) if (name !== null && name !== target) await this.#api?.deleteSite(name).catch(() => undefined);
     if (preview !== null) setPreviewDatabase(siteName, null);
@@ -245,7 +245,7 @@ export class KernelController implements ReactiveController {
       let result;
       try {
         await prepared;
-        result = await api.applyRecipe({ recipe, siteName: database, pluginsUrl: absolute(pluginsUrl), compiled: compiled.compiled });
+        result = await api.applyRecipe({ recipe, siteName: database, pluginsUrl: absolute(pluginsUrl), compiled: compiled.compiled, trace: false });
       } finally {
         clearInterval(watch);
         this.recipeStep = null;
@@ -253,7 +253,7 @@ export class KernelController implements ReactiveController {
       if (generation !== this.#generation) return;
       if (!result.ok) throw new RecipeRefused(result.problem);
       // A worker restarted after a hang re-opens this preview, not the visitor's site.
-      this.#supervisor?.rememberBoot('bootSite', [{ siteName: database, pluginsUrl: absolute(pluginsUrl) }]);
+      this.#supervisor?.rememberBoot('bootSite', [{ siteName: database, pluginsUrl: absolute(pluginsUrl), trace: false }]);
       const previous = previewDatabase(siteName);
       setPreviewDatabase(siteName, database);
       // The previous preview's database is only left over; failing to drop it costs storage, not data.
@@ -285,7 +285,8 @@ export class KernelController implements ReactiveController {
       // Fetched here while the worker loads its code, instead of by the worker after it.
       const fetching = fetchIndexPlugins(plugins);
       this.#setPhase('loading-plugins');
-      const boot = { siteName: ownDatabase(siteName), pluginsUrl: plugins };
+      // The site's pages never read the worker's trace: recording it would be work on every request.
+      const boot = { siteName: ownDatabase(siteName), pluginsUrl: plugins, trace: false };
       // A failed fetch here is not the end: the worker fetches again and reports what failed.
       await api.bootSite({ ...boot, fetched: await fetching.catch(() => undefined) });
       if (generation !== this.#generation) return;

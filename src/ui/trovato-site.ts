@@ -2,7 +2,7 @@ import { css, html, LitElement, nothing, type PropertyDeclarations, type Templat
 import { keyed } from 'lit/directives/keyed.js';
 import { PLUGIN_REBUILT_EVENT, type PluginRebuilt } from '../dev-protocol.js';
 import { messageOf } from '../kernel/common/errors.js';
-import type { FieldError } from '../site/protocol.js';
+import type { ContentType, FieldError } from '../site/protocol.js';
 import { createAccess, specOf, type Access, type SiteUser } from './access.js';
 import { KernelController } from './kernel-controller.js';
 import { recipeFromFile, recipeFromLocation } from './recipe-location.js';
@@ -36,6 +36,8 @@ import './trovato-status-page.js';
 import './trovato-user-switcher.js';
 
 const LOADING = html`<p class="loading" role="status">Loading…</p>`;
+/** The content types before the site is read. */
+const NO_TYPES: readonly ContentType[] = [];
 
 /**
  * The site in the browser: boots the kernel worker, follows History API paths, and shows the
@@ -197,11 +199,7 @@ export class TrovatoSite extends LitElement {
       this.navigate(landing.path, { replace: true });
       return;
     }
-    const key = `${this.user?.id}|${this._location.path}?${this._location.search}`;
-    if (key !== this.#loadedKey) {
-      this.#loadedKey = key;
-      void this.#load();
-    }
+    this.#loadIfChanged();
     if (this.#focusMain && !this.#busy) {
       this.#focusMain = false;
       this.renderRoot.querySelector<HTMLElement>('main')?.focus({ preventScroll: true });
@@ -312,10 +310,22 @@ export class TrovatoSite extends LitElement {
     return this._loading || this._page.kind === 'loading';
   }
 
-  /** What the current user may do, as far as the UI offers it. */
+  /**
+   * What the current user may do, as far as the UI offers it. The same object until the user or
+   * the site's content types change: the nav is given it, and a new one on every update of the
+   * site (two per navigation) made the nav render again for nothing.
+   */
   #access(): Access {
-    return createAccess(this.user, this.#kernel.site?.contentTypes ?? []);
+    const user = this.user;
+    const types = this.#kernel.site?.contentTypes ?? NO_TYPES;
+    const last = this.#lastAccess;
+    if (last !== null && last.user === user && last.types === types) return last.access;
+    const access = createAccess(user, types);
+    this.#lastAccess = { user, types, access };
+    return access;
   }
+
+  #lastAccess: { user: SiteUser | undefined; types: readonly ContentType[]; access: Access } | null = null;
 
   async #load(): Promise<void> {
     const seq = ++this.#loadSeq;
@@ -378,8 +388,25 @@ export class TrovatoSite extends LitElement {
     this.#focusMain = true;
     this._location = this.#readLocation();
     // Same URL again (a link to the current page): load it afresh.
-    if (`${this.user?.id}|${this._location.path}?${this._location.search}` === this.#loadedKey) this.#loadedKey = '';
+    if (this.#pageKey() === this.#loadedKey) this.#loadedKey = '';
+    // Asked for now rather than after the next update: the worker builds the page while this
+    // thread renders the loading state (in the same update as the new location).
+    this.#loadIfChanged();
     window.scrollTo({ top: 0 });
+  }
+
+  /** What a loaded page depends on: the user and the location. */
+  #pageKey(): string {
+    return `${this.user?.id}|${this._location.path}?${this._location.search}`;
+  }
+
+  /** Loads the page for the current user and location, unless it is the one loaded or loading. */
+  #loadIfChanged(): void {
+    if (this.#kernel.phase !== 'ready') return;
+    const key = this.#pageKey();
+    if (key === this.#loadedKey) return;
+    this.#loadedKey = key;
+    void this.#load();
   }
 
   #readLocation(): { path: string; search: string } {

@@ -38,8 +38,11 @@ function record(event: DispatchEvent): void {
 // Rewriting a plugin is most of loading it: a warm boot reads the rewrite of unchanged plugins back.
 const rewriteCache = createKeyedCache<RewrittenModule>({ name: REWRITE_CACHE_DATABASE });
 
+/** Whether the kernels made from now on record their dispatches for `trace()` (BootOptions.trace). */
+let tracing = true;
+
 function kernelOptions(): KernelOptions {
-  return { ...supervision.kernelOptions(), onDispatch: record, rewriteCache };
+  return { ...supervision.kernelOptions(), ...(tracing ? { onDispatch: record } : {}), rewriteCache };
 }
 
 // The page's KernelSupervisor names hung plugins and holds back quarantined ones through this.
@@ -102,11 +105,15 @@ const api: KernelWorkerApi & SiteWorkerApi & SiteTransferApi = {
   routes: async () => kernel.routes(),
   menuTree: async () => kernel.menuTree(),
   status: async () => kernel.status(),
-  trace: async (since = 0) => traceBuffer.filter((entry) => entry.seq > since),
+  async trace(since = 0) {
+    if (!tracing) throw new KernelError('BAD_INPUT', 'This site was opened with trace: false, so its dispatches are not recorded; open it without that option to read them.');
+    return traceBuffer.filter((entry) => entry.seq > since);
+  },
 
   async bootSite(options) {
     await site?.store.close();
     site = null;
+    tracing = options.trace !== false;
     const store = await openSiteStore({ name: options.siteName });
     // A site made by a recipe or an import carries its plugins; the others run every plugin
     // offered, and which of them run is the site's own setting.
@@ -119,13 +126,14 @@ const api: KernelWorkerApi & SiteWorkerApi & SiteTransferApi = {
     const [, , { prepareRecipeChecks }] = await Promise.all([recipes(), transfers(), recipeFormat()]);
     prepareRecipeChecks();
   },
-  async applyRecipe({ recipe: given, siteName, pluginsUrl, compiled, baseSiteName }) {
+  async applyRecipe({ recipe: given, siteName, pluginsUrl, compiled, baseSiteName, trace }) {
     // Checked here too, whoever sent it (an embedding page sends objects): as text, so the size,
     // depth and forbidden-key guards apply as well as the schema.
     const [{ applyRecipe, fetchWasm }, { collectSite }, { parseRecipe }] = await Promise.all([recipes(), transfers(), recipeFormat()]);
     const read = parseRecipe(JSON.stringify(given) ?? '');
     if (!read.ok) return read;
     const recipe = read.recipe;
+    if (trace !== undefined) tracing = trace;
     recipeProgress = { done: 0, total: recipe.steps.length + 1, step: 'starting' };
     try {
       let base: SiteExport | undefined;

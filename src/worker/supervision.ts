@@ -24,9 +24,15 @@ export interface WorkerSupervision {
 export function createWorkerSupervision(kernels: () => readonly Kernel[]): WorkerSupervision {
   let port: MessagePort | null = null;
   let quarantined: Record<string, string> = {};
-  // A stuck thread cannot post, but messages it posted before the loop are delivered.
+  /** The call last posted on `port`: the supervisor keeps only the latest, so it already holds this one. */
+  let posted: readonly [string, string] | null = null;
+  // A stuck thread cannot post, but messages it posted before the loop are delivered. A post
+  // costs about as much as a small plugin call, on this thread and on the page's (a task per
+  // message), so the same call again (one plugin's handlers over many items) is not re-posted.
   const onCallStart = (plugin: string, exportName: string): void => {
-    port?.postMessage([plugin, exportName]);
+    if (port === null || (posted !== null && posted[0] === plugin && posted[1] === exportName)) return;
+    posted = [plugin, exportName];
+    port.postMessage(posted);
   };
   return {
     kernelOptions: () => ({ onCallStart, quarantined }),
@@ -34,6 +40,7 @@ export function createWorkerSupervision(kernels: () => readonly Kernel[]): Worke
       async watchCalls(next) {
         port?.close();
         port = next;
+        posted = null;
         next.onmessage = (event: MessageEvent) => {
           if (event.data === 'ping') next.postMessage('pong');
         };

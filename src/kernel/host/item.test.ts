@@ -194,7 +194,7 @@ describe('item-api query-items', () => {
     // An access rule that hides a2: the page must be built of visible items only.
     harness.request.services = {
       ...harness.request.services,
-      itemAccess: (item) => (asked.push(item.title), item.title === 'a2' ? 'deny' : 'neutral'),
+      itemsAccess: (items) => items.map((item) => (asked.push(item.title), item.title === 'a2' ? 'deny' : 'neutral')),
     };
     const page = (q: object) => harness.ok('blog', 'item-api', 'query-items', [JSON.stringify({ sort: [{ field: 'title' }], status: 1, ...q })]) as { items: Item[]; total?: number; more: boolean };
 

@@ -119,13 +119,24 @@ function notFound(id: string): HostFailure {
  * its manifest reads every item (an indexer, a backup).
  */
 function mayRead(call: ActiveCall, item: Item): boolean {
+  return readable(call, [item]).length === 1;
+}
+
+/**
+ * The items of `items` the calling plugin may read (see mayRead), in order. The rules about the
+ * user and the plugin are decided once, and `tap_item_access` runs over all the items together
+ * (handler by handler, see Dispatcher.dispatchEach).
+ */
+function readable(call: ActiveCall, items: Item[]): Item[] {
   const { user, services } = call.request;
-  if (services.pluginBypassesItemAccess?.(call.plugin)) return true;
-  if (hasPermission(user, 'bypass item access')) return true;
-  if (!hasPermission(user, 'access content')) return false;
-  const verdict = services.itemAccess?.(item, 'view', call.plugin) ?? 'neutral';
-  if (verdict !== 'neutral') return verdict === 'grant';
-  return canViewItem(user, item);
+  if (services.pluginBypassesItemAccess?.(call.plugin)) return items;
+  if (hasPermission(user, 'bypass item access')) return items;
+  if (!hasPermission(user, 'access content')) return [];
+  const verdicts = items.length === 0 ? [] : services.itemsAccess?.(items, 'view', call.plugin);
+  return items.filter((item, i) => {
+    const verdict = verdicts?.[i] ?? 'neutral';
+    return verdict !== 'neutral' ? verdict === 'grant' : canViewItem(user, item);
+  });
 }
 
 /** The item-api host functions over `store`. */
@@ -212,17 +223,24 @@ export function itemHostFunctions(store: SiteStore): Record<string, HostImpl> {
       const work = workOf(call, store);
       const query = parseItemQuery(text);
       // Match and sort first, then ask access in that order: access may dispatch
-      // tap_item_access, so it runs only for matches, and a query without a total stops once
-      // it knows its page and whether one more visible match follows (a page of a long list
-      // then costs the page, not the list).
+      // tap_item_access, so it runs only for matches, over many items at once (readable), and
+      // a query without a total stops once it knows its page and whether one more visible
+      // match follows (a page of a long list then costs the page, not the list).
       const matches = work.allItems(query.prefilter).filter(query.test).sort(query.compare);
       const start = query.offset ?? 0;
       const end = query.limit === undefined ? Infinity : start + query.limit;
-      const enough = query.count ? Infinity : end + 1;
-      const visible: Item[] = [];
-      for (const item of matches) {
-        if (visible.length >= enough) break;
-        if (mayRead(call, item)) visible.push(item);
+      let visible: Item[];
+      if (query.count) {
+        visible = readable(call, matches);
+      } else {
+        // Window by window: the first is the page and the one after it; each next one asks
+        // only about as many more as the hidden items of the last left missing.
+        visible = [];
+        for (let next = 0; visible.length <= end && next < matches.length; ) {
+          const window = matches.slice(next, next + Math.min(end + 1 - visible.length, matches.length));
+          next += window.length;
+          for (const item of readable(call, window)) visible.push(item);
+        }
       }
       const items = visible.slice(start, end);
       const more = visible.length > end;

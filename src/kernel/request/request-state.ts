@@ -24,11 +24,12 @@ export interface RequestRoute {
  */
 export interface RequestServices {
   /**
-   * Whether the request's user may `op` `item` by `tap_item_access` (rules 3-5 of the access
-   * order; the caller has applied rules 1-2 and the permission rules itself).
-   * Undefined while an access check is running, so a handler's own reads do not re-enter it.
+   * Whether the request's user may `op` each of `items` by `tap_item_access` (rules 3-5 of the
+   * access order; the caller has applied rules 1-2 and the permission rules itself): one verdict
+   * per item, in order. Undefined while an access check is running, so a handler's own reads
+   * do not re-enter it.
    */
-  readonly itemAccess?: (item: Item, op: 'view' | 'update' | 'delete', caller: string) => 'grant' | 'deny' | 'neutral';
+  readonly itemsAccess?: (items: readonly Item[], op: 'view' | 'update' | 'delete', caller: string) => Array<'grant' | 'deny' | 'neutral'>;
   /** Whether `plugin` declared the item-access bypass in its manifest (`[access] bypass_item_access`). */
   readonly pluginBypassesItemAccess?: (plugin: string) => boolean;
   /** The queues enabled plugins declared in tap_queue_info. */

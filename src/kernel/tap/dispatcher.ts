@@ -44,6 +44,7 @@ export interface DispatchResult {
 /** How deep plugin-api.invoke may nest before it fails with -6. */
 export const MAX_INVOKE_DEPTH = 8;
 
+const utf8 = new TextEncoder();
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const lenientUtf8 = new TextDecoder();
 
@@ -122,6 +123,28 @@ export class Dispatcher {
     }
     this.#onDispatch?.({ kind: 'tap', name: tap, input: input ?? null, user: request.user.id, results: results as TimedHandlerResult[] });
     return { tap, results };
+  }
+
+  /**
+   * Runs every handler of `tap` once for each of `inputs`, handler by handler: each handler's
+   * calls come in a row (a supervisor told of each call start hears of one plugin at a time,
+   * not of every handler for every input). Each result is what `dispatch(tap, inputs[i])`
+   * answers, handlers in their order, and is traced as that dispatch.
+   */
+  dispatchEach(tap: string, inputs: readonly unknown[], request: RequestState): DispatchResult[] {
+    const results: HandlerResult[][] = inputs.map(() => []);
+    const handlers = this.#registry.handlers(tap);
+    if (handlers.length > 0) {
+      // Each input is read by every handler in turn, so each keeps a buffer of its own.
+      const encoded = inputs.map((input) => (input === undefined || input === null ? null : utf8.encode(JSON.stringify(input))));
+      for (const handler of handlers) {
+        for (let i = 0; i < inputs.length; i++) results[i].push(this.#run(handler.plugin, tap, encoded[i], request));
+      }
+    }
+    return inputs.map((input, i) => {
+      this.#onDispatch?.({ kind: 'tap', name: tap, input: input ?? null, user: request.user.id, results: results[i] as TimedHandlerResult[] });
+      return { tap, results: results[i] };
+    });
   }
 
   /**
