@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createKernel } from './kernel.js';
-import { createRequestOrder } from './request-order.js';
+import { createRequestOrder, Finished } from './request-order.js';
 import { kernelStorage } from './host/storage-host.js';
 import { openTestStore, siteName } from '../site/site-fixtures.test-support.js';
 import type { UnitOfWork } from './storage/unit-of-work.js';
@@ -117,6 +117,59 @@ describe('createRequestOrder', () => {
     expect(await first).toBe('outer');
     expect(await inner).toBe('inner');
     expect(started).toEqual(['outer', 'inner']);
+  });
+
+  it('counts a request that finished at once as done before run returns, so the next one starts at once too', async () => {
+    const order = createRequestOrder();
+    const started: string[] = [];
+    const one = order.run(() => {
+      started.push('one');
+      return new Finished('one');
+    });
+    void order.run(async () => {
+      started.push('two');
+      return 'two';
+    });
+    expect(started).toEqual(['one', 'two']);
+    expect(await one).toBe('one');
+  });
+
+  it('makes a request begun inside the body of one that finished at once wait for it, then run', async () => {
+    const order = createRequestOrder();
+    const started: string[] = [];
+    let inner: Promise<string> | undefined;
+    const outer = order.run(() => {
+      started.push('outer');
+      inner = order.run(() => {
+        started.push('inner');
+        return new Finished('inner');
+      });
+      return new Finished('outer');
+    });
+    expect(started).toEqual(['outer']);
+    expect(await outer).toBe('outer');
+    expect(await inner).toBe('inner');
+    expect(started).toEqual(['outer', 'inner']);
+    // Everything has ended: the next request starts at once again.
+    void order.run(() => {
+      started.push('after');
+      return new Finished('after');
+    });
+    expect(started).toEqual(['outer', 'inner', 'after']);
+  });
+
+  it('rejects with what a request that ends at once threw, and starts the next one at once', async () => {
+    const order = createRequestOrder();
+    const failed = order.run((): Finished<string> => {
+      throw new Error('the body threw');
+    });
+    const started: string[] = [];
+    void order.run(() => {
+      started.push('next');
+      return new Finished('next');
+    });
+    expect(started).toEqual(['next']);
+    await expect(failed).rejects.toThrow('the body threw');
   });
 
   it('starts at once again once everything queued has settled', async () => {
