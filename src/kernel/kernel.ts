@@ -155,10 +155,14 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   const fuelOptions = options.fuel === false ? {} : (options.fuel ?? {});
   const perCall = Math.min(fuelOptions.perCall ?? DEFAULT_CALL_FUEL, MAX_CALL_FUEL);
   const perRequest = fuelOptions.perRequest ?? DEFAULT_REQUEST_FUEL;
-  const callFuel = (plugin: string): number => enabled.get(plugin)?.compiled.manifest.limits?.fuel ?? perCall;
+  /** A plugin's fuel per call: its manifest's `[limits] fuel`, or the kernel's. */
+  const fuelPerCall = (compiled: CompiledPlugin): number => compiled.manifest.limits?.fuel ?? perCall;
+  const callFuel = (plugin: string): number => {
+    const compiled = enabled.get(plugin)?.compiled;
+    return compiled ? fuelPerCall(compiled) : perCall;
+  };
   const dispatcher = new Dispatcher(registry, calls, {
     instances: (name) => enabled.get(name)?.instances,
-    callFuel,
     onCallStart: options.onCallStart,
     onDispatch: options.onDispatch,
     timeHandlers: options.timeHandlers,
@@ -285,7 +289,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
         return;
       }
       const sourceOf = options.isolation === 'fresh' || compiled.notPoolable !== undefined ? freshInstances : pooledInstances;
-      const instances = sourceOf(compiled.module, wiring.importsFor(name), wiring.initializerFor(name), { memoryLimitPages: compiled.memoryLimitPages });
+      const instances = sourceOf(compiled.module, wiring.importsFor(name), wiring.initializerFor(name), { memoryLimitPages: compiled.memoryLimitPages, callFuel: fuelPerCall(compiled) });
       enabled.set(name, { compiled, instances });
       const problem = startFirstInstance(name, instances);
       if (problem !== undefined) {

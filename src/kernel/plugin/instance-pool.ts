@@ -13,19 +13,17 @@
  * 4 KiB chunks it touches, nothing else, since nothing else can have changed. A module without
  * it (atomics, several memories, unmetered) has its whole memory restored.
  */
-import { MemoryBytes, type InstanceSource, type Initializer, type PluginInstance, type ReleaseOutcome } from './plugin-instance.js';
+import { MemoryBytes, type InstanceSource, type Initializer, type PluginInstance, type ReleaseOutcome, type SourceLimits } from './plugin-instance.js';
 import { isCallCounter, RESERVED_EXPORT_PREFIX } from '../plugin/module-rewrite.js';
-import type { RequestFuel } from './fuel.js';
+import { fuelCounter, type RequestFuel } from './fuel.js';
 import { writtenRange, type WrittenRange } from './written-range.js';
 
-export interface PoolOptions {
+export interface PoolOptions extends SourceLimits {
   /**
    * Idle instances kept ready. A nested invoke of the same plugin needs a second instance while
    * the first is busy; more than this many at once are created and then dropped. Default 4.
    */
   readonly maxIdle?: number;
-  /** The plugin's memory limit in pages, for the dispatcher's error messages. */
-  readonly memoryLimitPages?: number;
 }
 
 /**
@@ -148,6 +146,7 @@ export function pooledInstances(
 
   const source: InstanceSource = {
     memoryLimitPages: options.memoryLimitPages,
+    callFuel: options.callFuel,
     acquire(fuel?: RequestFuel) {
       const instance = idle.pop() ?? create(fuel);
       instance.busy = true;
@@ -171,6 +170,7 @@ export function pooledInstances(
 class PooledInstance implements PluginInstance {
   busy = false;
   readonly bytes: MemoryBytes;
+  readonly fuel: WebAssembly.Global | null;
 
   constructor(
     readonly exports: PluginInstance['exports'],
@@ -179,6 +179,7 @@ class PooledInstance implements PluginInstance {
     readonly written: WrittenRange | null,
   ) {
     this.bytes = new MemoryBytes(exports.memory);
+    this.fuel = fuelCounter(exports);
   }
 }
 

@@ -21,6 +21,11 @@ export interface PluginInstance {
    * kernel widens it with its own writes. Absent for an instance that is never reused.
    */
   readonly written?: WrittenRange | null;
+  /**
+   * The fuel counter (`fuelCounter`), found once for a reused instance: null when unmetered,
+   * absent when the dispatcher must look it up in the exports itself.
+   */
+  readonly fuel?: WebAssembly.Global | null;
 }
 
 /**
@@ -61,6 +66,17 @@ export interface InstanceSource {
   release(instance: PluginInstance, outcome?: ReleaseOutcome): void;
   /** The plugin's memory limit in 64 KiB pages, so a failure at the limit can say so. */
   readonly memoryLimitPages?: number;
+  /**
+   * The plugin's fuel per call (its manifest's `[limits] fuel`, or the kernel's); absent for the
+   * kernel's default. Kept here, with the instances, so a call finds both in one lookup.
+   */
+  readonly callFuel?: number;
+}
+
+/** What a kernel tells an instance source about its plugin, for the dispatcher. */
+export interface SourceLimits {
+  readonly memoryLimitPages?: number;
+  readonly callFuel?: number;
 }
 
 /**
@@ -77,10 +93,11 @@ export function freshInstances(
   module: WebAssembly.Module,
   imports: WebAssembly.Imports,
   initialize: Initializer,
-  options: { memoryLimitPages?: number } = {},
+  options: SourceLimits = {},
 ): InstanceSource {
   return {
     memoryLimitPages: options.memoryLimitPages,
+    callFuel: options.callFuel,
     acquire(fuel) {
       const instance = new WebAssembly.Instance(module, imports) as unknown as PluginInstance;
       initialize(instance, fuel);
