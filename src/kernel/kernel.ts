@@ -19,7 +19,7 @@ import { Dispatcher, type DispatchEvent, type DispatchResult, type HandlerResult
 import { freshInstances, type InstanceSource } from './plugin/plugin-instance.js';
 import { pooledInstances } from './plugin/instance-pool.js';
 import { TapRegistry } from './tap/registry.js';
-import { createRequestState, type RequestState } from './request/request-state.js';
+import { createRequestState, type RequestSetup, type RequestState } from './request/request-state.js';
 import type { LogEntry } from './common/log-entry.js';
 import { NO_WORK } from './common/request-work.js';
 import { type CurrentUser, DEFAULT_ROLES, type RoleTable, type UserSpec } from './common/users.js';
@@ -201,6 +201,13 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   const userOf = (spec?: UserSpec): CurrentUser => users.resolve(spec, declaredPermissions);
 
   const order = createRequestOrder();
+  /**
+   * What every request is made with, made once: its fuel comes from `fuelLimit`, its services at
+   * their first use. Lines reach onLog as they happen, or (deferred) when the attempt ends.
+   */
+  const servicesFor = (request: RequestState) => createRequestServices(services, request);
+  const liveSetup: RequestSetup = { limits, fuelLimit: perRequest, clock, onLog: options.onLog, servicesFor };
+  const deferredLogSetup: RequestSetup = { ...liveSetup, onLog: undefined };
 
   /**
    * Runs `body` as one request, in its turn (request-order.ts): one unit of work, committed at
@@ -227,9 +234,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
    * An async function here cost a one-handler dispatch a promise and a reaction for nothing.
    */
   function runRequest<T>(spec: UserSpec | undefined, body: (request: RequestState) => T): T {
-    const request = createRequestState(userOf(spec), NO_WORK, { limits, fuel: requestFuel(perRequest), clock, onLog: options.onLog });
-    request.services = createRequestServices(services, request);
-    return body(request);
+    return body(createRequestState(userOf(spec), NO_WORK, liveSetup));
   }
 
   /**
@@ -243,8 +248,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
       // An attempt storage may run again (it read data not loaded yet) must not show its lines
       // twice: its lines reach onLog when it ends, with the stored log (see finishLogs).
       const live = work.loadMissed === undefined;
-      const request = createRequestState(user, work, { limits, fuel: requestFuel(perRequest), clock, onLog: live ? options.onLog : undefined });
-      request.services = createRequestServices(services, request);
+      const request = createRequestState(user, work, live ? liveSetup : deferredLogSetup);
       let result: T;
       try {
         result = body(request);
