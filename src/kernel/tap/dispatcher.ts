@@ -406,7 +406,7 @@ function readOutput(instance: PluginInstance, packed: unknown, plugin: string, t
   }
   let text: string;
   try {
-    text = strictUtf8.decode(memory.subarray(ptr, ptr + len));
+    text = strictUtf8.decode(instance.bytes ? instance.bytes.range(ptr, len) : memory.subarray(ptr, ptr + len));
   } catch {
     throw new OutputError(`${plugin} ${tap} returned ${len} bytes that are not valid UTF-8.`);
   }
