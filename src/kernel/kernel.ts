@@ -7,7 +7,7 @@ import { CallStack, type HostImplementations } from './host/abi.js';
 import { HostFailure } from './contract/host-codes.js';
 import { renderPipeline } from './render-pipeline.js';
 import { createRequestServices, dispatchOwnTap, type ServiceDeps } from './request-services.js';
-import { createRequestOrder } from './request-order.js';
+import { createRequestOrder, Finished } from './request-order.js';
 import { createRequestSession, type RequestSession } from './request-session.js';
 import { createInstanceWiring } from './instance-wiring.js';
 import { collectPermissions, collectQueues, collectRoutes, type QueueInfo, type RouteProblem, type TapProblem } from './declarations.js';
@@ -19,7 +19,7 @@ import { Dispatcher, type DispatchEvent, type DispatchResult, type HandlerResult
 import { freshInstances, type InstanceSource } from './plugin/plugin-instance.js';
 import { pooledInstances } from './plugin/instance-pool.js';
 import { TapRegistry } from './tap/registry.js';
-import { createRequestState, type RequestState } from './request/request-state.js';
+import { createRequestState, type RequestSetup, type RequestState } from './request/request-state.js';
 import type { LogEntry } from './common/log-entry.js';
 import { NO_WORK } from './common/request-work.js';
 import { type CurrentUser, DEFAULT_ROLES, type RoleTable, type UserSpec } from './common/users.js';
@@ -155,10 +155,14 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   const fuelOptions = options.fuel === false ? {} : (options.fuel ?? {});
   const perCall = Math.min(fuelOptions.perCall ?? DEFAULT_CALL_FUEL, MAX_CALL_FUEL);
   const perRequest = fuelOptions.perRequest ?? DEFAULT_REQUEST_FUEL;
-  const callFuel = (plugin: string): number => enabled.get(plugin)?.compiled.manifest.limits?.fuel ?? perCall;
+  /** A plugin's fuel per call: its manifest's `[limits] fuel`, or the kernel's. */
+  const fuelPerCall = (compiled: CompiledPlugin): number => compiled.manifest.limits?.fuel ?? perCall;
+  const callFuel = (plugin: string): number => {
+    const compiled = enabled.get(plugin)?.compiled;
+    return compiled ? fuelPerCall(compiled) : perCall;
+  };
   const dispatcher = new Dispatcher(registry, calls, {
     instances: (name) => enabled.get(name)?.instances,
-    callFuel,
     onCallStart: options.onCallStart,
     onDispatch: options.onDispatch,
     timeHandlers: options.timeHandlers,
@@ -197,40 +201,70 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   const userOf = (spec?: UserSpec): CurrentUser => users.resolve(spec, declaredPermissions);
 
   const order = createRequestOrder();
+  /**
+   * What every request is made with, made once: its fuel comes from `fuelLimit`, its services at
+   * their first use. Lines reach onLog as they happen, or (deferred) when the attempt ends.
+   */
+  const servicesFor = (request: RequestState) => createRequestServices(services, request);
+  const liveSetup: RequestSetup = { limits, fuelLimit: perRequest, clock, onLog: options.onLog, servicesFor };
+  const deferredLogSetup: RequestSetup = { ...liveSetup, onLog: undefined };
 
-  /** Runs `body` as one request, in its turn (request-order.ts): one unit of work, committed at the end unless it throws. */
+  /**
+   * Runs `body` as one request, in its turn (request-order.ts): one unit of work, committed at
+   * the end unless it throws. A request without storage ends as its body returns, so on an idle
+   * kernel it runs right here: no closure for the order, no wrapper, one settled promise.
+   */
   function inRequest<T>(spec: UserSpec | undefined, body: (request: RequestState) => T): Promise<T> {
-    return order.run(() => runRequest(spec, body));
+    const { storage } = options;
+    if (!storage && order.startAtOnce()) {
+      try {
+        return Promise.resolve(runRequest(spec, body));
+      } catch (error) {
+        return Promise.reject(error);
+      } finally {
+        order.endAtOnce();
+      }
+    }
+    return order.run(() => (storage ? runStoredRequest(storage, spec, body) : new Finished(runRequest(spec, body))));
   }
 
-  async function runRequest<T>(spec: UserSpec | undefined, body: (request: RequestState) => T): Promise<T> {
+  /**
+   * A request without storage: nothing to commit, no log to store (onLog saw every line as it
+   * happened), no read to load and run again, so it ends when its body returns, synchronously.
+   * An async function here cost a one-handler dispatch a promise and a reaction for nothing.
+   */
+  function runRequest<T>(spec: UserSpec | undefined, body: (request: RequestState) => T): T {
+    return body(createRequestState(userOf(spec), NO_WORK, liveSetup));
+  }
+
+  /**
+   * A request with storage: its writes commit when the body returns, and an attempt that read
+   * data not loaded yet runs again once storage has loaded it (common/not-loaded.ts).
+   */
+  async function runStoredRequest<T>(storage: KernelStorage, spec: UserSpec | undefined, body: (request: RequestState) => T): Promise<T> {
     const user = userOf(spec);
     for (let attempt = 1; ; attempt++) {
-      const work = options.storage?.beginWork(user);
+      const work = storage.beginWork(user);
       // An attempt storage may run again (it read data not loaded yet) must not show its lines
       // twice: its lines reach onLog when it ends, with the stored log (see finishLogs).
-      const live = work?.loadMissed === undefined;
-      const request = createRequestState(user, work ?? NO_WORK, { limits, fuel: requestFuel(perRequest), clock, onLog: live ? options.onLog : undefined });
-      request.services = createRequestServices(services, request);
+      const live = work.loadMissed === undefined;
+      const request = createRequestState(user, work, live ? liveSetup : deferredLogSetup);
       let result: T;
       try {
         result = body(request);
       } catch (error) {
-        if (work?.missedReads && (await loadedWhatWasMissed(work, attempt))) continue;
-        work?.discard();
+        if (work.missedReads && (await loadedWhatWasMissed(work, attempt))) continue;
+        work.discard();
         await finishLogs(request, live);
         throw error;
       }
       // Checked before awaiting: an await, even of nothing, is a turn of the event loop per request.
-      if (work?.missedReads && (await loadedWhatWasMissed(work, attempt))) continue;
-      // Without storage there is nothing to commit: no turn of the event loop is spent on it.
-      if (work) {
-        try {
-          await work.commit();
-        } catch (error) {
-          await finishLogs(request, live);
-          throw error instanceof KernelError ? error : new KernelError('STORAGE_FAILURE', `The request's writes could not be saved: ${messageOf(error)}`);
-        }
+      if (work.missedReads && (await loadedWhatWasMissed(work, attempt))) continue;
+      try {
+        await work.commit();
+      } catch (error) {
+        await finishLogs(request, live);
+        throw error instanceof KernelError ? error : new KernelError('STORAGE_FAILURE', `The request's writes could not be saved: ${messageOf(error)}`);
       }
       if (request.logs.length > 0) await finishLogs(request, live);
       return result;
@@ -272,7 +306,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
         return;
       }
       const sourceOf = options.isolation === 'fresh' || compiled.notPoolable !== undefined ? freshInstances : pooledInstances;
-      const instances = sourceOf(compiled.module, wiring.importsFor(name), wiring.initializerFor(name), { memoryLimitPages: compiled.memoryLimitPages });
+      const instances = sourceOf(compiled.module, wiring.importsFor(name), wiring.initializerFor(name), { memoryLimitPages: compiled.memoryLimitPages, callFuel: fuelPerCall(compiled) });
       enabled.set(name, { compiled, instances });
       const problem = startFirstInstance(name, instances);
       if (problem !== undefined) {

@@ -5,10 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createKernel } from './kernel.js';
-import { createRequestOrder } from './request-order.js';
+import { createRequestOrder, Finished } from './request-order.js';
 import { kernelStorage } from './host/storage-host.js';
 import { openTestStore, siteName } from '../site/site-fixtures.test-support.js';
 import type { UnitOfWork } from './storage/unit-of-work.js';
+import { ECHO, watPlugin } from '../../test/support/wat-plugin.js';
 
 async function kernelWithStore() {
   const kernel = createKernel({ storage: kernelStorage(await openTestStore(siteName())) });
@@ -53,6 +54,22 @@ describe('requests run one after another (rule 1)', () => {
       ),
     );
     expect(seen).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+  });
+});
+
+describe('requests without storage', () => {
+  it('run a dispatch begun inside another request body only after that request ended', async () => {
+    const traced: string[] = [];
+    const kernel = createKernel({ onDispatch: (event) => traced.push(`${event.name} ${JSON.stringify(event.input)}`) });
+    await kernel.load([await watPlugin({ name: 'echo', exports: { tap_item_view: ECHO } })]);
+    traced.length = 0;
+    let inner: Promise<unknown> | undefined;
+    await kernel.request(undefined, (session) => {
+      inner = kernel.dispatch('tap_item_view', 'inner');
+      session.dispatch('tap_item_view', 'outer, after the inner one was begun');
+    });
+    expect((await inner) as unknown).toMatchObject({ results: [{ plugin: 'echo', output: 'inner' }] });
+    expect(traced).toEqual(['tap_item_view "outer, after the inner one was begun"', 'tap_item_view "inner"']);
   });
 });
 
@@ -117,6 +134,79 @@ describe('createRequestOrder', () => {
     expect(await first).toBe('outer');
     expect(await inner).toBe('inner');
     expect(started).toEqual(['outer', 'inner']);
+  });
+
+  it('counts a request that finished at once as done before run returns, so the next one starts at once too', async () => {
+    const order = createRequestOrder();
+    const started: string[] = [];
+    const one = order.run(() => {
+      started.push('one');
+      return new Finished('one');
+    });
+    void order.run(async () => {
+      started.push('two');
+      return 'two';
+    });
+    expect(started).toEqual(['one', 'two']);
+    expect(await one).toBe('one');
+  });
+
+  it('makes a request begun inside the body of one that finished at once wait for it, then run', async () => {
+    const order = createRequestOrder();
+    const started: string[] = [];
+    let inner: Promise<string> | undefined;
+    const outer = order.run(() => {
+      started.push('outer');
+      inner = order.run(() => {
+        started.push('inner');
+        return new Finished('inner');
+      });
+      return new Finished('outer');
+    });
+    expect(started).toEqual(['outer']);
+    expect(await outer).toBe('outer');
+    expect(await inner).toBe('inner');
+    expect(started).toEqual(['outer', 'inner']);
+    // Everything has ended: the next request starts at once again.
+    void order.run(() => {
+      started.push('after');
+      return new Finished('after');
+    });
+    expect(started).toEqual(['outer', 'inner', 'after']);
+  });
+
+  it('rejects with what a request that ends at once threw, and starts the next one at once', async () => {
+    const order = createRequestOrder();
+    const failed = order.run((): Finished<string> => {
+      throw new Error('the body threw');
+    });
+    const started: string[] = [];
+    void order.run(() => {
+      started.push('next');
+      return new Finished('next');
+    });
+    expect(started).toEqual(['next']);
+    await expect(failed).rejects.toThrow('the body threw');
+  });
+
+  it('lets a request run at once only while none is unfinished, and queues the ones begun meanwhile after it', async () => {
+    const order = createRequestOrder();
+    const started: string[] = [];
+    expect(order.startAtOnce()).toBe(true);
+    started.push('at once');
+    // Begun from its body: neither may run at once, nor start before it ends.
+    expect(order.startAtOnce()).toBe(false);
+    const queued = order.run(async () => {
+      started.push('queued');
+      return 'queued';
+    });
+    await Promise.resolve();
+    expect(started).toEqual(['at once']);
+    order.endAtOnce();
+    expect(await queued).toBe('queued');
+    expect(started).toEqual(['at once', 'queued']);
+    expect(order.startAtOnce()).toBe(true);
+    order.endAtOnce();
   });
 
   it('starts at once again once everything queued has settled', async () => {

@@ -26,10 +26,11 @@ export class WrittenRange {
 
   /** Adds the plugin's own writes to `low` and `high`, and empties its globals for the next call. */
   gather(): void {
-    const pluginLow = this.lowGlobal.value >>> 0;
+    // `high` is one past the highest byte written, so 0 only when the plugin wrote nothing: such
+    // a call costs one read of a global (a call into the engine) and no writes.
     const pluginHigh = this.highGlobal.value >>> 0;
-    // A call that wrote nothing itself costs two reads and no writes.
-    if (pluginHigh === 0 && pluginLow === EMPTY_LOW) return;
+    if (pluginHigh === 0) return;
+    const pluginLow = this.lowGlobal.value >>> 0;
     if (pluginLow < this.low) this.low = pluginLow;
     if (pluginHigh > this.high) this.high = pluginHigh;
     this.lowGlobal.value = -1;

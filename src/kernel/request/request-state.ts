@@ -68,13 +68,20 @@ export interface RequestState {
 /** What a request may use, and its clock; each has a default for tests and tools. */
 export interface RequestSetup {
   limits?: KernelLimits;
+  /** The request's fuel; without it, a budget of `fuelLimit` (default DEFAULT_REQUEST_FUEL). */
   fuel?: RequestFuel;
+  fuelLimit?: number;
   /** The request's time, Unix milliseconds; without it, `clock` is read at the time's first use. */
   now?: number;
   /** Read once, when the request's time is first needed (default Date.now). */
   clock?: () => number;
   /** Told of every line as it is recorded (KernelOptions.onLog). */
   onLog?: (entry: LogEntry) => void;
+  /**
+   * Makes the request's services at their first use (most requests never make a host call that
+   * needs them). Without it, and until `services` is set, a request has none.
+   */
+  servicesFor?: (request: RequestState) => RequestServices;
 }
 
 export function createRequestState(user: CurrentUser, work: RequestWork = NO_WORK, setup: RequestSetup = {}): RequestState {
@@ -85,15 +92,16 @@ const NO_SERVICES: RequestServices = Object.freeze({});
 const NO_LOGS: readonly LogEntry[] = Object.freeze([]);
 
 /**
- * A class rather than an object of closures, with its log, context map, quota and time made
- * at first use: every dispatch is a request, most need neither, and on a machine where reading the
+ * A class rather than an object of closures, with its log, context map, quota, services and
+ * time made at first use: every dispatch is a request, most need neither, and on a machine where reading the
  * clock is a system call (about 0.1 µs here) the time alone was a tenth of a warm call.
  */
 class Request implements RequestState {
   readonly fuel: RequestFuel;
   invokes = 0;
   route?: RequestRoute;
-  services: RequestServices = NO_SERVICES;
+  #services: RequestServices | undefined;
+  readonly #servicesFor: ((request: RequestState) => RequestServices) | undefined;
   #logs: LogEntry[] | undefined;
   #context: Map<string, string> | undefined;
   #quota: RequestQuota | undefined;
@@ -108,10 +116,19 @@ class Request implements RequestState {
     setup: RequestSetup,
   ) {
     this.#limits = setup.limits ?? DEFAULT_LIMITS;
-    this.fuel = setup.fuel ?? requestFuel();
+    this.fuel = setup.fuel ?? requestFuel(setup.fuelLimit);
     this.#now = setup.now;
     this.#clock = setup.clock ?? Date.now;
     this.#onLog = setup.onLog;
+    this.#servicesFor = setup.servicesFor;
+  }
+
+  get services(): RequestServices {
+    return (this.#services ??= this.#servicesFor?.(this) ?? NO_SERVICES);
+  }
+
+  set services(services: RequestServices) {
+    this.#services = services;
   }
 
   /** Made at the first host call that counts against a quota: a call without host calls needs none. */

@@ -12,7 +12,7 @@ const KEPT_BYTES = 1 << 20;
 
 export class InputEncoder {
   readonly #buffers: Uint8Array[] = [];
-  readonly #views: Uint8Array[] = [];
+  readonly #views: Array<Uint8Array | undefined> = [];
   #depth = 0;
 
   /**
@@ -32,14 +32,21 @@ export class InputEncoder {
     let buffer = this.#buffers[level];
     if (buffer === undefined || buffer.length < most) {
       buffer = new Uint8Array(Math.max(most, 1024));
-      if (buffer.length <= KEPT_BYTES) this.#buffers[level] = buffer;
+      if (buffer.length <= KEPT_BYTES) {
+        this.#buffers[level] = buffer;
+        // The kept view was of the buffer this one replaces.
+        this.#views[level] = undefined;
+      }
     }
     const { written } = utf8.encodeInto(text, buffer);
-    // The same length in the same buffer is the same view: keep it rather than make another.
+    // The same length in the kept buffer is the same view: keep it rather than make another.
+    // (Views are kept only of the kept buffer, so asking for that is enough; reading `.buffer`
+    // of both views to compare them cost more than the rest of this check.)
+    const kept = buffer === this.#buffers[level];
     const last = this.#views[level];
-    if (last !== undefined && last.buffer === buffer.buffer && last.length === written) return last;
+    if (kept && last !== undefined && last.length === written) return last;
     const view = buffer.subarray(0, written);
-    if (buffer === this.#buffers[level]) this.#views[level] = view;
+    if (kept) this.#views[level] = view;
     return view;
   }
 
