@@ -30,12 +30,19 @@ import './trovato-people-admin.js';
 import type { RolesSaveDetail, UserRolesSaveDetail } from './trovato-people-admin.js';
 import type { RenderSubmitDetail } from '../render/types.js';
 import { holdsAnyForm, withFieldErrors } from './form-errors.js';
+import { retireSnapshot, saveSnapshot, serializeSite, snapshotFingerprint, snapshotLocation, type PageSnapshot } from './page-snapshot.js';
+import { openDataVersions, type DataVersionReader } from '../kernel/storage/data-version.js';
+import { ownDatabase } from './site-databases.js';
+import { readUserChoice, writeUserChoice } from './user-choice.js';
 import './trovato-site-transfer.js';
 import './trovato-render.js';
 import './trovato-status-page.js';
 import './trovato-user-switcher.js';
 
 const LOADING = html`<p class="loading" role="status">Loading…</p>`;
+
+/** The pages a last-page snapshot is made of: those the data version covers (not the admin pages, whose logs are not data). */
+const SNAPSHOT_PAGES: ReadonlySet<Page['kind']> = new Set(['plugin', 'home', 'item']);
 
 /**
  * The site in the browser: boots the kernel worker, follows History API paths, and shows the
@@ -125,6 +132,9 @@ export class TrovatoSite extends LitElement {
    */
   #pageInstance = 0;
   #focusMain = false;
+  /** Reads the own site's data version, for the last-page snapshot (page-snapshot.ts); null until open. */
+  #versions: { database: string; reader: DataVersionReader } | null = null;
+  #versionsOpening: string | null = null;
 
   constructor() {
     super();
@@ -146,7 +156,9 @@ export class TrovatoSite extends LitElement {
 
   override connectedCallback(): void {
     this._location = this.#readLocation();
-    this._userId = localStorage.getItem(this.#userKey());
+    this._userId = readUserChoice(this.siteName);
+    // Opened while the kernel boots, so the first page's data version is read before it is asked for.
+    void this.#readDataVersion();
     window.addEventListener('popstate', this._onPopState);
     // `trovato dev` announces a rebuilt plugin; only the dev server has import.meta.hot.
     import.meta.hot?.on(PLUGIN_REBUILT_EVENT, this._onPluginRebuilt);
@@ -178,6 +190,8 @@ export class TrovatoSite extends LitElement {
     window.removeEventListener('popstate', this._onPopState);
     import.meta.hot?.off(PLUGIN_REBUILT_EVENT, this._onPluginRebuilt);
     window.removeEventListener('hashchange', this._onHashChange);
+    this.#versions?.reader.close();
+    this.#versions = null;
     super.disconnectedCallback();
   }
 
@@ -188,6 +202,8 @@ export class TrovatoSite extends LitElement {
   }
 
   protected override updated(): void {
+    // A site that cannot start shows why, never a snapshot of how it once was.
+    if (this.#kernel.phase === 'failed') retireSnapshot(this);
     if (this.#kernel.phase !== 'ready') return;
     const landing = this.#kernel.landing;
     if (landing) {
@@ -320,6 +336,11 @@ export class TrovatoSite extends LitElement {
   async #load(): Promise<void> {
     const seq = ++this.#loadSeq;
     this._loading = true;
+    // Asked for before the page is: a write the page might show is never older than this read.
+    const versionBefore = this.#readDataVersion();
+    const database = this.#versions?.database;
+    const where = snapshotLocation(this.base);
+    const userChoice = this._userId ?? '';
     let page: Page;
     try {
       page = await this.#source.load(this._location, this.user);
@@ -332,8 +353,51 @@ export class TrovatoSite extends LitElement {
     this._page = page;
     this._loading = false;
     document.title = `${titleOf(page)} · ${this.siteTitle}`;
-    void this.#markRendered(seq);
+    void this.#markRendered(seq).then((shown) => {
+      if (shown && versionBefore !== null && database !== undefined && where !== null) void this.#keepSnapshot(seq, page, versionBefore, { database, user: userChoice, location: where });
+    });
     this.#cronAfterPage();
+  }
+
+  /**
+   * Saves the page just shown as the last-page snapshot of this site and user, if it is one the
+   * data version covers and no write came between asking for it and showing it (the data
+   * version read before the request equals the one read now).
+   */
+  async #keepSnapshot(seq: number, page: Page, versionBefore: Promise<string | null>, key: Pick<PageSnapshot, 'database' | 'user' | 'location'>): Promise<void> {
+    if (this.#kernel.mode.kind !== 'own' || !SNAPSHOT_PAGES.has(page.kind) || this._notice !== null) return;
+    const fingerprint = snapshotFingerprint(this.siteName);
+    if (fingerprint === null) return;
+    const [before, after] = await Promise.all([versionBefore, this.#readDataVersion()]);
+    if (before === null || before !== after || seq !== this.#loadSeq || this._loading || this._notice !== null || snapshotLocation(this.base) !== key.location) return;
+    try {
+      await saveSnapshot({ ...key, dataVersion: before, fingerprint, html: serializeSite(this) });
+    } catch (error) {
+      // Costs the next boot its head start, nothing else.
+      console.warn(`The page was not kept as the last-page snapshot: ${messageOf(error)}`);
+    }
+  }
+
+  /**
+   * The own site's data version, read in a transaction created during this call; null when it
+   * cannot be read yet (its reader opens now, for the next page) or not at all.
+   */
+  #readDataVersion(): Promise<string | null> | null {
+    const database = ownDatabase(this.siteName);
+    const open = this.#versions;
+    if (open !== null && open.database === database) return open.reader.read();
+    if (this.#versionsOpening !== database) {
+      this.#versionsOpening = database;
+      open?.reader.close();
+      this.#versions = null;
+      void openDataVersions(database).then((reader) => {
+        if (this.#versionsOpening === database) this.#versionsOpening = null;
+        if (reader === null) return;
+        if (this.isConnected && ownDatabase(this.siteName) === database && this.#versions === null) this.#versions = { database, reader };
+        else reader.close();
+      });
+    }
+    return null;
   }
 
   /**
@@ -355,18 +419,24 @@ export class TrovatoSite extends LitElement {
   }
 
   /**
-   * User Timing marks for `npm run bench`: `trovato:page` (detail: the path) once a page's tree
-   * is in the DOM, the page's own element included; `trovato:first-page` the first time only.
+   * User Timing marks for `npm run bench`: `trovato:page` (detail: the path) once a LIVE page's
+   * tree (the kernel's answer) is in the DOM, the page's own element included;
+   * `trovato:first-page` the first time only. A last-page snapshot shown at boot sets
+   * `trovato:snapshot` instead (page-snapshot.ts), never these. Resolves to whether the page was
+   * shown (a later load may have overtaken it).
    */
-  async #markRendered(seq: number): Promise<void> {
+  async #markRendered(seq: number): Promise<boolean> {
     await this.updateComplete;
     const shown = this.renderRoot.querySelector('.sheet > *');
     if (shown instanceof LitElement) await shown.updateComplete;
-    if (seq !== this.#loadSeq) return;
+    if (seq !== this.#loadSeq) return false;
+    // The live page replaces the last-page snapshot, if the boot script showed one.
+    retireSnapshot(this);
     // One entry at a time: a long session must not grow the performance timeline.
     performance.clearMarks('trovato:page');
     performance.mark('trovato:page', { detail: this._location.path });
     if (performance.getEntriesByName('trovato:first-page').length === 0) performance.mark('trovato:first-page', { detail: this._location.path });
+    return true;
   }
 
   /** Shows `path` (an app path with an optional query) and records it in the history. */
@@ -384,10 +454,6 @@ export class TrovatoSite extends LitElement {
 
   #readLocation(): { path: string; search: string } {
     return { path: appPath(location.pathname, this.base), search: location.search.replace(/^\?/, '') };
-  }
-
-  #userKey(): string {
-    return `trovato-user:${this.siteName}`;
   }
 
   private _onPopState = (): void => {
@@ -422,7 +488,7 @@ export class TrovatoSite extends LitElement {
   private _onUserChange(event: CustomEvent<UserChangeDetail>): void {
     this._userId = event.detail.userId;
     // A recipe preview's user is the preview's business, not the visitor's own site's.
-    if (this.#kernel.mode.kind === 'own') localStorage.setItem(this.#userKey(), event.detail.userId);
+    if (this.#kernel.mode.kind === 'own') writeUserChoice(this.siteName, event.detail.userId);
     this._notice = null;
     // Signing in through the switcher is a login: plugins hear of it through tap_user_login.
     this.#kernel.call('login', specOf(this.user)).then(
@@ -531,7 +597,7 @@ export class TrovatoSite extends LitElement {
   async #backToOwnSite(): Promise<void> {
     this.#recipeAttempted = false;
     this.#loadedKey = '';
-    this._userId = localStorage.getItem(this.#userKey());
+    this._userId = readUserChoice(this.siteName);
     history.replaceState(null, '', hrefFor('/', this.base));
     this._location = this.#readLocation();
     await this.#kernel.backToOwnSite();
