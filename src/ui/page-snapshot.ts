@@ -7,8 +7,8 @@
  *   ones, each with its styles), with the path, the user picked, the site's data version
  *   (src/kernel/storage/data-version.ts) read before the page was asked for and again after it
  *   was shown (a write in between and nothing is saved), and the fingerprint below.
- * - Shown by the boot script (page-snapshot-boot.ts, inlined into index.html so it runs before
- *   any module has loaded) only when database, user, path and query, data version and
+ * - Shown by the boot script (page-snapshot-boot.ts, inlined at the top of index.html's head so
+ *   its reads start before anything else has loaded) only when database, user, path and query, data version and
  *   fingerprint all match; never for a URL with a fragment or a recipe. It is shown in an
  *   `inert` host in front of <trovato-site> (which stays hidden): nothing in it can be clicked,
  *   focused or typed into, so nothing acts on a page that is not live.
@@ -69,20 +69,21 @@ export function snapshotFingerprint(siteName: string): string | null {
 }
 
 /**
- * Shows the snapshot for this page load if one matches (the boot script's whole job). Resolves
- * to whether one was shown.
+ * Shows the snapshot for this page load if one matches (the boot script's whole job), for the
+ * site `siteName` served under `base`. Runs from the top of the page's head: the two reads start
+ * at once, while the document and its style sheet load; the snapshot goes in once the document
+ * is parsed and its style sheets are loaded, as a static page's content would show. Resolves to
+ * whether one was shown.
  */
-export async function showSnapshotAtBoot(base: string): Promise<boolean> {
-  const site = document.querySelector('trovato-site');
-  if (site === null) return false;
-  const siteName = site.getAttribute('site-name') ?? 'trovato-site';
+export async function showSnapshotAtBoot(base: string, siteName: string): Promise<boolean> {
   const here = snapshotLocation(base);
-  const fingerprint = snapshotFingerprint(siteName);
-  if (here === null || fingerprint === null) return false;
+  if (here === null) return false;
   const database = ownDatabase(siteName);
   const user = readUserChoice(siteName) ?? '';
-  const [snapshot, version] = await Promise.all([readSnapshot(database, user), readDataVersion(database)]);
-  const matches = snapshot !== null && version !== null && snapshot.dataVersion === version && snapshot.fingerprint === fingerprint && snapshot.location === here;
+  const [snapshot, version] = await Promise.all([readSnapshot(database, user), readDataVersion(database), documentReady()]);
+  const site = document.querySelector('trovato-site');
+  if (site === null || (site.getAttribute('site-name') ?? 'trovato-site') !== siteName) return false;
+  const matches = snapshot !== null && version !== null && snapshot.dataVersion === version && snapshot.fingerprint === snapshotFingerprint(siteName) && snapshot.location === here;
   if (!matches || site.hasAttribute(LIVE_ATTRIBUTE)) return false;
   const host = document.createElement('div');
   host.id = HOST_ID;
@@ -94,6 +95,18 @@ export async function showSnapshotAtBoot(base: string): Promise<boolean> {
   (site as HTMLElement).style.display = 'none';
   performance.mark(SNAPSHOT_MARK, { detail: here });
   return true;
+}
+
+/** Resolves once the document is parsed (before its module scripts run) and its style sheets have loaded. */
+async function documentReady(): Promise<void> {
+  if (document.readyState === 'loading') {
+    await new Promise<void>((resolve) => document.addEventListener('readystatechange', () => resolve(), { once: true }));
+  }
+  const sheets = [...document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')].filter((link) => link.sheet === null);
+  await Promise.all(sheets.map((link) => new Promise<void>((resolve) => {
+    link.addEventListener('load', () => resolve(), { once: true });
+    link.addEventListener('error', () => resolve(), { once: true });
+  })));
 }
 
 /** The live site is showing (or has failed): removes the snapshot, shows the site, and keeps any from appearing later. */

@@ -5,8 +5,8 @@
  *   manifest and module as they are in public/plugins, so a snapshot made with other plugin files
  *   is never shown (the page knows it without downloading a plugin);
  * - the boot script (src/ui/page-snapshot-boot.ts) bundled by esbuild into one classic inline
- *   script at the end of the body: it runs during parsing, while the site's modules load, and
- *   shows a matching snapshot at once.
+ *   script at the top of the head: it runs as parsing starts, reads while the style sheet and
+ *   the site's modules load, and shows a matching snapshot once the style sheet is in.
  * In dev both are made afresh for every load of the page, so a rebuilt plugin changes the digest.
  */
 import { createHash } from 'node:crypto';
@@ -43,8 +43,13 @@ export function pluginFilesDigest(publicDir: string): string | null {
   return hash.digest('hex');
 }
 
-/** The boot script as one inline classic script for a site served under `base`. */
-export async function bootScript(base: string): Promise<string> {
+/** The site name of the page's <trovato-site>, as the element reads it (its default when absent). */
+export function siteNameIn(html: string): string {
+  return /<trovato-site\b[^>]*\bsite-name="([^"]*)"/.exec(html)?.[1] ?? 'trovato-site';
+}
+
+/** The boot script as one inline classic script for the site `siteName` served under `base`. */
+export async function bootScript(base: string, siteName: string): Promise<string> {
   const result = await build({
     entryPoints: [BOOT_ENTRY],
     bundle: true,
@@ -52,7 +57,7 @@ export async function bootScript(base: string): Promise<string> {
     format: 'iife',
     target: 'es2022',
     minify: true,
-    define: { __TROVATO_BASE__: JSON.stringify(base) },
+    define: { __TROVATO_BASE__: JSON.stringify(base), __TROVATO_SITE_NAME__: JSON.stringify(siteName) },
     logLevel: 'silent',
   });
   // The script sits inside <script>…</script>: no text in it may close that element.
@@ -62,7 +67,7 @@ export async function bootScript(base: string): Promise<string> {
 export function pageSnapshotBoot(): Plugin {
   let base = '/';
   let publicDir = '';
-  let built: Promise<string> | null = null;
+  const built = new Map<string, Promise<string>>();
   let serving = false;
   return {
     name: 'trovato-page-snapshot-boot',
@@ -73,15 +78,17 @@ export function pageSnapshotBoot(): Plugin {
     },
     transformIndexHtml: {
       order: 'post',
-      async handler(_html, context) {
+      async handler(html, context) {
         if (context.path !== '/index.html') return [];
         const digest = pluginFilesDigest(publicDir);
         if (digest === null) return [];
+        const siteName = siteNameIn(html);
         // Bundled once per build; in dev once per load, so an edit of the script shows.
-        const script = await (serving ? bootScript(base) : (built ??= bootScript(base)));
+        let script = built.get(siteName);
+        if (script === undefined || serving) built.set(siteName, (script = bootScript(base, siteName)));
         return [
+          { tag: 'script', children: await script, injectTo: 'head-prepend' },
           { tag: 'meta', attrs: { name: 'trovato-plugins-digest', content: digest }, injectTo: 'head' },
-          { tag: 'script', children: script, injectTo: 'body' },
         ];
       },
     },
