@@ -169,7 +169,9 @@ export function serializeSite(site: HTMLElement): string {
     out.push(`<${name}`);
     for (const attribute of node.attributes) {
       if (/^on/i.test(attribute.name)) continue;
-      out.push(` ${attribute.name}="${escapeAttribute(attribute.value)}"`);
+      // Whatever was loading or not then, everything in a snapshot waits for the live page.
+      const value = attribute.name === 'aria-busy' ? 'true' : attribute.value;
+      out.push(` ${attribute.name}="${escapeAttribute(value)}"`);
     }
     out.push('>');
     if (VOID.has(node.localName)) return;
