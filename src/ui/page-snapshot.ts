@@ -4,7 +4,7 @@
  *
  * - Saved by <trovato-site> after a live page is in the DOM (plugin pages, the home page and
  *   item pages, without a notice): its shadow DOM as HTML (nested shadow roots as declarative
- *   ones, each with its styles), with the path, the user picked, the site's data version
+ *   ones, each with its styles) in localStorage, with the path, the user picked, the site's data version
  *   (src/kernel/storage/data-version.ts) read before the page was asked for and again after it
  *   was shown (a write in between and nothing is saved), and the fingerprint below.
  * - Shown by the boot script (page-snapshot-boot.ts, inlined at the top of index.html's head so
@@ -33,8 +33,8 @@ export const PLUGINS_DIGEST_META = 'trovato-plugins-digest';
 const HOST_ID = 'trovato-snapshot';
 /** Set on <trovato-site> once it shows a live page (or failed): no snapshot may appear after. */
 const LIVE_ATTRIBUTE = 'data-live';
-const DATABASE = 'trovato:page-snapshots';
-const STORE = 'snapshots';
+/** Larger pages are not kept: localStorage holds about five million characters per origin. */
+const MAX_SNAPSHOT_CHARS = 500_000;
 
 /** One saved page: the last one shown live on `database` to `user`. */
 export interface PageSnapshot {
@@ -80,10 +80,12 @@ export async function showSnapshotAtBoot(base: string, siteName: string): Promis
   if (here === null) return false;
   const database = ownDatabase(siteName);
   const user = readUserChoice(siteName) ?? '';
-  const [snapshot, version] = await Promise.all([readSnapshot(database, user), readDataVersion(database), documentReady()]);
+  const snapshot = readSnapshot(database, user);
+  if (snapshot === null || snapshot.location !== here) return false;
+  const [version] = await Promise.all([readDataVersion(database), documentReady()]);
   const site = document.querySelector('trovato-site');
   if (site === null || (site.getAttribute('site-name') ?? 'trovato-site') !== siteName) return false;
-  const matches = snapshot !== null && version !== null && snapshot.dataVersion === version && snapshot.fingerprint === snapshotFingerprint(siteName) && snapshot.location === here;
+  const matches = version !== null && snapshot.dataVersion === version && snapshot.fingerprint === snapshotFingerprint(siteName);
   if (!matches || site.hasAttribute(LIVE_ATTRIBUTE)) return false;
   const host = document.createElement('div');
   host.id = HOST_ID;
@@ -204,50 +206,37 @@ function escapeAttribute(value: string): string {
   return value.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
 }
 
-/** Keeps `snapshot` as the last page of its database and user (replacing the previous one). */
-export async function saveSnapshot(snapshot: PageSnapshot): Promise<void> {
-  const db = await openSnapshots();
-  try {
-    await new Promise<void>((resolve, reject) => {
-      const tx = db.transaction(STORE, 'readwrite', { durability: 'relaxed' });
-      tx.objectStore(STORE).put(snapshot, [snapshot.database, snapshot.user]);
-      tx.oncomplete = () => resolve();
-      tx.onerror = tx.onabort = () => reject(tx.error ?? new Error('The page snapshot was not saved.'));
-    });
-  } finally {
-    db.close();
-  }
+/** The localStorage key of the last page shown on `database` to `user`. */
+export function snapshotKey(database: string, user: string): string {
+  return `trovato-snapshot:${JSON.stringify([database, user])}`;
 }
 
-/** The last page shown on `database` to `user`, or null (none, or snapshots cannot be read). */
-export async function readSnapshot(database: string, user: string): Promise<PageSnapshot | null> {
-  let db: IDBDatabase;
+/**
+ * Keeps `snapshot` as the last page of its database and user (replacing the previous one), in
+ * localStorage: the boot script reads it synchronously, leaving one IndexedDB read (the data
+ * version) between the page's first bytes and the snapshot. A page too large to keep there is
+ * not kept (the previous snapshot is dropped: it is no longer the last page).
+ */
+export function saveSnapshot(snapshot: PageSnapshot): void {
+  const key = snapshotKey(snapshot.database, snapshot.user);
+  localStorage.removeItem(key);
+  if (snapshot.html.length > MAX_SNAPSHOT_CHARS) return;
+  localStorage.setItem(key, JSON.stringify(snapshot));
+}
+
+/** The last page shown on `database` to `user`, or null (none, unreadable, or storage off). */
+export function readSnapshot(database: string, user: string): PageSnapshot | null {
   try {
-    db = await openSnapshots();
+    const text = localStorage.getItem(snapshotKey(database, user));
+    const value: unknown = text === null ? null : JSON.parse(text);
+    return isSnapshot(value) ? value : null;
   } catch {
     return null;
   }
-  try {
-    return await new Promise<PageSnapshot | null>((resolve) => {
-      const get = db.transaction(STORE, 'readonly').objectStore(STORE).get([database, user]);
-      get.onsuccess = () => resolve((get.result as PageSnapshot | undefined) ?? null);
-      get.onerror = () => resolve(null);
-    });
-  } finally {
-    db.close();
-  }
 }
 
-function openSnapshots(): Promise<IDBDatabase> {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.open(DATABASE, 1);
-    request.onupgradeneeded = () => request.result.createObjectStore(STORE);
-    request.onsuccess = () => {
-      const db = request.result;
-      db.onversionchange = () => db.close();
-      resolve(db);
-    };
-    request.onerror = () => reject(request.error ?? new Error(`The database ${DATABASE} could not be opened.`));
-    request.onblocked = () => reject(new Error(`The database ${DATABASE} is blocked by another tab.`));
-  });
+function isSnapshot(value: unknown): value is PageSnapshot {
+  if (value === null || typeof value !== 'object') return false;
+  const record = value as Record<string, unknown>;
+  return ['database', 'user', 'location', 'dataVersion', 'fingerprint', 'html'].every((field) => typeof record[field] === 'string');
 }

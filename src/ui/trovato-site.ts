@@ -371,7 +371,7 @@ export class TrovatoSite extends LitElement {
     const [before, after] = await Promise.all([versionBefore, this.#readDataVersion()]);
     if (before === null || before !== after || seq !== this.#loadSeq || this._loading || this._notice !== null || snapshotLocation(this.base) !== key.location) return;
     try {
-      await saveSnapshot({ ...key, dataVersion: before, fingerprint, html: serializeSite(this) });
+      saveSnapshot({ ...key, dataVersion: before, fingerprint, html: serializeSite(this) });
     } catch (error) {
       // Costs the next boot its head start, nothing else.
       console.warn(`The page was not kept as the last-page snapshot: ${messageOf(error)}`);

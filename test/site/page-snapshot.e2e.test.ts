@@ -63,30 +63,23 @@ async function live(page: Page): Promise<void> {
 /** Waits until the page has kept its snapshot of `path` for `user` ('' for no pick) at the site's current data version. */
 async function snapshotKept(page: Page, path: string, user: string): Promise<void> {
   await page.waitForFunction(
-    async ({ path, user }) => {
-      const read = (name: string, store: string, key: IDBValidKey) =>
-        new Promise<unknown>((resolve) => {
-          const request = indexedDB.open(name);
-          request.onsuccess = () => {
-            const db = request.result;
-            try {
-              const get = db.transaction(store, 'readonly').objectStore(store).get(key);
-              get.onsuccess = () => {
-                resolve(get.result);
-                db.close();
-              };
-            } catch {
-              db.close();
-              resolve(undefined);
-            }
+    async ({ path, key }) => {
+      const version = await new Promise<unknown>((resolve) => {
+        const request = indexedDB.open('trovato-site');
+        request.onsuccess = () => {
+          const db = request.result;
+          const get = db.transaction('meta', 'readonly').objectStore('meta').get('data-version');
+          get.onsuccess = () => {
+            resolve(get.result);
+            db.close();
           };
-          request.onerror = () => resolve(undefined);
-        });
-      const [snapshot, version] = await Promise.all([read('trovato:page-snapshots', 'snapshots', ['trovato-site', user]), read('trovato-site', 'meta', 'data-version')]);
-      const kept = snapshot as { location: string; dataVersion: string } | undefined;
-      return kept !== undefined && kept.location === path && kept.dataVersion === version;
+        };
+        request.onerror = () => resolve(undefined);
+      });
+      const kept = JSON.parse(localStorage.getItem(key) ?? 'null') as { location: string; dataVersion: string } | null;
+      return kept !== null && kept.location === path && kept.dataVersion === version;
     },
-    { path, user },
+    { path, key: `trovato-snapshot:${JSON.stringify(['trovato-site', user])}` },
     { polling: 100, timeout: WAIT },
   );
 }
