@@ -5,8 +5,9 @@
  *   manifest and module as they are in public/plugins, so a snapshot made with other plugin files
  *   is never shown (the page knows it without downloading a plugin);
  * - the boot script (src/ui/page-snapshot-boot.ts) bundled by esbuild into one classic inline
- *   script at the top of the head: it runs as parsing starts, reads while the style sheet and
- *   the site's modules load, and shows a matching snapshot once the style sheet is in.
+ *   script at the top of the head: it runs as parsing starts, starts the built kernel worker
+ *   (its file found in the bundle), reads while the style sheet and the site's modules load, and
+ *   shows a matching snapshot once the style sheet is in.
  * In dev both are made afresh for every load of the page, so a rebuilt plugin changes the digest.
  */
 import { createHash } from 'node:crypto';
@@ -17,6 +18,8 @@ import type { Plugin } from 'vite';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const BOOT_ENTRY = join(ROOT, 'src/ui/page-snapshot-boot.ts');
+/** The kernel worker's file in the build (src/worker/kernel-worker.ts). */
+const KERNEL_WORKER_FILE = /(^|\/)kernel-worker-[\w-]+\.js$/;
 
 /** The digest of the plugin files listed in `<publicDir>/plugins/plugins.json`; null without an index. */
 export function pluginFilesDigest(publicDir: string): string | null {
@@ -48,8 +51,11 @@ export function siteNameIn(html: string): string {
   return /<trovato-site\b[^>]*\bsite-name="([^"]*)"/.exec(html)?.[1] ?? 'trovato-site';
 }
 
-/** The boot script as one inline classic script for the site `siteName` served under `base`. */
-export async function bootScript(base: string, siteName: string): Promise<string> {
+/**
+ * The boot script as one inline classic script for the site `siteName` served under `base`,
+ * starting the kernel worker at `kernelWorker` (none when empty).
+ */
+export async function bootScript(base: string, siteName: string, kernelWorker: string): Promise<string> {
   const result = await build({
     entryPoints: [BOOT_ENTRY],
     bundle: true,
@@ -57,7 +63,7 @@ export async function bootScript(base: string, siteName: string): Promise<string
     format: 'iife',
     target: 'es2022',
     minify: true,
-    define: { __TROVATO_BASE__: JSON.stringify(base), __TROVATO_SITE_NAME__: JSON.stringify(siteName) },
+    define: { __TROVATO_BASE__: JSON.stringify(base), __TROVATO_SITE_NAME__: JSON.stringify(siteName), __TROVATO_KERNEL_WORKER__: JSON.stringify(kernelWorker) },
     logLevel: 'silent',
   });
   // The script sits inside <script>…</script>: no text in it may close that element.
@@ -83,9 +89,13 @@ export function pageSnapshotBoot(): Plugin {
         const digest = pluginFilesDigest(publicDir);
         if (digest === null) return [];
         const siteName = siteNameIn(html);
+        // The built kernel worker, which the boot script starts early; in dev Vite serves it under a URL of its own making.
+        const worker = Object.keys(context.bundle ?? {}).find((file) => KERNEL_WORKER_FILE.test(file));
+        const workerUrl = worker === undefined ? '' : `${base}${worker}`;
         // Bundled once per build; in dev once per load, so an edit of the script shows.
-        let script = built.get(siteName);
-        if (script === undefined || serving) built.set(siteName, (script = bootScript(base, siteName)));
+        const key = JSON.stringify([siteName, workerUrl]);
+        let script = built.get(key);
+        if (script === undefined || serving) built.set(key, (script = bootScript(base, siteName, workerUrl)));
         return [
           { tag: 'script', children: await script, injectTo: 'head-prepend' },
           { tag: 'meta', attrs: { name: 'trovato-plugins-digest', content: digest }, injectTo: 'head' },
