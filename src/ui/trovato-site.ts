@@ -369,7 +369,11 @@ export class TrovatoSite extends LitElement {
     const fingerprint = snapshotFingerprint(this.siteName);
     if (fingerprint === null) return;
     const [before, after] = await Promise.all([versionBefore, this.#readDataVersion()]);
-    if (before === null || before !== after || seq !== this.#loadSeq || this._loading || this._notice !== null || snapshotLocation(this.base) !== key.location) return;
+    if (before === null || before !== after) return;
+    // Written when the page is idle, not in the way of what the visitor does next.
+    await new Promise<void>((resolve) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => resolve(), { timeout: 2000 }) : setTimeout(resolve, 50)));
+    // Still the page that was asked for at `before`, as it was shown.
+    if (seq !== this.#loadSeq || this._loading || this._notice !== null || snapshotLocation(this.base) !== key.location) return;
     try {
       saveSnapshot({ ...key, dataVersion: before, fingerprint, html: serializeSite(this) });
     } catch (error) {
