@@ -30,9 +30,8 @@ import './trovato-people-admin.js';
 import type { RolesSaveDetail, UserRolesSaveDetail } from './trovato-people-admin.js';
 import type { RenderSubmitDetail } from '../render/types.js';
 import { holdsAnyForm, withFieldErrors } from './form-errors.js';
-import { retireSnapshot, saveSnapshot, serializeSite, snapshotFingerprint, snapshotLocation, type PageSnapshot } from './page-snapshot.js';
-import { openDataVersions, type DataVersionReader } from '../kernel/storage/data-version.js';
-import { ownDatabase } from './site-databases.js';
+import { retireSnapshot } from './page-snapshot.js';
+import { SnapshotKeeper } from './snapshot-keeper.js';
 import { readUserChoice, writeUserChoice } from './user-choice.js';
 import './trovato-site-transfer.js';
 import './trovato-render.js';
@@ -132,9 +131,8 @@ export class TrovatoSite extends LitElement {
    */
   #pageInstance = 0;
   #focusMain = false;
-  /** Reads the own site's data version, for the last-page snapshot (page-snapshot.ts); null until open. */
-  #versions: { database: string; reader: DataVersionReader } | null = null;
-  #versionsOpening: string | null = null;
+  /** Keeps the pages shown as the last-page snapshot (page-snapshot.ts). */
+  readonly #snapshots = new SnapshotKeeper(this);
 
   constructor() {
     super();
@@ -157,8 +155,8 @@ export class TrovatoSite extends LitElement {
   override connectedCallback(): void {
     this._location = this.#readLocation();
     this._userId = readUserChoice(this.siteName);
-    // Opened while the kernel boots, so the first page's data version is read before it is asked for.
-    void this.#readDataVersion();
+    // While the kernel boots, so the first page's data version is read before it is asked for.
+    this.#snapshots.open();
     window.addEventListener('popstate', this._onPopState);
     // `trovato dev` announces a rebuilt plugin; only the dev server has import.meta.hot.
     import.meta.hot?.on(PLUGIN_REBUILT_EVENT, this._onPluginRebuilt);
@@ -190,8 +188,7 @@ export class TrovatoSite extends LitElement {
     window.removeEventListener('popstate', this._onPopState);
     import.meta.hot?.off(PLUGIN_REBUILT_EVENT, this._onPluginRebuilt);
     window.removeEventListener('hashchange', this._onHashChange);
-    this.#versions?.reader.close();
-    this.#versions = null;
+    this.#snapshots.close();
     super.disconnectedCallback();
   }
 
@@ -336,11 +333,8 @@ export class TrovatoSite extends LitElement {
   async #load(): Promise<void> {
     const seq = ++this.#loadSeq;
     this._loading = true;
-    // Asked for before the page is: a write the page might show is never older than this read.
-    const versionBefore = this.#readDataVersion();
-    const database = this.#versions?.database;
-    const where = snapshotLocation(this.base);
-    const userChoice = this._userId ?? '';
+    // Before the page is asked for: a write the page might show is never older than this read.
+    const candidate = this.#snapshots.beforeLoad(this._userId ?? '');
     let page: Page;
     try {
       page = await this.#source.load(this._location, this.user);
@@ -354,54 +348,11 @@ export class TrovatoSite extends LitElement {
     this._loading = false;
     document.title = `${titleOf(page)} · ${this.siteTitle}`;
     void this.#markRendered(seq).then((shown) => {
-      if (shown && versionBefore !== null && database !== undefined && where !== null) void this.#keepSnapshot(seq, page, versionBefore, { database, user: userChoice, location: where });
+      // Pages of the own site the data version covers, without a passing notice.
+      const keepable = this.#kernel.mode.kind === 'own' && SNAPSHOT_PAGES.has(page.kind) && this._notice === null;
+      if (shown && keepable && candidate !== null) void this.#snapshots.keep(candidate, () => seq === this.#loadSeq && !this._loading && this._notice === null);
     });
     this.#cronAfterPage();
-  }
-
-  /**
-   * Saves the page just shown as the last-page snapshot of this site and user, if it is one the
-   * data version covers and no write came between asking for it and showing it (the data
-   * version read before the request equals the one read now).
-   */
-  async #keepSnapshot(seq: number, page: Page, versionBefore: Promise<string | null>, key: Pick<PageSnapshot, 'database' | 'user' | 'location'>): Promise<void> {
-    if (this.#kernel.mode.kind !== 'own' || !SNAPSHOT_PAGES.has(page.kind) || this._notice !== null) return;
-    const fingerprint = snapshotFingerprint(this.siteName);
-    if (fingerprint === null) return;
-    const [before, after] = await Promise.all([versionBefore, this.#readDataVersion()]);
-    if (before === null || before !== after) return;
-    // Written when the page is idle, not in the way of what the visitor does next.
-    await new Promise<void>((resolve) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => resolve(), { timeout: 2000 }) : setTimeout(resolve, 50)));
-    // Still the page that was asked for at `before`, as it was shown.
-    if (seq !== this.#loadSeq || this._loading || this._notice !== null || snapshotLocation(this.base) !== key.location) return;
-    try {
-      saveSnapshot({ ...key, dataVersion: before, fingerprint, html: serializeSite(this) });
-    } catch (error) {
-      // Costs the next boot its head start, nothing else.
-      console.warn(`The page was not kept as the last-page snapshot: ${messageOf(error)}`);
-    }
-  }
-
-  /**
-   * The own site's data version, read in a transaction created during this call; null when it
-   * cannot be read yet (its reader opens now, for the next page) or not at all.
-   */
-  #readDataVersion(): Promise<string | null> | null {
-    const database = ownDatabase(this.siteName);
-    const open = this.#versions;
-    if (open !== null && open.database === database) return open.reader.read();
-    if (this.#versionsOpening !== database) {
-      this.#versionsOpening = database;
-      open?.reader.close();
-      this.#versions = null;
-      void openDataVersions(database).then((reader) => {
-        if (this.#versionsOpening === database) this.#versionsOpening = null;
-        if (reader === null) return;
-        if (this.isConnected && ownDatabase(this.siteName) === database && this.#versions === null) this.#versions = { database, reader };
-        else reader.close();
-      });
-    }
-    return null;
   }
 
   /**
