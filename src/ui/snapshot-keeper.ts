@@ -3,7 +3,7 @@
  * around each page load, and keeps a page as the snapshot only when no write came between asking
  * for it and showing it. One per <trovato-site>.
  */
-import { openDataVersions, type DataVersionReader } from '../kernel/storage/data-version.js';
+import { databaseExists, openDataVersions, type DataVersionReader } from '../kernel/storage/data-version.js';
 import { messageOf } from '../kernel/common/errors.js';
 import { saveSnapshot, serializeSite, snapshotFingerprint, snapshotLocation, type PageSnapshot } from './page-snapshot.js';
 import { ownDatabase } from './site-databases.js';
@@ -79,7 +79,8 @@ export class SnapshotKeeper {
       this.#opening = database;
       open?.reader.close();
       this.#versions = null;
-      void openDataVersions(database).then((reader) => {
+      // A first visit's database is made by the worker: not opened before it exists.
+      void databaseExists(database).then((exists) => (exists ? openDataVersions(database) : null)).then((reader) => {
         if (this.#opening === database) this.#opening = null;
         if (reader === null) return;
         if (this.#site.isConnected && ownDatabase(this.#site.siteName) === database && this.#versions === null) this.#versions = { database, reader };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { user } from '../host/storage-test-harness.js';
 import { nodeIndexedDB } from './node-indexeddb.js';
-import { openDataVersions, readDataVersion } from './data-version.js';
+import { databaseExists, openDataVersions, readDataVersion } from './data-version.js';
 import { openSiteStore, type SiteStore } from './site-store.js';
 
 const alice = user('alice', []);
@@ -24,6 +24,7 @@ describe('the data version', () => {
   it('is new after every kind of write but log lines', async () => {
     await withStore(async (store, version) => {
       expect(await version()).toBeNull();
+      expect(await databaseExists(store.name, nodeIndexedDB())).toBe(true);
       const seen = new Set<string | null>();
       const expectNew = async () => {
         const now = await version();
@@ -79,6 +80,7 @@ describe('the data version', () => {
 
   it('reading a database that does not exist gives null and creates none', async () => {
     const name = uniqueName();
+    expect(await databaseExists(name, nodeIndexedDB())).toBe(false);
     expect(await readDataVersion(name, nodeIndexedDB())).toBeNull();
     const names = (await nodeIndexedDB().databases()).map((d) => d.name);
     expect(names).not.toContain(name);

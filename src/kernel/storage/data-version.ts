@@ -91,6 +91,21 @@ function readToken(db: IDBDatabase): Promise<string | null> {
   });
 }
 
+/**
+ * Whether database `name` exists, asked without opening it: opening a database that does not
+ * exist creates one (here at once aborted), which costs a first visit's boot disk writes.
+ * Runtimes without `databases()` answer true (opening then finds out).
+ */
+export async function databaseExists(name: string, factory: IDBFactory | undefined = globalThis.indexedDB): Promise<boolean> {
+  if (factory === undefined) return false;
+  if (typeof factory.databases !== 'function') return true;
+  try {
+    return (await factory.databases()).some((database) => database.name === name);
+  } catch {
+    return true;
+  }
+}
+
 /** The data version of database `name` once, or null (see `openDataVersions`). */
 export async function readDataVersion(name: string, factory?: IDBFactory): Promise<string | null> {
   const reader = await openDataVersions(name, factory);
