@@ -3,13 +3,14 @@ import { join, resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { ascFromVendor, assemblyScriptVendor } from './src/build/browser/vite-plugin.js';
 import { pluginPreloads } from './src/build/browser/plugin-preloads.js';
+import { pageSnapshotBoot } from './src/build/browser/page-snapshot-boot.js';
 
 const EMBED_CLIENT = 'embed-client';
 
 export default defineConfig({
   // The playground's compiler is served as static files, not through the dependency pipeline;
-  // the site's page preloads its plugin files.
-  plugins: [assemblyScriptVendor(), pluginPreloads(), notFoundPage()],
+  // the site's page preloads its plugin files and shows its last-page snapshot at boot.
+  plugins: [assemblyScriptVendor(), pluginPreloads(), pageSnapshotBoot(), notFoundPage()],
   worker: { format: 'es', plugins: () => [ascFromVendor()] },
   build: {
     target: 'es2022',

@@ -11,6 +11,7 @@ import type { RecipeProblem, RecipeResult } from '../recipe/recipe.js';
 import { compileRecipeSources } from './recipe-compile.js';
 import { fetchPluginIndex, fetchPlugins } from '../kernel/plugin/fetch-plugins.js';
 import { freshDatabase, ownDatabase, previewDatabase, setOwnDatabase, setPreviewDatabase } from './site-databases.js';
+import { takeEarlyKernelWorker } from './early-kernel-worker.js';
 
 // KernelErrors keep their code across the worker boundary: the supervisor registers the handler.
 
@@ -201,7 +202,8 @@ export class KernelController implements ReactiveController {
   #startWorker(generation: number): SupervisedApi<WorkerApi> {
     const { siteName } = this.#options();
     this.#supervisor = new KernelSupervisor<WorkerApi>({
-      createWorker: () => new Worker(new URL('../worker/kernel-worker.ts', import.meta.url), { type: 'module', name: `trovato ${siteName}` }),
+      // The first one may have been started by the boot script, while this page's code loaded.
+      createWorker: () => takeEarlyKernelWorker(siteName) ?? new Worker(new URL('../worker/kernel-worker.ts', import.meta.url), { type: 'module', name: `trovato ${siteName}` }),
       quarantine: localStorageQuarantine(`trovato:quarantine:${siteName}`),
     });
     // After a hang the worker was replaced and re-booted: read the site again (a plugin may be quarantined).

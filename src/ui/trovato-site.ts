@@ -30,6 +30,9 @@ import './trovato-people-admin.js';
 import type { RolesSaveDetail, UserRolesSaveDetail } from './trovato-people-admin.js';
 import type { RenderSubmitDetail } from '../render/types.js';
 import { holdsAnyForm, withFieldErrors } from './form-errors.js';
+import { retireSnapshot } from './page-snapshot.js';
+import { SnapshotKeeper } from './snapshot-keeper.js';
+import { readUserChoice, writeUserChoice } from './user-choice.js';
 import './trovato-site-transfer.js';
 import './trovato-render.js';
 import './trovato-status-page.js';
@@ -38,6 +41,9 @@ import './trovato-user-switcher.js';
 const LOADING = html`<p class="loading" role="status">Loading…</p>`;
 /** The content types before the site is read. */
 const NO_TYPES: readonly ContentType[] = [];
+
+/** The pages a last-page snapshot is made of: those the data version covers (not the admin pages, whose logs are not data). */
+const SNAPSHOT_PAGES: ReadonlySet<Page['kind']> = new Set(['plugin', 'home', 'item']);
 
 /**
  * The site in the browser: boots the kernel worker, follows History API paths, and shows the
@@ -127,6 +133,8 @@ export class TrovatoSite extends LitElement {
    */
   #pageInstance = 0;
   #focusMain = false;
+  /** Keeps the pages shown as the last-page snapshot (page-snapshot.ts). */
+  readonly #snapshots = new SnapshotKeeper(this);
 
   constructor() {
     super();
@@ -148,7 +156,9 @@ export class TrovatoSite extends LitElement {
 
   override connectedCallback(): void {
     this._location = this.#readLocation();
-    this._userId = localStorage.getItem(this.#userKey());
+    this._userId = readUserChoice(this.siteName);
+    // While the kernel boots, so the first page's data version is read before it is asked for.
+    this.#snapshots.open();
     window.addEventListener('popstate', this._onPopState);
     // `trovato dev` announces a rebuilt plugin; only the dev server has import.meta.hot.
     import.meta.hot?.on(PLUGIN_REBUILT_EVENT, this._onPluginRebuilt);
@@ -180,6 +190,7 @@ export class TrovatoSite extends LitElement {
     window.removeEventListener('popstate', this._onPopState);
     import.meta.hot?.off(PLUGIN_REBUILT_EVENT, this._onPluginRebuilt);
     window.removeEventListener('hashchange', this._onHashChange);
+    this.#snapshots.close();
     super.disconnectedCallback();
   }
 
@@ -190,6 +201,8 @@ export class TrovatoSite extends LitElement {
   }
 
   protected override updated(): void {
+    // A site that cannot start shows why, never a snapshot of how it once was.
+    if (this.#kernel.phase === 'failed') retireSnapshot(this);
     if (this.#kernel.phase !== 'ready') return;
     const landing = this.#kernel.landing;
     if (landing) {
@@ -330,6 +343,8 @@ export class TrovatoSite extends LitElement {
   async #load(): Promise<void> {
     const seq = ++this.#loadSeq;
     this._loading = true;
+    // Before the page is asked for: a write the page might show is never older than this read.
+    const candidate = this.#snapshots.beforeLoad(this._userId ?? '');
     let page: Page;
     try {
       page = await this.#source.load(this._location, this.user);
@@ -342,7 +357,11 @@ export class TrovatoSite extends LitElement {
     this._page = page;
     this._loading = false;
     document.title = `${titleOf(page)} · ${this.siteTitle}`;
-    void this.#markRendered(seq);
+    void this.#markRendered(seq).then((shown) => {
+      // Pages of the own site the data version covers, without a passing notice.
+      const keepable = this.#kernel.mode.kind === 'own' && SNAPSHOT_PAGES.has(page.kind) && this._notice === null;
+      if (shown && keepable && candidate !== null) void this.#snapshots.keep(candidate, () => seq === this.#loadSeq && !this._loading && this._notice === null);
+    });
     this.#cronAfterPage();
   }
 
@@ -365,18 +384,24 @@ export class TrovatoSite extends LitElement {
   }
 
   /**
-   * User Timing marks for `npm run bench`: `trovato:page` (detail: the path) once a page's tree
-   * is in the DOM, the page's own element included; `trovato:first-page` the first time only.
+   * User Timing marks for `npm run bench`: `trovato:page` (detail: the path) once a LIVE page's
+   * tree (the kernel's answer) is in the DOM, the page's own element included;
+   * `trovato:first-page` the first time only. A last-page snapshot shown at boot sets
+   * `trovato:snapshot` instead (page-snapshot.ts), never these. Resolves to whether the page was
+   * shown (a later load may have overtaken it).
    */
-  async #markRendered(seq: number): Promise<void> {
+  async #markRendered(seq: number): Promise<boolean> {
     await this.updateComplete;
     const shown = this.renderRoot.querySelector('.sheet > *');
     if (shown instanceof LitElement) await shown.updateComplete;
-    if (seq !== this.#loadSeq) return;
+    if (seq !== this.#loadSeq) return false;
+    // The live page replaces the last-page snapshot, if the boot script showed one.
+    retireSnapshot(this);
     // One entry at a time: a long session must not grow the performance timeline.
     performance.clearMarks('trovato:page');
     performance.mark('trovato:page', { detail: this._location.path });
     if (performance.getEntriesByName('trovato:first-page').length === 0) performance.mark('trovato:first-page', { detail: this._location.path });
+    return true;
   }
 
   /** Shows `path` (an app path with an optional query) and records it in the history. */
@@ -413,10 +438,6 @@ export class TrovatoSite extends LitElement {
     return { path: appPath(location.pathname, this.base), search: location.search.replace(/^\?/, '') };
   }
 
-  #userKey(): string {
-    return `trovato-user:${this.siteName}`;
-  }
-
   private _onPopState = (): void => {
     this._notice = null;
     this._location = this.#readLocation();
@@ -449,7 +470,7 @@ export class TrovatoSite extends LitElement {
   private _onUserChange(event: CustomEvent<UserChangeDetail>): void {
     this._userId = event.detail.userId;
     // A recipe preview's user is the preview's business, not the visitor's own site's.
-    if (this.#kernel.mode.kind === 'own') localStorage.setItem(this.#userKey(), event.detail.userId);
+    if (this.#kernel.mode.kind === 'own') writeUserChoice(this.siteName, event.detail.userId);
     this._notice = null;
     // Signing in through the switcher is a login: plugins hear of it through tap_user_login.
     this.#kernel.call('login', specOf(this.user)).then(
@@ -558,7 +579,7 @@ export class TrovatoSite extends LitElement {
   async #backToOwnSite(): Promise<void> {
     this.#recipeAttempted = false;
     this.#loadedKey = '';
-    this._userId = localStorage.getItem(this.#userKey());
+    this._userId = readUserChoice(this.siteName);
     history.replaceState(null, '', hrefFor('/', this.base));
     this._location = this.#readLocation();
     await this.#kernel.backToOwnSite();

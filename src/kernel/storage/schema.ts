@@ -80,6 +80,11 @@ export interface SiteSchema extends DBSchema {
     key: string;
     value: unknown;
   };
+  /** The data version (data-version.ts): a new one with every write but the log's. */
+  meta: {
+    key: string;
+    value: string;
+  };
 }
 
 export type SiteStoreName = StoreNames<SiteSchema>;
@@ -137,6 +142,13 @@ export const MIGRATIONS: readonly Migration[] = [
       if (rows.indexNames.contains('by_table')) rows.deleteIndex('by_table');
       const cache = tx.objectStore('cache');
       if (cache.indexNames.contains('tags')) cache.deleteIndex('tags');
+    },
+  },
+  {
+    version: 4,
+    description: 'the data version, which the page compares with its last-page snapshot',
+    up(db) {
+      db.createObjectStore('meta');
     },
   },
 ];

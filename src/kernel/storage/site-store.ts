@@ -11,6 +11,7 @@ import { isEmptyChangeSet, ReadModel, tableKey, type ChangeSet } from './read-mo
 import { MIGRATIONS, type Item, type LogRecord, type Migration, type RowRecord, type SiteSchema, type SiteStoreName, type VariableRecord } from './schema.js';
 import { UnitOfWork, type MissedReads, type WorkBackend } from './unit-of-work.js';
 import { createSerialQueue } from '../common/serial-queue.js';
+import { changesData, DATA_VERSION_KEY, DATA_VERSION_STORE, newDataVersion } from './data-version.js';
 
 export interface SiteStoreOptions {
   /** The database name; the embedding page chooses one per site. */
@@ -124,6 +125,7 @@ export async function openSiteStore(options: SiteStoreOptions): Promise<SiteStor
   try {
     const { model, expired } = await ReadModel.load(db, now(), options.loadAllAtOpen ?? false);
     if (expired.length > 0) {
+      // Not a change of data (an expired entry already reads as a miss): no new data version.
       const tx = db.transaction('cache', 'readwrite');
       await Promise.all([...expired.map((key) => tx.store.delete(key)), tx.done]);
     }
@@ -340,7 +342,9 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
 
   /**
    * Runs `body` in one readwrite transaction over `stores` and waits for it to complete. Every
-   * request promise is tracked so an abort never leaves an unhandled rejection behind.
+   * request promise is tracked so an abort never leaves an unhandled rejection behind. The only
+   * place the store writes: so a write of anything but log lines replaces the data version in
+   * the same transaction here, and no write path can forget it (data-version.ts).
    */
   async #transact(
     stores: SiteStoreName[],
@@ -355,8 +359,10 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
       pending.push(request);
     };
     try {
-      tx = this.#db.transaction(stores, 'readwrite', { durability });
+      const bump = changesData(stores);
+      tx = this.#db.transaction(bump ? [...stores, DATA_VERSION_STORE] : stores, 'readwrite', { durability });
       track(tx.done);
+      if (bump) track(tx.objectStore(DATA_VERSION_STORE).put(newDataVersion(), DATA_VERSION_KEY));
       body(tx, track);
       await Promise.all(pending);
     } catch (error) {

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { user } from '../host/storage-test-harness.js';
+import { nodeIndexedDB } from './node-indexeddb.js';
+import { databaseExists, openDataVersions, readDataVersion } from './data-version.js';
+import { openSiteStore, type SiteStore } from './site-store.js';
+
+const alice = user('alice', []);
+
+function uniqueName(): string {
+  return `data-version-${crypto.randomUUID()}`;
+}
+
+async function withStore(body: (store: SiteStore, version: () => Promise<string | null>) => Promise<void>): Promise<void> {
+  const name = uniqueName();
+  const store = await openSiteStore({ name, indexedDB: nodeIndexedDB(), loadAllAtOpen: true });
+  try {
+    await body(store, () => readDataVersion(name, nodeIndexedDB()));
+  } finally {
+    await store.close();
+  }
+}
+
+describe('the data version', () => {
+  it('is new after every kind of write but log lines', async () => {
+    await withStore(async (store, version) => {
+      expect(await version()).toBeNull();
+      expect(await databaseExists(store.name, nodeIndexedDB())).toBe(true);
+      const seen = new Set<string | null>();
+      const expectNew = async () => {
+        const now = await version();
+        expect(now).not.toBeNull();
+        expect(seen.has(now)).toBe(false);
+        seen.add(now);
+      };
+      const item = store.beginWork(alice);
+      item.putItem({ id: 'a', item_type: 'page', title: 'A', fields: {}, status: 1, author_id: 'alice', created: 1, changed: 1 });
+      await item.commit();
+      await expectNew();
+      const row = store.beginWork(alice);
+      row.putRow('blog', 'posts', { id: 1 });
+      await row.commit();
+      await expectNew();
+      const variable = store.beginWork(alice);
+      variable.setVariable('blog', 'name', 'B');
+      await variable.commit();
+      await expectNew();
+      const cache = store.beginWork(alice);
+      cache.setCache('default', 'k', 'v', []);
+      await cache.commit();
+      await expectNew();
+      await store.putSetting('disabled_plugins', ['hello']);
+      await expectNew();
+      await store.dropPluginData('blog');
+      await expectNew();
+      const before = await version();
+      await store.appendLogs([{ plugin: 'blog', level: 'info', message: 'hi', time: 1, source: 'log' }]);
+      expect(await version()).toBe(before);
+      const nothing = store.beginWork(alice);
+      await nothing.commit();
+      expect(await version()).toBe(before);
+    });
+  });
+
+  it('a write after a read was asked for is not what that read sees', async () => {
+    await withStore(async (store, version) => {
+      await store.putSetting('k', 1);
+      const first = await version();
+      const reader = await openDataVersions(store.name, nodeIndexedDB());
+      try {
+        const read = reader!.read();
+        const written = store.putSetting('k', 2);
+        expect(await read).toBe(first);
+        await written;
+        expect(await reader!.read()).not.toBe(first);
+      } finally {
+        reader?.close();
+      }
+    });
+  });
+
+  it('reading a database that does not exist gives null and creates none', async () => {
+    const name = uniqueName();
+    expect(await databaseExists(name, nodeIndexedDB())).toBe(false);
+    expect(await readDataVersion(name, nodeIndexedDB())).toBeNull();
+    const names = (await nodeIndexedDB().databases()).map((d) => d.name);
+    expect(names).not.toContain(name);
+  });
+});

@@ -1,0 +1,33 @@
+/**
+ * The boot script: inlined into the site's index.html as a classic script at the top of its
+ * head (src/build/browser/page-snapshot-boot.ts bundles it), so it runs before the page's style
+ * sheet and modules load. It shows the last-page snapshot if one matches (page-snapshot.ts),
+ * then starts the kernel worker (early-kernel-worker.ts), so the worker's code loads beside
+ * the page's. Set when it is bundled: `__TROVATO_BASE__` (the site's base path),
+ * `__TROVATO_SITE_NAME__` (its <trovato-site>'s site-name) and `__TROVATO_KERNEL_WORKER__` (the
+ * built kernel worker's URL; empty in dev).
+ */
+import { startEarlyKernelWorker } from './early-kernel-worker.js';
+import { showSnapshotAtBoot } from './page-snapshot.js';
+
+declare const __TROVATO_BASE__: string;
+declare const __TROVATO_SITE_NAME__: string;
+declare const __TROVATO_KERNEL_WORKER__: string;
+
+/** After the snapshot: on two busy cores the worker's start would otherwise delay it. */
+function startWorker(): void {
+  if (__TROVATO_KERNEL_WORKER__ === '') return;
+  try {
+    startEarlyKernelWorker(__TROVATO_KERNEL_WORKER__, __TROVATO_SITE_NAME__);
+  } catch (error) {
+    // The site's controller starts it then, a little later.
+    console.warn('The kernel worker could not be started early:', error);
+  }
+}
+
+showSnapshotAtBoot(__TROVATO_BASE__, __TROVATO_SITE_NAME__)
+  .catch((error: unknown) => {
+    // A snapshot is only a head start: the live page comes all the same.
+    console.warn('The last-page snapshot could not be shown:', error);
+  })
+  .finally(startWorker);
