@@ -4,41 +4,19 @@
  * write to the site, nor to another user than the one it was made for. The kernel is held back
  * (its plugin files delayed) so that what shows before it answers can be looked at.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright';
-import { openE2eSite, type BuiltSite } from '../support/e2e-site.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright';
+import { useE2eSite } from '../support/e2e-site.js';
 
 const WAIT = 90_000;
 const ADMIN_ID = '00000000-0000-4000-8000-0000000000ad';
 const EDITOR_ID = '00000000-0000-4000-8000-00000000ed17';
 
-let site: BuiltSite;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  site = await openE2eSite();
-}, 120_000);
-
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
-});
-
-afterAll(async () => {
-  await site?.close();
-});
-
-function url(path: string): string {
-  return new URL(path.replace(/^\//, ''), site.baseUrl).href;
-}
+const e2e = useE2eSite();
 
 /** A fresh context whose plugin files can be held back with `hold()` until `release()`. */
 async function newContext(): Promise<{ page: Page; errors: string[]; hold: () => Promise<void>; release: () => void }> {
-  const context = await site.browser.newContext();
-  contexts.push(context);
-  context.setDefaultTimeout(WAIT);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
+  const { context, page, errors } = await e2e.newPage({ timeoutMs: WAIT });
   let gate: Promise<void> | null = null;
   let open = (): void => undefined;
   await context.route('**/plugins/**', async (route) => {
@@ -96,7 +74,7 @@ function snapshotWasShown(page: Page): Promise<boolean> {
 describe('the last-page snapshot', { timeout: 300_000 }, () => {
   it('shows the last page at once on a reload, inert, and the live page replaces it', async () => {
     const { page, errors, hold, release } = await newContext();
-    await page.goto(url('/blog'));
+    await page.goto(e2e.url('/blog'));
     await live(page);
     // The first visit creates the database while it boots: the page it shows next is kept.
     await page.reload();
@@ -129,7 +107,7 @@ describe('the last-page snapshot', { timeout: 300_000 }, () => {
 
   it('is not shown after a write to the site', async () => {
     const { page, errors, hold, release } = await newContext();
-    await page.goto(url('/blog'));
+    await page.goto(e2e.url('/blog'));
     await live(page);
     await page.evaluate((id) => localStorage.setItem('trovato-user:trovato-site', id), ADMIN_ID);
     await page.reload();
@@ -137,19 +115,19 @@ describe('the last-page snapshot', { timeout: 300_000 }, () => {
     await snapshotKept(page, '/blog', ADMIN_ID);
 
     // An admin page is never kept: /blog stays the last page. Nothing written: the snapshot shows.
-    await page.goto(url('/admin/plugins'));
+    await page.goto(e2e.url('/admin/plugins'));
     await live(page);
-    await page.goto(url('/blog'));
+    await page.goto(e2e.url('/blog'));
     await live(page);
     expect(await snapshotWasShown(page)).toBe(true);
     await snapshotKept(page, '/blog', ADMIN_ID);
 
-    await page.goto(url('/admin/plugins'));
+    await page.goto(e2e.url('/admin/plugins'));
     await live(page);
     await page.getByRole('button', { name: 'Disable hello' }).click();
     await page.getByRole('button', { name: 'Enable hello' }).waitFor();
     await hold();
-    await page.goto(url('/blog'));
+    await page.goto(e2e.url('/blog'));
     await page.locator('trovato-site').waitFor({ state: 'attached' });
     release();
     await live(page);
@@ -161,7 +139,7 @@ describe('the last-page snapshot', { timeout: 300_000 }, () => {
 
   it('is never shown to another user than the one it was made for', async () => {
     const { page, errors } = await newContext();
-    await page.goto(url('/blog'));
+    await page.goto(e2e.url('/blog'));
     await live(page);
     await page.evaluate((id) => localStorage.setItem('trovato-user:trovato-site', id), ADMIN_ID);
     await page.reload();

@@ -5,37 +5,19 @@
  * any object with a `value` key for a thrown error: `/blog?value=1` stayed on "Loading…" with
  * an uncaught error, and the supervisor restarted the worker for the wrong reason.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright';
-import { openE2eSite, type BuiltSite } from '../support/e2e-site.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright';
+import { useE2eSite } from '../support/e2e-site.js';
 
 /** Booting compiles the plugins in a worker: slow on a busy two-core machine. */
 const WAIT = 90_000;
 
-let site: BuiltSite;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  site = await openE2eSite();
-}, 120_000);
-
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
-});
-
-afterAll(async () => {
-  await site?.close();
-});
+const e2e = useE2eSite();
 
 /** Opens `path` in a fresh context; returns the page and the uncaught errors it collects. */
 async function open(path: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await site.browser.newContext();
-  contexts.push(context);
-  context.setDefaultTimeout(WAIT);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(new URL(path.replace(/^\//, ''), site.baseUrl).href);
+  const { page, errors } = await e2e.newPage({ timeoutMs: WAIT });
+  await page.goto(e2e.url(path));
   await page.getByLabel('Viewing as').waitFor();
   await page.locator('main[aria-busy="false"]').waitFor();
   return { page, errors };

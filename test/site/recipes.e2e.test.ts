@@ -5,9 +5,9 @@
  * the same items and the same pages; bad links are refused naming the step, and leave nothing.
  */
 import { readFile } from 'node:fs/promises';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Page } from 'playwright';
-import { openE2eSite, type BuiltSite } from '../support/e2e-site.js';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright';
+import { useE2eSite } from '../support/e2e-site.js';
 import { recipeToFragment, type Recipe } from '../../src/recipe/recipe.js';
 import blogDemo from '../../src/recipe/examples/blog-demo.recipe.json' with { type: 'json' };
 import { writeFile } from 'node:fs/promises';
@@ -18,32 +18,10 @@ const WAIT = 90_000;
 const BLOG_DEMO = blogDemo as Recipe;
 const POSTS = ['Plugins all the way down', 'A recipe in a link', 'Export, import, identical'];
 
-let site: BuiltSite;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  site = await openE2eSite();
-}, 180_000);
-
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
-});
-
-afterAll(async () => {
-  await site?.close();
-});
-
-function url(path: string): string {
-  return new URL(path.replace(/^\//, ''), site.baseUrl).href;
-}
+const e2e = useE2eSite(180_000);
 
 async function newPage(): Promise<{ page: Page; errors: string[] }> {
-  const context = await site.browser.newContext({ viewport: { width: 1200, height: 900 }, acceptDownloads: true });
-  contexts.push(context);
-  context.setDefaultTimeout(WAIT);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
+  const { page, errors } = await e2e.newPage({ viewport: { width: 1200, height: 900 }, acceptDownloads: true, timeoutMs: WAIT });
   page.on('dialog', (dialog) => void dialog.accept());
   return { page, errors };
 }
@@ -108,10 +86,10 @@ describe('playground links with an upload', { timeout: 300_000 }, () => {
       tap_menu: [{ path: '/tiny', title: 'Tiny', callback: 'tiny_page' }],
       tiny_page: { '#type': 'markup', '#value': '<p>A tiny plugin from a link</p>' },
     });
-    await writeFile(join(site.outDir, 'tiny.wasm'), tiny.wasm);
-    await writeFile(join(site.outDir, 'tiny.info.toml'), tiny.manifest);
+    await writeFile(join(e2e.site.outDir, 'tiny.wasm'), tiny.wasm);
+    await writeFile(join(e2e.site.outDir, 'tiny.info.toml'), tiny.manifest);
     const { page, errors } = await newPage();
-    await page.goto(url('/playground/'));
+    await page.goto(e2e.url('/playground/'));
     expect(await settled(page)).toBe('ready');
 
     // hello.wasm is too large for a link: the page says so, naming the upload, and offers the file.
@@ -126,7 +104,7 @@ describe('playground links with an upload', { timeout: 300_000 }, () => {
     expect(tooLong).toMatch(/the uploaded hello\.wasm \(\d+ KB\)/);
     expect(await page.locator('#link-too-long button').innerText()).toContain('Download');
 
-    await page.setInputFiles('#upload-wasm', [join(site.outDir, 'tiny.wasm'), join(site.outDir, 'tiny.info.toml')]);
+    await page.setInputFiles('#upload-wasm', [join(e2e.site.outDir, 'tiny.wasm'), join(e2e.site.outDir, 'tiny.info.toml')]);
     await page.locator('#upload-note').filter({ hasText: 'tiny.wasm' }).waitFor();
     // The run it starts ends on the state's route (/hello here), which tiny does not have.
     await expect.poll(() => page.locator('#preview').evaluate(deepText), { timeout: WAIT }).toContain('No route matches /hello');
@@ -150,12 +128,12 @@ describe('playground links with an upload', { timeout: 300_000 }, () => {
 describe('recipes on the built site', { timeout: 300_000 }, () => {
   it('opens the blog demo from a link in a fresh database, at /blog as the editor, and leaves the visitor\'s site untouched', async () => {
     const { page, errors } = await newPage();
-    await page.goto(url('/'));
+    await page.goto(e2e.url('/'));
     await booted(page);
     await page.getByRole('heading', { name: 'Welcome to Trovato' }).waitFor();
 
     // Only the fragment changes: the open site notices and opens the recipe without a reload.
-    await page.goto(url(`/#${recipeToFragment(BLOG_DEMO)}`));
+    await page.goto(e2e.url(`/#${recipeToFragment(BLOG_DEMO)}`));
     await page.locator('#recipe-banner').waitFor();
     await booted(page);
     await page.getByRole('heading', { name: 'Blog', exact: true }).waitFor();
@@ -178,7 +156,7 @@ describe('recipes on the built site', { timeout: 300_000 }, () => {
   it('exports the site as a zip that imports in a fresh browser context with the same items and pages', async () => {
     const paths = ['/blog', '/blog/plugins', '/blog/recipe-link', '/blog/export-import', '/admin/content'];
     const first = await newPage();
-    await first.page.goto(url(`/#${recipeToFragment(BLOG_DEMO)}`));
+    await first.page.goto(e2e.url(`/#${recipeToFragment(BLOG_DEMO)}`));
     await booted(first.page);
     await actAs(first.page, 'Ada Administrator');
     const before: Record<string, string> = {};
@@ -193,7 +171,7 @@ describe('recipes on the built site', { timeout: 300_000 }, () => {
     expect(download.suggestedFilename()).toBe('trovato-site.trovato-site.zip');
 
     const second = await newPage();
-    await second.page.goto(url('/'));
+    await second.page.goto(e2e.url('/'));
     await booted(second.page);
     await actAs(second.page, 'Ada Administrator');
     await textOf(second.page, '/admin/site');
@@ -213,19 +191,19 @@ describe('recipes on the built site', { timeout: 300_000 }, () => {
 
   it('refuses a damaged link, a failed integrity check and an unreachable recipe URL, naming the step and keeping nothing', async () => {
     const { page } = await newPage();
-    await page.goto(url('/#recipe=v1.AAAA-not-a-recipe'));
+    await page.goto(e2e.url('/#recipe=v1.AAAA-not-a-recipe'));
     expect(await bootError(page, 'The recipe link is damaged')).toContain('The recipe was not applied');
 
     const hello = await readFile(new URL('../../public/plugins/hello/hello.wasm', import.meta.url));
     const manifest = await readFile(new URL('../../public/plugins/hello/hello.info.toml', import.meta.url), 'utf8');
     const tampered: Recipe = { recipe: 1, steps: [{ step: 'plugin', name: 'hello', manifest, wasm: hello.toString('base64'), sha256: 'f'.repeat(64) }] };
-    await page.goto(url(`/#${recipeToFragment(tampered)}`));
+    await page.goto(e2e.url(`/#${recipeToFragment(tampered)}`));
     const integrity = await bootError(page, 'Integrity check failed');
     expect(integrity).toContain('step 1 (plugin "hello")');
     expect(integrity).toContain('Integrity check failed');
     expect(integrity).toContain('Nothing of the recipe was applied');
 
-    await page.goto(url('/?recipe=http://127.0.0.1:9/recipe.json'));
+    await page.goto(e2e.url('/?recipe=http://127.0.0.1:9/recipe.json'));
     expect(await bootError(page, 'could not be fetched')).toContain('http://127.0.0.1:9/recipe.json');
     expect((await databases(page)).filter((name) => name.includes('~'))).toEqual([]);
 

@@ -6,27 +6,14 @@
  * behind its Menu button. Every scenario opens a fresh browser context, so it starts on an empty
  * IndexedDB (the blog plugin's welcome post only).
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { BrowserContext, Locator, Page, Response } from 'playwright';
-import { openE2eSite, type BuiltSite } from '../support/e2e-site.js';
+import { describe, expect, it } from 'vitest';
+import type { Locator, Page, Response } from 'playwright';
+import { useE2eSite } from '../support/e2e-site.js';
 
 /** Booting compiles four plugins in a worker: slow on a two-core CI machine, so waits are long. */
 const WAIT = 90_000;
 
-let site: BuiltSite;
-const contexts: BrowserContext[] = [];
-
-beforeAll(async () => {
-  site = await openE2eSite();
-}, 120_000);
-
-afterEach(async () => {
-  await Promise.all(contexts.splice(0).map((context) => context.close()));
-});
-
-afterAll(async () => {
-  await site?.close();
-});
+const e2e = useE2eSite();
 
 interface Visit {
   page: Page;
@@ -36,19 +23,10 @@ interface Visit {
 
 /** A new browser context (empty storage), opened at `path` (relative to the site's root). */
 async function openSite(path = ''): Promise<Visit & { response: Response | null }> {
-  const context = await site.browser.newContext({ viewport: { width: 1200, height: 900 } });
-  contexts.push(context);
-  context.setDefaultTimeout(WAIT);
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  const response = await page.goto(url(path));
+  const { page, errors } = await e2e.newPage({ viewport: { width: 1200, height: 900 }, timeoutMs: WAIT });
+  const response = await page.goto(e2e.url(path));
   await booted(page);
   return { page, errors, response };
-}
-
-function url(path: string): string {
-  return new URL(path.replace(/^\//, ''), site.baseUrl).href;
 }
 
 /** The site's path of the page now shown. */
@@ -173,7 +151,7 @@ describe('the site, built', { timeout: 240_000 }, () => {
     expect(await page.getByRole('link', { name: post.title }).getAttribute('href')).toBe(`/blog/${post.slug}`);
 
     // A reload boots a new worker on the same IndexedDB: the post, its tags and the user are kept.
-    await page.goto(url(`/blog/${post.slug}`));
+    await page.goto(e2e.url(`/blog/${post.slug}`));
     await booted(page);
     await page.getByText(post.body).waitFor();
     expect(await page.getByLabel('Viewing as').locator('option:checked').innerText()).toBe('Anonymous');
@@ -195,7 +173,7 @@ describe('the site, built', { timeout: 240_000 }, () => {
     expect(await page.getByText('This post is not published.').isVisible()).toBe(true);
 
     // The author: the post at its own address, marked as a draft, but not in the public listing.
-    await page.goto(url(`/blog/${draft.slug}`));
+    await page.goto(e2e.url(`/blog/${draft.slug}`));
     await booted(page);
     await page.getByText(draft.body).waitFor();
     expect(await page.getByText('This post is not published.').isVisible()).toBe(true);
@@ -207,12 +185,12 @@ describe('the site, built', { timeout: 240_000 }, () => {
     await page.getByRole('link', { name: 'A first post, written by a plugin' }).waitFor();
     expect(await page.getByRole('link', { name: draft.title }).count()).toBe(0);
 
-    await page.goto(url(`/blog/${draft.slug}`));
+    await page.goto(e2e.url(`/blog/${draft.slug}`));
     await booted(page);
     await heading(page, 'Post not found').waitFor();
     expect(await page.getByText(draft.body).count()).toBe(0);
 
-    await page.goto(url(`/item/${id}`));
+    await page.goto(e2e.url(`/item/${id}`));
     await booted(page);
     await heading(page, 'Access denied').waitFor();
     expect(await page.getByText(/This item is unpublished/).isVisible()).toBe(true);
@@ -233,12 +211,12 @@ describe('the site, built', { timeout: 240_000 }, () => {
     expect(await page.title()).toBe('Access denied · Trovato');
 
     for (const [path, permission] of [['/admin/logs', 'view logs'], ['/admin/content', 'administer content']] as const) {
-      await page.goto(url(path));
+      await page.goto(e2e.url(path));
       await booted(page);
       await heading(page, 'Access denied').waitFor();
       expect(await page.getByText(`Anonymous lacks the permission "${permission}" this page needs.`).isVisible()).toBe(true);
     }
-    await page.goto(url('/item/add/blog'));
+    await page.goto(e2e.url('/item/add/blog'));
     await booted(page);
     await heading(page, 'Access denied').waitFor();
     expect(await page.getByText('Anonymous may not create blog post items.').isVisible()).toBe(true);
@@ -246,7 +224,7 @@ describe('the site, built', { timeout: 240_000 }, () => {
     // The editor writes content but does not run the site.
     await actAs(page, 'Edna Editor');
     await heading(page, 'Add blog post').waitFor();
-    await page.goto(url('/admin/plugins'));
+    await page.goto(e2e.url('/admin/plugins'));
     await booted(page);
     await heading(page, 'Access denied').waitFor();
     expect(await page.getByText('Edna Editor lacks the permission "administer plugins" this page needs.').isVisible()).toBe(true);
@@ -255,7 +233,7 @@ describe('the site, built', { timeout: 240_000 }, () => {
 
     // hello declares "see hello secrets" (tap_perm) and checks it while building /hello.
     const secret = page.getByText('You may see hello secrets.');
-    await page.goto(url('/hello?name=Ada'));
+    await page.goto(e2e.url('/hello?name=Ada'));
     await booted(page);
     await heading(page, 'Hello, Ada!').waitFor();
     expect(await secret.isVisible()).toBe(true);
@@ -264,7 +242,7 @@ describe('the site, built', { timeout: 240_000 }, () => {
     expect(await heading(page, 'Hello, Ada!').isVisible()).toBe(true);
 
     // A plugin route guarded by that permission: the kernel refuses it, the page says why.
-    await page.goto(url('/hello/secret'));
+    await page.goto(e2e.url('/hello/secret'));
     await booted(page);
     await heading(page, 'Access denied').waitFor();
     expect(await page.getByText('needs the permission "see hello secrets"').isVisible()).toBe(true);
@@ -292,7 +270,7 @@ describe('the site, built', { timeout: 240_000 }, () => {
     await booted(page);
     await heading(page, 'Plugins').waitFor();
     expect(await row('categories').locator('.status').innerText()).toBe('enabled');
-    await page.goto(url('/tags/nothing-here'));
+    await page.goto(e2e.url('/tags/nothing-here'));
     await booted(page);
     await heading(page, 'Unknown tag').waitFor();
     expect(errors).toEqual([]);
@@ -321,15 +299,15 @@ describe('the site, built', { timeout: 240_000 }, () => {
     await heading(page, 'Hello, world!').waitFor();
 
     // A query string survives the deep link; an unknown path is the site's own 404 page.
-    const hello = await page.goto(url('/hello?name=Deep'));
+    const hello = await page.goto(e2e.url('/hello?name=Deep'));
     expect(hello?.status()).toBe(404);
     await booted(page);
     await heading(page, 'Hello, Deep!').waitFor();
-    await page.goto(url('/item/no-such-item'));
+    await page.goto(e2e.url('/item/no-such-item'));
     await booted(page);
     await heading(page, 'Page not found').waitFor();
     expect(await page.getByText('There is no item with the id no-such-item.').isVisible()).toBe(true);
-    await page.goto(url('/no/such/page'));
+    await page.goto(e2e.url('/no/such/page'));
     await booted(page);
     await heading(page, 'Page not found').waitFor();
     expect(await page.getByText('No page lives at /no/such/page.').isVisible()).toBe(true);
@@ -372,7 +350,7 @@ describe('the site, built', { timeout: 240_000 }, () => {
     await page.getByRole('button', { name: 'Save permissions' }).click();
     await page.getByRole('status').filter({ hasText: 'Permissions saved.' }).waitFor();
 
-    await page.goto(url('/hello/secret'));
+    await page.goto(e2e.url('/hello/secret'));
     await booted(page);
     await actAs(page, 'Edna Editor');
     await page.getByText('The secret: every page here is a WebAssembly export.').waitFor();
@@ -405,7 +383,7 @@ describe('the site, built', { timeout: 240_000 }, () => {
     expect(pathOf(page)).toBe('/notes/written-here');
     expect(await heading(page, 'Written in the site').isVisible()).toBe(true);
 
-    await page.goto(url('/notes/no-such-note'));
+    await page.goto(e2e.url('/notes/no-such-note'));
     await booted(page);
     await heading(page, 'Note not found').waitFor();
     expect(await page.getByText('No note has the address /notes/no-such-note.').isVisible()).toBe(true);
