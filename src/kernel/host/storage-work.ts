@@ -85,8 +85,6 @@ export function describe(value: unknown): string {
 
 /** Sort order over JSON scalars: numbers, then strings, then booleans; missing values last. */
 export function compareValues(a: unknown, b: unknown): number {
-  const rank = (v: unknown): number =>
-    typeof v === 'number' ? 0 : typeof v === 'string' ? 1 : typeof v === 'boolean' ? 2 : v === undefined || v === null ? 4 : 3;
   const ra = rank(a);
   const rb = rank(b);
   if (ra !== rb) return ra - rb;
@@ -94,6 +92,11 @@ export function compareValues(a: unknown, b: unknown): number {
   if (ra === 1) return (a as string) < (b as string) ? -1 : (a as string) > (b as string) ? 1 : 0;
   if (ra === 2) return Number(a) - Number(b);
   return 0;
+}
+
+/** The order of kinds of value: numbers, strings, booleans, anything else, missing. */
+function rank(v: unknown): number {
+  return typeof v === 'number' ? 0 : typeof v === 'string' ? 1 : typeof v === 'boolean' ? 2 : v === undefined || v === null ? 4 : 3;
 }
 
 /** `<`-style comparison that is false unless both sides are numbers or both are strings. */
