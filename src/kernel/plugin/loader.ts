@@ -67,6 +67,10 @@ export async function loadPlugins(sources: readonly PluginSource[], options: Loa
   const candidates = new Map<string, CompiledPlugin>();
   const provided = providedImports();
 
+  // First every check that needs no waiting, in the order given (duplicates are found here);
+  // then the rewrites (a cache read) and compiles of the plugins that passed, all at once: each
+  // waits on IndexedDB or the engine's compiler, so one after another they added up on every boot.
+  const pending = new Map<string, Pending>();
   for (const source of sources) {
     const file = `${source.name}.info.toml`;
     const parsed = parseManifest(source.manifest, { file, expectedName: source.name });
@@ -81,9 +85,9 @@ export async function loadPlugins(sources: readonly PluginSource[], options: Loa
       statuses.set(source.name, statusOf(manifest, 'refused', [`${manifest.name} is quarantined: ${reason} Re-enable it to load it again.`], warnings));
       continue;
     }
-    if (statuses.has(source.name)) {
+    if (statuses.has(source.name) || pending.has(source.name)) {
       statuses.set(source.name, statusOf(manifest, 'refused', [`${manifest.name}: two plugins are named "${manifest.name}"; rename one.`], warnings));
-      candidates.delete(source.name);
+      pending.delete(source.name);
       continue;
     }
     const limit = Math.min(options.maxMemoryPages, manifest.memory?.maxPages ?? options.maxMemoryPages);
@@ -98,32 +102,18 @@ export async function loadPlugins(sources: readonly PluginSource[], options: Loa
       statuses.set(source.name, statusOf(manifest, 'refused', check.problems.map((p) => p.message), warnings));
       continue;
     }
-    const rewriteOptions = { maxMemoryPages: limit, fuel: options.fuel };
-    const rewritten = options.rewriteCache
-      ? await rewriteThroughCache(source.wasm, rewriteOptions, options.rewriteCache, (message) => warnings.push(message))
-      : rewriteModule(source.wasm, rewriteOptions);
-    if (!rewritten.ok) {
-      statuses.set(source.name, statusOf(manifest, 'refused', [`${manifest.name} (${manifest.name}.wasm): ${rewritten.message}`], warnings));
+    pending.set(source.name, { source, manifest, shape: check.shape, limit, warnings });
+  }
+
+  const compiled = await Promise.all([...pending.values()].map((plugin) => compilePlugin(plugin, options)));
+  // In the order given, as before: the load order breaks ties by it.
+  for (const { plugin, outcome } of compiled) {
+    const { source, manifest, warnings } = plugin;
+    if (!outcome.ok) {
+      statuses.set(source.name, statusOf(manifest, 'refused', [outcome.error], warnings));
       continue;
     }
-    let module: WebAssembly.Module;
-    try {
-      module = await WebAssembly.compile(rewritten.module.bytes as BufferSource);
-    } catch (error) {
-      statuses.set(
-        source.name,
-        statusOf(manifest, 'refused', [`${manifest.name} (${manifest.name}.wasm): the module does not compile: ${messageOf(error)}`], warnings),
-      );
-      continue;
-    }
-    candidates.set(manifest.name, {
-      manifest,
-      module,
-      shape: check.shape,
-      bytes: rewritten.module.bytes,
-      memoryLimitPages: limit,
-      notPoolable: rewritten.module.notPoolable,
-    });
+    candidates.set(manifest.name, outcome.plugin);
     statuses.set(source.name, statusOf(manifest, 'ok', [], warnings));
   }
 
@@ -140,6 +130,41 @@ export async function loadPlugins(sources: readonly PluginSource[], options: Loa
     ...[...statuses.values()].filter((s) => s.status === 'refused').sort((a, b) => a.name.localeCompare(b.name)),
   ];
   return { statuses: ordered, order };
+}
+
+/** A plugin whose manifest and module shape passed, waiting for its rewrite and compile. */
+interface Pending {
+  readonly source: PluginSource;
+  readonly manifest: PluginManifest;
+  readonly shape: ModuleShape;
+  readonly limit: number;
+  /** Its manifest's warnings; the rewrite cache adds its own. */
+  readonly warnings: string[];
+}
+
+type CompileOutcome = { ok: true; plugin: CompiledPlugin } | { ok: false; error: string };
+
+/** Rewrites (through the cache, when there is one) and compiles one plugin; a failure is its refusal. */
+async function compilePlugin(pending: Pending, options: LoaderOptions): Promise<{ plugin: Pending; outcome: CompileOutcome }> {
+  const { source, manifest, shape, limit, warnings } = pending;
+  const rewriteOptions = { maxMemoryPages: limit, fuel: options.fuel };
+  const rewritten = options.rewriteCache
+    ? await rewriteThroughCache(source.wasm, rewriteOptions, options.rewriteCache, (message) => warnings.push(message))
+    : rewriteModule(source.wasm, rewriteOptions);
+  if (!rewritten.ok) return { plugin: pending, outcome: { ok: false, error: `${manifest.name} (${manifest.name}.wasm): ${rewritten.message}` } };
+  let module: WebAssembly.Module;
+  try {
+    module = await WebAssembly.compile(rewritten.module.bytes as BufferSource);
+  } catch (error) {
+    return { plugin: pending, outcome: { ok: false, error: `${manifest.name} (${manifest.name}.wasm): the module does not compile: ${messageOf(error)}` } };
+  }
+  return {
+    plugin: pending,
+    outcome: {
+      ok: true,
+      plugin: { manifest, module, shape, bytes: rewritten.module.bytes, memoryLimitPages: limit, notPoolable: rewritten.module.notPoolable },
+    },
+  };
 }
 
 /** A dependency that was refused for its own reasons is "refused", not "missing". */
