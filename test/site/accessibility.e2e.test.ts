@@ -7,7 +7,7 @@
 import AxeBuilder from '@axe-core/playwright';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright';
-import { openE2eSite, type BuiltSite } from '../support/e2e-site.js';
+import { openE2eSite, type BuiltSite, userSwitcher } from '../support/e2e-site.js';
 
 /** Booting compiles the plugins in a worker, and the playground compiles in the page: slow on two busy cores. */
 const WAIT = 240_000;
@@ -74,7 +74,7 @@ describe('accessibility (axe-core)', { timeout: 900_000 }, () => {
     const found: string[] = [];
 
     await page.goto(site.baseUrl);
-    await page.getByLabel('Viewing as').waitFor();
+    await userSwitcher(page).waitFor();
     await settled(page);
     found.push(...(await findings(page, 'home')));
     // The skip link is the first tab stop, and following it puts focus on the main column.
@@ -97,7 +97,7 @@ describe('accessibility (axe-core)', { timeout: 900_000 }, () => {
     await settled(page);
     found.push(...(await findings(page, 'a blog post')));
 
-    await page.getByLabel('Viewing as').selectOption({ label: 'Ada Administrator' });
+    await userSwitcher(page).selectOption({ label: 'Ada Administrator' });
     await settled(page);
     await follow(page, 'Content', 'Content');
     found.push(...(await findings(page, '/admin/content')));

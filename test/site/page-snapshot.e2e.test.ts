@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright';
-import { useE2eSite } from '../support/e2e-site.js';
+import { useE2eSite, userSwitcher } from '../support/e2e-site.js';
 
 const WAIT = 90_000;
 const ADMIN_ID = '00000000-0000-4000-8000-0000000000ad';
@@ -151,17 +151,17 @@ describe('the last-page snapshot', { timeout: 300_000 }, () => {
     await page.reload();
     await live(page);
     expect(await snapshotWasShown(page)).toBe(false);
-    expect(await page.getByLabel('Viewing as').locator('option:checked').innerText()).toBe('Edna Editor');
+    expect(await userSwitcher(page).locator('option:checked').innerText()).toBe('Edna Editor');
 
     // The switcher: the live page is shown as the new user, and a reload shows that user's own snapshot.
-    await page.getByLabel('Viewing as').selectOption({ label: 'Anonymous' });
+    await userSwitcher(page).selectOption({ label: 'Anonymous' });
     await live(page);
     const anonymous = await page.evaluate(() => localStorage.getItem('trovato-user:trovato-site') ?? '');
     await snapshotKept(page, '/blog', anonymous);
     await page.reload();
     await live(page);
     expect(await snapshotWasShown(page)).toBe(true);
-    expect(await page.getByLabel('Viewing as').locator('option:checked').innerText()).toBe('Anonymous');
+    expect(await userSwitcher(page).locator('option:checked').innerText()).toBe('Anonymous');
     expect(errors).toEqual([]);
   });
 });

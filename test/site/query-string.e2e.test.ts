@@ -7,7 +7,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright';
-import { useE2eSite } from '../support/e2e-site.js';
+import { useE2eSite, userSwitcher } from '../support/e2e-site.js';
 
 /** Booting compiles the plugins in a worker: slow on a busy two-core machine. */
 const WAIT = 90_000;
@@ -18,7 +18,7 @@ const e2e = useE2eSite();
 async function open(path: string): Promise<{ page: Page; errors: string[] }> {
   const { page, errors } = await e2e.newPage({ timeoutMs: WAIT });
   await page.goto(e2e.url(path));
-  await page.getByLabel('Viewing as').waitFor();
+  await userSwitcher(page).waitFor();
   await page.locator('main[aria-busy="false"]').waitFor();
   return { page, errors };
 }

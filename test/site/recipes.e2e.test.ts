@@ -7,7 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright';
-import { useE2eSite } from '../support/e2e-site.js';
+import { useE2eSite, userSwitcher } from '../support/e2e-site.js';
 import { recipeToFragment, type Recipe } from '../../src/recipe/recipe.js';
 import blogDemo from '../../src/recipe/examples/blog-demo.recipe.json' with { type: 'json' };
 import { writeFile } from 'node:fs/promises';
@@ -27,12 +27,12 @@ async function newPage(): Promise<{ page: Page; errors: string[] }> {
 }
 
 async function booted(page: Page): Promise<void> {
-  await page.getByLabel('Viewing as').waitFor();
+  await userSwitcher(page).waitFor();
   await page.locator('main[aria-busy="false"]').waitFor();
 }
 
 async function actAs(page: Page, name: string): Promise<void> {
-  await page.getByLabel('Viewing as').selectOption({ label: name });
+  await userSwitcher(page).selectOption({ label: name });
   await page.locator('main[aria-busy="false"]').waitFor();
 }
 
@@ -139,7 +139,7 @@ describe('recipes on the built site', { timeout: 300_000 }, () => {
     await page.getByRole('heading', { name: 'Blog', exact: true }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/blog');
     for (const title of POSTS) await page.getByRole('link', { name: title }).waitFor();
-    expect(await page.getByLabel('Viewing as').locator('option:checked').innerText()).toBe('Edna Editor');
+    expect(await userSwitcher(page).locator('option:checked').innerText()).toBe('Edna Editor');
     expect(await page.locator('#recipe-banner').innerText()).toContain('your own site is untouched');
     expect((await databases(page)).some((name) => name.startsWith('trovato-site~recipe-'))).toBe(true);
 

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page, Response } from 'playwright';
-import { useE2eSite } from '../support/e2e-site.js';
+import { useE2eSite, userSwitcher } from '../support/e2e-site.js';
 
 /** Booting compiles four plugins in a worker: slow on a two-core CI machine, so waits are long. */
 const WAIT = 90_000;
@@ -36,7 +36,7 @@ function pathOf(page: Page): string {
 
 /** The user switcher appears once the kernel is up; then the first page is loaded. */
 async function booted(page: Page): Promise<void> {
-  await page.getByLabel('Viewing as').waitFor();
+  await userSwitcher(page).waitFor();
   await settled(page);
 }
 
@@ -47,7 +47,7 @@ async function settled(page: Page): Promise<void> {
 
 /** Runs the next requests as one of the demo users, and waits for the page to load again as them. */
 async function actAs(page: Page, name: 'Anonymous' | 'Edna Editor' | 'Ada Administrator'): Promise<void> {
-  await page.getByLabel('Viewing as').selectOption({ label: name });
+  await userSwitcher(page).selectOption({ label: name });
   await settled(page);
 }
 
@@ -154,7 +154,7 @@ describe('the site, built', { timeout: 240_000 }, () => {
     await page.goto(e2e.url(`/blog/${post.slug}`));
     await booted(page);
     await page.getByText(post.body).waitFor();
-    expect(await page.getByLabel('Viewing as').locator('option:checked').innerText()).toBe('Anonymous');
+    expect(await userSwitcher(page).locator('option:checked').innerText()).toBe('Anonymous');
     expect((await tagLinks(page)).map((link) => link.name)).toEqual(['Rust', 'WebAssembly']);
     await page.reload();
     await booted(page);

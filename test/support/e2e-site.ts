@@ -4,7 +4,7 @@
  * connected to the shared Chromium. `close()` closes this file's contexts and disconnects; the
  * build, the server and Chromium stay for the next file.
  */
-import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Locator, type Page } from 'playwright';
 import { afterAll, afterEach, beforeAll, inject } from 'vitest';
 import type { BuiltSite } from './built-site.js';
 import type { SharedE2eSite } from './e2e-build.js';
@@ -89,6 +89,15 @@ export function useE2eSite(openTimeoutMs = 120_000): E2eSiteFixture {
     },
     url: (path) => new URL(path.replace(/^\//, ''), site().baseUrl).href,
   };
+}
+
+/**
+ * The live site's user switcher. While the last-page snapshot is shown it holds an inert copy of
+ * the switcher (under a renamed element) beside the live one, so an unscoped
+ * `getByLabel('Viewing as')` can match two selects during a boot.
+ */
+export function userSwitcher(page: Page): Locator {
+  return page.locator('trovato-user-switcher').getByLabel('Viewing as');
 }
 
 /** The shared Chromium alone, for a file that serves something else (`trovato dev`); `close()` disconnects. */
