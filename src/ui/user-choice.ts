@@ -4,14 +4,15 @@
  * snapshot made for that user (page-snapshot.ts).
  */
 
-function key(siteName: string): string {
+/** The localStorage key of the user picked on `siteName`. */
+export function userChoiceKey(siteName: string): string {
   return `trovato-user:${siteName}`;
 }
 
 /** The picked user's id, or null when none was picked (or storage is off). */
 export function readUserChoice(siteName: string): string | null {
   try {
-    return localStorage.getItem(key(siteName));
+    return localStorage.getItem(userChoiceKey(siteName));
   } catch {
     return null;
   }
@@ -19,7 +20,7 @@ export function readUserChoice(siteName: string): string | null {
 
 export function writeUserChoice(siteName: string, userId: string): void {
   try {
-    localStorage.setItem(key(siteName), userId);
+    localStorage.setItem(userChoiceKey(siteName), userId);
   } catch {
     // Storage disabled: the pick holds for this page load only.
   }

@@ -7,6 +7,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright';
 import { useE2eSite, userSwitcher } from '../support/e2e-site.js';
+import { SNAPSHOT_MARK, snapshotKey } from '../../src/ui/page-snapshot.js';
+import { userChoiceKey } from '../../src/ui/user-choice.js';
+
+const SITE = 'trovato-site';
+const USER_KEY = userChoiceKey(SITE);
 
 const WAIT = 90_000;
 const ADMIN_ID = '00000000-0000-4000-8000-0000000000ad';
@@ -41,9 +46,9 @@ async function live(page: Page): Promise<void> {
 /** Waits until the page has kept its snapshot of `path` for `user` ('' for no pick) at the site's current data version. */
 async function snapshotKept(page: Page, path: string, user: string): Promise<void> {
   await page.waitForFunction(
-    async ({ path, key }) => {
+    async ({ path, key, database }) => {
       const version = await new Promise<unknown>((resolve) => {
-        const request = indexedDB.open('trovato-site');
+        const request = indexedDB.open(database);
         request.onsuccess = () => {
           const db = request.result;
           const get = db.transaction('meta', 'readonly').objectStore('meta').get('data-version');
@@ -57,7 +62,7 @@ async function snapshotKept(page: Page, path: string, user: string): Promise<voi
       const kept = JSON.parse(localStorage.getItem(key) ?? 'null') as { location: string; dataVersion: string } | null;
       return kept !== null && kept.location === path && kept.dataVersion === version;
     },
-    { path, key: `trovato-snapshot:${JSON.stringify(['trovato-site', user])}` },
+    { path, key: snapshotKey(SITE, user), database: SITE },
     { polling: 100, timeout: WAIT },
   );
 }
@@ -68,7 +73,22 @@ function snapshotHost(page: Page) {
 
 /** Whether this page load showed a snapshot (its User Timing mark), asked once the live page is up. */
 function snapshotWasShown(page: Page): Promise<boolean> {
-  return page.evaluate(() => performance.getEntriesByName('trovato:snapshot').length > 0);
+  return page.evaluate((mark) => performance.getEntriesByName(mark).length > 0, SNAPSHOT_MARK);
+}
+
+/** Picks `userId` (as the switcher does) and reloads /blog until its snapshot is kept for them. */
+async function blogKeptFor(page: Page, userId: string): Promise<void> {
+  await page.goto(e2e.url('/blog'));
+  await live(page);
+  await pickUser(page, userId);
+  await page.reload();
+  await live(page);
+  await snapshotKept(page, '/blog', userId);
+}
+
+/** Picks `userId` for the next load, as the user switcher does. */
+function pickUser(page: Page, userId: string): Promise<void> {
+  return page.evaluate(([key, id]) => localStorage.setItem(key, id), [USER_KEY, userId] as const);
 }
 
 describe('the last-page snapshot', { timeout: 300_000 }, () => {
@@ -89,9 +109,18 @@ describe('the last-page snapshot', { timeout: 300_000 }, () => {
     expect(await page.locator('trovato-site').isVisible()).toBe(false);
     const link = host.locator('a', { hasText: 'A first post, written by a plugin' });
     await link.waitFor();
-    // Inert: a click on its link goes nowhere.
+    // Inert: a click on its link does not reach it (hit testing passes over inert content), so
+    // nothing in the snapshot can act on stale state.
+    const reached = page.evaluate(
+      () =>
+        new Promise<boolean>((resolve) => {
+          const snapshot = document.getElementById('trovato-snapshot');
+          document.addEventListener('click', (event) => resolve(snapshot !== null && event.composedPath().includes(snapshot)), { capture: true, once: true });
+        }),
+    );
     const box = (await link.boundingBox())!;
     await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    expect(await reached).toBe(false);
     expect(new URL(page.url()).pathname).toBe('/blog');
     expect(await page.evaluate(() => performance.getEntriesByName('trovato:first-page').length)).toBe(0);
 
@@ -107,12 +136,7 @@ describe('the last-page snapshot', { timeout: 300_000 }, () => {
 
   it('is not shown after a write to the site', async () => {
     const { page, errors, hold, release } = await newContext();
-    await page.goto(e2e.url('/blog'));
-    await live(page);
-    await page.evaluate((id) => localStorage.setItem('trovato-user:trovato-site', id), ADMIN_ID);
-    await page.reload();
-    await live(page);
-    await snapshotKept(page, '/blog', ADMIN_ID);
+    await blogKeptFor(page, ADMIN_ID);
 
     // An admin page is never kept: /blog stays the last page. Nothing written: the snapshot shows.
     await page.goto(e2e.url('/admin/plugins'));
@@ -139,15 +163,10 @@ describe('the last-page snapshot', { timeout: 300_000 }, () => {
 
   it('is never shown to another user than the one it was made for', async () => {
     const { page, errors } = await newContext();
-    await page.goto(e2e.url('/blog'));
-    await live(page);
-    await page.evaluate((id) => localStorage.setItem('trovato-user:trovato-site', id), ADMIN_ID);
-    await page.reload();
-    await live(page);
-    await snapshotKept(page, '/blog', ADMIN_ID);
+    await blogKeptFor(page, ADMIN_ID);
 
     // Another user picked (as the switcher does): the admin's snapshot is not theirs.
-    await page.evaluate((id) => localStorage.setItem('trovato-user:trovato-site', id), EDITOR_ID);
+    await pickUser(page, EDITOR_ID);
     await page.reload();
     await live(page);
     expect(await snapshotWasShown(page)).toBe(false);
@@ -156,7 +175,7 @@ describe('the last-page snapshot', { timeout: 300_000 }, () => {
     // The switcher: the live page is shown as the new user, and a reload shows that user's own snapshot.
     await userSwitcher(page).selectOption({ label: 'Anonymous' });
     await live(page);
-    const anonymous = await page.evaluate(() => localStorage.getItem('trovato-user:trovato-site') ?? '');
+    const anonymous = await page.evaluate((key) => localStorage.getItem(key) ?? '', USER_KEY);
     await snapshotKept(page, '/blog', anonymous);
     await page.reload();
     await live(page);
