@@ -237,7 +237,7 @@ export function itemHostFunctions(store: SiteStore): Record<string, HostImpl> {
         // only about as many more as the hidden items of the last left missing.
         visible = [];
         for (let next = 0; visible.length <= end && next < matches.length; ) {
-          const window = matches.slice(next, next + Math.min(end + 1 - visible.length, matches.length));
+          const window = matches.slice(next, next + (end + 1 - visible.length));
           next += window.length;
           for (const item of readable(call, window)) visible.push(item);
         }

@@ -105,10 +105,11 @@ export async function loadPlugins(sources: readonly PluginSource[], options: Loa
     pending.set(source.name, { source, manifest, shape: check.shape, limit, warnings });
   }
 
-  const compiled = await Promise.all([...pending.values()].map((plugin) => compilePlugin(plugin, options)));
+  const checked = [...pending.values()];
+  const outcomes = await Promise.all(checked.map((plugin) => compilePlugin(plugin, options)));
   // In the order given, as before: the load order breaks ties by it.
-  for (const { plugin, outcome } of compiled) {
-    const { source, manifest, warnings } = plugin;
+  for (const [i, outcome] of outcomes.entries()) {
+    const { source, manifest, warnings } = checked[i];
     if (!outcome.ok) {
       statuses.set(source.name, statusOf(manifest, 'refused', [outcome.error], warnings));
       continue;
@@ -145,26 +146,20 @@ interface Pending {
 type CompileOutcome = { ok: true; plugin: CompiledPlugin } | { ok: false; error: string };
 
 /** Rewrites (through the cache, when there is one) and compiles one plugin; a failure is its refusal. */
-async function compilePlugin(pending: Pending, options: LoaderOptions): Promise<{ plugin: Pending; outcome: CompileOutcome }> {
+async function compilePlugin(pending: Pending, options: LoaderOptions): Promise<CompileOutcome> {
   const { source, manifest, shape, limit, warnings } = pending;
   const rewriteOptions = { maxMemoryPages: limit, fuel: options.fuel };
   const rewritten = options.rewriteCache
     ? await rewriteThroughCache(source.wasm, rewriteOptions, options.rewriteCache, (message) => warnings.push(message))
     : rewriteModule(source.wasm, rewriteOptions);
-  if (!rewritten.ok) return { plugin: pending, outcome: { ok: false, error: `${manifest.name} (${manifest.name}.wasm): ${rewritten.message}` } };
+  if (!rewritten.ok) return { ok: false, error: `${manifest.name} (${manifest.name}.wasm): ${rewritten.message}` };
   let module: WebAssembly.Module;
   try {
     module = await WebAssembly.compile(rewritten.module.bytes as BufferSource);
   } catch (error) {
-    return { plugin: pending, outcome: { ok: false, error: `${manifest.name} (${manifest.name}.wasm): the module does not compile: ${messageOf(error)}` } };
+    return { ok: false, error: `${manifest.name} (${manifest.name}.wasm): the module does not compile: ${messageOf(error)}` };
   }
-  return {
-    plugin: pending,
-    outcome: {
-      ok: true,
-      plugin: { manifest, module, shape, bytes: rewritten.module.bytes, memoryLimitPages: limit, notPoolable: rewritten.module.notPoolable },
-    },
-  };
+  return { ok: true, plugin: { manifest, module, shape, bytes: rewritten.module.bytes, memoryLimitPages: limit, notPoolable: rewritten.module.notPoolable } };
 }
 
 /** A dependency that was refused for its own reasons is "refused", not "missing". */
