@@ -200,10 +200,7 @@ export function recipeToFragment(recipe: Recipe): string {
   return `recipe=${LINK_PREFIX}${packText(JSON.stringify(recipe))}`;
 }
 
-/** Whether a URL fragment carries a recipe (`#recipe=...`). */
-export function fragmentHasRecipe(fragment: string): boolean {
-  return /^#?recipe=/.test(fragment);
-}
+export { fragmentHasRecipe } from './recipe-address.js';
 
 /** Reads a fragment made by `recipeToFragment` (with or without `#`); never throws. */
 export function recipeFromFragment(fragment: string): RecipeResult {

@@ -52,6 +52,54 @@ export interface SiteBootOptions extends BootOptions {
   siteName: string;
 }
 
+/**
+ * What the site's boot script asks of the kernel worker it starts, before the page's own modules
+ * have loaded (src/ui/early-kernel-worker.ts posts it as the worker's first message, outside
+ * comlink): open the site, read what every page needs, and build the first page, so the page
+ * finds them ready when its code runs (`takeEarlyBoot`).
+ */
+export interface EarlyBootRequest {
+  /** Marks the message: comlink ignores it, the worker's listener takes it. */
+  readonly type: 'trovato:early-boot';
+  readonly boot: SiteBootOptions;
+  /** The quarantine list as the supervisor keeps it (its localStorage entry), applied before any plugin loads. */
+  readonly quarantined: Record<string, string>;
+  /** The page to build: the plugin route of the address the page opened at, for the user picked in the header (`pick`, null: none). */
+  readonly first: { path: string; query: Record<string, string>; pick: string | null } | null;
+}
+
+/** The early boot's second message: the plugin files the page fetched, or undefined when that failed (the worker fetches them then). */
+export interface EarlyBootPlugins {
+  readonly type: 'trovato:early-plugins';
+  readonly fetched: PluginSource[] | undefined;
+}
+
+/** What every page needs about the open site: read once at boot and after plugin changes. */
+export interface SiteOverview {
+  report: LoadReport;
+  users: UserProfile[];
+  contentTypes: ContentType[];
+  menu: MenuTreeNode[];
+}
+
+/** The first page, built by the early boot for the user the request's pick stands for. */
+export interface FirstPage {
+  path: string;
+  query: Record<string, string>;
+  /** The user it was built as (userForPick; undefined: the site has no users, so the anonymous user). */
+  userId: string | undefined;
+  /** The site's data version read before the page's request started (data-version.ts), or null when it has none. */
+  dataVersion: string | null;
+  answer: RouteResponse | null;
+}
+
+/** The early boot's outcome: the site open as `boot` asked, its overview, and the first page unless building it failed (the page then asks for it again, and shows that error). */
+export interface EarlyBoot {
+  report: LoadReport;
+  site: SiteOverview;
+  first: FirstPage | null;
+}
+
 /** A plugin as the plugins admin page shows it. */
 export interface PluginInfo {
   name: string;
@@ -111,6 +159,11 @@ export interface LogQuery {
 /** The site services the UI uses on top of the kernel API. */
 export interface SiteWorkerApi {
   bootSite(options: SiteBootOptions): Promise<LoadReport>;
+  /**
+   * The boot the boot script asked for (EarlyBootRequest), once it is done; rejects as bootSite
+   * would if it failed. Null when none was asked for or it was taken already.
+   */
+  takeEarlyBoot(): Promise<EarlyBoot | null>;
   contentTypes(): Promise<ContentType[]>;
   permissions(): Promise<DeclaredPermission[]>;
   /** The demo users of the user switcher: anonymous, an editor, an administrator. */

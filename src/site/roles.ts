@@ -4,7 +4,7 @@
  * permissions once the content types are known.
  */
 import type { UserProfile } from './protocol.js';
-import { ANONYMOUS_ID, DEFAULT_ROLES, type RoleTable } from '../kernel/common/users.js';
+import { ANONYMOUS_ID, DEFAULT_ROLES, type RoleTable, type UserSpec } from '../kernel/common/users.js';
 
 /** The three users of the user switcher. Ids are fixed so authorship survives reloads. */
 export const DEMO_USERS: readonly UserProfile[] = [
@@ -12,6 +12,19 @@ export const DEMO_USERS: readonly UserProfile[] = [
   { id: '00000000-0000-4000-8000-00000000ed17', name: 'Edna Editor', roles: ['editor'] },
   { id: '00000000-0000-4000-8000-0000000000ad', name: 'Ada Administrator', roles: ['administrator'] },
 ];
+
+/**
+ * The user a page runs its requests as when `id` was picked in the header (null: no pick): that
+ * user, else the anonymous one, else the first. The page and the worker's early boot both use it.
+ */
+export function userForPick<T extends UserProfile>(users: readonly T[], id: string | null): T | undefined {
+  return users.find((u) => u.id === id) ?? users.find((u) => u.roles.includes('anonymous')) ?? users[0];
+}
+
+/** The kernel's view of a demo user; no user at all runs as anonymous. */
+export function specOf(user: UserProfile | undefined): UserSpec {
+  return user === undefined ? {} : { id: user.id, name: user.name, roles: user.roles };
+}
 
 /**
  * The role table for a site with these content types: an editor may see unpublished content

@@ -30,7 +30,7 @@ export interface SiteOptions {
 }
 
 /** The site services, minus booting and reloading (the worker fetches plugins and opens the store). */
-export type SiteServices = Omit<SiteWorkerApi, 'bootSite' | 'reloadPlugin'>;
+export type SiteServices = Omit<SiteWorkerApi, 'bootSite' | 'takeEarlyBoot' | 'reloadPlugin'>;
 
 
 export interface Site extends SiteServices {

@@ -14,6 +14,11 @@ export interface QuarantineStore {
   save(reasons: Record<string, string>): void;
 }
 
+/** The localStorage key of the quarantine list of the site `siteName`'s kernel. */
+export function siteQuarantineKey(siteName: string): string {
+  return `trovato:quarantine:${siteName}`;
+}
+
 /** A store that forgets on reload (Node, tests, or a page without localStorage). */
 export function memoryQuarantine(initial: Record<string, string> = {}): QuarantineStore {
   let reasons = { ...initial };

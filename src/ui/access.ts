@@ -2,7 +2,7 @@
  * What the UI offers a user: admin links and pages, menu entries, edit and delete links. The
  * kernel still checks every request; this only keeps the UI from offering what it would refuse.
  */
-import type { ContentType, Item, UserProfile, UserSpec } from '../site/protocol.js';
+import type { ContentType, Item, UserProfile } from '../site/protocol.js';
 
 /** A demo user with the permissions the worker resolved for it. */
 export type SiteUser = UserProfile;
@@ -37,7 +37,5 @@ export function createAccess(user: SiteUser | undefined, contentTypes: readonly 
   };
 }
 
-/** The kernel's view of a demo user; no user at all runs as anonymous. */
-export function specOf(user: UserProfile | undefined): UserSpec {
-  return user === undefined ? {} : { id: user.id, name: user.name, roles: user.roles };
-}
+// The worker's early boot builds the first page for the same user the page would pick.
+export { specOf, userForPick } from '../site/roles.js';

@@ -1,37 +1,85 @@
 /**
- * The site's kernel worker, started by the boot script (page-snapshot-boot.ts) before the page's
- * own modules have loaded (once the last-page snapshot is shown, or found not to match): the
- * worker's script and modules then load while the page's do, instead of after them. The kernel controller takes it for its
- * first worker (kernel-controller.ts); any later worker (a restart, a recipe preview, going back
- * to the own site) is a new one. Only the built site has one: in dev the worker's URL is Vite's
- * business, and the controller starts the worker itself.
+ * The site's kernel worker, started by the boot script (page-snapshot-boot.ts) as the page
+ * starts, before the page's own modules have loaded, and given the boot the page's code would
+ * ask for: open the visitor's site, read what every page needs and build the page the address
+ * shows (EarlyBootRequest, the worker's first message). The worker then loads and boots while
+ * the page loads its code, instead of after it. The kernel controller takes the worker for its
+ * first one (kernel-controller.ts) and the boot's outcome from it; any later worker (a restart,
+ * a recipe preview, going back to the own site) is a new one. Only the built site has one: in
+ * dev the worker's URL is Vite's business, and the controller starts the worker itself.
  */
+import type { EarlyBootPlugins, EarlyBootRequest, PluginSource, SiteBootOptions } from '../site/protocol.js';
+import { fetchIndexPlugins } from '../kernel/plugin/fetch-plugins.js';
+import { addressOpensRecipe } from '../recipe/recipe-address.js';
+import { localStorageQuarantine, siteQuarantineKey } from '../supervisor/quarantine-store.js';
+import { appPath, parseRoute } from './router.js';
+import { ownDatabase } from './site-databases.js';
+import { readUserChoice } from './user-choice.js';
 
 /** Where the boot script leaves the worker for the controller: a property of the page's global. */
 const EARLY = Symbol.for('trovato:early-kernel-worker');
 
-interface EarlyWorker {
-  worker: Worker;
-  siteName: string;
+/** The worker the boot script started, and the boot it asked of it (null: none, the address opens a recipe). */
+export interface EarlyKernelWorker {
+  readonly worker: Worker;
+  readonly request: EarlyBootRequest | null;
 }
 
 /** 'taken': the controller asked already (and started its own if there was none): none may start after. */
-type Holder = { [EARLY]?: EarlyWorker | 'taken' };
+type Holder = { [EARLY]?: (EarlyKernelWorker & { siteName: string }) | 'taken' };
 
-/** Starts the kernel worker at `url` for the site `siteName`, as the controller would, unless the controller has asked already. */
-export function startEarlyKernelWorker(url: string, siteName: string): void {
+/** The site's plugins URL, absolute: the worker resolves relative URLs against its own script. */
+export function sitePluginsUrl(pluginsUrl: string): string {
+  return new URL(pluginsUrl, document.baseURI).href;
+}
+
+/**
+ * Starts the kernel worker at `url` for the site `siteName` served under `base`, as the
+ * controller would, unless the controller has asked already; and, unless the address opens a
+ * recipe, asks it for the site's boot and first page. The plugin files are fetched here, where
+ * the page's `<link rel="preload">`s are (plugin-preloads.ts), and posted after the request.
+ */
+export function startEarlyKernelWorker(url: string, siteName: string, base: string): void {
   const holder = globalThis as Holder;
   if (holder[EARLY] !== undefined) return;
-  holder[EARLY] = { worker: new Worker(url, { type: 'module', name: `trovato ${siteName}` }), siteName };
+  const worker = new Worker(url, { type: 'module', name: `trovato ${siteName}` });
+  const request = addressOpensRecipe(location) ? null : earlyBootRequest(siteName, base);
+  holder[EARLY] = { worker, request, siteName };
+  if (request === null) return;
+  // Posted now, so it is the worker's first message, ahead of everything comlink sends it.
+  worker.postMessage(request);
+  // Whatever happens, the worker hears of the plugins once: its boot waits for this message.
+  // Without them it fetches them itself, and reports what failed as a boot would.
+  void fetchIndexPlugins(request.boot.pluginsUrl)
+    .then((fetched) => worker.postMessage(earlyPlugins(fetched), fetched.map((plugin) => plugin.wasm.buffer as ArrayBuffer)))
+    .catch(() => worker.postMessage(earlyPlugins(undefined)));
+}
+
+/** The boot the site's controller would ask for now (kernel-controller.ts `#boot`), and the page the address shows. */
+function earlyBootRequest(siteName: string, base: string): EarlyBootRequest {
+  const boot: SiteBootOptions = { siteName: ownDatabase(siteName), pluginsUrl: sitePluginsUrl(`${base}plugins/`), trace: false };
+  const route = parseRoute(appPath(location.pathname, base), location.search.replace(/^\?/, ''));
+  return {
+    type: 'trovato:early-boot',
+    boot,
+    quarantined: localStorageQuarantine(siteQuarantineKey(siteName)).load(),
+    // Pages of the site's own UI (admin, item forms) need the page's code to be asked for.
+    first: route.kind === 'plugin' ? { path: route.path, query: route.query, pick: readUserChoice(siteName) } : null,
+  };
+}
+
+/** The second message: the plugin files, or undefined when fetching them failed. */
+function earlyPlugins(fetched: PluginSource[] | undefined): EarlyBootPlugins {
+  return { type: 'trovato:early-plugins', fetched };
 }
 
 /** The worker the boot script started for `siteName`, once; null when there is none (or it was taken). */
-export function takeEarlyKernelWorker(siteName: string): Worker | null {
+export function takeEarlyKernelWorker(siteName: string): EarlyKernelWorker | null {
   const holder = globalThis as Holder;
   const early = holder[EARLY];
   holder[EARLY] = 'taken';
   if (early === undefined || early === 'taken') return null;
-  if (early.siteName === siteName) return early.worker;
+  if (early.siteName === siteName) return { worker: early.worker, request: early.request };
   // Started for another site than the page ended up showing: not this controller's.
   early.worker.terminate();
   return null;

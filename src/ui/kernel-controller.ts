@@ -6,12 +6,13 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { KernelError, messageOf } from '../kernel/common/errors.js';
 import { KernelSupervisor, localStorageQuarantine, type SupervisedApi } from '../supervisor/kernel-supervisor.js';
-import type { ContentType, DemoUser, KernelWorkerApi, LoadReport, MenuTreeNode, PluginSource, Recipe, RecipeProgress, SiteTransferApi, SiteWorkerApi, UserProfile } from '../site/protocol.js';
+import { siteQuarantineKey } from '../supervisor/quarantine-store.js';
+import type { DemoUser, FirstPage, KernelWorkerApi, Recipe, RecipeProgress, SiteBootOptions, SiteOverview, SiteTransferApi, SiteWorkerApi } from '../site/protocol.js';
 import type { RecipeProblem, RecipeResult } from '../recipe/recipe.js';
 import { compileRecipeSources } from './recipe-compile.js';
-import { fetchPluginIndex, fetchPlugins } from '../kernel/plugin/fetch-plugins.js';
+import { fetchIndexPlugins } from '../kernel/plugin/fetch-plugins.js';
 import { freshDatabase, ownDatabase, previewDatabase, setOwnDatabase, setPreviewDatabase } from './site-databases.js';
-import { takeEarlyKernelWorker } from './early-kernel-worker.js';
+import { sitePluginsUrl, takeEarlyKernelWorker, type EarlyKernelWorker } from './early-kernel-worker.js';
 
 // KernelErrors keep their code across the worker boundary: the supervisor registers the handler.
 
@@ -38,12 +39,7 @@ export interface Landing {
 }
 
 /** What every page needs about the site, read once at boot and after plugin changes. */
-export interface SiteSnapshot {
-  report: LoadReport;
-  users: UserProfile[];
-  contentTypes: ContentType[];
-  menu: MenuTreeNode[];
-}
+export type { SiteOverview };
 
 export interface KernelControllerOptions {
   /** The IndexedDB database of the site. */
@@ -85,7 +81,7 @@ export class KernelController implements ReactiveController {
   /** Boot failure as a sentence, with the kernel's error code when there is one. */
   error: string | null = null;
   /** Null until the site is read. */
-  site: SiteSnapshot | null = null;
+  site: SiteOverview | null = null;
   mode: SiteMode = { kind: 'own' };
   /** The recipe step being applied, while one is. */
   recipeStep: RecipeProgress | null = null;
@@ -140,7 +136,7 @@ export class KernelController implements ReactiveController {
     if (!compiled.ok) return { ok: false, error: problemText(compiled.problem) };
     const own = ownDatabase(siteName);
     const target = freshDatabase(siteName, 'site');
-    const result = await this.#api.applyRecipe({ recipe, siteName: target, pluginsUrl: absolute(pluginsUrl), compiled: compiled.compiled, baseSiteName: own, trace: false });
+    const result = await this.#api.applyRecipe({ recipe, siteName: target, pluginsUrl: sitePluginsUrl(pluginsUrl), compiled: compiled.compiled, baseSiteName: own, trace: false });
     if (!result.ok) return { ok: false, error: problemText(result.problem) };
     return this.#switchOwnSite(own, target, preview);
   }
@@ -159,7 +155,7 @@ export class KernelController implements ReactiveController {
   async #switchOwnSite(old: string, target: string, preview: string | null): Promise<{ ok: true }> {
     const { siteName, pluginsUrl } = this.#options();
     setOwnDatabase(siteName, target);
-    this.#supervisor?.rememberBoot('bootSite', [{ siteName: target, pluginsUrl: absolute(pluginsUrl), trace: false }]);
+    this.#supervisor?.rememberBoot('bootSite', [{ siteName: target, pluginsUrl: sitePluginsUrl(pluginsUrl), trace: false }]);
     this.mode = { kind: 'own' };
     for (const name of [old, preview]) if (name !== null && name !== target) await this.#api?.deleteSite(name).catch(() => undefined);
     if (preview !== null) setPreviewDatabase(siteName, null);
@@ -198,13 +194,34 @@ export class KernelController implements ReactiveController {
     this.#host.requestUpdate();
   }
 
-  /** A fresh supervised kernel worker for this generation. */
-  #startWorker(generation: number): SupervisedApi<WorkerApi> {
+  /**
+   * The first page, as the worker's early boot built it, until the page takes it (or a boot of
+   * another kind replaces it).
+   */
+  #firstPage: FirstPage | null = null;
+
+  /** The first page the worker built at boot, once: null when there is none or it was taken. */
+  takeFirstPage(): FirstPage | null {
+    const first = this.#firstPage;
+    this.#firstPage = null;
+    return first;
+  }
+
+  /**
+   * A fresh supervised kernel worker for this generation: `early` (the boot script's) for its
+   * first, then new ones (a restart).
+   */
+  #startWorker(generation: number, early: EarlyKernelWorker | null = null): SupervisedApi<WorkerApi> {
     const { siteName } = this.#options();
+    let given = early?.worker ?? null;
+    this.#firstPage = null;
     this.#supervisor = new KernelSupervisor<WorkerApi>({
-      // The first one may have been started by the boot script, while this page's code loaded.
-      createWorker: () => takeEarlyKernelWorker(siteName) ?? new Worker(new URL('../worker/kernel-worker.ts', import.meta.url), { type: 'module', name: `trovato ${siteName}` }),
-      quarantine: localStorageQuarantine(`trovato:quarantine:${siteName}`),
+      createWorker: () => {
+        const worker = given ?? new Worker(new URL('../worker/kernel-worker.ts', import.meta.url), { type: 'module', name: `trovato ${siteName}` });
+        given = null;
+        return worker;
+      },
+      quarantine: localStorageQuarantine(siteQuarantineKey(siteName)),
     });
     // After a hang the worker was replaced and re-booted: read the site again (a plugin may be quarantined).
     this.#supervisor.on((event) => {
@@ -220,7 +237,8 @@ export class KernelController implements ReactiveController {
     this.error = null;
     this.#setPhase('starting');
     try {
-      const api = this.#startWorker(generation);
+      // The boot script's worker, if it started one: it asked no boot of it for a recipe's address.
+      const api = this.#startWorker(generation, takeEarlyKernelWorker(siteName));
       // The worker loads its recipe code while the page reads and compiles the recipe.
       const prepared = api.prepareRecipes();
       // Awaited before the recipe is applied; a refusal before that must not leave it unhandled.
@@ -247,7 +265,7 @@ export class KernelController implements ReactiveController {
       let result;
       try {
         await prepared;
-        result = await api.applyRecipe({ recipe, siteName: database, pluginsUrl: absolute(pluginsUrl), compiled: compiled.compiled, trace: false });
+        result = await api.applyRecipe({ recipe, siteName: database, pluginsUrl: sitePluginsUrl(pluginsUrl), compiled: compiled.compiled, trace: false });
       } finally {
         clearInterval(watch);
         this.recipeStep = null;
@@ -255,7 +273,7 @@ export class KernelController implements ReactiveController {
       if (generation !== this.#generation) return;
       if (!result.ok) throw new RecipeRefused(result.problem);
       // A worker restarted after a hang re-opens this preview, not the visitor's site.
-      this.#supervisor?.rememberBoot('bootSite', [{ siteName: database, pluginsUrl: absolute(pluginsUrl), trace: false }]);
+      this.#supervisor?.rememberBoot('bootSite', [{ siteName: database, pluginsUrl: sitePluginsUrl(pluginsUrl), trace: false }]);
       const previous = previewDatabase(siteName);
       setPreviewDatabase(siteName, database);
       // The previous preview's database is only left over; failing to drop it costs storage, not data.
@@ -279,16 +297,25 @@ export class KernelController implements ReactiveController {
     this.error = null;
     this.#setPhase('starting');
     try {
-      // Absolute, because the worker resolves relative URLs against its own script.
-      const plugins = absolute(pluginsUrl);
-      // The worker's script is asked for first: behind the plugin files it would wait for one of
-      // the browser's six connections to the server.
-      const api = this.#startWorker(generation);
-      // Fetched here while the worker loads its code, instead of by the worker after it.
-      const fetching = fetchIndexPlugins(plugins);
-      this.#setPhase('loading-plugins');
       // The site's pages never read the worker's trace: recording it would be work on every request.
-      const boot = { siteName: ownDatabase(siteName), pluginsUrl: plugins, trace: false };
+      const boot: SiteBootOptions = { siteName: ownDatabase(siteName), pluginsUrl: sitePluginsUrl(pluginsUrl), trace: false };
+      const early = takeEarlyKernelWorker(siteName);
+      const api = this.#startWorker(generation, early);
+      this.#setPhase('loading-plugins');
+      // The boot script started the worker on this very boot: it may be done already.
+      if (early?.request && sameBoot(early.request.boot, boot)) {
+        const taken = await api.takeEarlyBoot();
+        if (generation !== this.#generation) return;
+        if (taken !== null) {
+          this.#supervisor?.rememberBoot('bootSite', [boot]);
+          this.#firstPage = taken.first;
+          this.site = taken.site;
+          this.#setPhase('ready');
+          return;
+        }
+      }
+      // Fetched here while the worker loads its code, instead of by the worker after it.
+      const fetching = fetchIndexPlugins(boot.pluginsUrl);
       // A failed fetch here is not the end: the worker fetches again and reports what failed.
       await api.bootSite({ ...boot, fetched: await fetching.catch(() => undefined) });
       if (generation !== this.#generation) return;
@@ -312,7 +339,7 @@ export class KernelController implements ReactiveController {
     this.#setPhase('ready');
   }
 
-  async #readSite(): Promise<SiteSnapshot> {
+  async #readSite(): Promise<SiteOverview> {
     const api = this.#api;
     if (api === null) throw new KernelError('BAD_INPUT', 'The kernel worker is not running.');
     const [report, users, contentTypes, menu] = await Promise.all([api.status(), api.users(), api.contentTypes(), api.menuTree()]);
@@ -337,11 +364,7 @@ export function problemText(problem: RecipeProblem): string {
   return problem.step === 'recipe' || problem.step === 'link' ? problem.message : `${problem.step}: ${problem.message}`;
 }
 
-/** The plugins listed in the index at `pluginsUrl`, fetched. */
-async function fetchIndexPlugins(pluginsUrl: string): Promise<PluginSource[]> {
-  return fetchPlugins(pluginsUrl, (await fetchPluginIndex(pluginsUrl)).plugins);
-}
-
-function absolute(url: string): string {
-  return new URL(url, document.baseURI).href;
+/** Whether two boots open the same site the same way (the plugin bytes a boot carries aside). */
+function sameBoot(a: SiteBootOptions, b: SiteBootOptions): boolean {
+  return a.siteName === b.siteName && a.pluginsUrl === b.pluginsUrl && a.trace === b.trace && a.enabled === undefined && b.enabled === undefined && a.extra === undefined && b.extra === undefined && a.fuel === b.fuel;
 }

@@ -14,20 +14,20 @@ declare const __TROVATO_BASE__: string;
 declare const __TROVATO_SITE_NAME__: string;
 declare const __TROVATO_KERNEL_WORKER__: string;
 
-/** After the snapshot: on two busy cores the worker's start would otherwise delay it. */
 function startWorker(): void {
   if (__TROVATO_KERNEL_WORKER__ === '') return;
   try {
-    startEarlyKernelWorker(__TROVATO_KERNEL_WORKER__, __TROVATO_SITE_NAME__);
+    startEarlyKernelWorker(__TROVATO_KERNEL_WORKER__, __TROVATO_SITE_NAME__, __TROVATO_BASE__);
   } catch (error) {
-    // The site's controller starts it then, a little later.
+    // The site's controller starts it then, a little later, and boots the site itself.
     console.warn('The kernel worker could not be started early:', error);
   }
 }
 
-showSnapshotAtBoot(__TROVATO_BASE__, __TROVATO_SITE_NAME__)
-  .catch((error: unknown) => {
-    // A snapshot is only a head start: the live page comes all the same.
-    console.warn('The last-page snapshot could not be shown:', error);
-  })
-  .finally(startWorker);
+// First: the live page waits for the worker's script, boot and first page, the snapshot only
+// for the style sheet and one IndexedDB read.
+startWorker();
+showSnapshotAtBoot(__TROVATO_BASE__, __TROVATO_SITE_NAME__).catch((error: unknown) => {
+  // A snapshot is only a head start: the live page comes all the same.
+  console.warn('The last-page snapshot could not be shown:', error);
+});

@@ -25,6 +25,7 @@ import { readDataVersion } from '../kernel/storage/data-version.js';
 import { ownDatabase } from './site-databases.js';
 import { readUserChoice } from './user-choice.js';
 import { appPath } from './router.js';
+import { siteQuarantineKey } from '../supervisor/quarantine-store.js';
 
 /** User Timing mark set when a snapshot is shown (detail: the path); the live page sets `trovato:page`. */
 export const SNAPSHOT_MARK = 'trovato:snapshot';
@@ -61,7 +62,7 @@ export function snapshotFingerprint(siteName: string): string | null {
   const entry = document.querySelector<HTMLScriptElement>('script[type="module"][src]')?.src ?? '';
   let quarantine: string | null = null;
   try {
-    quarantine = localStorage.getItem(`trovato:quarantine:${siteName}`);
+    quarantine = localStorage.getItem(siteQuarantineKey(siteName));
   } catch {
     // Storage off: nothing is quarantined across loads either.
   }

@@ -3,7 +3,7 @@ import { keyed } from 'lit/directives/keyed.js';
 import { PLUGIN_REBUILT_EVENT, type PluginRebuilt } from '../dev-protocol.js';
 import { messageOf } from '../kernel/common/errors.js';
 import type { ContentType, FieldError } from '../site/protocol.js';
-import { createAccess, specOf, type Access, type SiteUser } from './access.js';
+import { createAccess, specOf, userForPick, type Access, type SiteUser } from './access.js';
 import { KernelController } from './kernel-controller.js';
 import { recipeFromFile, recipeFromLocation } from './recipe-location.js';
 import type { RecipeResult } from '../recipe/recipe.js';
@@ -196,8 +196,7 @@ export class TrovatoSite extends LitElement {
 
   /** The user requests run as: the one picked, else the anonymous user. */
   get user(): SiteUser | undefined {
-    const users = this.#kernel.site?.users ?? [];
-    return users.find((u) => u.id === this._userId) ?? users.find((u) => u.roles.includes('anonymous')) ?? users[0];
+    return userForPick(this.#kernel.site?.users ?? [], this._userId);
   }
 
   protected override updated(): void {
@@ -347,7 +346,8 @@ export class TrovatoSite extends LitElement {
     const candidate = this.#snapshots.beforeLoad(this._userId ?? '');
     let page: Page;
     try {
-      page = await this.#source.load(this._location, this.user);
+      // The first page may have been built by the worker while this page's code loaded.
+      page = (await this.#source.firstPage(this._location, this.user, candidate?.before ?? null)) ?? (await this.#source.load(this._location, this.user));
     } catch (error) {
       page = { kind: 'status', status: 500, message: messageOf(error) };
     }

@@ -18,14 +18,29 @@ const LOG_LIMIT = 200;
 /** Enough to pick from in a select; a site with more terms needs a search widget. */
 const REFERENCE_LIMIT = 500;
 
-/** What the worker source needs of the kernel controller: its calls and the open site's types. */
-export type WorkerKernel = Pick<KernelController, 'call' | 'site'>;
+/** What the worker source needs of the kernel controller: its calls, the open site's types and the first page its boot built. */
+export type WorkerKernel = Pick<KernelController, 'call' | 'site' | 'takeFirstPage'>;
 
 export class WorkerPageSource implements PageSource {
   readonly #kernel: WorkerKernel;
 
   constructor(kernel: WorkerKernel) {
     this.#kernel = kernel;
+  }
+
+  /**
+   * The page the worker built during its boot (kernel-controller.ts `takeFirstPage`), if it is
+   * the page at `location` for `user` and still current: `dataVersion` is the site's data
+   * version read just before this load (null when unknown), and a write since the worker built
+   * it makes it stale. Null otherwise, and always after the first call.
+   */
+  async firstPage(location: SiteLocation, user: SiteUser | undefined, dataVersion: Promise<string | null> | null): Promise<Page | null> {
+    const first = this.#kernel.takeFirstPage();
+    if (first === null) return null;
+    const route = parseRoute(location.path, location.search);
+    if (route.kind !== 'plugin' || route.path !== first.path || !sameQuery(route.query, first.query) || user?.id !== first.userId) return null;
+    if (dataVersion !== null && (await dataVersion) !== first.dataVersion) return null;
+    return routePage(route.path, first.answer);
   }
 
   async load(location: SiteLocation, user: SiteUser | undefined): Promise<Page> {
@@ -105,4 +120,9 @@ export class WorkerPageSource implements PageSource {
     );
     return Object.fromEntries(entries);
   }
+}
+
+function sameQuery(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((key) => Object.hasOwn(b, key) && a[key] === b[key]);
 }

@@ -19,7 +19,9 @@ import { storedPlugins } from '../site/plugins.js';
 import type { SiteExport } from '../site/site-export.js';
 import { sha256Hex } from '../kernel/common/digest.js';
 import { createWorkerSupervision } from './supervision.js';
-import type { BootOptions, KernelWorkerApi, PluginSource, RecipeProgress, SiteTransferApi, SiteWorkerApi, TraceEntry } from '../site/protocol.js';
+import { openDataVersions } from '../kernel/storage/data-version.js';
+import { specOf, userForPick } from '../site/roles.js';
+import type { BootOptions, EarlyBoot, EarlyBootPlugins, EarlyBootRequest, FirstPage, KernelWorkerApi, LoadReport, PluginSource, RecipeProgress, SiteBootOptions, SiteTransferApi, SiteWorkerApi, TraceEntry, UserProfile } from '../site/protocol.js';
 
 /** The IndexedDB database of rewritten plugin modules, shared by every site of the origin. */
 const REWRITE_CACHE_DATABASE = 'trovato:rewritten-modules';
@@ -91,6 +93,82 @@ function deleteDatabase(name: string): Promise<void> {
   });
 }
 
+/**
+ * Opens the site database `options.siteName` as the worker's site (closing the one open).
+ * `fetched`: the plugin files as the page fetched them, when they arrive apart from the options.
+ */
+async function openOwnSite(options: SiteBootOptions, fetched: Promise<PluginSource[] | undefined> = Promise.resolve(options.fetched)): Promise<LoadReport> {
+  await site?.store.close();
+  site = null;
+  tracing = options.trace !== false;
+  const store = await openSiteStore({ name: options.siteName });
+  // A site made by a recipe or an import carries its plugins; the others run every plugin
+  // offered, and which of them run is the site's own setting.
+  const sources = storedPlugins(store) ?? (await offeredPlugins({ ...options, fetched: await fetched }));
+  await adopt(await openSite({ store, sources, kernel: { ...kernelOptions(), ...(options.fuel !== undefined ? { fuel: options.fuel } : {}) } }), sources);
+  sitePluginsUrl = options.pluginsUrl;
+  return opened().report();
+}
+
+/**
+ * The boot the boot script asked for (EarlyBootRequest) while the page's code loads: the site,
+ * what every page needs about it, and the first page. Until the page takes it, null once taken.
+ */
+let earlyBoot: Promise<EarlyBoot> | null = null;
+/** Settles with the early boot (never rejects): a boot the page asks for waits for it. */
+let earlyBootSettled: Promise<unknown> = Promise.resolve();
+
+async function bootEarly(request: EarlyBootRequest, fetched: Promise<PluginSource[] | undefined>): Promise<EarlyBoot> {
+  // Before any plugin loads: a quarantined plugin must not run, not even once at boot.
+  await supervision.api.setQuarantined(request.quarantined);
+  const report = await openOwnSite(request.boot, fetched);
+  const open = opened();
+  const [users, contentTypes] = await Promise.all([open.users(), open.contentTypes()]);
+  const overview = { report: kernel.status(), users, contentTypes, menu: kernel.menuTree() };
+  const first = request.first === null ? null : await buildFirstPage(request.first, users);
+  return { report, site: overview, first };
+}
+
+/**
+ * The first page as the page would ask for it, with the data version read before its request
+ * (the page keeps it as a last-page snapshot only if no write came after). Null when it fails:
+ * the page then asks for it itself and shows that failure as it shows any page's.
+ */
+async function buildFirstPage(first: NonNullable<EarlyBootRequest['first']>, users: UserProfile[]): Promise<FirstPage | null> {
+  const versions = await openDataVersions(opened().store.name);
+  try {
+    const dataVersion = (await versions?.read()) ?? null;
+    const user = userForPick(users, first.pick);
+    const answer = await kernel.callRoute(first.path, { user: specOf(user), query: first.query });
+    return { path: first.path, query: first.query, userId: user?.id, dataVersion, answer };
+  } catch {
+    return null;
+  } finally {
+    versions?.close();
+  }
+}
+
+function isMessage<T extends { type: string }>(data: unknown, type: T['type']): data is T {
+  return typeof data === 'object' && data !== null && (data as { type?: unknown }).type === type;
+}
+
+// The boot script's request is the worker's first message, posted before comlink's, and the
+// plugin files follow it; comlink ignores messages it does not know. Only the first of each is taken.
+let earlyAsked = false;
+let arrived: (fetched: PluginSource[] | undefined) => void = () => undefined;
+const earlyPlugins = new Promise<PluginSource[] | undefined>((resolve) => (arrived = resolve));
+addEventListener('message', function onEarlyBoot(event: MessageEvent) {
+  if (isMessage<EarlyBootRequest>(event.data, 'trovato:early-boot') && !earlyAsked) {
+    earlyAsked = true;
+    const run = bootEarly(event.data, earlyPlugins);
+    earlyBoot = run;
+    earlyBootSettled = run.catch(() => undefined);
+  } else if (isMessage<EarlyBootPlugins>(event.data, 'trovato:early-plugins')) {
+    removeEventListener('message', onEarlyBoot);
+    arrived(event.data.fetched);
+  }
+});
+
 const api: KernelWorkerApi & SiteWorkerApi & SiteTransferApi = {
   ...supervision.api,
   async boot(options) {
@@ -111,16 +189,14 @@ const api: KernelWorkerApi & SiteWorkerApi & SiteTransferApi = {
   },
 
   async bootSite(options) {
-    await site?.store.close();
-    site = null;
-    tracing = options.trace !== false;
-    const store = await openSiteStore({ name: options.siteName });
-    // A site made by a recipe or an import carries its plugins; the others run every plugin
-    // offered, and which of them run is the site's own setting.
-    const sources = storedPlugins(store) ?? (await offeredPlugins(options));
-    await adopt(await openSite({ store, sources, kernel: { ...kernelOptions(), ...(options.fuel !== undefined ? { fuel: options.fuel } : {}) } }), sources);
-    sitePluginsUrl = options.pluginsUrl;
-    return opened().report();
+    // Not beside an early boot still opening a site: this one replaces it once it is done.
+    await earlyBootSettled;
+    return openOwnSite(options);
+  },
+  async takeEarlyBoot() {
+    const taken = earlyBoot;
+    earlyBoot = null;
+    return taken;
   },
   async prepareRecipes() {
     const [, , { prepareRecipeChecks }] = await Promise.all([recipes(), transfers(), recipeFormat()]);

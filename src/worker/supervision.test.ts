@@ -50,4 +50,16 @@ describe("the worker's half of supervision", () => {
     first.close();
     second.close();
   });
+
+  it('tells a port that arrives during a plugin call which call is running (a boot started before the page watched it)', async () => {
+    const supervision = createWorkerSupervision(() => []);
+    const { onCallStart } = supervision.kernelOptions();
+    if (onCallStart === undefined) throw new Error('The supervision gives no onCallStart.');
+    onCallStart('blog', 'tap_menu');
+    onCallStart('notes', 'tap_install');
+    const late = watched(supervision);
+    await late.settle();
+    expect(late.received).toEqual([['notes', 'tap_install']]);
+    late.close();
+  });
 });

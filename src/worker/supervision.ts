@@ -30,9 +30,11 @@ export function createWorkerSupervision(kernels: () => readonly Kernel[]): Worke
   // costs about as much as a small plugin call, on this thread and on the page's (a task per
   // message), so the same call again (one plugin's handlers over many items) is not re-posted.
   const onCallStart = (plugin: string, exportName: string): void => {
-    if (port === null || (posted !== null && posted[0] === plugin && posted[1] === exportName)) return;
+    if (posted !== null && posted[0] === plugin && posted[1] === exportName) return;
     posted = [plugin, exportName];
-    port.postMessage(posted);
+    // A boot the boot script started runs plugins before the supervisor's port arrives: the
+    // port is told the latest call when it does.
+    port?.postMessage(posted);
   };
   return {
     kernelOptions: () => ({ onCallStart, quarantined }),
@@ -40,7 +42,7 @@ export function createWorkerSupervision(kernels: () => readonly Kernel[]): Worke
       async watchCalls(next) {
         port?.close();
         port = next;
-        posted = null;
+        if (posted !== null) next.postMessage(posted);
         next.onmessage = (event: MessageEvent) => {
           if (event.data === 'ping') next.postMessage('pong');
         };

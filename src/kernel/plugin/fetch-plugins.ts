@@ -65,3 +65,8 @@ function withSlash(url: string): string {
   const absolute = new URL(url, globalThis.location?.href ?? 'http://localhost/').href;
   return absolute.endsWith('/') ? absolute : `${absolute}/`;
 }
+
+/** Every plugin the index at `baseUrl` lists, fetched. */
+export async function fetchIndexPlugins(baseUrl: string): Promise<PluginSource[]> {
+  return fetchPlugins(baseUrl, (await fetchPluginIndex(baseUrl)).plugins);
+}
