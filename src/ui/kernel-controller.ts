@@ -304,10 +304,11 @@ export class KernelController implements ReactiveController {
       this.#setPhase('loading-plugins');
       // The boot script started the worker on this very boot: it may be done already.
       if (early?.request && sameBoot(early.request.boot, boot)) {
+        // A restart while it runs (a plugin hung in it) re-boots the way the page would have.
+        this.#supervisor?.rememberBoot('bootSite', [boot]);
         const taken = await api.takeEarlyBoot();
         if (generation !== this.#generation) return;
         if (taken !== null) {
-          this.#supervisor?.rememberBoot('bootSite', [boot]);
           this.#firstPage = taken.first;
           this.site = taken.site;
           this.#setPhase('ready');

@@ -18,6 +18,9 @@ const LOG_LIMIT = 200;
 /** Enough to pick from in a select; a site with more terms needs a search widget. */
 const REFERENCE_LIMIT = 500;
 
+/** The User Timing mark set when the first page shown is the one the worker built during its boot (detail: its path). */
+export const EARLY_FIRST_PAGE_MARK = 'trovato:early-first-page';
+
 /** What the worker source needs of the kernel controller: its calls, the open site's types and the first page its boot built. */
 export type WorkerKernel = Pick<KernelController, 'call' | 'site' | 'takeFirstPage'>;
 
@@ -40,6 +43,7 @@ export class WorkerPageSource implements PageSource {
     const route = parseRoute(location.path, location.search);
     if (route.kind !== 'plugin' || route.path !== first.path || !sameQuery(route.query, first.query) || user?.id !== first.userId) return null;
     if (dataVersion !== null && (await dataVersion) !== first.dataVersion) return null;
+    performance.mark(EARLY_FIRST_PAGE_MARK, { detail: route.path });
     return routePage(route.path, first.answer);
   }
 

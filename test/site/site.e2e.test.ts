@@ -9,6 +9,8 @@
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page, Response } from 'playwright';
 import { useE2eSite, userSwitcher } from '../support/e2e-site.js';
+import { EARLY_FIRST_PAGE_MARK } from '../../src/ui/worker-page-source.js';
+import { siteQuarantineKey } from '../../src/supervisor/quarantine-store.js';
 
 /** Booting compiles four plugins in a worker: slow on a two-core CI machine, so waits are long. */
 const WAIT = 90_000;
@@ -387,6 +389,78 @@ describe('the site, built', { timeout: 240_000 }, () => {
     await booted(page);
     await heading(page, 'Note not found').waitFor();
     expect(await page.getByText('No note has the address /notes/no-such-note.').isVisible()).toBe(true);
+    expect(errors).toEqual([]);
+  });
+});
+
+/** The path the page's first page came from the worker's early boot for, or null when the page asked for it itself. */
+function earlyFirstPage(page: Page): Promise<string | null> {
+  return page.evaluate((mark) => {
+    const entry = performance.getEntriesByName(mark)[0] as PerformanceMark | undefined;
+    return entry === undefined ? null : String(entry.detail);
+  }, EARLY_FIRST_PAGE_MARK);
+}
+
+describe("the site's early boot (the worker boots and builds the first page while the page's code loads)", { timeout: 240_000 }, () => {
+  it('builds the first page for the user picked: the author sees their draft at its address, a visitor does not', async () => {
+    const { page, errors } = await openSite();
+    await actAs(page, 'Edna Editor');
+    const draft = { title: 'A draft for its author', slug: 'early-draft', body: 'Seen by its author only.', published: false };
+    await addPost(page, draft);
+
+    await page.goto(e2e.url(`/blog/${draft.slug}`));
+    await booted(page);
+    await page.getByText(draft.body).waitFor();
+    expect(await earlyFirstPage(page)).toBe(`/blog/${draft.slug}`);
+
+    // The switcher keeps the pick for the next load: the early boot builds it as the visitor.
+    await actAs(page, 'Anonymous');
+    await page.reload();
+    await booted(page);
+    await heading(page, 'Post not found').waitFor();
+    expect(await earlyFirstPage(page)).toBe(`/blog/${draft.slug}`);
+    expect(await page.getByText(draft.body).count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('keeps a quarantined plugin off from the start: none of its code runs in the early boot', async () => {
+    const { page, errors } = await openSite('/hello');
+    await heading(page, 'Hello, world!').waitFor();
+    // As the supervisor leaves it after a plugin hung twice (src/supervisor/quarantine-store.ts).
+    await page.evaluate((key) => localStorage.setItem(key, JSON.stringify({ hello: 'it hung 2 times (last in tap_menu, past the 5000 ms limit).' })), siteQuarantineKey('trovato-site'));
+    // The page's own code is held back, so its supervisor cannot tell the worker the list in
+    // time: the worker boots from what the boot script gave it alone.
+    let release = (): void => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await page.context().route(/\/assets\/site-[\w-]+\.js$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.reload({ waitUntil: 'commit' });
+    await page.waitForTimeout(3000);
+    release();
+    await booted(page);
+    expect(await page.getByText('No page lives at /hello.').isVisible()).toBe(true);
+    expect(await earlyFirstPage(page)).toBe('/hello');
+    expect(await heading(page, 'Hello, world!').count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('says why the site cannot start when the plugin index cannot be fetched, instead of waiting for it', async () => {
+    const { page } = await e2e.newPage({ timeoutMs: WAIT });
+    // Every fetch of the index fails: the boot script's, then the worker's own.
+    await page.context().route('**/plugins/plugins.json', (route) => route.fulfill({ status: 503, body: 'unavailable' }));
+    await page.goto(e2e.url('/blog'));
+    await page.getByText(/The site could not start \[PLUGIN_NOT_FOUND\]: The plugin index .*plugins\.json answered 503/).waitFor();
+  });
+
+  it('leaves the first page of a UI page (admin, forms) to the page, which asks for it', async () => {
+    const { page, errors } = await openSite();
+    await actAs(page, 'Ada Administrator');
+    await page.goto(e2e.url('/admin/content'));
+    await booted(page);
+    await heading(page, 'Content').waitFor();
+    expect(await earlyFirstPage(page)).toBeNull();
     expect(errors).toEqual([]);
   });
 });
