@@ -88,8 +88,12 @@ export interface FirstPage {
   query: Record<string, string>;
   /** The user it was built as (userForPick; undefined: the site has no users, so the anonymous user). */
   userId: string | undefined;
-  /** The site's data version read before the page's request started (data-version.ts), or null when it has none. */
-  dataVersion: string | null;
+  /**
+   * The site's data version (data-version.ts; null: none) read before the page's request
+   * started and after it ended: its own writes (a cache entry, say) come between the two.
+   */
+  before: string | null;
+  after: string | null;
   answer: RouteResponse | null;
 }
 

@@ -343,11 +343,14 @@ export class TrovatoSite extends LitElement {
     const seq = ++this.#loadSeq;
     this._loading = true;
     // Before the page is asked for: a write the page might show is never older than this read.
-    const candidate = this.#snapshots.beforeLoad(this._userId ?? '');
+    let candidate = this.#snapshots.beforeLoad(this._userId ?? '');
     let page: Page;
     try {
-      // The first page may have been built by the worker while this page's code loaded.
-      page = (await this.#source.firstPage(this._location, this.user, candidate?.before ?? null)) ?? (await this.#source.load(this._location, this.user));
+      // The first page may have been built by the worker while this page's code loaded: kept,
+      // like any page, as of the data version read before its request.
+      const early = await this.#source.firstPage(this._location, this.user, candidate?.before ?? null);
+      if (early !== null && candidate !== null) candidate = { ...candidate, before: Promise.resolve(early.before) };
+      page = early?.page ?? (await this.#source.load(this._location, this.user));
     } catch (error) {
       page = { kind: 'status', status: 500, message: messageOf(error) };
     }

@@ -7,7 +7,8 @@ const tree = { '#type': 'markup', '#value': 'Built at boot' };
 const answer = { match, result: { plugin: 'blog', output: tree } } as RouteResponse;
 const editor = { id: 'u2', name: 'Editor', roles: ['editor'], permissions: ['access content'] };
 const anonymous = { id: 'u0', name: 'Anonymous', roles: ['anonymous'], permissions: ['access content'] };
-const built: FirstPage = { path: '/blog', query: { page: '2' }, userId: 'u2', dataVersion: 'v1', answer };
+// Its request wrote (a cache entry, say): v0 before it, v1 after it.
+const built: FirstPage = { path: '/blog', query: { page: '2' }, userId: 'u2', before: 'v0', after: 'v1', answer };
 
 /** A source over a kernel whose boot built `first`; `calls` counts what the page asked the worker. */
 function sourceWith(first: FirstPage | null): { source: WorkerPageSource; calls: string[] } {
@@ -32,20 +33,21 @@ const blogPage2 = { path: '/blog', search: 'page=2' };
 const version = (v: string | null) => Promise.resolve(v);
 
 describe("WorkerPageSource's first page (built by the worker's early boot)", () => {
-  it('is shown for the same route, query and user when no write came after it, and only once', async () => {
+  it('is shown for the same route, query and user when no write came after its request, and only once, kept as of before it', async () => {
     const { source, calls } = sourceWith(built);
-    expect(await source.firstPage(blogPage2, editor, version('v1'))).toEqual({ kind: 'plugin', path: '/blog', title: 'Blog', plugin: 'blog', tree });
+    expect(await source.firstPage(blogPage2, editor, version('v1'))).toEqual({ page: { kind: 'plugin', path: '/blog', title: 'Blog', plugin: 'blog', tree }, before: 'v0' });
     expect(await source.firstPage(blogPage2, editor, version('v1'))).toBeNull();
     expect(calls).toEqual([]);
   });
 
   it('is shown when the data version cannot be read (a first visit: the page opened before the database existed)', async () => {
-    expect(await sourceWith(built).source.firstPage(blogPage2, editor, null)).toMatchObject({ kind: 'plugin', tree });
+    expect(await sourceWith(built).source.firstPage(blogPage2, editor, null)).toMatchObject({ page: { kind: 'plugin', tree } });
   });
 
   it('is not shown after a write (another data version), for another user, query or route, or for a page of the UI', async () => {
     const refusals: Array<[string, Parameters<WorkerPageSource['firstPage']>]> = [
       ['a write since', [blogPage2, editor, version('v2')]],
+      ['the version before its request', [blogPage2, editor, version('v0')]],
       ['the database gone', [blogPage2, editor, version(null)]],
       ['another user', [blogPage2, anonymous, version('v1')]],
       ['no user', [blogPage2, undefined, version('v1')]],

@@ -33,18 +33,19 @@ export class WorkerPageSource implements PageSource {
 
   /**
    * The page the worker built during its boot (kernel-controller.ts `takeFirstPage`), if it is
-   * the page at `location` for `user` and still current: `dataVersion` is the site's data
-   * version read just before this load (null when unknown), and a write since the worker built
-   * it makes it stale. Null otherwise, and always after the first call.
+   * the page at `location` for `user` and still current: `current` is the site's data version
+   * read just before this load (null when unknown), and a write since the worker's request
+   * ended makes it stale. With it, the data version read before that request (what a last-page
+   * snapshot of it is kept as). Null otherwise, and always after the first call.
    */
-  async firstPage(location: SiteLocation, user: SiteUser | undefined, dataVersion: Promise<string | null> | null): Promise<Page | null> {
+  async firstPage(location: SiteLocation, user: SiteUser | undefined, current: Promise<string | null> | null): Promise<{ page: Page; before: string | null } | null> {
     const first = this.#kernel.takeFirstPage();
     if (first === null) return null;
     const route = parseRoute(location.path, location.search);
     if (route.kind !== 'plugin' || route.path !== first.path || !sameQuery(route.query, first.query) || user?.id !== first.userId) return null;
-    if (dataVersion !== null && (await dataVersion) !== first.dataVersion) return null;
+    if (current !== null && (await current) !== first.after) return null;
     performance.mark(EARLY_FIRST_PAGE_MARK, { detail: route.path });
-    return routePage(route.path, first.answer);
+    return { page: routePage(route.path, first.answer), before: first.before };
   }
 
   async load(location: SiteLocation, user: SiteUser | undefined): Promise<Page> {

@@ -131,16 +131,19 @@ async function bootEarly(request: EarlyBootRequest, fetched: Promise<PluginSourc
 
 /**
  * The first page as the page would ask for it, with the data version read before its request
- * (the page keeps it as a last-page snapshot only if no write came after). Null when it fails:
- * the page then asks for it itself and shows that failure as it shows any page's.
+ * and after it (the page shows it only if nothing was written since, and keeps it as a
+ * last-page snapshot as of before). Null when it fails: the page then asks for it itself and
+ * shows that failure as it shows any page's.
  */
 async function buildFirstPage(first: NonNullable<EarlyBootRequest['first']>, users: UserProfile[]): Promise<FirstPage | null> {
   const versions = await openDataVersions(opened().store.name);
   try {
-    const dataVersion = (await versions?.read()) ?? null;
+    const before = (await versions?.read()) ?? null;
     const user = userForPick(users, first.pick);
+    // Answers once the request's writes are committed (storage rule 1).
     const answer = await kernel.callRoute(first.path, { user: specOf(user), query: first.query });
-    return { path: first.path, query: first.query, userId: user?.id, dataVersion, answer };
+    const after = (await versions?.read()) ?? null;
+    return { path: first.path, query: first.query, userId: user?.id, before, after, answer };
   } catch {
     return null;
   } finally {
