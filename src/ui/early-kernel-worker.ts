@@ -25,8 +25,33 @@ export interface EarlyKernelWorker {
   readonly request: EarlyBootRequest | null;
 }
 
-/** 'taken': the controller asked already (and started its own if there was none): none may start after. */
-type Holder = { [EARLY]?: (EarlyKernelWorker & { siteName: string }) | 'taken' };
+/**
+ * The boot script's promise of a worker: made first thing, kept once the snapshot is shown (or
+ * found not to match), so a controller whose code ran sooner waits for it rather than start a
+ * second worker and boot without the early boot. `taken`: a controller has it (or asked when
+ * there was none: then no worker may start after).
+ */
+interface Reservation {
+  readonly worker: Promise<(EarlyKernelWorker & { siteName: string }) | null>;
+  keep(worker: (EarlyKernelWorker & { siteName: string }) | null): void;
+  taken: boolean;
+}
+
+type Holder = { [EARLY]?: Reservation };
+
+/**
+ * Says a worker is coming (the boot script, before it looks for a snapshot); null when one was
+ * reserved already or a controller has asked.
+ */
+export function reserveEarlyKernelWorker(): Reservation | null {
+  const holder = globalThis as Holder;
+  if (holder[EARLY] !== undefined) return null;
+  let keep: Reservation['keep'] = () => undefined;
+  const worker = new Promise<(EarlyKernelWorker & { siteName: string }) | null>((resolve) => (keep = resolve));
+  const reservation: Reservation = { worker, keep: (given) => keep(given), taken: false };
+  holder[EARLY] = reservation;
+  return reservation;
+}
 
 /** The site's plugins URL, absolute: the worker resolves relative URLs against its own script. */
 export function sitePluginsUrl(pluginsUrl: string): string {
@@ -39,12 +64,10 @@ export function sitePluginsUrl(pluginsUrl: string): string {
  * recipe, asks it for the site's boot and first page. The plugin files are fetched here, where
  * the page's `<link rel="preload">`s are (plugin-preloads.ts), and posted after the request.
  */
-export function startEarlyKernelWorker(url: string, siteName: string, base: string): void {
-  const holder = globalThis as Holder;
-  if (holder[EARLY] !== undefined) return;
+export function startEarlyKernelWorker(reservation: Reservation, url: string, siteName: string, base: string): void {
   const worker = new Worker(url, { type: 'module', name: `trovato ${siteName}` });
   const request = addressOpensRecipe(location) ? null : earlyBootRequest(siteName, base);
-  holder[EARLY] = { worker, request, siteName };
+  reservation.keep({ worker, request, siteName });
   if (request === null) return;
   // Posted now, so it is the worker's first message, ahead of everything comlink sends it.
   worker.postMessage(request);
@@ -73,12 +96,24 @@ function earlyPlugins(fetched: PluginSource[] | undefined): EarlyBootPlugins {
   return { type: 'trovato:early-plugins', fetched };
 }
 
-/** The worker the boot script started for `siteName`, once; null when there is none (or it was taken). */
-export function takeEarlyKernelWorker(siteName: string): EarlyKernelWorker | null {
-  const holder = globalThis as Holder;
-  const early = holder[EARLY];
-  holder[EARLY] = 'taken';
-  if (early === undefined || early === 'taken') return null;
+/**
+ * The worker the boot script started for `siteName`, once it has (it first shows the snapshot:
+ * its style sheet and one IndexedDB read); null when there is none, it could not start, or it
+ * was taken.
+ */
+export async function takeEarlyKernelWorker(siteName: string): Promise<EarlyKernelWorker | null> {
+  const reservation = (globalThis as Holder)[EARLY];
+  if (reservation === undefined) {
+    // None is coming (dev, or no boot script): and none may start after this.
+    const none = reserveEarlyKernelWorker();
+    if (none !== null) none.taken = true;
+    none?.keep(null);
+    return null;
+  }
+  if (reservation.taken) return null;
+  reservation.taken = true;
+  const early = await reservation.worker;
+  if (early === null) return null;
   if (early.siteName === siteName) return { worker: early.worker, request: early.request };
   // Started for another site than the page ended up showing: not this controller's.
   early.worker.terminate();

@@ -238,7 +238,12 @@ export class KernelController implements ReactiveController {
     this.#setPhase('starting');
     try {
       // The boot script's worker, if it started one: it asked no boot of it for a recipe's address.
-      const api = this.#startWorker(generation, takeEarlyKernelWorker(siteName));
+      const early = await takeEarlyKernelWorker(siteName);
+      if (generation !== this.#generation) {
+        early?.worker.terminate();
+        return;
+      }
+      const api = this.#startWorker(generation, early);
       // The worker loads its recipe code while the page reads and compiles the recipe.
       const prepared = api.prepareRecipes();
       // Awaited before the recipe is applied; a refusal before that must not leave it unhandled.
@@ -299,7 +304,11 @@ export class KernelController implements ReactiveController {
     try {
       // The site's pages never read the worker's trace: recording it would be work on every request.
       const boot: SiteBootOptions = { siteName: ownDatabase(siteName), pluginsUrl: sitePluginsUrl(pluginsUrl), trace: false };
-      const early = takeEarlyKernelWorker(siteName);
+      const early = await takeEarlyKernelWorker(siteName);
+      if (generation !== this.#generation) {
+        early?.worker.terminate();
+        return;
+      }
       const api = this.#startWorker(generation, early);
       this.#setPhase('loading-plugins');
       // The boot script started the worker on this very boot: it may be done already.

@@ -7,25 +7,32 @@
  * `__TROVATO_SITE_NAME__` (its <trovato-site>'s site-name) and `__TROVATO_KERNEL_WORKER__` (the
  * built kernel worker's URL; empty in dev).
  */
-import { startEarlyKernelWorker } from './early-kernel-worker.js';
+import { reserveEarlyKernelWorker, startEarlyKernelWorker } from './early-kernel-worker.js';
 import { showSnapshotAtBoot } from './page-snapshot.js';
 
 declare const __TROVATO_BASE__: string;
 declare const __TROVATO_SITE_NAME__: string;
 declare const __TROVATO_KERNEL_WORKER__: string;
 
+// Reserved first thing: the site's controller, if its code runs before the snapshot is done,
+// waits for this worker instead of starting another.
+const reservation = __TROVATO_KERNEL_WORKER__ === '' ? null : reserveEarlyKernelWorker();
+
 function startWorker(): void {
-  if (__TROVATO_KERNEL_WORKER__ === '') return;
+  if (reservation === null) return;
   try {
-    startEarlyKernelWorker(__TROVATO_KERNEL_WORKER__, __TROVATO_SITE_NAME__, __TROVATO_BASE__);
+    startEarlyKernelWorker(reservation, __TROVATO_KERNEL_WORKER__, __TROVATO_SITE_NAME__, __TROVATO_BASE__);
   } catch (error) {
-    // The site's controller starts it then, a little later, and boots the site itself.
+    // The site's controller starts one then, and boots the site itself.
+    reservation.keep(null);
     console.warn('The kernel worker could not be started early:', error);
   }
 }
 
 // The worker after the snapshot: on two busy cores its start (and the plugin files' fetch)
-// delayed the snapshot by a sixth and brought the live page no sooner (bench A/B, 24 reloads each).
+// delayed the snapshot by a sixth and brought the live page no sooner (bench A/B, 24 reloads
+// each). The snapshot waits for the style sheet, which the page's modules wait for too, and
+// one IndexedDB read.
 showSnapshotAtBoot(__TROVATO_BASE__, __TROVATO_SITE_NAME__)
   .catch((error: unknown) => {
     // A snapshot is only a head start: the live page comes all the same.
