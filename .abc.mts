@@ -18,6 +18,10 @@ for (let i = 0; i < runs; i++) {
   const order = dirs.map((_, k) => (k + i) % dirs.length);
   for (const k of order) { await pages[k].reload(); const m = await marks(pages[k]); res[k].live.push(m.live); if (m.snap !== null) res[k].snap.push(m.snap); await pages[k].waitForTimeout(600); }
 }
+const cold = dirs.map(() => [] as number[]);
+for (let i = 0; i < Math.ceil(runs / 2); i++) {
+  for (const k of dirs.map((_, k) => (k + i) % dirs.length)) { const ctx = await browser.newContext(); const p = await ctx.newPage(); await p.goto(`${servers[k].baseUrl}blog`); cold[k].push((await marks(p)).live); await ctx.close(); }
+}
 const med = (x: number[]) => { const s = [...x].sort((p, q) => p - q); return s.length ? s[Math.floor(s.length / 2)] : NaN; };
-dirs.forEach((d, k) => console.log(d.padEnd(22), 'live', med(res[k].live).toFixed(1), ' snapshot', med(res[k].snap).toFixed(1), `(${res[k].snap.length}/${runs})`));
+dirs.forEach((d, k) => console.log(d.padEnd(22), 'live', med(res[k].live).toFixed(1), ' snapshot', med(res[k].snap).toFixed(1), `(${res[k].snap.length}/${runs})`, ' cold', med(cold[k]).toFixed(1)));
 await browser.close(); for (const s of servers) await s.close();

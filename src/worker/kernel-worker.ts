@@ -19,7 +19,6 @@ import { storedPlugins } from '../site/plugins.js';
 import type { SiteExport } from '../site/site-export.js';
 import { sha256Hex } from '../kernel/common/digest.js';
 import { createWorkerSupervision } from './supervision.js';
-import { openDataVersions } from '../kernel/storage/data-version.js';
 import { specOf, userForPick } from '../site/roles.js';
 import type { BootOptions, EarlyBoot, EarlyBootPlugins, EarlyBootRequest, FirstPage, KernelWorkerApi, LoadReport, PluginSource, RecipeProgress, SiteBootOptions, SiteTransferApi, SiteWorkerApi, TraceEntry, UserProfile } from '../site/protocol.js';
 
@@ -136,18 +135,16 @@ async function bootEarly(request: EarlyBootRequest, fetched: Promise<PluginSourc
  * shows that failure as it shows any page's.
  */
 async function buildFirstPage(first: NonNullable<EarlyBootRequest['first']>, users: UserProfile[]): Promise<FirstPage | null> {
-  const versions = await openDataVersions(opened().store.name);
+  const store = opened().store;
   try {
-    const before = (await versions?.read()) ?? null;
+    const before = await store.dataVersion();
     const user = userForPick(users, first.pick);
     // Answers once the request's writes are committed (storage rule 1).
     const answer = await kernel.callRoute(first.path, { user: specOf(user), query: first.query });
-    const after = (await versions?.read()) ?? null;
+    const after = await store.dataVersion();
     return { path: first.path, query: first.query, userId: user?.id, before, after, answer };
   } catch {
     return null;
-  } finally {
-    versions?.close();
   }
 }
 

@@ -61,6 +61,23 @@ describe('the data version', () => {
     });
   });
 
+  it("the store reads the same token through its own connection (the worker's early boot), and a read asked before a write does not see it", async () => {
+    await withStore(async (store, version) => {
+      expect(await store.dataVersion()).toBeNull();
+      await store.putSetting('k', 1);
+      expect(await store.dataVersion()).toBe(await version());
+      const before = await version();
+      const read = store.dataVersion();
+      const work = store.beginWork(alice);
+      work.setVariable('blog', 'name', 'B');
+      const written = work.commit();
+      expect(await read).toBe(before);
+      await written;
+      expect(await store.dataVersion()).toBe(await version());
+      expect(await store.dataVersion()).not.toBe(before);
+    });
+  });
+
   it('a write after a read was asked for is not what that read sees', async () => {
     await withStore(async (store, version) => {
       await store.putSetting('k', 1);

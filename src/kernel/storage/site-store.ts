@@ -54,6 +54,12 @@ export interface SiteStore {
   /** Log lines, newest first. */
   readLogs(query?: LogQuery): Promise<LogRecord[]>;
   /**
+   * The site's data version (data-version.ts) as committed now, read in a transaction created
+   * during this call; null for a store without one (the SQL stores: no page keeps snapshots of
+   * a served site).
+   */
+  dataVersion(): Promise<string | null>;
+  /**
    * Deletes every variable and table row of `plugin` (uninstalling it) in one transaction,
    * after pending commits. Items and cache entries are shared and stay.
    */
@@ -264,6 +270,14 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
     // Lines logged in the same turn share one transaction.
     this.#logFlush ??= Promise.resolve().then(() => this.#flushLogs());
     return this.#logFlush;
+  }
+
+  async dataVersion(): Promise<string | null> {
+    try {
+      return (await this.#db.get(DATA_VERSION_STORE, DATA_VERSION_KEY)) ?? null;
+    } catch (error) {
+      throw storageFailure('Reading the data version', error);
+    }
   }
 
   async readLogs(query: LogQuery = {}): Promise<LogRecord[]> {

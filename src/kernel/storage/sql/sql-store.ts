@@ -197,6 +197,10 @@ export class SqlSiteStore implements SiteStore, WorkBackend, StoredData {
     ]);
   }
 
+  async dataVersion(): Promise<null> {
+    return null;
+  }
+
   async readLogs(query: LogQuery = {}): Promise<LogRecord[]> {
     const where: string[] = [];
     const params: SqlValue[] = [];
