@@ -1,6 +1,7 @@
 /**
- * The site's kernel worker, started by the boot script (page-snapshot-boot.ts) as the page
- * starts, before the page's own modules have loaded, and given the boot the page's code would
+ * The site's kernel worker, started by the boot script (page-snapshot-boot.ts) once the
+ * last-page snapshot is shown or found not to match, usually before the page's own modules have
+ * loaded (they wait for it, see `takeEarlyKernelWorker`), and given the boot the page's code would
  * ask for: open the visitor's site, read what every page needs and build the page the address
  * shows (EarlyBootRequest, the worker's first message). The worker then loads and boots while
  * the page loads its code, instead of after it. The kernel controller takes the worker for its
@@ -60,8 +61,8 @@ export function sitePluginsUrl(pluginsUrl: string): string {
 
 /**
  * Starts the kernel worker at `url` for the site `siteName` served under `base`, as the
- * controller would, unless the controller has asked already; and, unless the address opens a
- * recipe, asks it for the site's boot and first page. The plugin files are fetched here, where
+ * controller would, keeping `reservation`; and, unless the address opens a recipe, asks it for
+ * the site's boot and first page. The plugin files are fetched here, where
  * the page's `<link rel="preload">`s are (plugin-preloads.ts), and posted after the request.
  */
 export function startEarlyKernelWorker(reservation: Reservation, url: string, siteName: string, base: string): void {
