@@ -97,9 +97,8 @@ export interface FirstPage {
   answer: RouteResponse | null;
 }
 
-/** The early boot's outcome: the site open as `boot` asked, its overview, and the first page unless building it failed (the page then asks for it again, and shows that error). */
+/** The early boot's outcome, the site open as asked: its overview, and the first page unless building it failed (the page then asks for it again, and shows that error). */
 export interface EarlyBoot {
-  report: LoadReport;
   site: SiteOverview;
   first: FirstPage | null;
 }

@@ -120,12 +120,12 @@ let earlyBootSettled: Promise<unknown> = Promise.resolve();
 async function bootEarly(request: EarlyBootRequest, fetched: Promise<PluginSource[] | undefined>): Promise<EarlyBoot> {
   // Before any plugin loads: a quarantined plugin must not run, not even once at boot.
   await supervision.api.setQuarantined(request.quarantined);
-  const report = await openOwnSite(request.boot, fetched);
+  await openOwnSite(request.boot, fetched);
   const open = opened();
   const [users, contentTypes] = await Promise.all([open.users(), open.contentTypes()]);
   const overview = { report: kernel.status(), users, contentTypes, menu: kernel.menuTree() };
   const first = request.first === null ? null : await buildFirstPage(request.first, users);
-  return { report, site: overview, first };
+  return { site: overview, first };
 }
 
 /**
