@@ -36,7 +36,7 @@ const ROUTE_RUNS = 20;
 const REQUEST_RUNS = 40;
 const TREE_ELEMENTS = 500;
 const TREE_RUNS = 30;
-/** Navigations whose main-thread time is summed, and serializations of each kept page. */
+/** Navigations (each way, each page) whose main-thread time is summed, and serializations of each kept page. */
 const SETTLED_RUNS = 16;
 const KEEPING_RUNS = 15;
 
@@ -230,7 +230,7 @@ async function listingCases(site: BuiltSite, log: (line: string) => void, notes:
  */
 async function keepingCases(page: Page, context: BrowserContext, site: BuiltSite, log: (line: string) => void, posts: number): Promise<PageCaseResult[]> {
   const cases: PageCaseResult[] = [];
-  log(`route change, settled: ${SETTLED_RUNS} nav clicks /hello and /blog, the page's main-thread time from the click until idle`);
+  log(`route change, settled: ${SETTLED_RUNS} nav clicks each to /hello and /blog, plainly and with each page also kept when shown (what the site did before), in turns; the page's main-thread time from the click until idle`);
   const cdp = await context.newCDPSession(page);
   await cdp.send('Performance.enable');
   const taskSeconds = async (): Promise<number> => {
@@ -239,17 +239,34 @@ async function keepingCases(page: Page, context: BrowserContext, site: BuiltSite
     if (task === undefined) throw new Error('Chromium reported no TaskDuration metric.');
     return task.value;
   };
-  const settled = { hello: [] as number[], blog: [] as number[] };
-  for (let i = 0; i < SETTLED_RUNS * 2 + 2; i++) {
-    const target = i % 2 === 0 ? 'hello' : 'blog';
-    const before = await taskSeconds();
-    await probe<void>(page, 'navigateAndSettle', `/${target}`);
-    const after = await taskSeconds();
-    if (i >= 2) settled[target].push((after - before) * 1000);
+  type Settled = { plain: number[]; kept: number[] };
+  const settled: Record<'hello' | 'blog', Settled> = { hello: { plain: [], kept: [] }, blog: { plain: [], kept: [] } };
+  // One warm-up round, then runs whose order of the two ways flips each time.
+  for (let run = -1; run < SETTLED_RUNS; run++) {
+    const ways: Array<keyof Settled> = run % 2 === 0 ? ['plain', 'kept'] : ['kept', 'plain'];
+    for (const way of ways) {
+      for (const target of ['hello', 'blog'] as const) {
+        const before = await taskSeconds();
+        await probe<void>(page, 'navigateAndSettle', { path: `/${target}`, keepOnShow: way === 'kept' });
+        const after = await taskSeconds();
+        if (run >= 0) settled[target][way].push((after - before) * 1000);
+      }
+    }
   }
   await cdp.detach();
-  cases.push({ name: 'route change → /hello, main-thread time until idle', stats: summarize(settled.hello), note: 'Chromium TaskDuration from the click until 2 idle callbacks + 300 ms after the page mark' });
-  cases.push({ name: `route change → /blog (${posts} posts), main-thread time until idle`, stats: summarize(settled.blog), note: 'the same' });
+  const settledRows = (target: 'hello' | 'blog', label: string): PageCaseResult[] => {
+    const { plain, kept } = settled[target];
+    const paired = summarize(kept.map((ms, run) => ms / plain[run]));
+    return [
+      { name: `route change → ${label}, main-thread time until idle`, stats: summarize(plain), note: 'Chromium TaskDuration from the click until 2 idle callbacks + 300 ms after the page mark' },
+      {
+        name: `route change → ${label}, the same + keeping it when shown`,
+        stats: summarize(kept),
+        note: `+ a data version read and, when idle, serialize + write (per page, as before); run by run ${paired.median.toFixed(2)}× (middle half ${paired.p25.toFixed(2)}–${paired.p75.toFixed(2)})`,
+      },
+    ];
+  };
+  cases.push(...settledRows('hello', '/hello'), ...settledRows('blog', `/blog (${posts} posts)`));
 
   const keep = async (path: string, label: string): Promise<void> => {
     const times = await probe<KeepingTimes>(page, 'snapshotKeepingCost', { path, runs: KEEPING_RUNS });

@@ -9,6 +9,8 @@ import { openSiteStore } from '../src/kernel/storage/site-store.js';
 import { BENCH_ADMIN, seedBlogPosts } from './seed.js';
 import { DEMO_USERS } from '../src/site/roles.js';
 import { saveSnapshot, serializeSite, snapshotKey } from '../src/ui/page-snapshot.js';
+import { ownDatabase } from '../src/ui/site-databases.js';
+import { readDataVersion } from '../src/kernel/storage/data-version.js';
 
 
 /**
@@ -120,9 +122,11 @@ export async function snapshotKeepingCost({ path, runs }: { path: string; runs: 
 /**
  * Clicks the nav link to `path` and resolves once the page is in the DOM and the page's thread
  * has then been idle (two idle callbacks, then 300 ms): whatever a navigation leaves for later
- * is done by then.
+ * is done by then. `keepOnShow`: also does what keeping each page shown cost before the snapshot
+ * was kept only when the page is left: the data version read again, and when idle the site
+ * serialized and written to localStorage (under the probe's own database name).
  */
-export async function navigateAndSettle(path: string): Promise<void> {
+export async function navigateAndSettle({ path, keepOnShow }: { path: string; keepOnShow: boolean }): Promise<void> {
   const site = siteElement();
   const link = site.shadowRoot?.querySelector('trovato-nav')?.shadowRoot?.querySelector<HTMLAnchorElement>(`a[href="${path}"]`);
   if (!link) throw new Error(`The nav has no link to ${path}.`);
@@ -131,8 +135,18 @@ export async function navigateAndSettle(path: string): Promise<void> {
   link.click();
   const mark = await rendered;
   if (mark.detail !== path) throw new Error(`Clicked ${path} but ${String(mark.detail)} rendered.`);
+  const kept = keepOnShow ? keepAsOnEveryPage(site, path) : Promise.resolve();
   for (let i = 0; i < 2; i++) await new Promise((resolve) => requestIdleCallback(resolve, { timeout: 3000 }));
   await new Promise((resolve) => setTimeout(resolve, 300));
+  await kept;
+  localStorage.removeItem(snapshotKey(PROBE_DATABASE, ''));
+}
+
+/** The work keeping every page shown did (snapshot-keeper.ts before it kept only the last page). */
+async function keepAsOnEveryPage(site: SiteElement, path: string): Promise<void> {
+  const version = await readDataVersion(ownDatabase(site.getAttribute('site-name') ?? 'trovato-site'));
+  await new Promise((resolve) => requestIdleCallback(resolve, { timeout: 2000 }));
+  saveSnapshot({ database: PROBE_DATABASE, user: '', location: path, dataVersion: version ?? '', fingerprint: 'probe', html: serializeSite(site) });
 }
 
 /** Milliseconds from a click on a nav link to the page in the DOM, alternating /hello and /blog. */
