@@ -42,7 +42,12 @@ export class SnapshotKeeper {
   #opening: string | null = null;
   /** The page shown now, if it may be kept; null while the next one loads. */
   #shown: ShownPage | null = null;
-  /** The page last written: hidden and then left, it is not serialized twice. */
+  /**
+   * The page written since the document was last visible: hidden and then left (both events
+   * fire as a page is closed), it is not serialized twice. Forgotten once the document is
+   * visible again: another tab, or a later document of this one, may have written its own page
+   * since, and this one is the last shown when it is left next.
+   */
   #saved: ShownPage | null = null;
 
   constructor(site: KeepableSite) {
@@ -56,11 +61,13 @@ export class SnapshotKeeper {
   open(): void {
     this.#ensureReader();
     window.addEventListener('pagehide', this.#keepNow);
+    window.addEventListener('pageshow', this.#onPageShow);
     document.addEventListener('visibilitychange', this.#onVisibilityChange);
   }
 
   close(): void {
     window.removeEventListener('pagehide', this.#keepNow);
+    window.removeEventListener('pageshow', this.#onPageShow);
     document.removeEventListener('visibilitychange', this.#onVisibilityChange);
     this.#versions?.reader.close();
     this.#versions = null;
@@ -93,6 +100,12 @@ export class SnapshotKeeper {
 
   #onVisibilityChange = (): void => {
     if (document.visibilityState === 'hidden') this.#keepNow();
+    else this.#saved = null;
+  };
+
+  /** Back from the back/forward cache: shown again, as after a visibility change. */
+  #onPageShow = (event: PageTransitionEvent): void => {
+    if (event.persisted) this.#saved = null;
   };
 
   /**

@@ -95,7 +95,7 @@ describe('SnapshotKeeper', () => {
     expect(snapshot?.dataVersion).toBe(await readDataVersion(site.siteName));
   });
 
-  it('writes when hidden, once for a page hidden and then left, again for the next page', async () => {
+  it('writes when hidden, once for a page hidden and then left, again once visible again or for the next page', async () => {
     await showPage('/blog', 'The blog');
     setHidden(true);
     expect(kept()?.location).toBe('/blog');
@@ -104,10 +104,25 @@ describe('SnapshotKeeper', () => {
     leave();
     expect(localStorage.getItem(snapshotKey(site.siteName, ''))).toBe('written again?');
 
+    // Visible again: another tab may have written its page meanwhile; leaving writes this one.
     setHidden(false);
+    leave();
+    expect(kept()?.location).toBe('/blog');
+
     await showPage('/hello', 'Hello, world!');
     leave();
     expect(kept()?.location).toBe('/hello');
+  });
+
+  it('writes again when the page is left after coming back from the back/forward cache', async () => {
+    await showPage('/blog', 'The blog');
+    window.dispatchEvent(new PageTransitionEvent('pagehide', { persisted: true }));
+    expect(kept()?.location).toBe('/blog');
+    // A later document of this tab kept its own page; then the visitor came back to this one.
+    localStorage.setItem(snapshotKey(site.siteName, ''), 'a later page');
+    window.dispatchEvent(new PageTransitionEvent('pageshow', { persisted: true }));
+    leave();
+    expect(kept()?.location).toBe('/blog');
   });
 
   it('keeps the data version read before the request, never a later one', async () => {
