@@ -18,7 +18,9 @@ import { startBuiltSite, type BuiltSite } from '../test/support/built-site.js';
 import { benchPlaygroundCompile, benchPlaygroundOpen, type CompileTiming, type OpenTiming } from '../playground/bench.js';
 import { summarize, type Stats } from './measure.js';
 import { recipeToFragment, type Recipe } from '../src/recipe/recipe.js';
-import type { PageRequestTimes, TreeComparison, TreeTimes } from './page-probes.js';
+import type { KeepingTimes, PageRequestTimes, TreeComparison, TreeTimes } from './page-probes.js';
+import { BENCH_ADMIN } from './seed.js';
+import { userChoiceKey } from '../src/ui/user-choice.js';
 import { EARLY_FIRST_PAGE_MARK } from '../src/ui/worker-page-source.js';
 import blogDemo from '../src/recipe/examples/blog-demo.recipe.json' with { type: 'json' };
 
@@ -35,6 +37,9 @@ const ROUTE_RUNS = 20;
 const REQUEST_RUNS = 40;
 const TREE_ELEMENTS = 500;
 const TREE_RUNS = 30;
+/** Navigations (each way, each page) whose main-thread time is summed, and serializations of each kept page. */
+const SETTLED_RUNS = 16;
+const KEEPING_RUNS = 15;
 
 /** One row of the page table: milliseconds. */
 export interface PageCaseResult {
@@ -81,7 +86,7 @@ export async function runPlaygroundCases(log: (line: string) => void): Promise<P
   }
 }
 
-/** The groups of page cases; `npm run bench -- --boot-only` or `--render-only` runs one. */
+/** The groups of page cases; `npm run bench -- --boot-only`, `--render-only` or `--listing-only` runs some. */
 export type PageSection = 'boot' | 'listing' | 'render' | 'playground';
 const EVERY_SECTION: ReadonlySet<PageSection> = new Set(['boot', 'listing', 'render', 'playground']);
 
@@ -212,9 +217,72 @@ async function listingCases(site: BuiltSite, log: (line: string) => void, notes:
       stats: viaWorker,
       note: `callRoute in the worker + render; ${(viaWorker.median / inKernel.median).toFixed(2)}× the page's kernel (run by run: ${paired.median.toFixed(2)}×, middle half ${paired.p25.toFixed(2)}–${paired.p75.toFixed(2)})`,
     });
+    cases.push(...(await keepingCases(page, context, site, log, posts)));
   } finally {
     await context.close();
   }
+  return cases;
+}
+
+/**
+ * What the last-page snapshot costs a navigation: the page's main-thread time per route change
+ * (Chromium's TaskDuration, from the click until the page has been idle a while, so work left
+ * for an idle moment is counted), and serializing + writing the page now shown as a snapshot
+ * (the work the site does once per kept page, or once when it is left), for a small page, the
+ * blog listing and an admin listing (shown to the admin; the user is switched last).
+ */
+async function keepingCases(page: Page, context: BrowserContext, site: BuiltSite, log: (line: string) => void, posts: number): Promise<PageCaseResult[]> {
+  const cases: PageCaseResult[] = [];
+  log(`route change, settled: ${SETTLED_RUNS} nav clicks each to /hello and /blog, plainly and with each page also kept when shown (what the site did before), in turns; the page's main-thread time from the click until idle`);
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const taskSeconds = async (): Promise<number> => {
+    const { metrics } = await cdp.send('Performance.getMetrics');
+    const task = metrics.find((metric) => metric.name === 'TaskDuration');
+    if (task === undefined) throw new Error('Chromium reported no TaskDuration metric.');
+    return task.value;
+  };
+  type Settled = { plain: number[]; kept: number[] };
+  const settled: Record<'hello' | 'blog', Settled> = { hello: { plain: [], kept: [] }, blog: { plain: [], kept: [] } };
+  // One warm-up round, then runs whose order of the two ways flips each time.
+  for (let run = -1; run < SETTLED_RUNS; run++) {
+    const ways: Array<keyof Settled> = run % 2 === 0 ? ['plain', 'kept'] : ['kept', 'plain'];
+    for (const way of ways) {
+      for (const target of ['hello', 'blog'] as const) {
+        const before = await taskSeconds();
+        await probe<void>(page, 'navigateAndSettle', { path: `/${target}`, keepOnShow: way === 'kept' });
+        const after = await taskSeconds();
+        if (run >= 0) settled[target][way].push((after - before) * 1000);
+      }
+    }
+  }
+  await cdp.detach();
+  const settledRows = (target: 'hello' | 'blog', label: string): PageCaseResult[] => {
+    const { plain, kept } = settled[target];
+    const paired = summarize(kept.map((ms, run) => ms / plain[run]));
+    return [
+      { name: `route change → ${label}, main-thread time until idle`, stats: summarize(plain), note: 'Chromium TaskDuration from the click until 2 idle callbacks + 300 ms after the page mark' },
+      {
+        name: `route change → ${label}, the same + keeping it when shown`,
+        stats: summarize(kept),
+        note: `+ a data version read and, when idle, serialize + write (per page, as before); run by run ${paired.median.toFixed(2)}× (middle half ${paired.p25.toFixed(2)}–${paired.p75.toFixed(2)})`,
+      },
+    ];
+  };
+  cases.push(...settledRows('hello', '/hello'), ...settledRows('blog', `/blog (${posts} posts)`));
+
+  const keep = async (path: string, label: string): Promise<void> => {
+    const times = await probe<KeepingTimes>(page, 'snapshotKeepingCost', { path, runs: KEEPING_RUNS });
+    cases.push({ name: `keep ${label} as snapshot: serialize`, stats: summarize(times.serialize), note: `serializeSite, ${times.chars} characters` });
+    cases.push({ name: `keep ${label} as snapshot: write`, stats: summarize(times.write), note: 'saveSnapshot: JSON + localStorage.setItem' });
+  };
+  log(`keeping a snapshot: serialize + write, ${KEEPING_RUNS} runs each of /hello, /blog and /admin/content`);
+  await keep('/hello', '/hello');
+  await keep('/blog', `/blog (${posts} posts)`);
+  await page.evaluate(([key, id]) => localStorage.setItem(key, id), [userChoiceKey(SITE_NAME), BENCH_ADMIN.id] as const);
+  await page.goto(`${site.baseUrl}hello`);
+  await page.waitForFunction(() => performance.getEntriesByName('trovato:first-page').length > 0, undefined, { timeout: 60_000 });
+  await keep('/admin/content', `/admin/content (${posts} posts, as admin)`);
   return cases;
 }
 

@@ -8,6 +8,9 @@ import { openSite, type Site } from '../src/site/site.js';
 import { openSiteStore } from '../src/kernel/storage/site-store.js';
 import { BENCH_ADMIN, seedBlogPosts } from './seed.js';
 import { DEMO_USERS } from '../src/site/roles.js';
+import { saveSnapshot, serializeSite, snapshotKey } from '../src/ui/page-snapshot.js';
+import { ownDatabase } from '../src/ui/site-databases.js';
+import { readDataVersion } from '../src/kernel/storage/data-version.js';
 
 
 /**
@@ -68,6 +71,82 @@ function nextPageMark(after: number): Promise<PerformanceMark> {
     });
     observer.observe({ type: 'mark' });
   });
+}
+
+/** Milliseconds of keeping the page now shown as a last-page snapshot, the two steps apart. */
+export interface KeepingTimes {
+  path: string;
+  serialize: number[];
+  write: number[];
+  chars: number;
+}
+
+/** A database name no site uses: the probe's snapshots never replace the site's own. */
+const PROBE_DATABASE = 'bench-snapshot-probe';
+
+/**
+ * Shows `path` and times, `runs` times, what keeping it as the last-page snapshot costs the
+ * page's thread: serializing the site (serializeSite) and writing it to localStorage
+ * (saveSnapshot), the real functions, under a database name of its own.
+ */
+export async function snapshotKeepingCost({ path, runs }: { path: string; runs: number }): Promise<KeepingTimes> {
+  const site = siteElement();
+  const started = performance.now();
+  const rendered = nextPageMark(started);
+  site.navigate(path);
+  const mark = await rendered;
+  if (mark.detail !== path.replace(/\?.*/, '')) throw new Error(`Asked for ${path} but ${String(mark.detail)} rendered.`);
+  await painted();
+  const times: KeepingTimes = { path, serialize: [], write: [], chars: 0 };
+  try {
+    for (let i = 0; i < runs + WARM_UP_RUNS; i++) {
+      const t0 = performance.now();
+      const html = serializeSite(site);
+      const t1 = performance.now();
+      saveSnapshot({ database: PROBE_DATABASE, user: '', location: path, dataVersion: 'probe', fingerprint: 'probe', html });
+      const t2 = performance.now();
+      times.chars = html.length;
+      if (i >= WARM_UP_RUNS) {
+        times.serialize.push(t1 - t0);
+        times.write.push(t2 - t1);
+      }
+      localStorage.removeItem(snapshotKey(PROBE_DATABASE, ''));
+      await painted();
+    }
+  } finally {
+    localStorage.removeItem(snapshotKey(PROBE_DATABASE, ''));
+  }
+  return times;
+}
+
+/**
+ * Clicks the nav link to `path` and resolves once the page is in the DOM and the page's thread
+ * has then been idle (two idle callbacks, then 300 ms): whatever a navigation leaves for later
+ * is done by then. `keepOnShow`: also does what keeping each page shown cost before the snapshot
+ * was kept only when the page is left: the data version read again, and when idle the site
+ * serialized and written to localStorage (under the probe's own database name).
+ */
+export async function navigateAndSettle({ path, keepOnShow }: { path: string; keepOnShow: boolean }): Promise<void> {
+  const site = siteElement();
+  const link = site.shadowRoot?.querySelector('trovato-nav')?.shadowRoot?.querySelector<HTMLAnchorElement>(`a[href="${path}"]`);
+  if (!link) throw new Error(`The nav has no link to ${path}.`);
+  const started = performance.now();
+  const rendered = nextPageMark(started);
+  link.click();
+  const mark = await rendered;
+  if (mark.detail !== path) throw new Error(`Clicked ${path} but ${String(mark.detail)} rendered.`);
+  const kept = keepOnShow ? keepAsOnEveryPage(site, path) : Promise.resolve();
+  for (let i = 0; i < 2; i++) await new Promise((resolve) => requestIdleCallback(resolve, { timeout: 3000 }));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  await kept;
+  localStorage.removeItem(snapshotKey(PROBE_DATABASE, ''));
+}
+
+/** The work keeping every page shown did (snapshot-keeper.ts before it kept only the last page). */
+async function keepAsOnEveryPage(site: SiteElement, path: string): Promise<void> {
+  const version = await readDataVersion(ownDatabase(site.getAttribute('site-name') ?? 'trovato-site'));
+  await new Promise((resolve) => requestIdleCallback(resolve, { timeout: 2000 }));
+  saveSnapshot({ database: PROBE_DATABASE, user: '', location: path, dataVersion: version ?? '', fingerprint: 'probe', html: serializeSite(site) });
 }
 
 /** Milliseconds from a click on a nav link to the page in the DOM, alternating /hello and /blog. */

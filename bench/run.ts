@@ -82,8 +82,15 @@ export async function runBench(args: string[]): Promise<number> {
     printPlayground(await runPlaygroundCases((text) => console.error(`  ${text}`)));
     return 0;
   }
-  // Page cases alone: boot beside a static page; or a page through the worker and the tree render.
-  const pagesOnly: PageSection[] | undefined = args.includes('--boot-only') ? ['boot'] : args.includes('--render-only') ? ['listing', 'render'] : undefined;
+  // Page cases alone: boot beside a static page; or a page through the worker and the tree render;
+  // or the site with posts alone (its route changes, page requests and snapshot keeping).
+  const pagesOnly: PageSection[] | undefined = args.includes('--boot-only')
+    ? ['boot']
+    : args.includes('--render-only')
+      ? ['listing', 'render']
+      : args.includes('--listing-only')
+        ? ['listing']
+        : undefined;
   if (pagesOnly) {
     printPages(await runPageCases((text) => console.error(`  ${text}`), new Set(pagesOnly)));
     return 0;

@@ -2,11 +2,12 @@
  * The last-page snapshot: the site as it was last shown live, kept per site database and user,
  * and shown at the next boot before the kernel is up, only if nothing it rests on changed.
  *
- * - Saved by <trovato-site> after a live page is in the DOM (plugin pages, the home page and
- *   item pages, without a notice): its shadow DOM as HTML (nested shadow roots as declarative
- *   ones, each with its styles) in localStorage, with the path, the user picked, the site's data version
- *   (src/kernel/storage/data-version.ts) read before the page was asked for and again after it
- *   was shown (a write in between and nothing is saved), and the fingerprint below.
+ * - Saved by <trovato-site> (snapshot-keeper.ts) once, when the page is left or hidden, of the
+ *   live page shown last, if it may be kept (plugin pages, the home page and item pages, without
+ *   a notice): its shadow DOM as HTML (nested shadow roots as declarative ones, each with its
+ *   styles) in localStorage, with the path, the user picked, the site's data version
+ *   (src/kernel/storage/data-version.ts) read before the page was asked for (a write since, even
+ *   one the page shows, replaces it, so the snapshot never shows), and the fingerprint below.
  * - Shown by the boot script (page-snapshot-boot.ts, inlined at the top of index.html's head so
  *   its reads start before anything else has loaded) only when database, user, path and query, data version and
  *   fingerprint all match; never for a URL with a fragment or a recipe. It is shown in an

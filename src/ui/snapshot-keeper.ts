@@ -1,7 +1,17 @@
 /**
- * The site's side of the last-page snapshot (page-snapshot.ts): reads the own site's data version
- * around each page load, and keeps a page as the snapshot only when no write came between asking
- * for it and showing it. One per <trovato-site>.
+ * The site's side of the last-page snapshot (page-snapshot.ts). Per page load it only reads
+ * the own site's data version before the page is requested, and notes the page once it is
+ * shown; the page shown last is serialized and written ONCE, when the page is left or hidden
+ * (`pagehide`, or `visibilitychange` to hidden: mobile browsers may never fire pagehide). Only
+ * the last page is ever used, so serializing every page shown was main-thread work for nothing.
+ * One per <trovato-site>.
+ *
+ * Why the version read before the request is enough: every write to the site database replaces
+ * the token with a new, unique one (data-version.ts). A snapshot is shown only while the
+ * current token is the one it was saved with, so a page kept with the token read before it was
+ * requested shows only if nothing was written since that read: then the page was built from
+ * exactly that data. A write between the request and the page being shown, or after it, while
+ * it is shown, or after it was left, changes the token and the snapshot never shows.
  */
 import { databaseExists, openDataVersions, type DataVersionReader } from '../kernel/storage/data-version.js';
 import { messageOf } from '../kernel/common/errors.js';
@@ -15,78 +25,127 @@ export interface SnapshotCandidate {
   readonly key: Pick<PageSnapshot, 'database' | 'user' | 'location'>;
 }
 
-export class SnapshotKeeper {
-  readonly #site: HTMLElement & { siteName: string; base: string };
-  #versions: { database: string; reader: DataVersionReader } | null = null;
-  #opening: string | null = null;
+/** The page shown now, kept when the page is left if `stillShown()` then. */
+interface ShownPage {
+  readonly key: SnapshotCandidate['key'];
+  /** The data version read before its request, once that read has answered (null: none). */
+  dataVersion: string | null | undefined;
+  readonly stillShown: () => boolean;
+}
 
-  constructor(site: HTMLElement & { siteName: string; base: string }) {
+type KeepableSite = HTMLElement & { siteName: string; base: string };
+
+export class SnapshotKeeper {
+  readonly #site: KeepableSite;
+  #versions: { database: string; reader: DataVersionReader } | null = null;
+  /** The database whose reader is being opened, if one is. */
+  #opening: string | null = null;
+  /** The page shown now, if it may be kept; null while the next one loads. */
+  #shown: ShownPage | null = null;
+  /**
+   * The page written since the document was last visible: hidden and then left (both events
+   * fire as a page is closed), it is not serialized twice. Forgotten once the document is
+   * visible again: another tab, or a later document of this one, may have written its own page
+   * since, and this one is the last shown when it is left next.
+   */
+  #saved: ShownPage | null = null;
+
+  constructor(site: KeepableSite) {
     this.#site = site;
   }
 
-  /** Opens the data version's reader now (while the kernel boots), so the first page's load finds it open. */
+  /**
+   * Opens the data version's reader now (while the kernel boots, so the first page's load finds
+   * it open) and keeps the page shown when the page is left or hidden, until `close()`.
+   */
   open(): void {
-    void this.#read();
+    this.#ensureReader();
+    window.addEventListener('pagehide', this.#keepNow);
+    window.addEventListener('pageshow', this.#onPageShow);
+    document.addEventListener('visibilitychange', this.#onVisibilityChange);
   }
 
   close(): void {
+    window.removeEventListener('pagehide', this.#keepNow);
+    window.removeEventListener('pageshow', this.#onPageShow);
+    document.removeEventListener('visibilitychange', this.#onVisibilityChange);
     this.#versions?.reader.close();
     this.#versions = null;
+    this.#shown = null;
   }
 
   /**
-   * Call just before a page is requested, as `user` ('' for no pick). Null when the page cannot
-   * be kept (no reader yet, a URL no snapshot is for).
+   * Call just before a page is requested, as `user` ('' for no pick): the page shown until now
+   * is no longer the one to keep. Null when the new page cannot be kept (no reader yet, a URL
+   * no snapshot is for).
    */
   beforeLoad(user: string): SnapshotCandidate | null {
-    const before = this.#read();
+    this.#shown = null;
     const database = this.#versions?.database;
+    const before = database === ownDatabase(this.#site.siteName) ? this.#versions!.reader.read() : this.#ensureReader();
     const location = snapshotLocation(this.#site.base);
     if (before === null || database === undefined || location === null) return null;
     return { before, key: { database, user, location } };
   }
 
   /**
-   * Keeps the page now shown as the snapshot, when the data version is still the one read
-   * before it was requested; written when the page is idle, if `stillShown()` then.
+   * The page of `candidate` is now shown: it is the one kept when the page is left, if
+   * `stillShown()` then. Nothing is read or written now.
    */
-  async keep(candidate: SnapshotCandidate, stillShown: () => boolean): Promise<void> {
+  shown(candidate: SnapshotCandidate, stillShown: () => boolean): void {
+    const page: ShownPage = { key: candidate.key, dataVersion: undefined, stillShown };
+    this.#shown = page;
+    void candidate.before.then((version) => (page.dataVersion = version));
+  }
+
+  #onVisibilityChange = (): void => {
+    if (document.visibilityState === 'hidden') this.#keepNow();
+    else this.#saved = null;
+  };
+
+  /** Back from the back/forward cache: shown again, as after a visibility change. */
+  #onPageShow = (event: PageTransitionEvent): void => {
+    if (event.persisted) this.#saved = null;
+  };
+
+  /**
+   * Writes the page shown as the snapshot, synchronously (nothing can be awaited while the page
+   * is left): only when it is still the page shown, at the location it was loaded for, and its
+   * data version has answered.
+   */
+  #keepNow = (): void => {
+    const page = this.#shown;
+    if (page === null || page === this.#saved || typeof page.dataVersion !== 'string') return;
+    if (!page.stillShown() || snapshotLocation(this.#site.base) !== page.key.location) return;
     const fingerprint = snapshotFingerprint(this.#site.siteName);
     if (fingerprint === null) return;
-    const [before, after] = await Promise.all([candidate.before, this.#read()]);
-    if (before === null || before !== after) return;
-    // Not in the way of what the visitor does next.
-    await new Promise<void>((resolve) => (typeof requestIdleCallback === 'function' ? requestIdleCallback(() => resolve(), { timeout: 2000 }) : setTimeout(resolve, 50)));
-    if (!stillShown() || snapshotLocation(this.#site.base) !== candidate.key.location) return;
     try {
-      saveSnapshot({ ...candidate.key, dataVersion: before, fingerprint, html: serializeSite(this.#site) });
+      saveSnapshot({ ...page.key, dataVersion: page.dataVersion, fingerprint, html: serializeSite(this.#site) });
+      this.#saved = page;
     } catch (error) {
       // Costs the next boot its head start, nothing else.
       console.warn(`The page was not kept as the last-page snapshot: ${messageOf(error)}`);
     }
-  }
+  };
 
   /**
-   * The own site's data version, read in a transaction created during this call; null when it
-   * cannot be read yet (its reader opens now, for the next page: a new site's database does not
-   * exist before its first boot) or not at all.
+   * Starts opening the reader of the own site's database unless it is open or being opened, for
+   * the next page; returns null (this page's read needs it open already). A first visit's
+   * database is made by the worker, so it is not opened before it exists: that visit's first
+   * page is not kept (nor could it be shown: cron's first run writes right after it).
    */
-  #read(): Promise<string | null> | null {
+  #ensureReader(): null {
     const database = ownDatabase(this.#site.siteName);
-    const open = this.#versions;
-    if (open !== null && open.database === database) return open.reader.read();
-    if (this.#opening !== database) {
-      this.#opening = database;
-      open?.reader.close();
-      this.#versions = null;
-      // A first visit's database is made by the worker: not opened before it exists.
-      void databaseExists(database).then((exists) => (exists ? openDataVersions(database) : null)).then((reader) => {
-        if (this.#opening === database) this.#opening = null;
-        if (reader === null) return;
-        if (this.#site.isConnected && ownDatabase(this.#site.siteName) === database && this.#versions === null) this.#versions = { database, reader };
-        else reader.close();
-      });
-    }
+    if (this.#versions?.database === database || this.#opening === database) return null;
+    this.#versions?.reader.close();
+    this.#versions = null;
+    this.#opening = database;
+    void databaseExists(database).then((exists) => (exists ? openDataVersions(database) : null)).then((reader) => {
+      if (this.#opening === database) this.#opening = null;
+      if (reader === null) return;
+      if (this.#site.isConnected && ownDatabase(this.#site.siteName) === database && this.#versions === null) this.#versions = { database, reader };
+      else reader.close();
+    });
     return null;
   }
 }

@@ -133,7 +133,7 @@ export class TrovatoSite extends LitElement {
    */
   #pageInstance = 0;
   #focusMain = false;
-  /** Keeps the pages shown as the last-page snapshot (page-snapshot.ts). */
+  /** Keeps the page shown last as the last-page snapshot when the page is left (page-snapshot.ts). */
   readonly #snapshots = new SnapshotKeeper(this);
 
   constructor() {
@@ -363,7 +363,7 @@ export class TrovatoSite extends LitElement {
     void this.#markRendered(seq).then((shown) => {
       // Pages of the own site the data version covers, without a passing notice.
       const keepable = this.#kernel.mode.kind === 'own' && SNAPSHOT_PAGES.has(page.kind) && this._notice === null;
-      if (shown && keepable && candidate !== null) void this.#snapshots.keep(candidate, () => seq === this.#loadSeq && !this._loading && this._notice === null);
+      if (shown && keepable && candidate !== null) this.#snapshots.shown(candidate, () => seq === this.#loadSeq && !this._loading && this._notice === null);
     });
     this.#cronAfterPage();
   }

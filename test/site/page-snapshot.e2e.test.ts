@@ -1,14 +1,16 @@
 /**
- * The last-page snapshot on the BUILT site (real IndexedDB in Debian's Chromium): shown at once
- * on a reload when nothing changed, inert, and replaced by the live page; never shown after a
- * write to the site, nor to another user than the one it was made for. The kernel is held back
+ * The last-page snapshot on the BUILT site (real IndexedDB in Debian's Chromium): kept once,
+ * when the page is left or hidden, of the page shown last (a reload fires pagehide); shown at
+ * once on a reload when nothing changed, inert, and replaced by the live page; never shown after
+ * a write to the site, nor to another user than the one it was made for. The kernel is held back
  * (its plugin files delayed) so that what shows before it answers can be looked at.
  */
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright';
+import type { BrowserContext, Page } from 'playwright';
 import { useE2eSite, userSwitcher } from '../support/e2e-site.js';
-import { SNAPSHOT_MARK, snapshotKey } from '../../src/ui/page-snapshot.js';
+import { SNAPSHOT_MARK, snapshotKey, type PageSnapshot } from '../../src/ui/page-snapshot.js';
 import { userChoiceKey } from '../../src/ui/user-choice.js';
+import { CRON_LAST_RUN_SETTING } from '../../src/site/cron-schedule.js';
 
 const SITE = 'trovato-site';
 const USER_KEY = userChoiceKey(SITE);
@@ -20,7 +22,7 @@ const EDITOR_ID = '00000000-0000-4000-8000-00000000ed17';
 const e2e = useE2eSite();
 
 /** A fresh context whose plugin files can be held back with `hold()` until `release()`. */
-async function newContext(): Promise<{ page: Page; errors: string[]; hold: () => Promise<void>; release: () => void }> {
+async function newContext(): Promise<{ context: BrowserContext; page: Page; errors: string[]; hold: () => Promise<void>; release: () => void }> {
   const { context, page, errors } = await e2e.newPage({ timeoutMs: WAIT });
   let gate: Promise<void> | null = null;
   let open = (): void => undefined;
@@ -29,6 +31,7 @@ async function newContext(): Promise<{ page: Page; errors: string[]; hold: () =>
     await route.continue();
   });
   return {
+    context,
     page,
     errors,
     hold: async () => {
@@ -43,11 +46,44 @@ async function live(page: Page): Promise<void> {
   await page.locator('trovato-site main[aria-busy="false"]').waitFor();
 }
 
-/** Waits until the page has kept its snapshot of `path` for `user` ('' for no pick) at the site's current data version. */
-async function snapshotKept(page: Page, path: string, user: string): Promise<void> {
+/**
+ * Opens `path` in a fresh browser: a first visit, which is never kept (the database did not
+ * exist when the page connected), and whose cron run, due at once, writes right after the page.
+ * Resolves once that run has been recorded, so no later page's data version is overtaken by it.
+ */
+async function firstVisit(page: Page, path: string): Promise<void> {
+  await page.goto(e2e.url(path));
+  await live(page);
   await page.waitForFunction(
-    async ({ path, key, database }) => {
-      const version = await new Promise<unknown>((resolve) => {
+    ({ database, setting }) =>
+      new Promise<boolean>((resolve) => {
+        const request = indexedDB.open(database);
+        request.onsuccess = () => {
+          const db = request.result;
+          const get = db.transaction('site', 'readonly').objectStore('site').get(setting);
+          get.onsuccess = () => {
+            resolve(get.result !== undefined);
+            db.close();
+          };
+          get.onerror = () => resolve(false);
+        };
+        request.onerror = () => resolve(false);
+      }),
+    { database: SITE, setting: CRON_LAST_RUN_SETTING },
+    { polling: 100, timeout: WAIT },
+  );
+}
+
+/** The snapshot kept in this browser for `user` ('' for no pick), or null. */
+function keptSnapshot(page: Page, user: string): Promise<PageSnapshot | null> {
+  return page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? 'null') as PageSnapshot | null, snapshotKey(SITE, user));
+}
+
+/** The site database's data version now. */
+function dataVersion(page: Page): Promise<unknown> {
+  return page.evaluate(
+    (database) =>
+      new Promise<unknown>((resolve, reject) => {
         const request = indexedDB.open(database);
         request.onsuccess = () => {
           const db = request.result;
@@ -57,14 +93,34 @@ async function snapshotKept(page: Page, path: string, user: string): Promise<voi
             db.close();
           };
         };
-        request.onerror = () => resolve(undefined);
-      });
-      const kept = JSON.parse(localStorage.getItem(key) ?? 'null') as { location: string; dataVersion: string } | null;
-      return kept !== null && kept.location === path && kept.dataVersion === version;
-    },
-    { path, key: snapshotKey(SITE, user), database: SITE },
-    { polling: 100, timeout: WAIT },
+        request.onerror = () => reject(request.error);
+      }),
+    SITE,
   );
+}
+
+/** Lets the page's thread go idle twice and then wait 500 ms: whatever a page left for later has run. */
+function settle(page: Page): Promise<void> {
+  return page.evaluate(async () => {
+    for (let i = 0; i < 2; i++) await new Promise((resolve) => requestIdleCallback(resolve, { timeout: 5000 }));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  });
+}
+
+/**
+ * Hides the page as a switch to another tab does (`visibilitychange`, the state read as hidden),
+ * then shows it again. Headless Chromium keeps every page visible, so the state is overridden
+ * for the moment of the event.
+ */
+function hideAndShow(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    for (const state of ['hidden', 'visible']) {
+      Object.defineProperty(document, 'visibilityState', { value: state, configurable: true });
+      document.dispatchEvent(new Event('visibilitychange'));
+    }
+    // Back to the browser's own answer.
+    delete (document as { visibilityState?: unknown }).visibilityState;
+  });
 }
 
 function snapshotHost(page: Page) {
@@ -76,14 +132,12 @@ function snapshotWasShown(page: Page): Promise<boolean> {
   return page.evaluate((mark) => performance.getEntriesByName(mark).length > 0, SNAPSHOT_MARK);
 }
 
-/** Picks `userId` (as the switcher does) and reloads /blog until its snapshot is kept for them. */
-async function blogKeptFor(page: Page, userId: string): Promise<void> {
-  await page.goto(e2e.url('/blog'));
-  await live(page);
+/** Picks `userId` (as the switcher does) and shows /blog to them live: leaving it keeps it as their snapshot. */
+async function blogShownTo(page: Page, userId: string): Promise<void> {
+  await firstVisit(page, '/blog');
   await pickUser(page, userId);
   await page.reload();
   await live(page);
-  await snapshotKept(page, '/blog', userId);
 }
 
 /** Picks `userId` for the next load, as the user switcher does. */
@@ -94,12 +148,10 @@ function pickUser(page: Page, userId: string): Promise<void> {
 describe('the last-page snapshot', { timeout: 300_000 }, () => {
   it('shows the last page at once on a reload, inert, and the live page replaces it', async () => {
     const { page, errors, hold, release } = await newContext();
-    await page.goto(e2e.url('/blog'));
-    await live(page);
-    // The first visit creates the database while it boots: the page it shows next is kept.
+    await firstVisit(page, '/blog');
+    // Leaving the page keeps it; shown live again, it is kept again on the next reload.
     await page.reload();
     await live(page);
-    await snapshotKept(page, '/blog', '');
 
     await hold();
     await page.reload();
@@ -136,7 +188,7 @@ describe('the last-page snapshot', { timeout: 300_000 }, () => {
 
   it('is not shown after a write to the site', async () => {
     const { page, errors, hold, release } = await newContext();
-    await blogKeptFor(page, ADMIN_ID);
+    await blogShownTo(page, ADMIN_ID);
 
     // An admin page is never kept: /blog stays the last page. Nothing written: the snapshot shows.
     await page.goto(e2e.url('/admin/plugins'));
@@ -144,7 +196,6 @@ describe('the last-page snapshot', { timeout: 300_000 }, () => {
     await page.goto(e2e.url('/blog'));
     await live(page);
     expect(await snapshotWasShown(page)).toBe(true);
-    await snapshotKept(page, '/blog', ADMIN_ID);
 
     await page.goto(e2e.url('/admin/plugins'));
     await live(page);
@@ -163,7 +214,7 @@ describe('the last-page snapshot', { timeout: 300_000 }, () => {
 
   it('is never shown to another user than the one it was made for', async () => {
     const { page, errors } = await newContext();
-    await blogKeptFor(page, ADMIN_ID);
+    await blogShownTo(page, ADMIN_ID);
 
     // Another user picked (as the switcher does): the admin's snapshot is not theirs.
     await pickUser(page, EDITOR_ID);
@@ -175,12 +226,90 @@ describe('the last-page snapshot', { timeout: 300_000 }, () => {
     // The switcher: the live page is shown as the new user, and a reload shows that user's own snapshot.
     await userSwitcher(page).selectOption({ label: 'Anonymous' });
     await live(page);
-    const anonymous = await page.evaluate((key) => localStorage.getItem(key) ?? '', USER_KEY);
-    await snapshotKept(page, '/blog', anonymous);
     await page.reload();
     await live(page);
     expect(await snapshotWasShown(page)).toBe(true);
     expect(await userSwitcher(page).locator('option:checked').innerText()).toBe('Anonymous');
+    expect(errors).toEqual([]);
+  });
+
+  it('is not written while the visitor navigates; leaving keeps the page shown last', async () => {
+    const { page, errors, hold, release } = await newContext();
+    await firstVisit(page, '/blog');
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Hello', exact: true }).click();
+    await page.getByRole('heading', { name: 'Hello, world!', exact: true }).waitFor();
+    await live(page);
+    await settle(page);
+    // Two pages shown, the page idle since: nothing serialized, nothing written.
+    expect(await keptSnapshot(page, '')).toBeNull();
+
+    await hold();
+    await page.reload();
+    const host = snapshotHost(page);
+    await host.getByRole('heading', { name: 'Hello, world!', exact: true }).waitFor();
+    expect(await page.evaluate((mark) => (performance.getEntriesByName(mark)[0] as PerformanceMark).detail, SNAPSHOT_MARK)).toBe('/hello');
+    release();
+    await live(page);
+    expect(await host.count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it('hidden, shown again and navigated: the page left is kept, not the one hidden', async () => {
+    const { page, errors, hold, release } = await newContext();
+    await firstVisit(page, '/blog');
+    await page.reload();
+    await live(page);
+    await hideAndShow(page);
+    // Hidden: the page shown is kept at once (a mobile browser may never fire pagehide).
+    expect((await keptSnapshot(page, ''))?.location).toBe('/blog');
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Hello', exact: true }).click();
+    await page.getByRole('heading', { name: 'Hello, world!', exact: true }).waitFor();
+    await live(page);
+    await hold();
+    await page.reload();
+    await snapshotHost(page).getByRole('heading', { name: 'Hello, world!', exact: true }).waitFor();
+    release();
+    await live(page);
+    expect((await keptSnapshot(page, ''))?.location).toBe('/hello');
+
+    // Back at /blog, whose snapshot was kept while hidden: it is not the last page any more.
+    await page.goto(e2e.url('/blog'));
+    await live(page);
+    expect(await snapshotWasShown(page)).toBe(false);
+    expect(errors).toEqual([]);
+  });
+
+  it('a write after the page was shown keeps its snapshot from showing', async () => {
+    const { context, page, errors, hold, release } = await newContext();
+    await firstVisit(page, '/blog');
+    await page.reload();
+    await live(page);
+    const shownAt = await dataVersion(page);
+
+    // Another tab, as the admin, writes to the same site while /blog is shown here.
+    // The pick is shared by the tabs (localStorage); this tab's site read its own at its start.
+    await pickUser(page, ADMIN_ID);
+    const other = await context.newPage();
+    await other.goto(e2e.url('/admin/plugins'));
+    await live(other);
+    await other.getByRole('button', { name: 'Disable hello' }).click();
+    await other.getByRole('button', { name: 'Enable hello' }).waitFor();
+    await other.close();
+    await page.evaluate((key) => localStorage.removeItem(key), USER_KEY);
+
+    await hold();
+    await page.reload();
+    await page.locator('trovato-site').waitFor({ state: 'attached' });
+    release();
+    await live(page);
+    // Kept on leaving, with the data version it was shown from, which is no longer the current one.
+    const kept = await keptSnapshot(page, '');
+    expect(kept?.location).toBe('/blog');
+    expect(kept?.dataVersion).toBe(shownAt);
+    expect(await dataVersion(page)).not.toBe(shownAt);
+    expect(await snapshotWasShown(page)).toBe(false);
+    expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Hello', exact: true }).count()).toBe(0);
     expect(errors).toEqual([]);
   });
 });
