@@ -31,7 +31,9 @@ export function createCronSchedule(options: { store: SiteStore; kernel: Kernel; 
     running = (async () => {
       try {
         const report = await runCron(kernel, { user, lastRun });
-        await store.putSetting(CRON_LAST_RUN_SETTING, report.now);
+        // Only tap_cron reads it (as last_run), no page shows it: last-page snapshots stay
+        // valid across a cron run that changed nothing else.
+        await store.putSetting(CRON_LAST_RUN_SETTING, report.now, { affectsPages: false });
         if (report.errors.length > 0) {
           await store.appendLogs(report.errors.map((message) => ({ plugin: 'cron', level: 'error' as const, message, time: clock(), source: 'log' as const })));
         }

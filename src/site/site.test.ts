@@ -14,6 +14,7 @@ import {
 } from './site-fixtures.test-support.js';
 import { openSite, type Site } from './site.js';
 import { workOf } from './work.js';
+import { CRON_LAST_RUN_SETTING } from './cron-schedule.js';
 import type { UserSpec } from '../kernel/common/users.js';
 
 const [ANONYMOUS, EDITOR, ADMIN] = DEMO_USERS;
@@ -365,5 +366,21 @@ describe('replacing a plugin with a new build (trovato dev)', () => {
     await site.replacePlugin(await lifecyclePlugin('late'));
     expect((await site.readLogs({ plugin: 'late' })).map((l) => l.message).reverse()).toEqual(['tap_install ran', 'tap_enable ran']);
     expect((await site.plugins()).map((p) => p.name)).toContain('late');
+  });
+});
+
+describe('cron and the data version (what a last-page snapshot is checked against)', () => {
+  it('keeps the data version when a cron run changes nothing a page shows, and changes it when a plugin writes in tap_cron', async () => {
+    const quiet = await testSite([await typesPlugin()]);
+    const before = await quiet.store.dataVersion();
+    await quiet.runCron();
+    // Its bookkeeping is saved all the same.
+    expect(quiet.store.getSetting(CRON_LAST_RUN_SETTING)).toEqual(expect.any(Number));
+    expect(await quiet.store.dataVersion()).toBe(before);
+
+    const busy = await testSite([await recordingReactor('reactor', ['tap_cron'])]);
+    const was = await busy.store.dataVersion();
+    await busy.runCron();
+    expect(await busy.store.dataVersion()).not.toBe(was);
   });
 });

@@ -132,7 +132,7 @@ export class SnapshotKeeper {
    * Starts opening the reader of the own site's database unless it is open or being opened, for
    * the next page; returns null (this page's read needs it open already). A first visit's
    * database is made by the worker, so it is not opened before it exists: that visit's first
-   * page is not kept (nor could it be shown: cron's first run writes right after it).
+   * page is not kept.
    */
   #ensureReader(): null {
     const database = ownDatabase(this.#site.siteName);

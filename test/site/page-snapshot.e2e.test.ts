@@ -48,8 +48,8 @@ async function live(page: Page): Promise<void> {
 
 /**
  * Opens `path` in a fresh browser: a first visit, which is never kept (the database did not
- * exist when the page connected), and whose cron run, due at once, writes right after the page.
- * Resolves once that run has been recorded, so no later page's data version is overtaken by it.
+ * exist when the page connected), and whose cron run is due at once. Resolves once that run has
+ * been recorded, so nothing of the first visit is still being written when a test goes on.
  */
 async function firstVisit(page: Page, path: string): Promise<void> {
   await page.goto(e2e.url(path));

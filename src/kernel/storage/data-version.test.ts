@@ -50,6 +50,11 @@ describe('the data version', () => {
       await expectNew();
       await store.putSetting('disabled_plugins', ['hello']);
       await expectNew();
+      // Bookkeeping no page shows keeps it (rule 10).
+      const kept = await version();
+      await store.putSetting('cron_last_run', 1, { affectsPages: false });
+      expect(await version()).toBe(kept);
+      expect(store.getSetting('cron_last_run')).toBe(1);
       await store.dropPluginData('blog');
       await expectNew();
       const before = await version();

@@ -47,8 +47,12 @@ export interface SiteStore {
   beginWork(user: CurrentUser): UnitOfWork;
   /** A site setting (a copy), or undefined. */
   getSetting<T = unknown>(key: string): T | undefined;
-  /** Saves a site setting (`undefined` deletes it) in its own transaction, after pending commits. */
-  putSetting(key: string, value: unknown): Promise<void>;
+  /**
+   * Saves a site setting (`undefined` deletes it) in its own transaction, after pending commits.
+   * `affectsPages: false` for bookkeeping no page shows (the time cron last ran): the data
+   * version (rule 10) stays, so last-page snapshots stay valid.
+   */
+  putSetting(key: string, value: unknown, options?: { affectsPages?: boolean }): Promise<void>;
   /** Queues log lines for the log store; resolves when they are written. Not part of any unit of work. */
   appendLogs(entries: readonly LogRecord[]): Promise<void>;
   /** Log lines, newest first. */
@@ -253,12 +257,13 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
     return value === undefined ? undefined : (structuredClone(value) as T);
   }
 
-  putSetting(key: string, value: unknown): Promise<void> {
+  putSetting(key: string, value: unknown, options: { affectsPages?: boolean } = {}): Promise<void> {
     return this.#writes.run(async () => {
       const copy = value === undefined ? undefined : structuredClone(value);
-      await this.#transact(['site'], `Saving the site setting "${key}"`, (tx, track) => {
+      const what = `Saving the site setting "${key}"`;
+      await this.#transact(['site'], what, (tx, track) => {
         track(copy === undefined ? tx.objectStore('site').delete(key) : tx.objectStore('site').put(copy, key));
-      });
+      }, 'default', options.affectsPages !== false);
       if (copy === undefined) this.model.site.delete(key);
       else this.model.site.set(key, copy);
     });
@@ -365,6 +370,8 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
     what: string,
     body: (tx: WriteTransaction, track: (request: Promise<unknown>) => void) => void,
     durability: IDBTransactionDurability = 'default',
+    /** False only for a setting no page shows (putSetting's `affectsPages`). */
+    affectsPages = true,
   ): Promise<void> {
     let tx: WriteTransaction | undefined;
     const pending: Promise<unknown>[] = [];
@@ -373,7 +380,7 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
       pending.push(request);
     };
     try {
-      const bump = changesData(stores);
+      const bump = affectsPages && changesData(stores);
       tx = this.#db.transaction(bump ? [...stores, DATA_VERSION_STORE] : stores, 'readwrite', { durability });
       track(tx.done);
       if (bump) track(tx.objectStore(DATA_VERSION_STORE).put(newDataVersion(), DATA_VERSION_KEY));

@@ -183,7 +183,8 @@ export class SqlSiteStore implements SiteStore, WorkBackend, StoredData {
     return row ? (decodeSetting(row.value) as T) : undefined;
   }
 
-  async putSetting(key: string, value: unknown): Promise<void> {
+  // No data version here (see dataVersion): `affectsPages` changes nothing.
+  async putSetting(key: string, value: unknown, _options?: { affectsPages?: boolean }): Promise<void> {
     const write = value === undefined ? statement(SQL.deleteSetting, key) : statement(SQL.putSetting, key, encodeSetting(value));
     // Other processes on the same database reload their plugins when told (PostgreSQL NOTIFY).
     this.#write(`Saving the site setting "${key}"`, [write], [SETTINGS_CHANNEL]);
