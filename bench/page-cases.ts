@@ -25,9 +25,9 @@ import { EARLY_FIRST_PAGE_MARK } from '../src/ui/worker-page-source.js';
 import blogDemo from '../src/recipe/examples/blog-demo.recipe.json' with { type: 'json' };
 
 const ROOT = resolve(import.meta.dirname, '..');
-const SITE_NAME = 'trovato-site';
+export const SITE_NAME = 'trovato-site';
 /** Posts in the listing cases' site: more than one page of /blog. */
-const LISTING_POSTS = 50;
+export const LISTING_POSTS = 50;
 /** Posts on one page of /blog (POSTS_PER_PAGE in plugins/blog/index.ts). */
 const BLOG_PAGE_SIZE = 20;
 const COLD_RUNS = 7;
@@ -399,7 +399,7 @@ async function recipeCases(site: BuiltSite, log: (line: string) => void, notes: 
 }
 
 /** Bundles page-probes.ts into the build, beside a blank page on the site's origin to seed from. */
-async function buildProbes(outDir: string): Promise<void> {
+export async function buildProbes(outDir: string): Promise<void> {
   const dir = join(outDir, 'bench-probes');
   await build({
     configFile: false,
@@ -478,7 +478,7 @@ async function siteWithPosts(site: BuiltSite, log: (line: string) => void, notes
  * Calls an export of page-probes.ts in the page. The probes are bundled by Vite rather than sent
  * as function text: tsx's name helpers would not exist in the page.
  */
-async function probe<T>(page: Page, name: string, arg: unknown): Promise<T> {
+export async function probe<T>(page: Page, name: string, arg: unknown): Promise<T> {
   return page.evaluate(
     async ({ name, arg }) => {
       const probes = (await import('/bench-probes/probes.js' as string)) as Record<string, (arg: unknown) => Promise<unknown>>;

@@ -8,7 +8,8 @@ import { safeAttributes } from './safe-attributes.js';
  * misuse. `baseClass` is the renderer's own class, merged in front of the plugin's.
  */
 class AttributesDirective extends Directive {
-  #applied = new Set<string>();
+  /** The attributes set last time, with their values: an unchanged one is not set again. */
+  #applied = new Map<string, string>();
 
   constructor(partInfo: PartInfo) {
     super(partInfo);
@@ -24,11 +25,14 @@ class AttributesDirective extends Directive {
   override update(part: ElementPart, [raw, baseClass]: [unknown, string?]): typeof noChange {
     const attrs = safeAttributes(raw);
     if (baseClass) attrs.class = attrs.class ? `${baseClass} ${attrs.class}` : baseClass;
-    for (const name of this.#applied) {
+    const before = this.#applied;
+    for (const name of before.keys()) {
       if (!(name in attrs)) part.element.removeAttribute(name);
     }
-    this.#applied = new Set(Object.keys(attrs));
-    for (const [name, value] of Object.entries(attrs)) part.element.setAttribute(name, value);
+    this.#applied = new Map(Object.entries(attrs));
+    for (const [name, value] of this.#applied) {
+      if (before.get(name) !== value) part.element.setAttribute(name, value);
+    }
     return noChange;
   }
 }

@@ -3,7 +3,7 @@ import { html as staticHtml, type StaticValue } from 'lit/static-html.js';
 import { attributes } from './attributes-directive.js';
 import { describeValue } from './error-box.js';
 import { prop, textOf } from './props.js';
-import { sanitizeToFragment } from './sanitize.js';
+import { filteredMarkup } from './filtered-markup-directive.js';
 import type { Rendered, RenderScope } from './scope.js';
 import { ALLOWED_TAGS, staticTag } from './tags.js';
 
@@ -27,7 +27,7 @@ export function renderMarkup(element: Record<string, unknown>, scope: RenderScop
   if (text === null) {
     return scope.error(`its "#value" is ${describeValue(raw)}; give text (a string).`);
   }
-  const content = prop(element, '#format') === 'filtered_html' ? sanitizeToFragment(text) : text;
+  const content = prop(element, '#format') === 'filtered_html' ? filteredMarkup(text) : text;
   return staticHtml`<${tag} ${attributes(prop(element, '#attributes'))}>${content}${scope.children(element)}</${tag}>`;
 }
 

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { render } from 'lit';
+import { renderElement } from './render-element.js';
 import { cleanup, errorBoxes, mount, text } from './test-helpers.js';
 import type { RenderElement } from './types.js';
 
@@ -257,5 +259,39 @@ describe('renderElement: errors are visible boxes, the rest still renders', () =
     const host = mount({ '#type': 'link', '#title': 't', '#url': '/x', extra: { '#type': 'markup' } });
     expect(host.querySelector('a')).not.toBeNull();
     expect(text(errorBoxes(host)[0]!)).toContain('takes no children, so "extra"');
+  });
+});
+
+describe('renderElement: rendering the same tree again', () => {
+  const body = (value: string) => ({
+    '#type': 'container',
+    '#tag': 'article',
+    '#attributes': { class: ['post'], id: 'first' },
+    body: { '#type': 'markup', '#format': 'filtered_html', '#value': value },
+  });
+
+  function rerender(host: HTMLElement, tree: unknown): MutationRecord[] {
+    const observer = new MutationObserver(() => undefined);
+    observer.observe(host, { subtree: true, childList: true, attributes: true, characterData: true });
+    render(renderElement(tree, { plugin: 'test_plugin' }), host);
+    const records = observer.takeRecords();
+    observer.disconnect();
+    return records;
+  }
+
+  it('leaves the DOM of an unchanged filtered_html body and of unchanged attributes alone', () => {
+    const host = mount(body('<p>Hello <em>world</em></p>'));
+    const paragraph = host.querySelector('article p');
+    expect(rerender(host, body('<p>Hello <em>world</em></p>'))).toEqual([]);
+    expect(host.querySelector('article p')).toBe(paragraph);
+  });
+
+  it('replaces a body whose text changed, and only the attributes that changed', () => {
+    const host = mount(body('<p>Hello <em>world</em></p>'));
+    const records = rerender(host, { ...body('<p>Bye</p>'), '#attributes': { class: ['post'], id: 'second' } });
+    expect(host.querySelector('article')!.innerHTML).toContain('<p>Bye</p>');
+    expect(host.querySelector('article em')).toBeNull();
+    expect(host.querySelector('article')!.id).toBe('user-content-second');
+    expect(records.filter((r) => r.type === 'attributes').map((r) => r.attributeName)).toEqual(['id']);
   });
 });

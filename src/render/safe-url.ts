@@ -11,6 +11,13 @@ const EDGE_SPACE = /^\s|\s$/;
 const SCHEME = /^([a-z][a-z0-9+.-]*):/i;
 const EXTERNAL_SCHEMES = new Set(['http', 'https', 'mailto']);
 const BASE = 'http://trovato.invalid';
+/**
+ * Answers by URL text: the answer depends on nothing else, and parsing with `new URL` was the
+ * largest native cost of showing a listing again (a page of links, every render). Bounded; the
+ * answers are frozen, so no caller can change another's.
+ */
+const answers = new Map<string, SafeUrl | null>();
+const ANSWERS_KEPT = 2000;
 
 /**
  * Classifies a URL from a plugin. Internal: a path starting with one `/` (not `//` or `/\`,
@@ -24,7 +31,17 @@ const BASE = 'http://trovato.invalid';
  * safeUrl('javascript:alert(1)') // null
  */
 export function safeUrl(url: string): SafeUrl | null {
-  if (typeof url !== 'string' || url === '' || CONTROL.test(url) || EDGE_SPACE.test(url)) {
+  if (typeof url !== 'string') return null;
+  const known = answers.get(url);
+  if (known !== undefined) return known;
+  const answer = classify(url);
+  if (answers.size >= ANSWERS_KEPT) answers.clear();
+  answers.set(url, answer === null ? null : Object.freeze(answer));
+  return answer;
+}
+
+function classify(url: string): SafeUrl | null {
+  if (url === '' || CONTROL.test(url) || EDGE_SPACE.test(url)) {
     return null;
   }
   if (url.startsWith('/')) return internal(url);

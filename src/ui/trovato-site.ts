@@ -39,6 +39,8 @@ import './trovato-status-page.js';
 import './trovato-user-switcher.js';
 
 const LOADING = html`<p class="loading" role="status">Loading…</p>`;
+/** How long a page load runs before "Loading…" replaces the last page: most answer well within it. */
+const LOADING_INDICATOR_DELAY_MS = 100;
 /** The content types before the site is read. */
 const NO_TYPES: readonly ContentType[] = [];
 
@@ -63,6 +65,7 @@ export class TrovatoSite extends LitElement {
     _userId: { state: true },
     _page: { state: true },
     _loading: { state: true },
+    _loadingShown: { state: true },
     _notice: { state: true },
   };
 
@@ -112,11 +115,17 @@ export class TrovatoSite extends LitElement {
   declare private _userId: string | null;
   declare private _page: Page;
   /**
-   * A page load is under way. The previous page stays in the DOM, hidden behind "Loading…", so
-   * that the next plugin page updates its <trovato-render> instead of building it anew (see
+   * A page load is under way (the main column is aria-busy). The previous page stays in the DOM,
+   * so that the next plugin page updates its <trovato-render> instead of building it anew (see
    * #pageInstance for the pages that are built anew).
    */
   declare private _loading: boolean;
+  /**
+   * The load has taken LOADING_INDICATOR_DELAY_MS: the previous page is hidden behind "Loading…".
+   * A quicker one goes straight from the last page to the next, without hiding the last page
+   * and showing it again (a style change over the whole page, twice) while the worker works.
+   */
+  declare private _loadingShown: boolean;
   declare private _notice: string | null;
 
   readonly #kernel = new KernelController(this, () => ({ siteName: this.siteName, pluginsUrl: this.pluginsUrl, recipe: this.#pendingRecipe }));
@@ -146,6 +155,7 @@ export class TrovatoSite extends LitElement {
     this._userId = null;
     this._page = { kind: 'loading' };
     this._loading = false;
+    this._loadingShown = false;
     this._notice = null;
     this.addEventListener('click', this._onClick);
     this.addEventListener('navigate', this._onNavigate as EventListener);
@@ -240,7 +250,7 @@ export class TrovatoSite extends LitElement {
         </trovato-boot-panel>
         ${kernel.phase === 'ready'
           ? html`${this._notice ? html`<div class="notice ok site-notice" role="status">${this._notice}</div>` : nothing}
-              <div class="sheet" ?data-loading=${this._loading}>${this._loading ? LOADING : nothing}${keyed(this.#pageInstance, this.#renderPage())}</div>`
+              <div class="sheet" ?data-loading=${this._loadingShown}>${this._loadingShown ? LOADING : nothing}${keyed(this.#pageInstance, this.#renderPage())}</div>`
           : nothing}
       </main>
       <footer>
@@ -345,12 +355,19 @@ export class TrovatoSite extends LitElement {
     // Before the page is asked for: a write the page might show is never older than this read.
     let candidate = this.#snapshots.beforeLoad(this._userId ?? '');
     let page: Page;
+    // The first page may have been built by the worker while this page's code loaded; any
+    // other is asked for at once.
+    const early = this.#source.firstPage(this._location, this.user, candidate?.before ?? null);
+    const loading = early === null ? this.#source.load(this._location, this.user) : null;
+    // After the request is on its way: nothing of this is in the way of the worker starting.
+    setTimeout(() => {
+      if (seq === this.#loadSeq && this._loading) this._loadingShown = true;
+    }, LOADING_INDICATOR_DELAY_MS);
     try {
-      // The first page may have been built by the worker while this page's code loaded: kept,
-      // like any page, as of the data version read before its request.
-      const early = await this.#source.firstPage(this._location, this.user, candidate?.before ?? null);
-      if (early !== null && candidate !== null) candidate = { ...candidate, before: Promise.resolve(early.before) };
-      page = early?.page ?? (await this.#source.load(this._location, this.user));
+      const built = await early;
+      // Kept, like any page, as of the data version read before its request (the worker's).
+      if (built !== null) candidate = this.#snapshots.builtAt(this._userId ?? '', built.before);
+      page = built?.page ?? (await (loading ?? this.#source.load(this._location, this.user)));
     } catch (error) {
       page = { kind: 'status', status: 500, message: messageOf(error) };
     }
@@ -359,6 +376,7 @@ export class TrovatoSite extends LitElement {
     if (page.kind !== 'plugin' || holdsAnyForm(page.tree)) this.#pageInstance++;
     this._page = page;
     this._loading = false;
+    this._loadingShown = false;
     document.title = `${titleOf(page)} · ${this.siteTitle}`;
     void this.#markRendered(seq).then((shown) => {
       // Pages of the own site the data version covers, without a passing notice.

@@ -3,7 +3,7 @@
  * route of the site, the UI's admin pages included, for the user picked in the header.
  */
 import { KERNEL_PERMISSIONS } from '../kernel/common/users.js';
-import type { ContentType, FormResult, FormSubmission, Item } from '../site/protocol.js';
+import type { ContentType, FirstPage, FormResult, FormSubmission, Item } from '../site/protocol.js';
 import { createAccess, specOf, type SiteUser } from './access.js';
 import { typeAsAltered } from './form-errors.js';
 import type { KernelController } from './kernel-controller.js';
@@ -36,16 +36,15 @@ export class WorkerPageSource implements PageSource {
    * the page at `location` for `user` and still current: `current` is the site's data version
    * read just before this load (null when unknown), and a write since the worker's request
    * ended makes it stale. With it, the data version read before that request (what a last-page
-   * snapshot of it is kept as). Null otherwise, and always after the first call.
+   * snapshot of it is kept as). Null otherwise, and always after the first call: at once when
+   * the worker built no such page, so the page asks for its own without waiting.
    */
-  async firstPage(location: SiteLocation, user: SiteUser | undefined, current: Promise<string | null> | null): Promise<{ page: Page; before: string | null } | null> {
+  firstPage(location: SiteLocation, user: SiteUser | undefined, current: Promise<string | null> | null): Promise<{ page: Page; before: string | null } | null> | null {
     const first = this.#kernel.takeFirstPage();
     if (first === null) return null;
     const route = parseRoute(location.path, location.search);
     if (route.kind !== 'plugin' || route.path !== first.path || !sameQuery(route.query, first.query) || user?.id !== first.userId) return null;
-    if (current !== null && (await current) !== first.after) return null;
-    performance.mark(EARLY_FIRST_PAGE_MARK, { detail: route.path });
-    return { page: routePage(route.path, first.answer), before: first.before };
+    return ifCurrent(route.path, first, current);
   }
 
   async load(location: SiteLocation, user: SiteUser | undefined): Promise<Page> {
@@ -125,6 +124,13 @@ export class WorkerPageSource implements PageSource {
     );
     return Object.fromEntries(entries);
   }
+}
+
+/** `first` as a page, unless the data version read now (`current`) says a write came after its request. */
+async function ifCurrent(path: string, first: FirstPage, current: Promise<string | null> | null): Promise<{ page: Page; before: string | null } | null> {
+  if (current !== null && (await current) !== first.after) return null;
+  performance.mark(EARLY_FIRST_PAGE_MARK, { detail: path });
+  return { page: routePage(path, first.answer), before: first.before };
 }
 
 function sameQuery(a: Record<string, string>, b: Record<string, string>): boolean {

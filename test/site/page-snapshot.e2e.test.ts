@@ -11,6 +11,7 @@ import { useE2eSite, userSwitcher } from '../support/e2e-site.js';
 import { SNAPSHOT_MARK, snapshotKey, type PageSnapshot } from '../../src/ui/page-snapshot.js';
 import { userChoiceKey } from '../../src/ui/user-choice.js';
 import { CRON_LAST_RUN_SETTING } from '../../src/site/cron-schedule.js';
+import { EARLY_FIRST_PAGE_MARK } from '../../src/ui/worker-page-source.js';
 
 const SITE = 'trovato-site';
 const USER_KEY = userChoiceKey(SITE);
@@ -47,9 +48,9 @@ async function live(page: Page): Promise<void> {
 }
 
 /**
- * Opens `path` in a fresh browser: a first visit, which is never kept (the database did not
- * exist when the page connected), and whose cron run is due at once. Resolves once that run has
- * been recorded, so nothing of the first visit is still being written when a test goes on.
+ * Opens `path` in a fresh browser: a first visit, whose first page the worker's early boot
+ * built, and whose cron run is due at once. Resolves once that run has been recorded, so nothing
+ * of the first visit is still being written when a test goes on.
  */
 async function firstVisit(page: Page, path: string): Promise<void> {
   await page.goto(e2e.url(path));
@@ -230,6 +231,20 @@ describe('the last-page snapshot', { timeout: 300_000 }, () => {
     await live(page);
     expect(await snapshotWasShown(page)).toBe(true);
     expect(await userSwitcher(page).locator('option:checked').innerText()).toBe('Anonymous');
+    expect(errors).toEqual([]);
+  });
+
+  it("keeps a first visit's first page (the worker built it before the page could read the data version): the first reload shows it", async () => {
+    const { page, errors, hold, release } = await newContext();
+    await firstVisit(page, '/hello');
+    expect(await page.evaluate((mark) => performance.getEntriesByName(mark).length, EARLY_FIRST_PAGE_MARK)).toBe(1);
+
+    await hold();
+    await page.reload();
+    await snapshotHost(page).getByRole('heading', { name: 'Hello, world!', exact: true }).waitFor();
+    release();
+    await live(page);
+    expect(await snapshotWasShown(page)).toBe(true);
     expect(errors).toEqual([]);
   });
 

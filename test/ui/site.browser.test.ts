@@ -83,6 +83,39 @@ describe('the site', () => {
     expect(location.pathname).toBe('/blog');
   });
 
+  it('keeps the last page up while the next one loads, and puts "Loading…" in its place only once the load takes a while', async () => {
+    const site = openSite('/hello', siteName());
+    await expect.element(page.getByRole('heading', { name: 'Hello, world!' }), BOOT).toBeVisible();
+    // The worker gets no page request until the test lets it: a load as slow as the test wants.
+    const held: Array<() => void> = [];
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (this: Worker, ...args: Parameters<Worker['postMessage']>) {
+      const message = args[0] as { type?: unknown; path?: unknown } | null;
+      if (message?.type === 'APPLY' && Array.isArray(message.path) && message.path[0] === 'callRoute') held.push(() => post.apply(this, args));
+      else post.apply(this, args);
+    } as Worker['postMessage'];
+    try {
+      site.navigate('/blog');
+      await site.updateComplete;
+      // No task has run since the request: the main column is busy, the last page still shown.
+      const main = deepQuery<HTMLElement>(site, 'main')!;
+      expect(main.getAttribute('aria-busy')).toBe('true');
+      expect(deepQuery(site, '.loading')).toBeNull();
+      expect(deepQuery(site, '.sheet')!.hasAttribute('data-loading')).toBe(false);
+      expect(held).toHaveLength(1);
+      // The load takes a while: "Loading…" replaces the last page.
+      await expect.element(page.getByText('Loading…')).toBeVisible();
+      expect(deepQuery(site, '.sheet')!.hasAttribute('data-loading')).toBe(true);
+      expect(deepQuery<HTMLElement>(site, 'trovato-render')!.checkVisibility()).toBe(false);
+    } finally {
+      Worker.prototype.postMessage = post;
+      for (const send of held.splice(0)) send();
+    }
+    await expect.element(page.getByRole('heading', { name: 'Blog', exact: true })).toBeVisible();
+    expect(deepQuery(site, '.loading')).toBeNull();
+    expect(deepQuery<HTMLElement>(site, 'main')!.getAttribute('aria-busy')).toBe('false');
+  });
+
   it('lets the editor add a post through the generated form, then deep links and the back button work', async () => {
     const name = siteName();
     const first = openSite('/item/add/blog', name, EDITOR.id);

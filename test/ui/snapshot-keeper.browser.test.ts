@@ -48,6 +48,21 @@ function kept(): ReturnType<typeof readSnapshot> {
   return readSnapshot(site.siteName, '');
 }
 
+/** Counts the IndexedDB transactions created on this thread while `run` runs. */
+function transactionsDuring<T>(run: () => T): { result: T; transactions: number } {
+  const original = IDBDatabase.prototype.transaction;
+  let transactions = 0;
+  IDBDatabase.prototype.transaction = function (this: IDBDatabase, ...args: Parameters<IDBDatabase['transaction']>) {
+    transactions++;
+    return original.apply(this, args);
+  };
+  try {
+    return { result: run(), transactions };
+  } finally {
+    IDBDatabase.prototype.transaction = original;
+  }
+}
+
 function deleteDatabase(name: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const request = indexedDB.deleteDatabase(name);
@@ -151,5 +166,36 @@ describe('SnapshotKeeper', () => {
     keeper.beforeLoad('');
     leave();
     expect(kept()).toBeNull();
+  });
+
+  it('gives the load after a page shown a data version read once it was shown: no IndexedDB transaction on the way to its request', async () => {
+    await showPage('/first', 'First');
+    history.replaceState(null, '', '/second');
+    const { result: second, transactions } = transactionsDuring(() => keeper.beforeLoad(''));
+    expect(transactions).toBe(0);
+    expect(second).not.toBeNull();
+    expect(await second!.before).toBe(await readDataVersion(store.name));
+  });
+
+  it('a write between that read and the next page: that page is kept at the older version (so never shown), the one after at the new one', async () => {
+    await showPage('/first', 'First');
+    // A write after the first page was shown and before the second is asked for.
+    await store.putSetting('site_name', 'changed');
+    const second = await showPage('/second', 'Second');
+    expect(await second.before).not.toBe(await readDataVersion(store.name));
+    await showPage('/third', 'Third');
+    leave();
+    expect(kept()).toMatchObject({ location: '/third', dataVersion: await readDataVersion(store.name) });
+  });
+
+  it("keeps the worker's early first page at the version the worker read before building it, even before the page had a reader", async () => {
+    history.replaceState(null, '', '/built');
+    const built = keeper.builtAt('', 'version-before');
+    expect(built).not.toBeNull();
+    site.shadowRoot!.innerHTML = '<main><h1>Built by the worker</h1></main>';
+    keeper.shown(built!, () => true);
+    await built!.before;
+    leave();
+    expect(kept()).toMatchObject({ location: '/built', dataVersion: 'version-before' });
   });
 });
