@@ -10,6 +10,7 @@ import { openSiteStore, type SiteStore } from '../../src/kernel/storage/site-sto
 import type { PluginSource } from '../../src/kernel/plugin/loader.js';
 import type { HandlerResult } from '../../src/kernel/tap/dispatcher.js';
 import type { UserSpec } from '../../src/kernel/common/users.js';
+import { deleteTestDatabase } from '../support/test-database.js';
 
 /** The probe as built: its manifest text (named `host_probe`) and its wasm. */
 export interface ProbeBuild {
@@ -117,10 +118,5 @@ export function resultOf(outcome: Outcome): unknown {
 
 /** Deletes a test database (after its store is closed), so real IndexedDB does not fill up. */
 export function deleteDatabase(factory: IDBFactory, name: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const request = factory.deleteDatabase(name);
-    request.onsuccess = () => resolve();
-    request.onerror = () => reject(request.error);
-    request.onblocked = () => resolve();
-  });
+  return deleteTestDatabase(name, factory);
 }

@@ -3,6 +3,7 @@ import { page, userEvent } from 'vitest/browser';
 import { DEMO_USERS } from '../../src/site/roles.js';
 import '../../src/ui/trovato-site.js';
 import type { TrovatoSite } from '../../src/ui/trovato-site.js';
+import { deleteTestDatabase } from '../support/test-database.js';
 
 const [, EDITOR, ADMIN] = DEMO_USERS;
 const BOOT = { timeout: 90_000 };
@@ -25,14 +26,6 @@ function close(site: TrovatoSite): void {
   site.remove();
 }
 
-function deleteDatabase(name: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.deleteDatabase(name);
-    request.onsuccess = () => resolve();
-    request.onerror = () => reject(request.error);
-  });
-}
-
 beforeEach(async () => {
   // A desktop-wide page, where the navigation is not folded behind its Menu button.
   await page.viewport(1200, 900);
@@ -43,7 +36,7 @@ afterEach(async () => {
   for (const site of mounted.splice(0)) site.remove();
   for (const name of names) {
     localStorage.removeItem(`trovato-user:${name}`);
-    await deleteDatabase(name);
+    await deleteTestDatabase(name);
   }
   history.replaceState(null, '', startUrl);
 });

@@ -9,6 +9,7 @@ import { openSiteStore, type SiteStore } from '../../src/kernel/storage/site-sto
 import { readDataVersion } from '../../src/kernel/storage/data-version.js';
 import { PLUGINS_DIGEST_META, readSnapshot, snapshotKey } from '../../src/ui/page-snapshot.js';
 import { SnapshotKeeper, type SnapshotCandidate } from '../../src/ui/snapshot-keeper.js';
+import { deleteTestDatabase } from '../support/test-database.js';
 
 const startUrl = location.href;
 let store: SiteStore;
@@ -63,14 +64,6 @@ function transactionsDuring<T>(run: () => T): { result: T; transactions: number 
   }
 }
 
-function deleteDatabase(name: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const request = indexedDB.deleteDatabase(name);
-    request.onsuccess = () => resolve();
-    request.onerror = () => reject(request.error);
-  });
-}
-
 beforeEach(async () => {
   const name = `trovato-keeper-test-${crypto.randomUUID()}`;
   store = await openSiteStore({ name });
@@ -92,7 +85,7 @@ afterEach(async () => {
   digest.remove();
   delete (document as { visibilityState?: unknown }).visibilityState;
   await store.close();
-  await deleteDatabase(site.siteName);
+  await deleteTestDatabase(site.siteName);
   history.replaceState(null, '', startUrl);
 });
 
