@@ -4,13 +4,15 @@ import { defineConfig, type Plugin } from 'vite';
 import { ascFromVendor, assemblyScriptVendor } from './src/build/browser/vite-plugin.js';
 import { pluginPreloads } from './src/build/browser/plugin-preloads.js';
 import { pageSnapshotBoot } from './src/build/browser/page-snapshot-boot.js';
+import { inlineSmallStylesheets } from './src/build/browser/inline-stylesheets.js';
 
 const EMBED_CLIENT = 'embed-client';
 
 export default defineConfig({
   // The playground's compiler is served as static files, not through the dependency pipeline;
-  // the site's page preloads its plugin files and shows its last-page snapshot at boot.
-  plugins: [assemblyScriptVendor(), pluginPreloads(), pageSnapshotBoot(), notFoundPage()],
+  // the site's page preloads its plugin files and shows its last-page snapshot at boot; small
+  // style sheets are written into the built pages.
+  plugins: [assemblyScriptVendor(), pluginPreloads(), pageSnapshotBoot(), inlineSmallStylesheets(), notFoundPage()],
   worker: { format: 'es', plugins: () => [ascFromVendor()] },
   build: {
     target: 'es2022',
