@@ -60,6 +60,15 @@ export function sitePluginsUrl(pluginsUrl: string): string {
 }
 
 /**
+ * How the site's page boots the site database `database` (the own one, a recipe preview, an
+ * import): untraced, since its pages never read the worker's trace and recording it is work on
+ * every request. The boot script, the controller and a restart all boot through this.
+ */
+export function siteBoot(database: string, pluginsUrl: string): SiteBootOptions {
+  return { siteName: database, pluginsUrl: sitePluginsUrl(pluginsUrl), trace: false };
+}
+
+/**
  * Starts the kernel worker at `url` for the site `siteName` served under `base`, as the
  * controller would, keeping `reservation`; and, unless the address opens a recipe, asks it for
  * the site's boot and first page. The plugin files are fetched here, where
@@ -81,7 +90,7 @@ export function startEarlyKernelWorker(reservation: Reservation, url: string, si
 
 /** The boot the site's controller would ask for now (kernel-controller.ts `#boot`), and the page the address shows. */
 function earlyBootRequest(siteName: string, base: string): EarlyBootRequest {
-  const boot: SiteBootOptions = { siteName: ownDatabase(siteName), pluginsUrl: sitePluginsUrl(`${base}plugins/`), trace: false };
+  const boot = siteBoot(ownDatabase(siteName), `${base}plugins/`);
   const route = parseRoute(appPath(location.pathname, base), location.search.replace(/^\?/, ''));
   return {
     type: 'trovato:early-boot',

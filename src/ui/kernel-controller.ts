@@ -12,7 +12,7 @@ import type { RecipeProblem, RecipeResult } from '../recipe/recipe.js';
 import { compileRecipeSources } from './recipe-compile.js';
 import { fetchIndexPlugins } from '../kernel/plugin/fetch-plugins.js';
 import { freshDatabase, ownDatabase, previewDatabase, setOwnDatabase, setPreviewDatabase } from './site-databases.js';
-import { sitePluginsUrl, takeEarlyKernelWorker, type EarlyKernelWorker } from './early-kernel-worker.js';
+import { siteBoot, sitePluginsUrl, takeEarlyKernelWorker, type EarlyKernelWorker } from './early-kernel-worker.js';
 
 // KernelErrors keep their code across the worker boundary: the supervisor registers the handler.
 
@@ -155,7 +155,7 @@ export class KernelController implements ReactiveController {
   async #switchOwnSite(old: string, target: string, preview: string | null): Promise<{ ok: true }> {
     const { siteName, pluginsUrl } = this.#options();
     setOwnDatabase(siteName, target);
-    this.#supervisor?.rememberBoot('bootSite', [{ siteName: target, pluginsUrl: sitePluginsUrl(pluginsUrl), trace: false }]);
+    this.#supervisor?.rememberBoot('bootSite', [siteBoot(target, pluginsUrl)]);
     this.mode = { kind: 'own' };
     for (const name of [old, preview]) if (name !== null && name !== target) await this.#api?.deleteSite(name).catch(() => undefined);
     if (preview !== null) setPreviewDatabase(siteName, null);
@@ -278,7 +278,7 @@ export class KernelController implements ReactiveController {
       if (generation !== this.#generation) return;
       if (!result.ok) throw new RecipeRefused(result.problem);
       // A worker restarted after a hang re-opens this preview, not the visitor's site.
-      this.#supervisor?.rememberBoot('bootSite', [{ siteName: database, pluginsUrl: sitePluginsUrl(pluginsUrl), trace: false }]);
+      this.#supervisor?.rememberBoot('bootSite', [siteBoot(database, pluginsUrl)]);
       const previous = previewDatabase(siteName);
       setPreviewDatabase(siteName, database);
       // The previous preview's database is only left over; failing to drop it costs storage, not data.
@@ -302,8 +302,7 @@ export class KernelController implements ReactiveController {
     this.error = null;
     this.#setPhase('starting');
     try {
-      // The site's pages never read the worker's trace: recording it would be work on every request.
-      const boot: SiteBootOptions = { siteName: ownDatabase(siteName), pluginsUrl: sitePluginsUrl(pluginsUrl), trace: false };
+      const boot = siteBoot(ownDatabase(siteName), pluginsUrl);
       const early = await takeEarlyKernelWorker(siteName);
       if (generation !== this.#generation) {
         early?.worker.terminate();
@@ -374,7 +373,7 @@ export function problemText(problem: RecipeProblem): string {
   return problem.step === 'recipe' || problem.step === 'link' ? problem.message : `${problem.step}: ${problem.message}`;
 }
 
-/** Whether two boots open the same site the same way (the plugin bytes a boot carries aside). */
+/** Whether two boots (both made by siteBoot) open the same database from the same plugins. */
 function sameBoot(a: SiteBootOptions, b: SiteBootOptions): boolean {
-  return a.siteName === b.siteName && a.pluginsUrl === b.pluginsUrl && a.trace === b.trace && a.enabled === undefined && b.enabled === undefined && a.extra === undefined && b.extra === undefined && a.fuel === b.fuel;
+  return a.siteName === b.siteName && a.pluginsUrl === b.pluginsUrl;
 }

@@ -30,9 +30,9 @@ function startWorker(): void {
 }
 
 // The worker after the snapshot: on two busy cores its start (and the plugin files' fetch)
-// delayed the snapshot by a sixth and brought the live page no sooner (bench A/B, 24 reloads
-// each). The snapshot waits for the style sheet, which the page's modules wait for too, and
-// one IndexedDB read.
+// delayed the snapshot by a sixth and brought the live page no sooner (24 reloads of each build
+// in turn at load 4-7, the method of bench/boot-builds.ts). The snapshot waits only for the
+// document to be parsed (the built page's style sheet is written into it) and one IndexedDB read.
 showSnapshotAtBoot(__TROVATO_BASE__, __TROVATO_SITE_NAME__)
   .catch((error: unknown) => {
     // A snapshot is only a head start: the live page comes all the same.

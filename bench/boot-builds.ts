@@ -1,0 +1,75 @@
+/**
+ * Warm and cold boot of two or more builds of the site, side by side in one browser: for
+ * telling whether a change to the boot path moved it, on a machine whose load drifts. Each
+ * build is served as `npm run bench` serves one; warm reloads of /blog go to each build in turn
+ * (the order rotating every round), then fresh contexts open /blog cold, in turn too. Prints the
+ * medians of the live first page (`trovato:first-page`), of the last-page snapshot
+ * (`trovato:snapshot`) and of the cold first page, each since navigation start.
+ *
+ * @example
+ * git worktree add /tmp/old <commit> && (cd /tmp/old && npx vite build --outDir /tmp/site-old)
+ * npx vite build --outDir /tmp/site-new
+ * npx tsx bench/boot-builds.ts 20 /tmp/site-old /tmp/site-new
+ */
+import { chromium, type Page } from 'playwright';
+import { serveBuiltSite } from '../test/support/built-site.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../src/chromium.js';
+import { summarize } from './measure.js';
+
+const [runsArg, ...dirs] = process.argv.slice(2);
+const runs = Number(runsArg);
+if (!Number.isInteger(runs) || runs < 1 || dirs.length < 2) {
+  console.error('Usage: npx tsx bench/boot-builds.ts <reloads per build> <built site folder> <built site folder>...');
+  process.exit(2);
+}
+
+/** The marks of this load, once its live first page is in the DOM. */
+async function marks(page: Page): Promise<{ live: number; snapshot: number | null }> {
+  await page.waitForFunction(() => performance.getEntriesByName('trovato:first-page').length > 0, undefined, { timeout: 60_000 });
+  return page.evaluate(() => ({
+    live: performance.getEntriesByName('trovato:first-page')[0].startTime,
+    snapshot: performance.getEntriesByName('trovato:snapshot')[0]?.startTime ?? null,
+  }));
+}
+
+const servers = await Promise.all(dirs.map((dir) => serveBuiltSite(dir)));
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+try {
+  // A first visit and a reload each, so every build starts warm with a snapshot kept.
+  const pages: Page[] = [];
+  for (const server of servers) {
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(`${server.baseUrl}blog`);
+    await marks(page);
+    await page.reload();
+    await marks(page);
+    pages.push(page);
+  }
+  const warm = dirs.map(() => ({ live: [] as number[], snapshot: [] as number[] }));
+  const cold = dirs.map(() => [] as number[]);
+  const inTurn = (round: number) => dirs.map((_, k) => (k + round) % dirs.length);
+  for (let round = 0; round < runs; round++) {
+    for (const k of inTurn(round)) {
+      await pages[k].reload();
+      const { live, snapshot } = await marks(pages[k]);
+      warm[k].live.push(live);
+      if (snapshot !== null) warm[k].snapshot.push(snapshot);
+    }
+  }
+  for (let round = 0; round < Math.ceil(runs / 2); round++) {
+    for (const k of inTurn(round)) {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      await page.goto(`${servers[k].baseUrl}blog`);
+      cold[k].push((await marks(page)).live);
+      await context.close();
+    }
+  }
+  const median = (values: number[]) => (values.length === 0 ? 'none' : summarize(values).median.toFixed(1));
+  dirs.forEach((dir, k) => {
+    console.log(`${dir}: live ${median(warm[k].live)} ms, snapshot ${median(warm[k].snapshot)} ms (in ${warm[k].snapshot.length} of ${runs}), cold ${median(cold[k])} ms`);
+  });
+} finally {
+  await browser.close();
+  for (const server of servers) await server.close();
+}
