@@ -28,7 +28,8 @@ async function marks(page: Page): Promise<{ live: number; snapshot: number | nul
   await page.waitForFunction(() => performance.getEntriesByName('trovato:first-page').length > 0, undefined, { timeout: 60_000 });
   return page.evaluate(() => ({
     live: performance.getEntriesByName('trovato:first-page')[0].startTime,
-    snapshot: performance.getEntriesByName('trovato:snapshot')[0]?.startTime ?? null,
+    // A snapshot withdrawn once IndexedDB answered was not a page shown.
+    snapshot: performance.getEntriesByName('trovato:snapshot-withdrawn').length > 0 ? null : (performance.getEntriesByName('trovato:snapshot')[0]?.startTime ?? null),
   }));
 }
 

@@ -9,10 +9,15 @@
  */
 import { reserveEarlyKernelWorker, startEarlyKernelWorker } from './early-kernel-worker.js';
 import { showSnapshotAtBoot } from './page-snapshot.js';
+import { followDataVersions } from './data-version-mirror.js';
 
 declare const __TROVATO_BASE__: string;
 declare const __TROVATO_SITE_NAME__: string;
 declare const __TROVATO_KERNEL_WORKER__: string;
+
+// Before any worker starts: every data version a kernel worker announces from now on is kept,
+// so that the next boot knows without IndexedDB whether its snapshot is current.
+followDataVersions();
 
 // Reserved first thing: the site's controller, if its code runs before the snapshot is done,
 // waits for this worker instead of starting another.
@@ -32,10 +37,18 @@ function startWorker(): void {
 // The worker after the snapshot: on two busy cores its start (and the plugin files' fetch)
 // delayed the snapshot by a sixth and brought the live page no sooner (24 reloads of each build
 // in turn at load 4-7, the method of bench/boot-builds.ts). The snapshot waits only for the
-// document to be parsed (the built page's style sheet is written into it) and one IndexedDB read.
-showSnapshotAtBoot(__TROVATO_BASE__, __TROVATO_SITE_NAME__)
-  .catch((error: unknown) => {
-    // A snapshot is only a head start: the live page comes all the same.
-    console.warn('The last-page snapshot could not be shown:', error);
-  })
-  .finally(startWorker);
+// document to be parsed (the built page's style sheet is written into it) when the mirrored data
+// version vouches for it, else for one IndexedDB read as well.
+// A snapshot is only a head start: whatever fails here, the live page comes all the same.
+const snapshotFailed = (error: unknown): void => console.warn('The last-page snapshot could not be shown:', error);
+showSnapshotAtBoot(__TROVATO_BASE__, __TROVATO_SITE_NAME__).then(
+  ({ confirmed }) => {
+    // Once the snapshot is in (or known not to show), not once IndexedDB has confirmed it.
+    startWorker();
+    confirmed.catch(snapshotFailed);
+  },
+  (error: unknown) => {
+    snapshotFailed(error);
+    startWorker();
+  },
+);

@@ -7,10 +7,15 @@
  *   a notice): its shadow DOM as HTML (nested shadow roots as declarative ones, each with its
  *   styles) in localStorage, with the path, the user picked, the site's data version
  *   (src/kernel/storage/data-version.ts) read before the page was asked for (a write since, even
- *   one the page shows, replaces it, so the snapshot never shows), and the fingerprint below.
+ *   one the page shows, replaces it, so the snapshot is not shown: see below), and the fingerprint below.
  * - Shown by the boot script (page-snapshot-boot.ts, inlined at the top of index.html's head so
  *   its reads start before anything else has loaded) only when database, user, path and query, data version and
- *   fingerprint all match; never for a URL with a fragment or a recipe. It is shown in an
+ *   fingerprint all match; never for a URL with a fragment or a recipe. The data version is
+ *   first taken from the origin's mirror of it in localStorage (data-version-mirror.ts), so a
+ *   snapshot can show as soon as the document is parsed; IndexedDB's answer follows and is the
+ *   authority: a snapshot shown on an out-of-date mirror (a write whose announcement the pages
+ *   had not heard yet, or never heard because the writing page closed at that moment) is
+ *   withdrawn when it comes, tens of milliseconds later. It is shown in an
  *   `inert` host in front of <trovato-site> (which stays hidden): nothing in it can be clicked,
  *   focused or typed into, so nothing acts on a page that is not live.
  * - Retired as soon as the site shows its first live page, or fails to boot: the live page
@@ -23,6 +28,7 @@
  * page replaces it within the boot.
  */
 import { readDataVersion } from '../kernel/storage/data-version.js';
+import { mirrorDataVersion, mirroredDataVersion } from './data-version-mirror.js';
 import { ownDatabase } from './site-databases.js';
 import { readUserChoice } from './user-choice.js';
 import { appPath } from './router.js';
@@ -30,6 +36,8 @@ import { siteQuarantineKey } from '../supervisor/quarantine-store.js';
 
 /** User Timing mark set when a snapshot is shown (detail: the path); the live page sets `trovato:page`. */
 export const SNAPSHOT_MARK = 'trovato:snapshot';
+/** User Timing mark set when a snapshot shown before the data version was read is taken away: it was out of date. */
+export const SNAPSHOT_WITHDRAWN_MARK = 'trovato:snapshot-withdrawn';
 /** The `<meta name>` holding the plugin files' digest. */
 export const PLUGINS_DIGEST_META = 'trovato-plugins-digest';
 const HOST_ID = 'trovato-snapshot';
@@ -70,25 +78,62 @@ export function snapshotFingerprint(siteName: string): string | null {
   return JSON.stringify([entry, digest, quarantine]);
 }
 
+/** What the boot did with the last-page snapshot (`showSnapshotAtBoot`). */
+export interface SnapshotBoot {
+  /** Whether a snapshot is shown now. */
+  readonly shown: boolean;
+  /**
+   * Settles once the data version has been read from IndexedDB: whether a snapshot was shown
+   * and is still up (false: none shown, or shown on the mirror's word and withdrawn since).
+   */
+  readonly confirmed: Promise<boolean>;
+}
+
+const NOT_SHOWN: SnapshotBoot = { shown: false, confirmed: Promise.resolve(false) };
+
 /**
  * Shows the snapshot for this page load if one matches (the boot script's whole job), for the
- * site `siteName` served under `base`. Runs from the top of the page's head: the two reads start
- * at once, while the document and its style sheet load; the snapshot goes in once the document
- * is parsed and its style sheets are loaded, as a static page's content would show. Resolves to
- * whether one was shown.
+ * site `siteName` served under `base`. Runs from the top of the page's head: the data version's
+ * IndexedDB read starts at once, while the document loads. When the version the origin's pages
+ * last heard (data-version-mirror.ts) is the snapshot's, the snapshot goes in as soon as the
+ * document is parsed, as a static page's content would show, and the read then only confirms
+ * it: if IndexedDB holds another version, the snapshot is withdrawn (and the mirror set right).
+ * Otherwise the snapshot waits for the read and shows only if it matches. Resolves once the
+ * snapshot is shown or known not to show.
  */
-export async function showSnapshotAtBoot(base: string, siteName: string): Promise<boolean> {
+export async function showSnapshotAtBoot(base: string, siteName: string): Promise<SnapshotBoot> {
   const here = snapshotLocation(base);
-  if (here === null) return false;
+  if (here === null) return NOT_SHOWN;
   const database = ownDatabase(siteName);
   const user = readUserChoice(siteName) ?? '';
   const snapshot = readSnapshot(database, user);
-  if (snapshot === null || snapshot.location !== here) return false;
-  const [version] = await Promise.all([readDataVersion(database), documentReady()]);
+  if (snapshot === null || snapshot.location !== here) return NOT_SHOWN;
+  const heard = mirroredDataVersion(database);
+  const current = readDataVersion(database).then((version) => {
+    mirrorDataVersion(database, version, { heard });
+    return version;
+  });
+  const matches = (version: string | null): boolean => version !== null && snapshot.dataVersion === version;
+  if (!matches(heard)) {
+    const [version] = await Promise.all([current, documentReady()]);
+    const shown = matches(version) && show(snapshot, siteName, here);
+    return { shown, confirmed: Promise.resolve(shown) };
+  }
+  await documentReady();
+  if (!show(snapshot, siteName, here)) return NOT_SHOWN;
+  const confirmed = current.then((version) => {
+    if (matches(version)) return true;
+    withdrawSnapshot();
+    return false;
+  });
+  return { shown: true, confirmed };
+}
+
+/** Puts `snapshot` in front of the site, unless the page or the site has moved on; whether it did. */
+function show(snapshot: PageSnapshot, siteName: string, here: string): boolean {
   const site = document.querySelector('trovato-site');
   if (site === null || (site.getAttribute('site-name') ?? 'trovato-site') !== siteName) return false;
-  const matches = version !== null && snapshot.dataVersion === version && snapshot.fingerprint === snapshotFingerprint(siteName);
-  if (!matches || site.hasAttribute(LIVE_ATTRIBUTE)) return false;
+  if (snapshot.fingerprint !== snapshotFingerprint(siteName) || site.hasAttribute(LIVE_ATTRIBUTE)) return false;
   const host = document.createElement('div');
   host.id = HOST_ID;
   // Not live: no click, focus or typing reaches it; assistive technology hears it is busy.
@@ -99,6 +144,18 @@ export async function showSnapshotAtBoot(base: string, siteName: string): Promis
   (site as HTMLElement).style.display = 'none';
   performance.mark(SNAPSHOT_MARK, { detail: here });
   return true;
+}
+
+/**
+ * The snapshot shown on the mirror's word rests on data that changed since (IndexedDB said so):
+ * it goes, and the site shows whatever it has until its live page.
+ */
+function withdrawSnapshot(): void {
+  const host = document.getElementById(HOST_ID);
+  if (host === null) return;
+  host.remove();
+  document.querySelector<HTMLElement>('trovato-site')?.style.removeProperty('display');
+  performance.mark(SNAPSHOT_WITHDRAWN_MARK);
 }
 
 /** Resolves once the document is parsed (before its module scripts run) and its style sheets have loaded. */

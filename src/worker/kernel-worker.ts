@@ -11,7 +11,8 @@ import { createKernel, type Kernel, type KernelOptions } from '../kernel/kernel.
 import type { DispatchEvent } from '../kernel/tap/dispatcher.js';
 import { fetchPluginIndex, fetchPlugins } from '../kernel/plugin/fetch-plugins.js';
 import { KernelError, kernelErrorTransferHandler } from '../kernel/common/errors.js';
-import { openSiteStore } from '../kernel/storage/site-store.js';
+import { openSiteStore, type SiteStore } from '../kernel/storage/site-store.js';
+import { DATA_VERSION_CHANNEL, type DataVersionNotice } from '../kernel/storage/data-version.js';
 import { createKeyedCache } from '../kernel/storage/keyed-cache.js';
 import type { RewrittenModule } from '../kernel/plugin/module-rewrite.js';
 import { openSite, type Site } from '../site/site.js';
@@ -82,7 +83,21 @@ async function adopt(next: Site, sources: PluginSource[]): Promise<void> {
   kernel = next.kernel;
 }
 
+// Every write's new data version goes to the site's pages, which keep it for their next boot.
+const dataVersions = typeof BroadcastChannel === 'function' ? new BroadcastChannel(DATA_VERSION_CHANNEL) : null;
+
+function announce(database: string, version: string | null): void {
+  dataVersions?.postMessage({ database, version } satisfies DataVersionNotice);
+}
+
+/** Opens the site database `name`, announcing each data version its writes make. */
+function openStore(name: string): Promise<SiteStore> {
+  return openSiteStore({ name, onDataVersion: (version) => announce(name, version) });
+}
+
 function deleteDatabase(name: string): Promise<void> {
+  // Announced first: from now on no page shows a snapshot of it before reading it.
+  announce(name, null);
   return new Promise((done, fail) => {
     const request = indexedDB.deleteDatabase(name);
     request.onsuccess = () => done();
@@ -100,7 +115,7 @@ async function openOwnSite(options: SiteBootOptions, fetched: Promise<PluginSour
   await site?.store.close();
   site = null;
   tracing = options.trace !== false;
-  const store = await openSiteStore({ name: options.siteName });
+  const store = await openStore(options.siteName);
   // A site made by a recipe or an import carries its plugins; the others run every plugin
   // offered, and which of them run is the site's own setting.
   const sources = storedPlugins(store) ?? (await offeredPlugins({ ...options, fetched: await fetched }));
@@ -215,7 +230,7 @@ const api: KernelWorkerApi & SiteWorkerApi & SiteTransferApi = {
       let base: SiteExport | undefined;
       if (baseSiteName !== undefined) {
         // Read, never written: the recipe goes into the fresh database, the page swaps on success.
-        const from = site?.store.name === baseSiteName ? site.store : await openSiteStore({ name: baseSiteName });
+        const from = site?.store.name === baseSiteName ? site.store : await openStore(baseSiteName);
         try {
           base = await collectSite(from, storedPlugins(from) ?? (from === site?.store ? siteSources : await offeredPlugins({ pluginsUrl })));
         } finally {
@@ -223,7 +238,7 @@ const api: KernelWorkerApi & SiteWorkerApi & SiteTransferApi = {
         }
       }
       const result = await applyRecipe(recipe, {
-        openStore: () => openSiteStore({ name: siteName }),
+        openStore: () => openStore(siteName),
         deleteStore: () => deleteDatabase(siteName),
         referencePlugin: async (name) => (await fetchPlugins(pluginsUrl, [name]))[0],
         fetchBytes: fetchWasm,
@@ -257,7 +272,7 @@ const api: KernelWorkerApi & SiteWorkerApi & SiteTransferApi = {
     const { importSite, readSiteZip } = await transfers();
     const read = await readSiteZip(zip);
     if (!read.ok) return read;
-    const result = await importSite(read.site, { openStore: () => openSiteStore({ name: siteName }), deleteStore: () => deleteDatabase(siteName), kernel: kernelOptions() });
+    const result = await importSite(read.site, { openStore: () => openStore(siteName), deleteStore: () => deleteDatabase(siteName), kernel: kernelOptions() });
     if (!result.ok) return result;
     await adopt(result.site, storedPlugins(result.site.store) ?? []);
     return { ok: true, report: result.site.report() };

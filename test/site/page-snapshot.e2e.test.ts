@@ -8,7 +8,8 @@
 import { describe, expect, it } from 'vitest';
 import type { BrowserContext, Page } from 'playwright';
 import { useE2eSite, userSwitcher } from '../support/e2e-site.js';
-import { SNAPSHOT_MARK, snapshotKey, type PageSnapshot } from '../../src/ui/page-snapshot.js';
+import { SNAPSHOT_MARK, SNAPSHOT_WITHDRAWN_MARK, snapshotKey, type PageSnapshot } from '../../src/ui/page-snapshot.js';
+import { mirrorKey } from '../../src/ui/data-version-mirror.js';
 import { userChoiceKey } from '../../src/ui/user-choice.js';
 import { CRON_LAST_RUN_SETTING } from '../../src/site/cron-schedule.js';
 import { EARLY_FIRST_PAGE_MARK } from '../../src/ui/worker-page-source.js';
@@ -93,6 +94,36 @@ function dataVersion(page: Page): Promise<unknown> {
             resolve(get.result);
             db.close();
           };
+        };
+        request.onerror = () => reject(request.error);
+      }),
+    SITE,
+  );
+}
+
+/** The data version the site's pages last heard announced (data-version-mirror.ts), or null. */
+function mirroredVersion(page: Page): Promise<string | null> {
+  return page.evaluate((key) => localStorage.getItem(key), mirrorKey(SITE));
+}
+
+/**
+ * Replaces the data version in IndexedDB only, as a write does whose announcement no page heard
+ * (the page that made it closed as it committed): the mirror still holds the version before.
+ */
+function writeUnannounced(page: Page): Promise<void> {
+  return page.evaluate(
+    (database) =>
+      new Promise<void>((resolve, reject) => {
+        const request = indexedDB.open(database);
+        request.onsuccess = () => {
+          const db = request.result;
+          const tx = db.transaction('meta', 'readwrite');
+          tx.objectStore('meta').put(crypto.randomUUID(), 'data-version');
+          tx.oncomplete = () => {
+            db.close();
+            resolve();
+          };
+          tx.onerror = () => reject(tx.error);
         };
         request.onerror = () => reject(request.error);
       }),
@@ -202,6 +233,9 @@ describe('the last-page snapshot', { timeout: 300_000 }, () => {
     await live(page);
     await page.getByRole('button', { name: 'Disable hello' }).click();
     await page.getByRole('button', { name: 'Enable hello' }).waitFor();
+    // The worker announced the write's data version, and the page keeps it for the next boot.
+    const written = await dataVersion(page);
+    await expect.poll(() => mirroredVersion(page), { timeout: WAIT }).toBe(written);
     await hold();
     await page.goto(e2e.url('/blog'));
     await page.locator('trovato-site').waitFor({ state: 'attached' });
@@ -325,6 +359,31 @@ describe('the last-page snapshot', { timeout: 300_000 }, () => {
     expect(await dataVersion(page)).not.toBe(shownAt);
     expect(await snapshotWasShown(page)).toBe(false);
     expect(await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Hello', exact: true }).count()).toBe(0);
+    expect(errors).toEqual([]);
+  });
+
+  it("shows on the mirrored data version before IndexedDB answers, and withdraws it when IndexedDB holds a newer one", async () => {
+    const { page, errors, hold, release } = await newContext();
+    await firstVisit(page, '/blog');
+    await page.reload();
+    await live(page);
+    // Every write of the first visit was announced: the mirror holds the database's version.
+    expect(await mirroredVersion(page)).toBe(await dataVersion(page));
+
+    await writeUnannounced(page);
+    const current = await dataVersion(page);
+    expect(await mirroredVersion(page)).not.toBe(current);
+    await hold();
+    await page.reload();
+    // Withdrawn on IndexedDB's answer, while the kernel is still held back.
+    await page.waitForFunction((mark) => performance.getEntriesByName(mark).length > 0, SNAPSHOT_WITHDRAWN_MARK, { timeout: WAIT });
+    expect(await snapshotWasShown(page)).toBe(true);
+    expect(await snapshotHost(page).count()).toBe(0);
+    expect(await page.locator('trovato-site').evaluate((site) => (site as HTMLElement).style.display)).toBe('');
+    // And the boot set the mirror right: the next boot waits for no withdrawal.
+    expect(await mirroredVersion(page)).toBe(current);
+    release();
+    await live(page);
     expect(errors).toEqual([]);
   });
 });

@@ -10,19 +10,20 @@ function uniqueName(): string {
   return `data-version-${crypto.randomUUID()}`;
 }
 
-async function withStore(body: (store: SiteStore, version: () => Promise<string | null>) => Promise<void>): Promise<void> {
+async function withStore(body: (store: SiteStore, version: () => Promise<string | null>, announced: string[]) => Promise<void>): Promise<void> {
   const name = uniqueName();
-  const store = await openSiteStore({ name, indexedDB: nodeIndexedDB(), loadAllAtOpen: true });
+  const announced: string[] = [];
+  const store = await openSiteStore({ name, indexedDB: nodeIndexedDB(), loadAllAtOpen: true, onDataVersion: (version) => announced.push(version) });
   try {
-    await body(store, () => readDataVersion(name, nodeIndexedDB()));
+    await body(store, () => readDataVersion(name, nodeIndexedDB()), announced);
   } finally {
     await store.close();
   }
 }
 
 describe('the data version', () => {
-  it('is new after every kind of write but log lines', async () => {
-    await withStore(async (store, version) => {
+  it('is new after every kind of write but log lines, and announced once committed', async () => {
+    await withStore(async (store, version, announced) => {
       expect(await version()).toBeNull();
       expect(await databaseExists(store.name, nodeIndexedDB())).toBe(true);
       const seen = new Set<string | null>();
@@ -31,6 +32,8 @@ describe('the data version', () => {
         expect(now).not.toBeNull();
         expect(seen.has(now)).toBe(false);
         seen.add(now);
+        // The store told its listener exactly this version, once, by the time the write resolved.
+        expect(announced).toEqual([...seen]);
       };
       const item = store.beginWork(alice);
       item.putItem({ id: 'a', item_type: 'page', title: 'A', fields: {}, status: 1, author_id: 'alice', created: 1, changed: 1 });
@@ -63,6 +66,8 @@ describe('the data version', () => {
       const nothing = store.beginWork(alice);
       await nothing.commit();
       expect(await version()).toBe(before);
+      // Neither the bookkeeping, the log lines nor the empty commit was announced.
+      expect(announced).toEqual([...seen]);
     });
   });
 

@@ -14,6 +14,27 @@
 export const DATA_VERSION_STORE = 'meta';
 export const DATA_VERSION_KEY = 'data-version';
 
+/**
+ * The BroadcastChannel on which the browser's kernel workers announce each new data version
+ * (and a deleted database) to every page of the origin: the pages keep the latest one beside
+ * their last-page snapshots, so a boot can tell without IndexedDB whether a snapshot is still
+ * current (src/ui/data-version-mirror.ts).
+ */
+export const DATA_VERSION_CHANNEL = 'trovato:data-version';
+
+/** One announcement: `database` now holds `version` (null: it was deleted). */
+export interface DataVersionNotice {
+  readonly database: string;
+  readonly version: string | null;
+}
+
+/** Whether a message on DATA_VERSION_CHANNEL is a notice (anything else on it is ignored). */
+export function isDataVersionNotice(data: unknown): data is DataVersionNotice {
+  if (data === null || typeof data !== 'object') return false;
+  const { database, version } = data as Record<string, unknown>;
+  return typeof database === 'string' && (typeof version === 'string' || version === null);
+}
+
 /** Whether a write to `stores` can change what a page shows: anything but the log can. */
 export function changesData(stores: readonly string[]): boolean {
   return stores.some((store) => store !== 'logs');

@@ -29,6 +29,12 @@ export interface SiteStoreOptions {
    * kernel request.
    */
   readonly loadAllAtOpen?: boolean;
+  /**
+   * Told each new data version (rule 10) once the write that made it has committed: the
+   * browser's kernel worker announces it to the site's pages, which keep it beside their
+   * last-page snapshots (src/ui/data-version-mirror.ts).
+   */
+  readonly onDataVersion?: (version: string) => void;
   /** @internal The schema history to open with (tests build older databases). */
   readonly migrations?: readonly Migration[];
 }
@@ -139,7 +145,7 @@ export async function openSiteStore(options: SiteStoreOptions): Promise<SiteStor
       const tx = db.transaction('cache', 'readwrite');
       await Promise.all([...expired.map((key) => tx.store.delete(key)), tx.done]);
     }
-    return new IndexedSiteStore(options.name, db, model, now, options.maxLogs ?? DEFAULT_MAX_LOGS);
+    return new IndexedSiteStore(options.name, db, model, now, options.maxLogs ?? DEFAULT_MAX_LOGS, options.onDataVersion);
   } catch (error) {
     db.close();
     throw error instanceof KernelError ? error : storageFailure(`Loading the site database "${options.name}"`, error);
@@ -161,8 +167,11 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
   #logQueue: LogRecord[] = [];
   #logFlush: Promise<void> | null = null;
 
-  constructor(name: string, db: SiteDatabase, model: ReadModel, now: () => number, maxLogs: number) {
+  readonly #onDataVersion: ((version: string) => void) | undefined;
+
+  constructor(name: string, db: SiteDatabase, model: ReadModel, now: () => number, maxLogs: number, onDataVersion?: (version: string) => void) {
     this.name = name;
+    this.#onDataVersion = onDataVersion;
     this.#db = db;
     this.model = model;
     this.now = now;
@@ -374,16 +383,17 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
     affectsPages = true,
   ): Promise<void> {
     let tx: WriteTransaction | undefined;
+    let version: string | null = null;
     const pending: Promise<unknown>[] = [];
     const track = (request: Promise<unknown>): void => {
       request.catch(() => undefined);
       pending.push(request);
     };
     try {
-      const bump = affectsPages && changesData(stores);
-      tx = this.#db.transaction(bump ? [...stores, DATA_VERSION_STORE] : stores, 'readwrite', { durability });
+      version = affectsPages && changesData(stores) ? newDataVersion() : null;
+      tx = this.#db.transaction(version !== null ? [...stores, DATA_VERSION_STORE] : stores, 'readwrite', { durability });
       track(tx.done);
-      if (bump) track(tx.objectStore(DATA_VERSION_STORE).put(newDataVersion(), DATA_VERSION_KEY));
+      if (version !== null) track(tx.objectStore(DATA_VERSION_STORE).put(version, DATA_VERSION_KEY));
       body(tx, track);
       await Promise.all(pending);
     } catch (error) {
@@ -393,6 +403,13 @@ class IndexedSiteStore implements SiteStore, WorkBackend {
         // Already aborted or finished.
       }
       throw storageFailure(what, tx?.error ?? error);
+    }
+    if (version === null || this.#onDataVersion === undefined) return;
+    try {
+      this.#onDataVersion(version);
+    } catch (error) {
+      // The write is committed (and the read model follows it): a listener must not fail it.
+      console.error(`The data version listener of site database "${this.name}" failed; the write itself is committed:`, error);
     }
   }
 }

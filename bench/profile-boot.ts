@@ -1,0 +1,133 @@
+/**
+ * Where a warm boot's time goes before the first page is shown, beside the static copy of the
+ * same page (the baseline of the bench's target 4): `npx tsx bench/profile-boot.ts <reloads>
+ * <built site folder>`. Reloads /blog and its static copy in turns and prints, for each, the
+ * median time since navigation start of the navigation's own steps (first byte, last byte, the
+ * document parsed) and of the page's: the first localStorage read, the first IndexedDB open
+ * asked for and opened, the data version read, the last-page snapshot (and its withdrawal, if
+ * IndexedDB contradicted the mirror), the worker's start and the live page. The IndexedDB
+ * times come from wrapping `indexedDB.open` and `IDBObjectStore.get` before any of the page's
+ * scripts run (so they are this page's first open and first get, whoever asked).
+ *
+ * `SETTLE_MS=500` waits that long after each page before reloading it (default 0, as the bench).
+ *
+ * @example
+ * npx vite build --outDir /tmp/site && npx tsx bench/profile-boot.ts 20 /tmp/site
+ */
+import { chromium, type Page } from 'playwright';
+import { serveBuiltSite } from '../test/support/built-site.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../src/chromium.js';
+import { summarize } from './measure.js';
+import { buildProbes, writeStaticCopy } from './page-cases.js';
+
+const [runsArg, dir] = process.argv.slice(2);
+const runs = Number(runsArg);
+if (!Number.isInteger(runs) || runs < 1 || dir === undefined) {
+  console.error('Usage: npx tsx bench/profile-boot.ts <reloads> <built site folder>');
+  process.exit(2);
+}
+
+/** Runs before any script of the page: marks the page's first IndexedDB open and first get. */
+const WRAP_INDEXEDDB = `(() => {
+  const once = (name) => { if (performance.getEntriesByName(name).length === 0) performance.mark(name); };
+  const open = IDBFactory.prototype.open;
+  IDBFactory.prototype.open = function (...args) {
+    once('profile:idb-open');
+    const request = open.apply(this, args);
+    request.addEventListener('success', () => once('profile:idb-opened'));
+    return request;
+  };
+  const get = IDBObjectStore.prototype.get;
+  IDBObjectStore.prototype.get = function (...args) {
+    once('profile:idb-get');
+    const request = get.apply(this, args);
+    request.addEventListener('success', () => once('profile:idb-got'));
+    return request;
+  };
+  once('profile:init');
+  const getItem = Storage.prototype.getItem;
+  Storage.prototype.getItem = function (...args) {
+    once('profile:storage-get');
+    const value = getItem.apply(this, args);
+    once('profile:storage-got');
+    return value;
+  };
+  const NativeWorker = Worker;
+  globalThis.Worker = class extends NativeWorker {
+    constructor(...args) { once('profile:worker'); super(...args); }
+  };
+})()`;
+
+/** Each step's time since navigation start in this load; absent steps are left out. */
+type Steps = Record<string, number>;
+
+const STEP_SCRIPT = `(() => {
+  const [nav] = performance.getEntriesByType('navigation');
+  const at = (name) => performance.getEntriesByName(name)[0]?.startTime;
+  const steps = {
+    'unload of the last page starts': nav.unloadEventStart || undefined,
+    'unload of the last page ends': nav.unloadEventEnd || undefined,
+    'first byte': nav.responseStart,
+    'last byte': nav.responseEnd,
+    'document parsed': nav.domInteractive,
+    'page scripts can run': at('profile:init'),
+    'first localStorage read asked': at('profile:storage-get'),
+    'first localStorage read done': at('profile:storage-got'),
+    'IndexedDB open asked': at('profile:idb-open'),
+    'IndexedDB opened': at('profile:idb-opened'),
+    'data version asked': at('profile:idb-get'),
+    'data version read': at('profile:idb-got'),
+    'snapshot shown': at('trovato:snapshot'),
+    'snapshot withdrawn': at('trovato:snapshot-withdrawn'),
+    'static page shown': at('static:shown'),
+    'worker started': at('profile:worker'),
+    'live page': at('trovato:first-page'),
+  };
+  return Object.fromEntries(Object.entries(steps).filter(([, v]) => typeof v === 'number'));
+})()`;
+
+async function steps(page: Page, done: string): Promise<Steps> {
+  await page.waitForFunction(`performance.getEntriesByName(${JSON.stringify(done)}).length > 0`, undefined, { timeout: 60_000 });
+  return page.evaluate<Steps>(STEP_SCRIPT);
+}
+
+await buildProbes(dir);
+const server = await serveBuiltSite(dir);
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+try {
+  const context = await browser.newContext();
+  await context.addInitScript(WRAP_INDEXEDDB);
+  const page = await context.newPage();
+  await page.goto(`${server.baseUrl}blog`);
+  await steps(page, 'trovato:first-page');
+  await page.reload();
+  await steps(page, 'trovato:first-page');
+  const staticPage = await context.newPage();
+  await staticPage.goto(await writeStaticCopy(page, dir, server.baseUrl));
+  const site: Steps[] = [];
+  const still: Steps[] = [];
+  const settle = Number(process.env.SETTLE_MS ?? 0);
+  for (let run = 0; run < runs; run++) {
+    await page.waitForTimeout(settle);
+    await page.reload();
+    site.push(await steps(page, 'trovato:first-page'));
+    await staticPage.reload();
+    still.push(await steps(staticPage, 'static:shown'));
+  }
+  const print = (label: string, loads: Steps[]): void => {
+    console.log(`${label} (${loads.length} reloads, median ms since navigation start):`);
+    const names = [...new Set(loads.flatMap((load) => Object.keys(load)))];
+    const rows = names.map((name) => {
+      const values = loads.map((load) => load[name]).filter((v): v is number => v !== undefined);
+      return { name, median: summarize(values).median, count: values.length };
+    });
+    for (const row of rows.sort((a, b) => a.median - b.median)) {
+      console.log(`  ${row.median.toFixed(1).padStart(7)}  ${row.name}${row.count < loads.length ? ` (in ${row.count})` : ''}`);
+    }
+  };
+  print('site /blog', site);
+  print('static /blog', still);
+} finally {
+  await browser.close();
+  await server.close();
+}
