@@ -27,24 +27,24 @@ if (!Number.isInteger(runs) || runs < 1 || dir === undefined) {
   process.exit(2);
 }
 
-/** Runs before any script of the page: marks the page's first IndexedDB open and first get. */
-const WRAP_INDEXEDDB = `(() => {
+/**
+ * Runs before any script of the page: marks its start, and the page's first IndexedDB open and
+ * get, first localStorage read and first worker.
+ */
+const MARK_FIRST_STEPS = `(() => {
   const once = (name) => { if (performance.getEntriesByName(name).length === 0) performance.mark(name); };
-  const open = IDBFactory.prototype.open;
-  IDBFactory.prototype.open = function (...args) {
-    once('profile:idb-open');
-    const request = open.apply(this, args);
-    request.addEventListener('success', () => once('profile:idb-opened'));
-    return request;
-  };
-  const get = IDBObjectStore.prototype.get;
-  IDBObjectStore.prototype.get = function (...args) {
-    once('profile:idb-get');
-    const request = get.apply(this, args);
-    request.addEventListener('success', () => once('profile:idb-got'));
-    return request;
-  };
   once('profile:init');
+  const watch = (proto, method, asked, answered) => {
+    const original = proto[method];
+    proto[method] = function (...args) {
+      once(asked);
+      const request = original.apply(this, args);
+      request.addEventListener('success', () => once(answered));
+      return request;
+    };
+  };
+  watch(IDBFactory.prototype, 'open', 'profile:idb-open', 'profile:idb-opened');
+  watch(IDBObjectStore.prototype, 'get', 'profile:idb-get', 'profile:idb-got');
   const getItem = Storage.prototype.getItem;
   Storage.prototype.getItem = function (...args) {
     once('profile:storage-get');
@@ -96,7 +96,7 @@ const server = await serveBuiltSite(dir);
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
 try {
   const context = await browser.newContext();
-  await context.addInitScript(WRAP_INDEXEDDB);
+  await context.addInitScript(MARK_FIRST_STEPS);
   const page = await context.newPage();
   await page.goto(`${server.baseUrl}blog`);
   await steps(page, 'trovato:first-page');

@@ -83,52 +83,46 @@ function keptSnapshot(page: Page, user: string): Promise<PageSnapshot | null> {
 
 /** The site database's data version now. */
 function dataVersion(page: Page): Promise<unknown> {
-  return page.evaluate(
-    (database) =>
-      new Promise<unknown>((resolve, reject) => {
-        const request = indexedDB.open(database);
-        request.onsuccess = () => {
-          const db = request.result;
-          const get = db.transaction('meta', 'readonly').objectStore('meta').get('data-version');
-          get.onsuccess = () => {
-            resolve(get.result);
-            db.close();
-          };
-        };
-        request.onerror = () => reject(request.error);
-      }),
-    SITE,
-  );
-}
-
-/** The data version the site's pages last heard announced (data-version-mirror.ts), or null. */
-function mirroredVersion(page: Page): Promise<string | null> {
-  return page.evaluate((key) => localStorage.getItem(key), mirrorKey(SITE));
+  return accessDataVersion(page, false);
 }
 
 /**
  * Replaces the data version in IndexedDB only, as a write does whose announcement no page heard
  * (the page that made it closed as it committed): the mirror still holds the version before.
  */
-function writeUnannounced(page: Page): Promise<void> {
+async function writeUnannounced(page: Page): Promise<void> {
+  await accessDataVersion(page, true);
+}
+
+/** The site database's data version, after replacing it with a new token when `replace` is set. */
+function accessDataVersion(page: Page, replace: boolean): Promise<unknown> {
   return page.evaluate(
-    (database) =>
-      new Promise<void>((resolve, reject) => {
+    ({ database, replace }) =>
+      new Promise<unknown>((resolve, reject) => {
         const request = indexedDB.open(database);
         request.onsuccess = () => {
           const db = request.result;
-          const tx = db.transaction('meta', 'readwrite');
-          tx.objectStore('meta').put(crypto.randomUUID(), 'data-version');
-          tx.oncomplete = () => {
-            db.close();
-            resolve();
+          const store = db.transaction('meta', replace ? 'readwrite' : 'readonly').objectStore('meta');
+          const token = crypto.randomUUID();
+          const done = replace ? store.put(token, 'data-version') : store.get('data-version');
+          done.onsuccess = () => {
+            // A put's transaction is committed once this request's transaction completes.
+            done.transaction!.oncomplete = () => {
+              resolve(replace ? token : done.result);
+              db.close();
+            };
           };
-          tx.onerror = () => reject(tx.error);
+          done.onerror = () => reject(done.error);
         };
         request.onerror = () => reject(request.error);
       }),
-    SITE,
+    { database: SITE, replace },
   );
+}
+
+/** The data version the site's pages last heard announced (data-version-mirror.ts), or null. */
+function mirroredVersion(page: Page): Promise<string | null> {
+  return page.evaluate((key) => localStorage.getItem(key), mirrorKey(SITE));
 }
 
 /** Lets the page's thread go idle twice and then wait 500 ms: whatever a page left for later has run. */
