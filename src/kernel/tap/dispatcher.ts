@@ -90,6 +90,11 @@ export class Dispatcher {
   #running = '';
   /** The fuel of each call in progress (null for an unmetered one), innermost last. */
   readonly #fuel: Array<FuelFrame | null> = [];
+  /**
+   * A fuel frame per nesting depth, filled in again by each call at that depth: a frame is read
+   * only while its call and the calls it nests run, so one object per depth serves every call.
+   */
+  readonly #frames: FuelFrame[] = [];
   /** Inputs are encoded into buffers kept for the next dispatch, one per nesting level. */
   readonly #inputs = new InputEncoder();
   /** Whether handlers are timed (see HandlerResult.ms). */
@@ -213,7 +218,7 @@ export class Dispatcher {
           return failure(plugin, 'OUT_OF_FUEL', message, started);
         }
         counter.value = granted;
-        frame = { counter, granted, base: granted, used: 0, cause: granted < perCall ? 'request' : 'call' };
+        frame = (this.#frames[depth] ??= new FuelFrame()).start(counter, granted, granted < perCall ? 'request' : 'call');
       }
       this.#fuel.push(frame);
       const call: ActiveCall = { plugin, memory: exports.memory, request, lastError: '', pending: null, fuel: counter, written: instance.written };
@@ -345,17 +350,30 @@ const KEPT: ReleaseOutcome = { trapped: false };
 const TRAPPED: ReleaseOutcome = { trapped: true };
 
 /** The fuel of one call in progress. */
-interface FuelFrame {
-  readonly counter: WebAssembly.Global;
+class FuelFrame {
+  counter: WebAssembly.Global = NO_COUNTER;
   /** What the call was given, for the message when it runs out. */
-  readonly granted: number;
+  granted = 0;
   /** The counter's value when the request was last charged for this call. */
-  base: number;
+  base = 0;
   /** What the request has been charged for this call so far. */
-  used: number;
+  used = 0;
   /** Whether the per-call budget or the request's remainder bounded the call. */
-  cause: 'call' | 'request';
+  cause: 'call' | 'request' = 'call';
+
+  /** The frame for a new call at this depth, given `granted` fuel. */
+  start(counter: WebAssembly.Global, granted: number, cause: 'call' | 'request'): this {
+    this.counter = counter;
+    this.granted = granted;
+    this.base = granted;
+    this.used = 0;
+    this.cause = cause;
+    return this;
+  }
 }
+
+/** What an unused frame's counter is, so that a frame's fields keep one type. */
+const NO_COUNTER = new WebAssembly.Global({ value: 'i32', mutable: true }, 0);
 
 /** Charges the request for what the call burned since the last settlement. */
 function settle(frame: FuelFrame, request: RequestState): void {
