@@ -15,7 +15,7 @@
  */
 import { MemoryBytes, type InstanceSource, type Initializer, type PluginInstance, type ReleaseOutcome, type SourceLimits } from './plugin-instance.js';
 import { isCallCounter, RESERVED_EXPORT_PREFIX } from '../plugin/module-rewrite.js';
-import { fuelCounter, type RequestFuel } from './fuel.js';
+import { fuelGauge, type FuelGauge, type RequestFuel } from './fuel.js';
 import { writtenRange, type WrittenRange } from './written-range.js';
 
 export interface PoolOptions extends SourceLimits {
@@ -188,7 +188,7 @@ export function pooledInstances(
 class PooledInstance implements PluginInstance {
   busy = false;
   readonly bytes: MemoryBytes;
-  readonly fuel: WebAssembly.Global | null;
+  readonly fuel: FuelGauge | null;
 
   constructor(
     readonly exports: PluginInstance['exports'],
@@ -197,7 +197,7 @@ class PooledInstance implements PluginInstance {
     readonly written: WrittenRange | null,
   ) {
     this.bytes = new MemoryBytes(exports.memory);
-    this.fuel = fuelCounter(exports);
+    this.fuel = fuelGauge(exports);
   }
 }
 

@@ -14,7 +14,10 @@
  *   with the plugin's own identity and under fuel (a start function that ran inside
  *   `new WebAssembly.Instance` would run on the stack of whoever made the instance).
  *
- * Everything is appended (a type, two functions, a global, exports), so no existing index
+ * - the kernel's accessors of the fuel and the written range, small exported functions (see
+ *   SET_FUEL_EXPORT): faster from JavaScript than the globals' own `value`.
+ *
+ * Everything is appended (types, functions, globals, exports), so no existing index
  * changes; sections that need none of this are copied byte for byte, names included. Code
  * offsets in debug info (DWARF, branch hints) no longer match a metered code section.
  */
@@ -39,7 +42,7 @@ import {
  * or a browser keeps running the old rewrite. rewrite-cache.test.ts pins the output of a
  * reference module and fails, saying so, when it changes.
  */
-export const REWRITE_FORMAT = 1;
+export const REWRITE_FORMAT = 2;
 
 /** Export names starting with this are the kernel's; a plugin may not use them. */
 export const RESERVED_EXPORT_PREFIX = '__trovato_';
@@ -54,6 +57,20 @@ export const FUEL_EXPORT = `${RESERVED_EXPORT_PREFIX}fuel`;
  */
 export const WRITTEN_LOW_EXPORT = `${RESERVED_EXPORT_PREFIX}written_low`;
 export const WRITTEN_HIGH_EXPORT = `${RESERVED_EXPORT_PREFIX}written_high`;
+
+/**
+ * Reserved functions that read and set those globals from JavaScript. A call into wasm costs a
+ * few nanoseconds where a `WebAssembly.Global`'s `value` costs 20 to 35 (Node 20), and the kernel
+ * sets the fuel, reads what is left and reads the written range on every call. None of them is
+ * metered, and a plugin cannot reach them: its code never names them, and the kernel refuses to
+ * call a reserved export as a tap, a callback or an invoke.
+ */
+export const SET_FUEL_EXPORT = `${RESERVED_EXPORT_PREFIX}set_fuel`;
+export const FUEL_LEFT_EXPORT = `${RESERVED_EXPORT_PREFIX}fuel_left`;
+/** Returns the written range's high end (0: nothing written). */
+export const READ_WRITTEN_HIGH_EXPORT = `${RESERVED_EXPORT_PREFIX}read_written_high`;
+/** Returns the written range's low end and empties the range for the next call. */
+export const TAKE_WRITTEN_LOW_EXPORT = `${RESERVED_EXPORT_PREFIX}take_written_low`;
 
 /** Reserved globals the kernel sets before each call itself: no snapshot restores them. */
 const CALL_COUNTERS: ReadonlySet<string> = new Set([FUEL_EXPORT, WRITTEN_LOW_EXPORT, WRITTEN_HIGH_EXPORT]);
@@ -115,6 +132,11 @@ const EXPORT_SECTION = 7;
 const START_SECTION = 8;
 const CODE_SECTION = 10;
 const EXPORT_KIND_FUNCTION = 0x00;
+const OP_END = 0x0b;
+const OP_LOCAL_GET = 0x20;
+const OP_GLOBAL_GET = 0x23;
+const OP_GLOBAL_SET = 0x24;
+const OP_I32_CONST = 0x41;
 const EXPORT_KIND_TABLE = 0x01;
 const EXPORT_KIND_GLOBAL = 0x03;
 
@@ -242,9 +264,10 @@ export function isCallCounter(exportName: string): boolean {
 }
 
 /**
- * Adds what fuel needs: a type `(i32) -> i32`, the two charge helpers, the fuel global (all
- * appended, so no index moves), the metered code section, and the fuel global's export; with
- * `track`, the written range's two globals and their exports too. Throws Untracked (and adds
+ * Adds what fuel needs: three types, the two charge helpers, the fuel global, the kernel's
+ * accessors (all appended, so no index moves), the metered code section, and the exports of the
+ * fuel global and the accessors; with `track`, the written range's two globals, its two
+ * accessors and their exports too. Throws Untracked (and adds
  * nothing) when the code does what the range cannot follow.
  */
 function meter(
@@ -287,17 +310,27 @@ function meter(
   // First, since it may throw Untracked: nothing is added before it succeeds.
   const metered = code ? meterCodeSection(bytes, code.bodyStart, code.end, indices, memory64, shape.definedParamCounts) : new Uint8Array([0]);
 
-  replaced.set(TYPE_SECTION, appended(TYPE_SECTION, [new Uint8Array([0x60, 0x01, 0x7f, 0x01, 0x7f])]));
-  const typeRef = new ByteSink();
-  typeRef.u32(typeIndex);
-  const ref = typeRef.finish();
-  replaced.set(FUNCTION_SECTION, appended(FUNCTION_SECTION, [ref, ref]));
+  // (i32) -> i32 for the charge helpers, (i32) -> () and () -> i32 for the kernel's accessors.
+  replaced.set(
+    TYPE_SECTION,
+    appended(TYPE_SECTION, [new Uint8Array([0x60, 0x01, 0x7f, 0x01, 0x7f]), new Uint8Array([0x60, 0x01, 0x7f, 0x00]), new Uint8Array([0x60, 0x00, 0x01, 0x7f])]),
+  );
+  const typeRef = (index: number): Uint8Array => {
+    const out = new ByteSink();
+    out.u32(index);
+    return out.finish();
+  };
+  const charge = typeRef(typeIndex);
+  const setter = typeRef(typeIndex + 1);
+  const getter = typeRef(typeIndex + 2);
+  // After the two charge helpers: set_fuel, fuel_left, then (with the range) read_written_high, take_written_low.
+  replaced.set(FUNCTION_SECTION, appended(FUNCTION_SECTION, written ? [charge, charge, setter, getter, getter, getter] : [charge, charge, setter, getter]));
   // (global (mut i32) (i32.const 0)): no fuel until the kernel grants some. The written range
   // starts empty: low = 0xffffffff (i32.const -1), high = 0.
   const globals = [new Uint8Array([0x7f, 0x01, 0x41, 0x00, 0x0b])];
   if (written) globals.push(new Uint8Array([0x7f, 0x01, 0x41, 0x7f, 0x0b]), new Uint8Array([0x7f, 0x01, 0x41, 0x00, 0x0b]));
   replaced.set(GLOBAL_SECTION, appended(GLOBAL_SECTION, globals));
-  const helpers = helperBodies(fuelGlobal).map((body) => {
+  const helpers = [...helperBodies(fuelGlobal), ...accessorBodies(fuelGlobal, written)].map((body) => {
     const entry = new ByteSink();
     entry.u32(body.length);
     entry.bytes(body);
@@ -310,10 +343,41 @@ function meter(
   for (const helper of helpers) codeOut.bytes(helper);
   replaced.set(CODE_SECTION, codeOut.finish());
   added.push({ name: FUEL_EXPORT, kind: EXPORT_KIND_GLOBAL, index: fuelGlobal });
+  const accessors = chargeBytes + 2;
+  added.push({ name: SET_FUEL_EXPORT, kind: EXPORT_KIND_FUNCTION, index: accessors });
+  added.push({ name: FUEL_LEFT_EXPORT, kind: EXPORT_KIND_FUNCTION, index: accessors + 1 });
   if (written) {
     added.push({ name: WRITTEN_LOW_EXPORT, kind: EXPORT_KIND_GLOBAL, index: written.low });
     added.push({ name: WRITTEN_HIGH_EXPORT, kind: EXPORT_KIND_GLOBAL, index: written.high });
+    added.push({ name: READ_WRITTEN_HIGH_EXPORT, kind: EXPORT_KIND_FUNCTION, index: accessors + 2 });
+    added.push({ name: TAKE_WRITTEN_LOW_EXPORT, kind: EXPORT_KIND_FUNCTION, index: accessors + 3 });
   }
+}
+
+/**
+ * The bodies of the kernel's accessors (see SET_FUEL_EXPORT), in the order `meter` declares
+ * them: set_fuel, fuel_left, and with the written range read_written_high, take_written_low.
+ */
+function accessorBodies(fuel: number, written: { low: number; high: number } | undefined): Uint8Array[] {
+  const body = (write: (out: ByteSink) => void): Uint8Array => {
+    const out = new ByteSink();
+    out.byte(0); // no locals
+    write(out);
+    out.byte(OP_END);
+    return out.finish();
+  };
+  const bodies = [
+    body((out) => out.byte(OP_LOCAL_GET).u32(0).byte(OP_GLOBAL_SET).u32(fuel)),
+    body((out) => out.byte(OP_GLOBAL_GET).u32(fuel)),
+  ];
+  if (written) {
+    bodies.push(
+      body((out) => out.byte(OP_GLOBAL_GET).u32(written.high)),
+      // low, then low = 0xffffffff and high = 0: the empty range (see the globals' initial values).
+      body((out) => out.byte(OP_GLOBAL_GET).u32(written.low).byte(OP_I32_CONST).byte(0x7f).byte(OP_GLOBAL_SET).u32(written.low).byte(OP_I32_CONST).byte(0x00).byte(OP_GLOBAL_SET).u32(written.high)),
+    );
+  }
+  return bodies;
 }
 
 /**

@@ -108,6 +108,6 @@ describe('REWRITE_FORMAT', () => {
       (start $start))`);
     const rewritten = rewriteModule(bytes, { maxMemoryPages: 16 });
     if (!rewritten.ok) throw new Error(rewritten.message);
-    expect({ format: REWRITE_FORMAT, digest: await sha256Hex(rewritten.module.bytes) }).toEqual({ format: 1, digest: 'a1b0f4449bbba7554fcd7973088b06c376e41d538f6a3768bd458d36710b234a' });
+    expect({ format: REWRITE_FORMAT, digest: await sha256Hex(rewritten.module.bytes) }).toEqual({ format: 2, digest: '778c3e7b9bf4de97799aca2322da1ed03e896245b386775f14f577d771c2917d' });
   });
 });
