@@ -35,6 +35,7 @@ import {
   type MemoryLimits,
   type ModuleShape,
 } from './wasm-sections.js';
+import type { ValueType } from '../contract/signature.js';
 
 /**
  * The version of what rewriteModule writes. Rewritten modules are kept between boots under it
@@ -42,7 +43,7 @@ import {
  * or a browser keeps running the old rewrite. rewrite-cache.test.ts pins the output of a
  * reference module and fails, saying so, when it changes.
  */
-export const REWRITE_FORMAT = 2;
+export const REWRITE_FORMAT = 3;
 
 /** Export names starting with this are the kernel's; a plugin may not use them. */
 export const RESERVED_EXPORT_PREFIX = '__trovato_';
@@ -71,6 +72,16 @@ export const FUEL_LEFT_EXPORT = `${RESERVED_EXPORT_PREFIX}fuel_left`;
 export const READ_WRITTEN_HIGH_EXPORT = `${RESERVED_EXPORT_PREFIX}read_written_high`;
 /** Returns the written range's low end and empties the range for the next call. */
 export const TAKE_WRITTEN_LOW_EXPORT = `${RESERVED_EXPORT_PREFIX}take_written_low`;
+
+/**
+ * Reserved functions over the plugin's mutable globals: `save_globals` copies each into a shadow
+ * global of its own (the pool calls it once, as it snapshots a new instance), `restore_globals`
+ * copies them back (after every call). One call into wasm instead of a `WebAssembly.Global`
+ * write per global: an AssemblyScript plugin has 13 or 14 of them, three of them i64 (a BigInt
+ * each from JavaScript).
+ */
+export const SAVE_GLOBALS_EXPORT = `${RESERVED_EXPORT_PREFIX}save_globals`;
+export const RESTORE_GLOBALS_EXPORT = `${RESERVED_EXPORT_PREFIX}restore_globals`;
 
 /** Reserved globals the kernel sets before each call itself: no snapshot restores them. */
 const CALL_COUNTERS: ReadonlySet<string> = new Set([FUEL_EXPORT, WRITTEN_LOW_EXPORT, WRITTEN_HIGH_EXPORT]);
@@ -310,10 +321,16 @@ function meter(
   // First, since it may throw Untracked: nothing is added before it succeeds.
   const metered = code ? meterCodeSection(bytes, code.bodyStart, code.end, indices, memory64, shape.definedParamCounts) : new Uint8Array([0]);
 
-  // (i32) -> i32 for the charge helpers, (i32) -> () and () -> i32 for the kernel's accessors.
+  // (i32) -> i32 for the charge helpers, (i32) -> () and () -> i32 for the kernel's accessors,
+  // () -> () for saving and restoring the globals.
   replaced.set(
     TYPE_SECTION,
-    appended(TYPE_SECTION, [new Uint8Array([0x60, 0x01, 0x7f, 0x01, 0x7f]), new Uint8Array([0x60, 0x01, 0x7f, 0x00]), new Uint8Array([0x60, 0x00, 0x01, 0x7f])]),
+    appended(TYPE_SECTION, [
+      new Uint8Array([0x60, 0x01, 0x7f, 0x01, 0x7f]),
+      new Uint8Array([0x60, 0x01, 0x7f, 0x00]),
+      new Uint8Array([0x60, 0x00, 0x01, 0x7f]),
+      new Uint8Array([0x60, 0x00, 0x00]),
+    ]),
   );
   const typeRef = (index: number): Uint8Array => {
     const out = new ByteSink();
@@ -323,14 +340,22 @@ function meter(
   const charge = typeRef(typeIndex);
   const setter = typeRef(typeIndex + 1);
   const getter = typeRef(typeIndex + 2);
-  // After the two charge helpers: set_fuel, fuel_left, then (with the range) read_written_high, take_written_low.
-  replaced.set(FUNCTION_SECTION, appended(FUNCTION_SECTION, written ? [charge, charge, setter, getter, getter, getter] : [charge, charge, setter, getter]));
+  const procedure = typeRef(typeIndex + 3);
+  // After the two charge helpers: set_fuel, fuel_left, (with the range) read_written_high and
+  // take_written_low, then save_globals and restore_globals.
+  const accessorTypes = written ? [setter, getter, getter, getter] : [setter, getter];
+  replaced.set(FUNCTION_SECTION, appended(FUNCTION_SECTION, [charge, charge, ...accessorTypes, procedure, procedure]));
   // (global (mut i32) (i32.const 0)): no fuel until the kernel grants some. The written range
   // starts empty: low = 0xffffffff (i32.const -1), high = 0.
-  const globals = [new Uint8Array([0x7f, 0x01, 0x41, 0x00, 0x0b])];
+  const globals: Uint8Array[] = [new Uint8Array([0x7f, 0x01, 0x41, 0x00, 0x0b])];
   if (written) globals.push(new Uint8Array([0x7f, 0x01, 0x41, 0x7f, 0x0b]), new Uint8Array([0x7f, 0x01, 0x41, 0x00, 0x0b]));
+  // A shadow for each of the plugin's mutable globals (a v128 one makes the module unpoolable).
+  const state = shape.globals.flatMap(({ mutable, type }, i) => (mutable && type !== 'v128' ? [{ index: importedGlobals + i, type }] : []));
+  const firstShadow = fuelGlobal + globals.length;
+  for (const { type } of state) globals.push(shadowGlobal(type));
   replaced.set(GLOBAL_SECTION, appended(GLOBAL_SECTION, globals));
-  const helpers = [...helperBodies(fuelGlobal), ...accessorBodies(fuelGlobal, written)].map((body) => {
+  const copies = globalCopyBodies(state.map((g) => g.index), firstShadow);
+  const helpers = [...helperBodies(fuelGlobal), ...accessorBodies(fuelGlobal, written), copies.save, copies.restore].map((body) => {
     const entry = new ByteSink();
     entry.u32(body.length);
     entry.bytes(body);
@@ -352,6 +377,38 @@ function meter(
     added.push({ name: READ_WRITTEN_HIGH_EXPORT, kind: EXPORT_KIND_FUNCTION, index: accessors + 2 });
     added.push({ name: TAKE_WRITTEN_LOW_EXPORT, kind: EXPORT_KIND_FUNCTION, index: accessors + 3 });
   }
+  const save = accessors + accessorTypes.length;
+  added.push({ name: SAVE_GLOBALS_EXPORT, kind: EXPORT_KIND_FUNCTION, index: save });
+  added.push({ name: RESTORE_GLOBALS_EXPORT, kind: EXPORT_KIND_FUNCTION, index: save + 1 });
+}
+
+/** The types a global's shadow can have: all but v128, which JavaScript cannot snapshot (its module is not pooled). */
+type ShadowedType = Exclude<ValueType, 'v128'>;
+
+/** A mutable global of `type` holding its zero (null for a reference): a shadow, filled in by save_globals. */
+function shadowGlobal(type: ShadowedType): Uint8Array {
+  const init: Record<ShadowedType, number[]> = {
+    i32: [0x7f, 0x41, 0x00],
+    i64: [0x7e, 0x42, 0x00],
+    f32: [0x7d, 0x43, 0, 0, 0, 0],
+    f64: [0x7c, 0x44, 0, 0, 0, 0, 0, 0, 0, 0],
+    funcref: [0x70, 0xd0, 0x70],
+    externref: [0x6f, 0xd0, 0x6f],
+  };
+  const [valueType, ...expression] = init[type];
+  return new Uint8Array([valueType, 0x01, ...expression, OP_END]);
+}
+
+/** The bodies of save_globals (each global into its shadow) and restore_globals (back). */
+function globalCopyBodies(globals: readonly number[], firstShadow: number): { save: Uint8Array; restore: Uint8Array } {
+  const copy = (from: (i: number) => number, to: (i: number) => number): Uint8Array => {
+    const out = new ByteSink();
+    out.byte(0); // no locals
+    globals.forEach((_, i) => out.byte(OP_GLOBAL_GET).u32(from(i)).byte(OP_GLOBAL_SET).u32(to(i)));
+    out.byte(OP_END);
+    return out.finish();
+  };
+  return { save: copy((i) => globals[i], (i) => firstShadow + i), restore: copy((i) => firstShadow + i, (i) => globals[i]) };
 }
 
 /**

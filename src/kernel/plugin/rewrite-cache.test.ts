@@ -108,6 +108,6 @@ describe('REWRITE_FORMAT', () => {
       (start $start))`);
     const rewritten = rewriteModule(bytes, { maxMemoryPages: 16 });
     if (!rewritten.ok) throw new Error(rewritten.message);
-    expect({ format: REWRITE_FORMAT, digest: await sha256Hex(rewritten.module.bytes) }).toEqual({ format: 2, digest: '778c3e7b9bf4de97799aca2322da1ed03e896245b386775f14f577d771c2917d' });
+    expect({ format: REWRITE_FORMAT, digest: await sha256Hex(rewritten.module.bytes) }).toEqual({ format: 3, digest: 'd20a47e532585b84f8fd307569aaf78478b6d7b45ca6711d7d1ae92f7c7facaa' });
   });
 });
