@@ -316,7 +316,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
         failedAtStart.set(name, problem);
         return;
       }
-      registry.register(name, compiled.manifest.taps.implements, compiled.manifest.taps.weight, index);
+      registry.register(name, compiled.manifest.taps.implements, compiled.manifest.taps.weight, index, instances);
     });
     const statuses = outcome.statuses.map((status) => {
       const problem = failedAtStart.get(status.name);

@@ -116,7 +116,7 @@ export class Dispatcher {
     const results: HandlerResult[] = [];
     try {
       for (const handler of this.#registry.handlers(tap)) {
-        results.push(this.#run(handler.plugin, tap, bytes, request));
+        results.push(this.#run(handler.plugin, tap, bytes, request, handler.instances));
       }
     } finally {
       this.#inputs.release();
@@ -138,7 +138,7 @@ export class Dispatcher {
       // Each input is read by every handler in turn, so each keeps a buffer of its own.
       const encoded = inputs.map((input) => (input === undefined || input === null ? null : utf8.encode(JSON.stringify(input))));
       for (const handler of handlers) {
-        for (let i = 0; i < inputs.length; i++) results[i].push(this.#run(handler.plugin, tap, encoded[i], request));
+        for (let i = 0; i < inputs.length; i++) results[i].push(this.#run(handler.plugin, tap, encoded[i], request, handler.instances));
       }
     }
     return inputs.map((input, i) => {
@@ -156,7 +156,7 @@ export class Dispatcher {
     const results: HandlerResult[] = [];
     try {
       for (const handler of this.#registry.handlers(tap)) {
-        const result = this.#run(handler.plugin, tap, bytes, request);
+        const result = this.#run(handler.plugin, tap, bytes, request, handler.instances);
         results.push(result);
         if (result.error === undefined && result.output !== null) break;
       }
@@ -180,10 +180,11 @@ export class Dispatcher {
     return result;
   }
 
-  #run(plugin: string, exportName: string, input: Uint8Array | null, request: RequestState): HandlerResult {
+  /** Calls `exportName` of `plugin`, whose instances a tap's handler list may already hold (`known`). */
+  #run(plugin: string, exportName: string, input: Uint8Array | null, request: RequestState, known?: InstanceSource): HandlerResult {
     // NOT_TIMED stands for the start when handlers are not timed; every result's `ms` says which.
     const started = this.#timed ? performance.now() : NOT_TIMED;
-    const source = this.#plugins.instances(plugin);
+    const source = known ?? this.#plugins.instances(plugin);
     if (!source) {
       return failure(plugin, 'PLUGIN_NOT_FOUND', `Plugin "${plugin}" is not enabled, so "${exportName}" cannot be called.`, started);
     }
