@@ -12,7 +12,7 @@
 import { createKernel } from '../src/kernel/kernel.js';
 import { loadPlugins } from '../src/kernel/plugin/loader.js';
 import { pooledInstances } from '../src/kernel/plugin/instance-pool.js';
-import { fuelCounter } from '../src/kernel/plugin/fuel.js';
+import { fuelCounter, fuelGauge } from '../src/kernel/plugin/fuel.js';
 import { markWritten } from '../src/kernel/plugin/written-range.js';
 import { memoryBytes, type PluginInstance } from '../src/kernel/plugin/plugin-instance.js';
 import { InputEncoder } from '../src/kernel/tap/input-encoder.js';
@@ -51,8 +51,9 @@ const pool = pooledInstances(order[0].module, {}, (instance) => {
 const metered = pool.acquire();
 const meteredExports = metered.exports as unknown as EchoExports;
 const meteredFuel = fuelCounter(metered.exports);
+const meteredGauge = fuelGauge(metered.exports);
 const meteredHeap = metered.exports.__trovato_global_0;
-if (!meteredFuel || !(meteredHeap instanceof WebAssembly.Global)) throw new Error('The rewritten echo has no fuel counter or no exported heap pointer.');
+if (!meteredFuel || !meteredGauge || !(meteredHeap instanceof WebAssembly.Global)) throw new Error('The rewritten echo has no fuel counter or no exported heap pointer.');
 const heapAtStart = meteredHeap.value as number;
 const meteredPtr = meteredExports.alloc(200);
 let calls = 0;
@@ -98,12 +99,12 @@ const withIo = (): unknown => {
   return callWithIo(metered);
 };
 
-// S3: + the fuel counter set before the call and read after it.
+// S3: + the fuel set before the call and read after it, as the dispatcher does (fuelGauge).
 const withFuel = (): unknown => {
   topUp();
-  meteredFuel.value = FUEL;
+  meteredGauge.set(FUEL);
   const output = callWithIo(metered);
-  if ((meteredFuel.value as number) < 0) throw new Error('The echo ran out of fuel.');
+  if (meteredGauge.left() < 0) throw new Error('The echo ran out of fuel.');
   return output;
 };
 pool.release(metered, { trapped: false });
@@ -112,11 +113,11 @@ pool.release(metered, { trapped: false });
 const KEPT = { trapped: false };
 const withReset = (): unknown => {
   const instance = pool.acquire();
-  const counter = instance.fuel ?? fuelCounter(instance.exports);
-  if (!counter) throw new Error('A pooled echo has no fuel counter.');
-  counter.value = FUEL;
+  const gauge = instance.fuel ?? fuelGauge(instance.exports);
+  if (!gauge) throw new Error('A pooled echo has no fuel counter.');
+  gauge.set(FUEL);
   const output = callWithIo(instance);
-  if ((counter.value as number) < 0) throw new Error('The echo ran out of fuel.');
+  if (gauge.left() < 0) throw new Error('The echo ran out of fuel.');
   pool.release(instance, KEPT);
   return output;
 };

@@ -210,22 +210,24 @@ export function createKernel(options: KernelOptions = {}): Kernel {
   const deferredLogSetup: RequestSetup = { ...liveSetup, onLog: undefined };
 
   /**
-   * Runs `body` as one request, in its turn (request-order.ts): one unit of work, committed at
-   * the end unless it throws. A request without storage ends as its body returns, so on an idle
-   * kernel it runs right here: no closure for the order, no wrapper, one settled promise.
+   * Runs `body(request, a, b)` as one request, in its turn (request-order.ts): one unit of work,
+   * committed at the end unless it throws. A request without storage ends as its body returns,
+   * so on an idle kernel it runs right here: no closure for the order, no wrapper, one settled
+   * promise. `a` and `b` are handed to `body` rather than closed over, so that `kernel.dispatch`
+   * passes its tap and input to a body made once instead of making a closure per dispatch.
    */
-  function inRequest<T>(spec: UserSpec | undefined, body: (request: RequestState) => T): Promise<T> {
+  function inRequest<T, A, B>(spec: UserSpec | undefined, body: (request: RequestState, a: A, b: B) => T, a: A, b: B): Promise<T> {
     const { storage } = options;
     if (!storage && order.startAtOnce()) {
       try {
-        return Promise.resolve(runRequest(spec, body));
+        return Promise.resolve(body(createRequestState(userOf(spec), NO_WORK, liveSetup), a, b));
       } catch (error) {
         return Promise.reject(error);
       } finally {
         order.endAtOnce();
       }
     }
-    return order.run(() => (storage ? runStoredRequest(storage, spec, body) : new Finished(runRequest(spec, body))));
+    return order.run(() => (storage ? runStoredRequest(storage, spec, (request) => body(request, a, b)) : new Finished(runRequest(spec, body, a, b))));
   }
 
   /**
@@ -233,8 +235,8 @@ export function createKernel(options: KernelOptions = {}): Kernel {
    * happened), no read to load and run again, so it ends when its body returns, synchronously.
    * An async function here cost a one-handler dispatch a promise and a reaction for nothing.
    */
-  function runRequest<T>(spec: UserSpec | undefined, body: (request: RequestState) => T): T {
-    return body(createRequestState(userOf(spec), NO_WORK, liveSetup));
+  function runRequest<T, A, B>(spec: UserSpec | undefined, body: (request: RequestState, a: A, b: B) => T, a: A, b: B): T {
+    return body(createRequestState(userOf(spec), NO_WORK, liveSetup), a, b);
   }
 
   /**
@@ -314,7 +316,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
         failedAtStart.set(name, problem);
         return;
       }
-      registry.register(name, compiled.manifest.taps.implements, compiled.manifest.taps.weight, index);
+      registry.register(name, compiled.manifest.taps.implements, compiled.manifest.taps.weight, index, instances);
     });
     const statuses = outcome.statuses.map((status) => {
       const problem = failedAtStart.get(status.name);
@@ -360,21 +362,24 @@ export function createKernel(options: KernelOptions = {}): Kernel {
 
   /** Every handler's answer to a load-time tap, dispatched as the administrator. */
   async function answersOf(tap: string): Promise<HandlerResult[]> {
-    return (await inRequest({ roles: ['administrator'] }, (request) => dispatcher.dispatch(tap, null, request))).results;
+    return (await inRequest({ roles: ['administrator'] }, dispatchAll, tap, null)).results;
   }
 
   /** One request whose dispatches share one unit of work: everything public runs through it. */
   function request<T>(spec: UserSpec | undefined, body: (session: RequestSession) => T): Promise<T> {
-    return inRequest(spec, (request) => body(sessionOf(request)));
+    return inRequest(spec, (request) => body(sessionOf(request)), undefined, undefined);
   }
 
   const sessionOf = (request: RequestState): RequestSession => createRequestSession(request, dispatcher, registry);
+  /** The bodies of `kernel.dispatch` and `kernel.dispatchOne`, made once (see inRequest). */
+  const dispatchAll = (request: RequestState, tap: string, input: unknown): DispatchResult => dispatcher.dispatch(tap, input, request);
+  const dispatchFirst = (request: RequestState, tap: string, input: unknown) => dispatcher.dispatchOne(tap, input, request);
 
   return {
     load,
     // Straight to the dispatcher: a session's closures are not needed for one dispatch.
-    dispatch: (tap, input, opts) => inRequest(opts?.user, (state) => dispatcher.dispatch(tap, input, state)),
-    dispatchOne: (tap, input, opts) => inRequest(opts?.user, (state) => dispatcher.dispatchOne(tap, input, state)),
+    dispatch: (tap, input, opts) => inRequest(opts?.user, dispatchAll, tap, input),
+    dispatchOne: (tap, input, opts) => inRequest(opts?.user, dispatchFirst, tap, input),
     route: (path) => menu.match(path),
     async callRoute(path, opts) {
       const match = menu.match(path);
@@ -393,7 +398,7 @@ export function createKernel(options: KernelOptions = {}): Kernel {
         // A failed form alter or theme is skipped; the site's logs say which and why.
         for (const message of finished.problems) state.record({ plugin, level: 'warning', message, time: state.now, source: 'log' });
         return { ...answer, output: finished.render };
-      });
+      }, undefined, undefined);
       return { match, result };
     },
     routes: () => menu.routes(),

@@ -95,6 +95,26 @@ export const fuelAttacks = {
       },
     }),
   /**
+   * `tap_cron` invokes its own `__trovato_set_fuel`, an export the rewrite adds for the kernel,
+   * and returns what `last-error` said, as a JSON string. Were the call made, the plugin would set
+   * its own fuel counter, and an input placed high in its memory would hand the request fuel back.
+   */
+  reservedInvoker: () =>
+    watPlugin({
+      name: 'reserved_invoker',
+      imports: INVOKE + LAST_ERROR,
+      fields: data(16, 'reserved_invoker') + data(48, '__trovato_set_fuel') + data(80, '{}'),
+      taps: ['tap_cron'],
+      exports: {
+        tap_cron: `(local $n i32)
+          (drop (call $invoke (i32.const 16) (i32.const 16) (i32.const 48) (i32.const 18) (i32.const 80) (i32.const 2) (i32.const 8192) (i32.const 1024)))
+          (local.set $n (call $lastError (i32.const 1025) (i32.const 4000)))
+          (i32.store8 (i32.const 1024) (i32.const 0x22))
+          (i32.store8 (i32.add (i32.const 1025) (local.get $n)) (i32.const 0x22))
+          ${AT_1024('(i32.add (local.get $n) (i32.const 2))')}`,
+      },
+    }),
+  /**
    * A start function that writes the variable `saved` (keeper's name for its own variable),
    * and an export `poke` for other plugins to invoke. Were the start function run inside the
    * invoking plugin's request with its identity, the write would land in the invoker's namespace.

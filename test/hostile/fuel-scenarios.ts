@@ -175,6 +175,16 @@ export function defineFuelTests(env: FuelTestEnvironment): void {
       });
     });
 
+    it("plugin-api.invoke refuses the kernel's reserved exports (a plugin cannot set its own fuel)", async () => {
+      await afterCommittedData([await fuelAttacks.reservedInvoker()], async (kernel) => {
+        const { results } = await kernel.dispatch('tap_cron', null, { user: ADMIN });
+        expect(results.find((r) => r.plugin === 'reserved_invoker')).toMatchObject({
+          output: "plugin-api.invoke: __trovato_set_fuel is the kernel's (export names starting with __trovato_ are reserved), not a plugin's export.",
+        });
+        await kernel.dispatch('tap_queue_worker', COMMITTED, { user: ADMIN });
+      });
+    });
+
     for (const isolation of ['pool', 'fresh'] as const) {
       it(`a start function never acts in the request of a plugin that invokes it (isolation "${isolation}")`, async () => {
         await afterCommittedData(

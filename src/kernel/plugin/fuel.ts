@@ -11,7 +11,7 @@
  * bulk table operation one per element, and a host call HOST_CALL_FUEL plus HOST_BYTE_FUEL per
  * byte it moves.
  */
-import { FUEL_EXPORT, START_EXPORT } from './module-rewrite.js';
+import { FUEL_EXPORT, FUEL_LEFT_EXPORT, SET_FUEL_EXPORT, START_EXPORT } from './module-rewrite.js';
 
 /**
  * A call's budget unless the plugin's manifest asks for another. Measured in Node 22: the
@@ -52,6 +52,34 @@ export function requestFuel(limit: number = DEFAULT_REQUEST_FUEL): RequestFuel {
 export function fuelCounter(exports: Record<string, unknown>): WebAssembly.Global | null {
   const counter = exports[FUEL_EXPORT];
   return counter instanceof WebAssembly.Global ? counter : null;
+}
+
+/**
+ * How the dispatcher sets an instance's fuel before a call and reads what is left after it:
+ * through the accessor functions the rewrite exports (module-rewrite.ts SET_FUEL_EXPORT), a call
+ * into wasm each, where the counter global's `value` costs several times as much in Node 20.
+ * Host calls charge the counter itself (chargeFuel); both touch the same global.
+ */
+export interface FuelGauge {
+  readonly counter: WebAssembly.Global;
+  readonly set: (units: number) => void;
+  readonly left: () => number;
+}
+
+/** The fuel gauge of an instance, or null for an unmetered one. */
+export function fuelGauge(exports: Record<string, unknown>): FuelGauge | null {
+  const counter = fuelCounter(exports);
+  if (!counter) return null;
+  const set = exports[SET_FUEL_EXPORT];
+  const left = exports[FUEL_LEFT_EXPORT];
+  if (typeof set === 'function' && typeof left === 'function') return { counter, set: set as FuelGauge['set'], left: left as FuelGauge['left'] };
+  return {
+    counter,
+    set: (units) => {
+      counter.value = units;
+    },
+    left: () => counter.value as number,
+  };
 }
 
 /** The rewritten module's start function, exported so the kernel calls it (see module-rewrite.ts). */

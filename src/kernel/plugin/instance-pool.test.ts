@@ -6,6 +6,7 @@ import { ECHO, returnsConstant, watPlugin, watString } from '../../../test/suppo
 import type { PluginSource } from './loader.js';
 import { pooledInstances } from './instance-pool.js';
 import type { PluginInstance } from './plugin-instance.js';
+import { fuelGauge } from './fuel.js';
 
 /**
  * `$state` counts calls in a global and swaps the byte at 200 ("A" initially) for "B", then
@@ -122,10 +123,11 @@ describe('the memory limit', () => {
 });
 
 describe('pooledInstances', () => {
-  async function source(fields: string, options = {}) {
+  /** A pool of the module made of `fields`, rewritten unmetered, or metered with `fuel` (each instance then gets a million units as it is made). */
+  async function source(fields: string, options = {}, fuel = false) {
     const bytes = await wat(`(module (memory (export "memory") 1)
       (func (export "alloc") (param i32) (result i32) (i32.const 1024)) ${fields})`);
-    const rewritten = rewriteModule(bytes, { maxMemoryPages: 4, fuel: false });
+    const rewritten = rewriteModule(bytes, { maxMemoryPages: 4, fuel });
     if (!rewritten.ok) throw new Error(rewritten.message);
     const module = new WebAssembly.Module(rewritten.module.bytes as BufferSource);
     const initialized: PluginInstance[] = [];
@@ -134,6 +136,7 @@ describe('pooledInstances', () => {
       {},
       (instance) => {
         initialized.push(instance);
+        fuelGauge(instance.exports)?.set(1_000_000);
         instance.exports._initialize?.();
       },
       options,
@@ -185,6 +188,42 @@ describe('pooledInstances', () => {
       expect(now.findIndex((byte, i) => byte !== initial[i])).toBe(-1);
     }
   });
+
+  for (const fuel of [false, true]) {
+    it(`restores mutable globals of every type to their values after _initialize (${fuel ? 'metered: through restore_globals' : 'unmetered: one by one'})`, async () => {
+      const { pool } = await source(
+        `
+        (global $i (export "i") (mut i32) (i32.const 1))
+        (global $l (export "l") (mut i64) (i64.const 2))
+        (global $f (export "f") (mut f32) (f32.const 3.5))
+        (global $d (export "d") (mut f64) (f64.const 4.25))
+        (global $r (export "r") (mut funcref) (ref.null func))
+        (global $x (export "x") (mut externref) (ref.null extern))
+        (func $seven (result i32) (i32.const 7))
+        (elem declare func $seven)
+        (func (export "_initialize") (global.set $i (i32.const 10)) (global.set $l (i64.const -20)) (global.set $r (ref.func $seven)))
+        (func (export "mess") (param externref)
+          (global.set $i (i32.const 99)) (global.set $l (i64.const 99)) (global.set $f (f32.const 9.5)) (global.set $d (f64.const 9.25))
+          (global.set $r (ref.null func)) (global.set $x (local.get 0)))`,
+        {},
+        fuel,
+      );
+      const values = (instance: PluginInstance) => ['i', 'l', 'f', 'd', 'x'].map((name) => (instance.exports[name] as WebAssembly.Global).value);
+      const reference = (instance: PluginInstance) => (instance.exports.r as WebAssembly.Global).value as (() => number) | null;
+      let instance = pool.acquire();
+      const initial = values(instance);
+      expect(initial).toEqual([10, -20n, 3.5, 4.25, null]);
+      expect(reference(instance)?.()).toBe(7);
+      fuelGauge(instance.exports)?.set(1_000_000);
+      (instance.exports.mess as (value: unknown) => void)({ kept: 'by the call' });
+      expect(values(instance)).toEqual([99, 99n, 9.5, 9.25, { kept: 'by the call' }]);
+      expect(reference(instance)).toBeNull();
+      pool.release(instance, { trapped: false });
+      instance = pool.acquire();
+      expect(values(instance)).toEqual(initial);
+      expect(reference(instance)?.()).toBe(7);
+    });
+  }
 
   it('restores globals, memory written after _initialize, and table entries', async () => {
     const { pool } = await source(`

@@ -14,7 +14,10 @@
  *   with the plugin's own identity and under fuel (a start function that ran inside
  *   `new WebAssembly.Instance` would run on the stack of whoever made the instance).
  *
- * Everything is appended (a type, two functions, a global, exports), so no existing index
+ * - the kernel's accessors of the fuel and the written range, small exported functions (see
+ *   SET_FUEL_EXPORT): faster from JavaScript than the globals' own `value`.
+ *
+ * Everything is appended (types, functions, globals, exports), so no existing index
  * changes; sections that need none of this are copied byte for byte, names included. Code
  * offsets in debug info (DWARF, branch hints) no longer match a metered code section.
  */
@@ -32,6 +35,7 @@ import {
   type MemoryLimits,
   type ModuleShape,
 } from './wasm-sections.js';
+import type { ValueType } from '../contract/signature.js';
 
 /**
  * The version of what rewriteModule writes. Rewritten modules are kept between boots under it
@@ -39,7 +43,7 @@ import {
  * or a browser keeps running the old rewrite. rewrite-cache.test.ts pins the output of a
  * reference module and fails, saying so, when it changes.
  */
-export const REWRITE_FORMAT = 1;
+export const REWRITE_FORMAT = 3;
 
 /** Export names starting with this are the kernel's; a plugin may not use them. */
 export const RESERVED_EXPORT_PREFIX = '__trovato_';
@@ -54,6 +58,30 @@ export const FUEL_EXPORT = `${RESERVED_EXPORT_PREFIX}fuel`;
  */
 export const WRITTEN_LOW_EXPORT = `${RESERVED_EXPORT_PREFIX}written_low`;
 export const WRITTEN_HIGH_EXPORT = `${RESERVED_EXPORT_PREFIX}written_high`;
+
+/**
+ * Reserved functions that read and set those globals from JavaScript. A call into wasm costs a
+ * few nanoseconds where a `WebAssembly.Global`'s `value` costs 20 to 35 (Node 20), and the kernel
+ * sets the fuel, reads what is left and reads the written range on every call. None of them is
+ * metered, and a plugin cannot reach them: its code never names them, and the kernel refuses to
+ * call a reserved export as a tap, a callback or an invoke.
+ */
+export const SET_FUEL_EXPORT = `${RESERVED_EXPORT_PREFIX}set_fuel`;
+export const FUEL_LEFT_EXPORT = `${RESERVED_EXPORT_PREFIX}fuel_left`;
+/** Returns the written range's high end (0: nothing written). */
+export const READ_WRITTEN_HIGH_EXPORT = `${RESERVED_EXPORT_PREFIX}read_written_high`;
+/** Returns the written range's low end and empties the range for the next call. */
+export const TAKE_WRITTEN_LOW_EXPORT = `${RESERVED_EXPORT_PREFIX}take_written_low`;
+
+/**
+ * Reserved functions over the plugin's mutable globals: `save_globals` copies each into a shadow
+ * global of its own (the pool calls it once, as it snapshots a new instance), `restore_globals`
+ * copies them back (after every call). One call into wasm instead of a `WebAssembly.Global`
+ * write per global: an AssemblyScript plugin has 13 or 14 of them, three of them i64 (a BigInt
+ * each from JavaScript).
+ */
+export const SAVE_GLOBALS_EXPORT = `${RESERVED_EXPORT_PREFIX}save_globals`;
+export const RESTORE_GLOBALS_EXPORT = `${RESERVED_EXPORT_PREFIX}restore_globals`;
 
 /** Reserved globals the kernel sets before each call itself: no snapshot restores them. */
 const CALL_COUNTERS: ReadonlySet<string> = new Set([FUEL_EXPORT, WRITTEN_LOW_EXPORT, WRITTEN_HIGH_EXPORT]);
@@ -115,6 +143,11 @@ const EXPORT_SECTION = 7;
 const START_SECTION = 8;
 const CODE_SECTION = 10;
 const EXPORT_KIND_FUNCTION = 0x00;
+const OP_END = 0x0b;
+const OP_LOCAL_GET = 0x20;
+const OP_GLOBAL_GET = 0x23;
+const OP_GLOBAL_SET = 0x24;
+const OP_I32_CONST = 0x41;
 const EXPORT_KIND_TABLE = 0x01;
 const EXPORT_KIND_GLOBAL = 0x03;
 
@@ -242,9 +275,10 @@ export function isCallCounter(exportName: string): boolean {
 }
 
 /**
- * Adds what fuel needs: a type `(i32) -> i32`, the two charge helpers, the fuel global (all
- * appended, so no index moves), the metered code section, and the fuel global's export; with
- * `track`, the written range's two globals and their exports too. Throws Untracked (and adds
+ * Adds what fuel needs: three types, the two charge helpers, the fuel global, the kernel's
+ * accessors (all appended, so no index moves), the metered code section, and the exports of the
+ * fuel global and the accessors; with `track`, the written range's two globals, its two
+ * accessors and their exports too. Throws Untracked (and adds
  * nothing) when the code does what the range cannot follow.
  */
 function meter(
@@ -287,17 +321,41 @@ function meter(
   // First, since it may throw Untracked: nothing is added before it succeeds.
   const metered = code ? meterCodeSection(bytes, code.bodyStart, code.end, indices, memory64, shape.definedParamCounts) : new Uint8Array([0]);
 
-  replaced.set(TYPE_SECTION, appended(TYPE_SECTION, [new Uint8Array([0x60, 0x01, 0x7f, 0x01, 0x7f])]));
-  const typeRef = new ByteSink();
-  typeRef.u32(typeIndex);
-  const ref = typeRef.finish();
-  replaced.set(FUNCTION_SECTION, appended(FUNCTION_SECTION, [ref, ref]));
+  // (i32) -> i32 for the charge helpers, (i32) -> () and () -> i32 for the kernel's accessors,
+  // () -> () for saving and restoring the globals.
+  replaced.set(
+    TYPE_SECTION,
+    appended(TYPE_SECTION, [
+      new Uint8Array([0x60, 0x01, 0x7f, 0x01, 0x7f]),
+      new Uint8Array([0x60, 0x01, 0x7f, 0x00]),
+      new Uint8Array([0x60, 0x00, 0x01, 0x7f]),
+      new Uint8Array([0x60, 0x00, 0x00]),
+    ]),
+  );
+  const typeRef = (index: number): Uint8Array => {
+    const out = new ByteSink();
+    out.u32(index);
+    return out.finish();
+  };
+  const charge = typeRef(typeIndex);
+  const setter = typeRef(typeIndex + 1);
+  const getter = typeRef(typeIndex + 2);
+  const procedure = typeRef(typeIndex + 3);
+  // After the two charge helpers: set_fuel, fuel_left, (with the range) read_written_high and
+  // take_written_low, then save_globals and restore_globals.
+  const accessorTypes = written ? [setter, getter, getter, getter] : [setter, getter];
+  replaced.set(FUNCTION_SECTION, appended(FUNCTION_SECTION, [charge, charge, ...accessorTypes, procedure, procedure]));
   // (global (mut i32) (i32.const 0)): no fuel until the kernel grants some. The written range
   // starts empty: low = 0xffffffff (i32.const -1), high = 0.
-  const globals = [new Uint8Array([0x7f, 0x01, 0x41, 0x00, 0x0b])];
+  const globals: Uint8Array[] = [new Uint8Array([0x7f, 0x01, 0x41, 0x00, 0x0b])];
   if (written) globals.push(new Uint8Array([0x7f, 0x01, 0x41, 0x7f, 0x0b]), new Uint8Array([0x7f, 0x01, 0x41, 0x00, 0x0b]));
+  // A shadow for each of the plugin's mutable globals (a v128 one makes the module unpoolable).
+  const state = shape.globals.flatMap(({ mutable, type }, i) => (mutable && type !== 'v128' ? [{ index: importedGlobals + i, type }] : []));
+  const firstShadow = fuelGlobal + globals.length;
+  for (const { type } of state) globals.push(shadowGlobal(type));
   replaced.set(GLOBAL_SECTION, appended(GLOBAL_SECTION, globals));
-  const helpers = helperBodies(fuelGlobal).map((body) => {
+  const copies = globalCopyBodies(state.map((g) => g.index), firstShadow);
+  const helpers = [...helperBodies(fuelGlobal), ...accessorBodies(fuelGlobal, written), copies.save, copies.restore].map((body) => {
     const entry = new ByteSink();
     entry.u32(body.length);
     entry.bytes(body);
@@ -310,10 +368,73 @@ function meter(
   for (const helper of helpers) codeOut.bytes(helper);
   replaced.set(CODE_SECTION, codeOut.finish());
   added.push({ name: FUEL_EXPORT, kind: EXPORT_KIND_GLOBAL, index: fuelGlobal });
+  const accessors = chargeBytes + 2;
+  added.push({ name: SET_FUEL_EXPORT, kind: EXPORT_KIND_FUNCTION, index: accessors });
+  added.push({ name: FUEL_LEFT_EXPORT, kind: EXPORT_KIND_FUNCTION, index: accessors + 1 });
   if (written) {
     added.push({ name: WRITTEN_LOW_EXPORT, kind: EXPORT_KIND_GLOBAL, index: written.low });
     added.push({ name: WRITTEN_HIGH_EXPORT, kind: EXPORT_KIND_GLOBAL, index: written.high });
+    added.push({ name: READ_WRITTEN_HIGH_EXPORT, kind: EXPORT_KIND_FUNCTION, index: accessors + 2 });
+    added.push({ name: TAKE_WRITTEN_LOW_EXPORT, kind: EXPORT_KIND_FUNCTION, index: accessors + 3 });
   }
+  const save = accessors + accessorTypes.length;
+  added.push({ name: SAVE_GLOBALS_EXPORT, kind: EXPORT_KIND_FUNCTION, index: save });
+  added.push({ name: RESTORE_GLOBALS_EXPORT, kind: EXPORT_KIND_FUNCTION, index: save + 1 });
+}
+
+/** The types a global's shadow can have: all but v128, which JavaScript cannot snapshot (its module is not pooled). */
+type ShadowedType = Exclude<ValueType, 'v128'>;
+
+/** A mutable global of `type` holding its zero (null for a reference): a shadow, filled in by save_globals. */
+function shadowGlobal(type: ShadowedType): Uint8Array {
+  const init: Record<ShadowedType, number[]> = {
+    i32: [0x7f, 0x41, 0x00],
+    i64: [0x7e, 0x42, 0x00],
+    f32: [0x7d, 0x43, 0, 0, 0, 0],
+    f64: [0x7c, 0x44, 0, 0, 0, 0, 0, 0, 0, 0],
+    funcref: [0x70, 0xd0, 0x70],
+    externref: [0x6f, 0xd0, 0x6f],
+  };
+  const [valueType, ...expression] = init[type];
+  return new Uint8Array([valueType, 0x01, ...expression, OP_END]);
+}
+
+/** The bodies of save_globals (each global into its shadow) and restore_globals (back). */
+function globalCopyBodies(globals: readonly number[], firstShadow: number): { save: Uint8Array; restore: Uint8Array } {
+  const copy = (from: (i: number) => number, to: (i: number) => number): Uint8Array => {
+    const out = new ByteSink();
+    out.byte(0); // no locals
+    globals.forEach((_, i) => out.byte(OP_GLOBAL_GET).u32(from(i)).byte(OP_GLOBAL_SET).u32(to(i)));
+    out.byte(OP_END);
+    return out.finish();
+  };
+  return { save: copy((i) => globals[i], (i) => firstShadow + i), restore: copy((i) => firstShadow + i, (i) => globals[i]) };
+}
+
+/**
+ * The bodies of the kernel's accessors (see SET_FUEL_EXPORT), in the order `meter` declares
+ * them: set_fuel, fuel_left, and with the written range read_written_high, take_written_low.
+ */
+function accessorBodies(fuel: number, written: { low: number; high: number } | undefined): Uint8Array[] {
+  const body = (write: (out: ByteSink) => void): Uint8Array => {
+    const out = new ByteSink();
+    out.byte(0); // no locals
+    write(out);
+    out.byte(OP_END);
+    return out.finish();
+  };
+  const bodies = [
+    body((out) => out.byte(OP_LOCAL_GET).u32(0).byte(OP_GLOBAL_SET).u32(fuel)),
+    body((out) => out.byte(OP_GLOBAL_GET).u32(fuel)),
+  ];
+  if (written) {
+    bodies.push(
+      body((out) => out.byte(OP_GLOBAL_GET).u32(written.high)),
+      // low, then low = 0xffffffff and high = 0: the empty range (see the globals' initial values).
+      body((out) => out.byte(OP_GLOBAL_GET).u32(written.low).byte(OP_I32_CONST).byte(0x7f).byte(OP_GLOBAL_SET).u32(written.low).byte(OP_I32_CONST).byte(0x00).byte(OP_GLOBAL_SET).u32(written.high)),
+    );
+  }
+  return bodies;
 }
 
 /**

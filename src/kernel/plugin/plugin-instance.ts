@@ -3,7 +3,7 @@
  * Every call gets an instance in its initial state: a plugin never observes state left by an
  * earlier request.
  */
-import type { RequestFuel } from './fuel.js';
+import type { FuelGauge, RequestFuel } from './fuel.js';
 import type { WrittenRange } from './written-range.js';
 export interface PluginExports {
   readonly memory: WebAssembly.Memory;
@@ -22,10 +22,10 @@ export interface PluginInstance {
    */
   readonly written?: WrittenRange | null;
   /**
-   * The fuel counter (`fuelCounter`), found once for a reused instance: null when unmetered,
+   * The fuel gauge (`fuelGauge`), found once for a reused instance: null when unmetered,
    * absent when the dispatcher must look it up in the exports itself.
    */
-  readonly fuel?: WebAssembly.Global | null;
+  readonly fuel?: FuelGauge | null;
 }
 
 /**

@@ -108,6 +108,6 @@ describe('REWRITE_FORMAT', () => {
       (start $start))`);
     const rewritten = rewriteModule(bytes, { maxMemoryPages: 16 });
     if (!rewritten.ok) throw new Error(rewritten.message);
-    expect({ format: REWRITE_FORMAT, digest: await sha256Hex(rewritten.module.bytes) }).toEqual({ format: 1, digest: 'a1b0f4449bbba7554fcd7973088b06c376e41d538f6a3768bd458d36710b234a' });
+    expect({ format: REWRITE_FORMAT, digest: await sha256Hex(rewritten.module.bytes) }).toEqual({ format: 3, digest: 'd20a47e532585b84f8fd307569aaf78478b6d7b45ca6711d7d1ae92f7c7facaa' });
   });
 });

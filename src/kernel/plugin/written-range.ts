@@ -8,7 +8,7 @@
  * The instance pool then restores only the union of the two, instead of reading every byte of
  * the memory after every call.
  */
-import { WRITTEN_HIGH_EXPORT, WRITTEN_LOW_EXPORT } from '../plugin/module-rewrite.js';
+import { READ_WRITTEN_HIGH_EXPORT, TAKE_WRITTEN_LOW_EXPORT } from '../plugin/module-rewrite.js';
 
 /** No byte written: low past any address, high at 0. */
 const EMPTY_LOW = 0xffffffff;
@@ -18,23 +18,25 @@ export class WrittenRange {
   low = EMPTY_LOW;
   high = 0;
 
-  /** The plugin's own writes: i32 globals read unsigned. */
+  /**
+   * The plugin's own writes, in two i32 globals read unsigned: `readHigh` returns the high end,
+   * `takeLow` the low end and empties both for the next call. The rewrite exports both as
+   * functions (a call into wasm is a fraction of a global's `value` from JavaScript).
+   */
   constructor(
-    readonly lowGlobal: WebAssembly.Global,
-    readonly highGlobal: WebAssembly.Global,
+    readonly readHigh: () => number,
+    readonly takeLow: () => number,
   ) {}
 
   /** Adds the plugin's own writes to `low` and `high`, and empties its globals for the next call. */
   gather(): void {
     // `high` is one past the highest byte written, so 0 only when the plugin wrote nothing: such
-    // a call costs one read of a global (a call into the engine) and no writes.
-    const pluginHigh = this.highGlobal.value >>> 0;
+    // a call costs one call into the engine and no writes.
+    const pluginHigh = this.readHigh() >>> 0;
     if (pluginHigh === 0) return;
-    const pluginLow = this.lowGlobal.value >>> 0;
+    const pluginLow = this.takeLow() >>> 0;
     if (pluginLow < this.low) this.low = pluginLow;
     if (pluginHigh > this.high) this.high = pluginHigh;
-    this.lowGlobal.value = -1;
-    this.highGlobal.value = 0;
   }
 
   /** Nothing written (after the pool restored the range, or right after `_initialize`). */
@@ -46,9 +48,9 @@ export class WrittenRange {
 
 /** An instance's written range, or null when its module does not record one (the pool then reads the whole memory). */
 export function writtenRange(exports: Record<string, unknown>): WrittenRange | null {
-  const low = exports[WRITTEN_LOW_EXPORT];
-  const high = exports[WRITTEN_HIGH_EXPORT];
-  return low instanceof WebAssembly.Global && high instanceof WebAssembly.Global ? new WrittenRange(low, high) : null;
+  const readHigh = exports[READ_WRITTEN_HIGH_EXPORT];
+  const takeLow = exports[TAKE_WRITTEN_LOW_EXPORT];
+  return typeof readHigh === 'function' && typeof takeLow === 'function' ? new WrittenRange(readHigh as () => number, takeLow as () => number) : null;
 }
 
 /** Widens the range to cover [start, end): the kernel wrote there. */

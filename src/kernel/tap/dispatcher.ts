@@ -11,10 +11,11 @@ import { jsonDepthExceeds, MAX_JSON_DEPTH } from '../common/json-depth.js';
 import type { KernelErrorCode } from '../common/errors.js';
 import { memoryBytes, type InstanceSource, type PluginInstance, type ReleaseOutcome } from '../plugin/plugin-instance.js';
 import type { RequestState } from '../request/request-state.js';
-import { DEFAULT_CALL_FUEL, FuelExhausted, MAX_CALL_FUEL, MAX_INVOKES_PER_REQUEST, OutOfFuel, fuelCounter, outOfFuelMessage } from '../plugin/fuel.js';
+import { DEFAULT_CALL_FUEL, FuelExhausted, MAX_CALL_FUEL, MAX_INVOKES_PER_REQUEST, OutOfFuel, fuelGauge, outOfFuelMessage, type FuelGauge } from '../plugin/fuel.js';
 import { NotLoaded } from '../common/not-loaded.js';
 import type { TapRegistry } from './registry.js';
 import { markWritten } from '../plugin/written-range.js';
+import { RESERVED_EXPORT_PREFIX } from '../plugin/module-rewrite.js';
 import { InputEncoder } from './input-encoder.js';
 
 /** One handler's part of a dispatch. */
@@ -90,6 +91,11 @@ export class Dispatcher {
   #running = '';
   /** The fuel of each call in progress (null for an unmetered one), innermost last. */
   readonly #fuel: Array<FuelFrame | null> = [];
+  /**
+   * A fuel frame per nesting depth, filled in again by each call at that depth: a frame is read
+   * only while its call and the calls it nests run, so one object per depth serves every call.
+   */
+  readonly #frames: FuelFrame[] = [];
   /** Inputs are encoded into buffers kept for the next dispatch, one per nesting level. */
   readonly #inputs = new InputEncoder();
   /** Whether handlers are timed (see HandlerResult.ms). */
@@ -110,7 +116,7 @@ export class Dispatcher {
     const results: HandlerResult[] = [];
     try {
       for (const handler of this.#registry.handlers(tap)) {
-        results.push(this.#run(handler.plugin, tap, bytes, request));
+        results.push(this.#run(handler.plugin, tap, bytes, request, handler.instances));
       }
     } finally {
       this.#inputs.release();
@@ -132,7 +138,7 @@ export class Dispatcher {
       // Each input is read by every handler in turn, so each keeps a buffer of its own.
       const encoded = inputs.map((input) => (input === undefined || input === null ? null : utf8.encode(JSON.stringify(input))));
       for (const handler of handlers) {
-        for (let i = 0; i < inputs.length; i++) results[i].push(this.#run(handler.plugin, tap, encoded[i], request));
+        for (let i = 0; i < inputs.length; i++) results[i].push(this.#run(handler.plugin, tap, encoded[i], request, handler.instances));
       }
     }
     return inputs.map((input, i) => {
@@ -150,7 +156,7 @@ export class Dispatcher {
     const results: HandlerResult[] = [];
     try {
       for (const handler of this.#registry.handlers(tap)) {
-        const result = this.#run(handler.plugin, tap, bytes, request);
+        const result = this.#run(handler.plugin, tap, bytes, request, handler.instances);
         results.push(result);
         if (result.error === undefined && result.output !== null) break;
       }
@@ -174,10 +180,11 @@ export class Dispatcher {
     return result;
   }
 
-  #run(plugin: string, exportName: string, input: Uint8Array | null, request: RequestState): HandlerResult {
+  /** Calls `exportName` of `plugin`, whose instances a tap's handler list may already hold (`known`). */
+  #run(plugin: string, exportName: string, input: Uint8Array | null, request: RequestState, known?: InstanceSource): HandlerResult {
     // NOT_TIMED stands for the start when handlers are not timed; every result's `ms` says which.
     const started = this.#timed ? performance.now() : NOT_TIMED;
-    const source = this.#plugins.instances(plugin);
+    const source = known ?? this.#plugins.instances(plugin);
     if (!source) {
       return failure(plugin, 'PLUGIN_NOT_FOUND', `Plugin "${plugin}" is not enabled, so "${exportName}" cannot be called.`, started);
     }
@@ -204,19 +211,21 @@ export class Dispatcher {
     try {
       instance = source.acquire(request.fuel);
       const { exports } = instance;
-      const counter = instance.fuel !== undefined ? instance.fuel : fuelCounter(exports);
-      if (counter) {
+      const gauge = instance.fuel !== undefined ? instance.fuel : fuelGauge(exports);
+      if (gauge) {
         const granted = Math.min(perCall, request.fuel.remaining);
         if (granted <= 0) {
           request.work.rollbackTo(savepoint);
           const message = outOfFuelMessage(plugin, exportName, 0, 'request', { perCall, max: MAX_CALL_FUEL, perRequest: request.fuel.limit });
           return failure(plugin, 'OUT_OF_FUEL', message, started);
         }
-        counter.value = granted;
-        frame = { counter, granted, base: granted, used: 0, cause: granted < perCall ? 'request' : 'call' };
+        gauge.set(granted);
+        const cause = granted < perCall ? 'request' : 'call';
+        const reused = this.#frames[depth];
+        frame = reused !== undefined ? reused.start(gauge, granted, cause) : (this.#frames[depth] = new FuelFrame(gauge, granted, cause));
       }
       this.#fuel.push(frame);
-      const call: ActiveCall = { plugin, memory: exports.memory, request, lastError: '', pending: null, fuel: counter, written: instance.written };
+      const call: ActiveCall = { plugin, memory: exports.memory, request, lastError: '', pending: null, fuel: gauge ? gauge.counter : null, written: instance.written };
       this.#calls.push(call);
       pushed = true;
       const fn = exports[exportName];
@@ -249,12 +258,12 @@ export class Dispatcher {
       if (frame) settle(frame, request);
       if (parent) {
         // The caller may go on only with what the request has left.
-        const left = Math.max(0, parent.counter.value as number);
+        const left = Math.max(0, parent.gauge.left());
         if (left > request.fuel.remaining) {
-          parent.counter.value = Math.max(0, request.fuel.remaining);
+          parent.gauge.set(Math.max(0, request.fuel.remaining));
           parent.cause = 'request';
         }
-        parent.base = parent.counter.value as number;
+        parent.base = parent.gauge.left();
       }
       if (instance) source.release(instance, trapped ? TRAPPED : KEPT);
     }
@@ -279,7 +288,7 @@ export class Dispatcher {
     started: number,
   ): HandlerResult {
     if (error instanceof FuelExhausted) return failure(plugin, 'OUT_OF_FUEL', error.message, started);
-    if (frame && (error instanceof OutOfFuel || (frame.counter.value as number) < 0)) {
+    if (frame && (error instanceof OutOfFuel || frame.gauge.left() < 0)) {
       const message = outOfFuelMessage(plugin, exportName, frame.granted, frame.cause, { perCall, max: MAX_CALL_FUEL, perRequest: request.fuel.limit });
       return failure(plugin, 'OUT_OF_FUEL', message, started);
     }
@@ -322,6 +331,15 @@ export class Dispatcher {
       };
     }
     request.invokes++;
+    // The rewrite's own exports (module-rewrite.ts) set the fuel counter and empty the written
+    // range: a plugin that could call them would hand itself fuel. Taps and route callbacks are
+    // checked against the plugin's own exports at load; an invoke names its export at run time.
+    if (exportName.startsWith(RESERVED_EXPORT_PREFIX)) {
+      return {
+        code: HostCode.notFound,
+        message: `${exportName} is the kernel's (export names starting with ${RESERVED_EXPORT_PREFIX} are reserved), not a plugin's export.`,
+      };
+    }
     if (!this.#plugins.instances(plugin)) {
       return { code: HostCode.notFound, message: `Plugin "${plugin}" is not enabled.` };
     }
@@ -345,21 +363,35 @@ const KEPT: ReleaseOutcome = { trapped: false };
 const TRAPPED: ReleaseOutcome = { trapped: true };
 
 /** The fuel of one call in progress. */
-interface FuelFrame {
-  readonly counter: WebAssembly.Global;
+class FuelFrame {
+  gauge!: FuelGauge;
   /** What the call was given, for the message when it runs out. */
-  readonly granted: number;
+  granted!: number;
   /** The counter's value when the request was last charged for this call. */
-  base: number;
+  base!: number;
   /** What the request has been charged for this call so far. */
-  used: number;
+  used!: number;
   /** Whether the per-call budget or the request's remainder bounded the call. */
-  cause: 'call' | 'request';
+  cause!: 'call' | 'request';
+
+  constructor(gauge: FuelGauge, granted: number, cause: 'call' | 'request') {
+    this.start(gauge, granted, cause);
+  }
+
+  /** Makes the frame that of a new call at its depth, given `granted` fuel. */
+  start(gauge: FuelGauge, granted: number, cause: 'call' | 'request'): this {
+    this.gauge = gauge;
+    this.granted = granted;
+    this.base = granted;
+    this.used = 0;
+    this.cause = cause;
+    return this;
+  }
 }
 
 /** Charges the request for what the call burned since the last settlement. */
 function settle(frame: FuelFrame, request: RequestState): void {
-  const left = Math.max(0, frame.counter.value as number);
+  const left = Math.max(0, frame.gauge.left());
   request.fuel.remaining -= frame.base - left;
   frame.used += frame.base - left;
   frame.base = left;

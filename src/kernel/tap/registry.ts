@@ -2,19 +2,26 @@
  * Which plugins implement which tap, in the order they run: `weight` ascending, then load
  * order (ABI §1). Sorted lists are cached per tap and rebuilt only when plugins change.
  */
+import type { InstanceSource } from '../plugin/plugin-instance.js';
+
 export interface TapHandler {
   readonly plugin: string;
   readonly weight: number;
   /** Position of the plugin in the load order. */
   readonly loadIndex: number;
+  /**
+   * The plugin's instances, when it was registered with them: a dispatch then reaches them
+   * through its handler list, with no lookup by plugin name for each handler it calls.
+   */
+  readonly instances?: InstanceSource;
 }
 
 export class TapRegistry {
-  readonly #byPlugin = new Map<string, { taps: readonly string[]; weight: number; loadIndex: number }>();
+  readonly #byPlugin = new Map<string, { taps: readonly string[]; weight: number; loadIndex: number; instances?: InstanceSource }>();
   #sorted = new Map<string, TapHandler[]>();
 
-  register(plugin: string, taps: readonly string[], weight: number, loadIndex: number): void {
-    this.#byPlugin.set(plugin, { taps: [...taps], weight, loadIndex });
+  register(plugin: string, taps: readonly string[], weight: number, loadIndex: number, instances?: InstanceSource): void {
+    this.#byPlugin.set(plugin, { taps: [...taps], weight, loadIndex, instances });
     this.#sorted.clear();
   }
 
@@ -28,7 +35,7 @@ export class TapRegistry {
     if (!list) {
       list = [];
       for (const [plugin, entry] of this.#byPlugin) {
-        if (entry.taps.includes(tap)) list.push({ plugin, weight: entry.weight, loadIndex: entry.loadIndex });
+        if (entry.taps.includes(tap)) list.push({ plugin, weight: entry.weight, loadIndex: entry.loadIndex, instances: entry.instances });
       }
       list.sort((a, b) => a.weight - b.weight || a.loadIndex - b.loadIndex);
       this.#sorted.set(tap, list);
