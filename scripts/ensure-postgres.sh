@@ -3,9 +3,26 @@
 #   eval "$(scripts/ensure-postgres.sh)"   # then TROVATO_TEST_POSTGRES=postgres://...
 # The cluster lives in a temp folder, listens on 127.0.0.1 on a free port, trusts local
 # connections, and is never the machine's own. Installs Debian's `postgresql` when it is missing
-# and we are root (CI); otherwise says which command to run. Stop it with
-#   pg_ctl -D "$TROVATO_TEST_POSTGRES_DIR" stop   (run as the postgres user)
+# and we are root (CI); otherwise says which command to run. Stop it (and remove its folder) with
+#   scripts/ensure-postgres.sh --stop             (uses $TROVATO_TEST_POSTGRES_DIR)
 set -euo pipefail
+
+run_as_postgres() {
+  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+if [[ "${1:-}" == "--stop" ]]; then
+  data="${TROVATO_TEST_POSTGRES_DIR:-}"
+  # Only a cluster this script made: never the machine's own.
+  if [[ "$data" != /tmp/trovato-pg.*/data || ! -d "$data" ]]; then
+    echo "ensure-postgres --stop: TROVATO_TEST_POSTGRES_DIR is not a cluster this script started ('$data'); nothing stopped" >&2
+    exit 1
+  fi
+  bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+  run_as_postgres "$bindir/pg_ctl" -D "$data" -m fast -w stop >&2
+  rm -rf "$(dirname "$data")"
+  exit 0
+fi
 
 if [[ -n "${TROVATO_TEST_POSTGRES:-}" ]]; then
   echo "export TROVATO_TEST_POSTGRES='${TROVATO_TEST_POSTGRES}'"
@@ -23,10 +40,6 @@ if [[ -z "$bindir" ]]; then
     exit 1
   fi
 fi
-
-run_as_postgres() {
-  if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi
-}
 
 dir=$(mktemp -d /tmp/trovato-pg.XXXXXX)
 chmod 755 "$dir"
