@@ -151,11 +151,17 @@ function show(snapshot: PageSnapshot, siteName: string, here: string): boolean {
  * it goes, and the site shows whatever it has until its live page.
  */
 function withdrawSnapshot(): void {
+  const site = document.querySelector<HTMLElement>('trovato-site');
+  if (site !== null && removeSnapshot(site)) performance.mark(SNAPSHOT_WITHDRAWN_MARK);
+}
+
+/** Takes the snapshot's host away and shows the site again; whether there was one. */
+function removeSnapshot(site: HTMLElement): boolean {
   const host = document.getElementById(HOST_ID);
-  if (host === null) return;
+  if (host === null) return false;
   host.remove();
-  document.querySelector<HTMLElement>('trovato-site')?.style.removeProperty('display');
-  performance.mark(SNAPSHOT_WITHDRAWN_MARK);
+  site.style.removeProperty('display');
+  return true;
 }
 
 /** Resolves once the document is parsed (before its module scripts run) and its style sheets have loaded. */
@@ -174,10 +180,7 @@ async function documentReady(): Promise<void> {
 export function retireSnapshot(site: HTMLElement): void {
   if (site.hasAttribute(LIVE_ATTRIBUTE)) return;
   site.setAttribute(LIVE_ATTRIBUTE, '');
-  const host = document.getElementById(HOST_ID);
-  if (host === null) return;
-  host.remove();
-  site.style.removeProperty('display');
+  removeSnapshot(site);
 }
 
 /** Elements never written into a snapshot: nothing in it may run or load code. */

@@ -10,18 +10,19 @@ export interface TapHandler {
   /** Position of the plugin in the load order. */
   readonly loadIndex: number;
   /**
-   * The plugin's instances, when it was registered with them: a dispatch then reaches them
-   * through its handler list, with no lookup by plugin name for each handler it calls.
+   * The plugin's instances: a dispatch reaches them through its handler list, with no lookup by
+   * plugin name for each handler it calls.
    */
-  readonly instances?: InstanceSource;
+  readonly instances: InstanceSource;
 }
 
 export class TapRegistry {
-  readonly #byPlugin = new Map<string, { taps: readonly string[]; weight: number; loadIndex: number; instances?: InstanceSource }>();
+  /** Each plugin's taps and its handler entry, the same object in every tap's list. */
+  readonly #byPlugin = new Map<string, { taps: readonly string[]; handler: TapHandler }>();
   #sorted = new Map<string, TapHandler[]>();
 
-  register(plugin: string, taps: readonly string[], weight: number, loadIndex: number, instances?: InstanceSource): void {
-    this.#byPlugin.set(plugin, { taps: [...taps], weight, loadIndex, instances });
+  register(plugin: string, taps: readonly string[], weight: number, loadIndex: number, instances: InstanceSource): void {
+    this.#byPlugin.set(plugin, { taps: [...taps], handler: { plugin, weight, loadIndex, instances } });
     this.#sorted.clear();
   }
 
@@ -34,8 +35,8 @@ export class TapRegistry {
     let list = this.#sorted.get(tap);
     if (!list) {
       list = [];
-      for (const [plugin, entry] of this.#byPlugin) {
-        if (entry.taps.includes(tap)) list.push({ plugin, weight: entry.weight, loadIndex: entry.loadIndex, instances: entry.instances });
+      for (const { taps, handler } of this.#byPlugin.values()) {
+        if (taps.includes(tap)) list.push(handler);
       }
       list.sort((a, b) => a.weight - b.weight || a.loadIndex - b.loadIndex);
       this.#sorted.set(tap, list);
