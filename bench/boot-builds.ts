@@ -4,7 +4,9 @@
  * build is served as `npm run bench` serves one; warm reloads of /blog go to each build in turn
  * (the order rotating every round), then fresh contexts open /blog cold, in turn too. Prints the
  * medians of the live first page (`trovato:first-page`), of the last-page snapshot
- * (`trovato:snapshot`) and of the cold first page, each since navigation start.
+ * (`trovato:snapshot`) and of the cold first page, each since navigation start. The static copy
+ * of the first build's /blog (the baseline of the bench's target 4, `writeStaticCopy`) is
+ * reloaded in the same turns, and each warm median is also given as a ratio to it.
  *
  * @example
  * git worktree add /tmp/old <commit> && (cd /tmp/old && npx vite build --outDir /tmp/site-old)
@@ -15,6 +17,7 @@ import { chromium, type Page } from 'playwright';
 import { serveBuiltSite } from '../test/support/built-site.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../src/chromium.js';
 import { summarize } from './measure.js';
+import { buildProbes, writeStaticCopy } from './page-cases.js';
 
 const [runsArg, ...dirs] = process.argv.slice(2);
 const runs = Number(runsArg);
@@ -33,6 +36,13 @@ async function marks(page: Page): Promise<{ live: number; snapshot: number | nul
   }));
 }
 
+await buildProbes(dirs[0]);
+/** When the static copy's end-of-body mark was set in this load. */
+async function staticShown(page: Page): Promise<number> {
+  await page.waitForFunction(() => performance.getEntriesByName('static:shown').length > 0, undefined, { timeout: 60_000 });
+  return page.evaluate(() => performance.getEntriesByName('static:shown')[0].startTime);
+}
+
 const servers = await Promise.all(dirs.map((dir) => serveBuiltSite(dir)));
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
 try {
@@ -46,11 +56,22 @@ try {
     await marks(page);
     pages.push(page);
   }
+  const staticPage = await (await browser.newContext()).newPage();
+  await staticPage.goto(await writeStaticCopy(pages[0], dirs[0], servers[0].baseUrl));
+  await staticShown(staticPage);
+  const staticTimes: number[] = [];
   const warm = dirs.map(() => ({ live: [] as number[], snapshot: [] as number[] }));
   const cold = dirs.map(() => [] as number[]);
   const inTurn = (round: number) => dirs.map((_, k) => (k + round) % dirs.length);
+  // The static page takes its turn among the builds: index dirs.length.
+  const warmTurn = (round: number) => [...dirs.keys(), dirs.length].map((k) => (k + round) % (dirs.length + 1));
   for (let round = 0; round < runs; round++) {
-    for (const k of inTurn(round)) {
+    for (const k of warmTurn(round)) {
+      if (k === dirs.length) {
+        await staticPage.reload();
+        staticTimes.push(await staticShown(staticPage));
+        continue;
+      }
       await pages[k].reload();
       const { live, snapshot } = await marks(pages[k]);
       warm[k].live.push(live);
@@ -67,8 +88,11 @@ try {
     }
   }
   const median = (values: number[]) => (values.length === 0 ? 'none' : summarize(values).median.toFixed(1));
+  const staticMedian = summarize(staticTimes).median;
+  const ofStatic = (values: number[]) => (values.length === 0 ? '' : ` (${(summarize(values).median / staticMedian).toFixed(2)}× static)`);
+  console.log(`static copy of /blog: ${staticMedian.toFixed(1)} ms`);
   dirs.forEach((dir, k) => {
-    console.log(`${dir}: live ${median(warm[k].live)} ms, snapshot ${median(warm[k].snapshot)} ms (in ${warm[k].snapshot.length} of ${runs}), cold ${median(cold[k])} ms`);
+    console.log(`${dir}: live ${median(warm[k].live)} ms${ofStatic(warm[k].live)}, snapshot ${median(warm[k].snapshot)} ms${ofStatic(warm[k].snapshot)} (in ${warm[k].snapshot.length} of ${runs}), cold ${median(cold[k])} ms`);
   });
 } finally {
   await browser.close();

@@ -1,8 +1,9 @@
 /**
- * The boot script: inlined into the site's index.html as a classic script at the top of its
- * head (src/build/browser/page-snapshot-boot.ts bundles it), so it runs before the page's style
- * sheet and modules load. It shows the last-page snapshot if one matches (page-snapshot.ts),
- * then starts the kernel worker and asks it for the site's boot and first page
+ * The boot script: inlined into the site's index.html as a classic script at the end of its
+ * body (src/build/browser/page-snapshot-boot.ts bundles it), so the parser runs it once it has
+ * read <trovato-site> and the style sheets, before the page's modules run. It shows the
+ * last-page snapshot if one matches (page-snapshot.ts) there and then, while the document is
+ * still being parsed, then starts the kernel worker and asks it for the site's boot and first page
  * (early-kernel-worker.ts), so the worker loads and boots beside the page's code. Set when it is bundled: `__TROVATO_BASE__` (the site's base path),
  * `__TROVATO_SITE_NAME__` (its <trovato-site>'s site-name) and `__TROVATO_KERNEL_WORKER__` (the
  * built kernel worker's URL; empty in dev).
@@ -19,8 +20,8 @@ declare const __TROVATO_KERNEL_WORKER__: string;
 // so that the next boot knows without IndexedDB whether its snapshot is current.
 followDataVersions();
 
-// Reserved first thing: the site's controller, if its code runs before the snapshot is done,
-// waits for this worker instead of starting another.
+// Reserved first thing: the site's controller, if its code runs before the snapshot is done
+// (the snapshot can wait for IndexedDB), waits for this worker instead of starting another.
 const reservation = __TROVATO_KERNEL_WORKER__ === '' ? null : reserveEarlyKernelWorker();
 
 function startWorker(): void {
@@ -36,9 +37,9 @@ function startWorker(): void {
 
 // The worker after the snapshot: on two busy cores its start (and the plugin files' fetch)
 // delayed the snapshot by a sixth and brought the live page no sooner (24 reloads of each build
-// in turn at load 4-7, the method of bench/boot-builds.ts). The snapshot waits only for the
-// document to be parsed (the built page's style sheet is written into it) when the mirrored data
-// version vouches for it, else for one IndexedDB read as well.
+// in turn at load 4-7, the method of bench/boot-builds.ts). The snapshot waits for nothing when
+// the mirrored data version vouches for it (this script runs after <trovato-site> and the style
+// sheets are in), else for one IndexedDB read.
 // A snapshot is only a head start: whatever fails here, the live page comes all the same.
 const snapshotFailed = (error: unknown): void => console.warn('The last-page snapshot could not be shown:', error);
 showSnapshotAtBoot(__TROVATO_BASE__, __TROVATO_SITE_NAME__).then(

@@ -8,11 +8,11 @@
  *   styles) in localStorage, with the path, the user picked, the site's data version
  *   (src/kernel/storage/data-version.ts) read before the page was asked for (a write since, even
  *   one the page shows, replaces it, so the snapshot is not shown: see below), and the fingerprint below.
- * - Shown by the boot script (page-snapshot-boot.ts, inlined at the top of index.html's head so
- *   its reads start before anything else has loaded) only when database, user, path and query, data version and
+ * - Shown by the boot script (page-snapshot-boot.ts, inlined at the end of index.html's body, so
+ *   the parser runs it right after <trovato-site>) only when database, user, path and query, data version and
  *   fingerprint all match; never for a URL with a fragment or a recipe. The data version is
  *   first taken from the origin's mirror of it in localStorage (data-version-mirror.ts), so a
- *   snapshot can show as soon as the document is parsed; IndexedDB's answer follows and is the
+ *   snapshot can show while the page is still being parsed; IndexedDB's answer follows and is the
  *   authority: a snapshot shown on an out-of-date mirror (a write whose announcement the pages
  *   had not heard yet, or never heard because the writing page closed at that moment) is
  *   withdrawn when it comes, tens of milliseconds later. It is shown in an
@@ -93,13 +93,13 @@ const NOT_SHOWN: SnapshotBoot = { shown: false, confirmed: Promise.resolve(false
 
 /**
  * Shows the snapshot for this page load if one matches (the boot script's whole job), for the
- * site `siteName` served under `base`. Runs from the top of the page's head: the data version's
- * IndexedDB read starts at once, while the document loads. When the version the origin's pages
- * last heard (data-version-mirror.ts) is the snapshot's, the snapshot goes in as soon as the
- * document is parsed, as a static page's content would show, and the read then only confirms
- * it: if IndexedDB holds another version, the snapshot is withdrawn (and the mirror set right).
- * Otherwise the snapshot waits for the read and shows only if it matches. Resolves once the
- * snapshot is shown or known not to show.
+ * site `siteName` served under `base`. Runs from the end of the page's body: the data version's
+ * IndexedDB read starts at once. When the version the origin's pages last heard
+ * (data-version-mirror.ts) is the snapshot's, the snapshot goes in at once (in the microtask
+ * after the script, before the parser goes on), as a static page's content would show, and the
+ * read then only confirms it: if IndexedDB holds another version, the snapshot is withdrawn
+ * (and the mirror set right). Otherwise the snapshot waits for the read and shows only if it
+ * matches. Resolves once the snapshot is shown or known not to show.
  */
 export async function showSnapshotAtBoot(base: string, siteName: string): Promise<SnapshotBoot> {
   const here = snapshotLocation(base);
@@ -115,11 +115,11 @@ export async function showSnapshotAtBoot(base: string, siteName: string): Promis
   });
   const matches = (version: string | null): boolean => version !== null && snapshot.dataVersion === version;
   if (!matches(heard)) {
-    const [version] = await Promise.all([current, documentReady()]);
+    const [version] = await Promise.all([current, siteReady()]);
     const shown = matches(version) && show(snapshot, siteName, here);
     return { shown, confirmed: Promise.resolve(shown) };
   }
-  await documentReady();
+  await siteReady();
   if (!show(snapshot, siteName, here)) return NOT_SHOWN;
   const confirmed = current.then((version) => {
     if (matches(version)) return true;
@@ -164,9 +164,13 @@ function removeSnapshot(site: HTMLElement): boolean {
   return true;
 }
 
-/** Resolves once the document is parsed (before its module scripts run) and its style sheets have loaded. */
-async function documentReady(): Promise<void> {
-  if (document.readyState === 'loading') {
+/**
+ * Resolves once <trovato-site> is in the document and the style sheets have loaded: at once
+ * from the end of the body (a classic script there runs only once the style sheets before it
+ * are in), else once the document is parsed (before its module scripts run).
+ */
+async function siteReady(): Promise<void> {
+  if (document.readyState === 'loading' && document.querySelector('trovato-site') === null) {
     await new Promise<void>((resolve) => document.addEventListener('readystatechange', () => resolve(), { once: true }));
   }
   const sheets = [...document.querySelectorAll<HTMLLinkElement>('link[rel="stylesheet"]')].filter((link) => link.sheet === null);

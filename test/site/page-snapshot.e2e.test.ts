@@ -185,6 +185,13 @@ describe('the last-page snapshot', { timeout: 300_000 }, () => {
     await host.waitFor();
     expect(await host.evaluate((element) => (element as HTMLElement).inert)).toBe(true);
     expect(await page.locator('trovato-site').isVisible()).toBe(false);
+    // The mirrored data version vouched for it, so it went in while the page was still being
+    // parsed, as a static page's content would, not once the whole document was in.
+    const [shownAt, parsedAt] = await page.evaluate(() => [
+      performance.getEntriesByName('trovato:snapshot')[0].startTime,
+      (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).domInteractive,
+    ]);
+    expect(shownAt).toBeLessThan(parsedAt);
     const link = host.locator('a', { hasText: 'A first post, written by a plugin' });
     await link.waitFor();
     // Inert: a click on its link does not reach it (hit testing passes over inert content), so
