@@ -160,6 +160,12 @@ async function bootCases(site: BuiltSite, log: (line: string) => void, notes: st
     let snapshots = 0;
     let early = 0;
     const still: number[] = [];
+    // The same loads opened from a blank page of the origin instead of reloaded: a reload also
+    // waits for the page it replaces to unload, and the site's unload (its worker's thread torn
+    // down, its live DOM, the snapshot kept) is heavier than the static page's.
+    const blankUrl = `${site.baseUrl}bench-probes/index.html`;
+    const shownFromBlank: number[] = [];
+    const stillFromBlank: number[] = [];
     for (let i = 0; i < WARM_RUNS; i++) {
       await page.reload();
       const live = expectListing(await firstPage(page)).ms;
@@ -170,6 +176,13 @@ async function bootCases(site: BuiltSite, log: (line: string) => void, notes: st
       if (snapshot !== null && snapshot < live) snapshots++;
       await staticPage.reload();
       still.push(await staticShown(staticPage));
+      await page.goto(blankUrl);
+      await page.goto(`${site.baseUrl}blog`);
+      const liveAgain = expectListing(await firstPage(page)).ms;
+      shownFromBlank.push(Math.min(liveAgain, (await snapshotShown(page)) ?? Infinity));
+      await staticPage.goto(blankUrl);
+      await staticPage.goto(staticUrl);
+      stillFromBlank.push(await staticShown(staticPage));
     }
     const staticStats = summarize(still);
     const warmStats = summarize(warm);
@@ -180,6 +193,14 @@ async function bootCases(site: BuiltSite, log: (line: string) => void, notes: st
       name: 'boot → first page shown /blog, warm',
       stats: shownStats,
       note: `reload: the last-page snapshot (trovato:snapshot) or else the live page, whichever came first; snapshot in ${snapshots} of ${WARM_RUNS}; ${ofStatic(shownStats)}`,
+    });
+    const stillFromBlankStats = summarize(stillFromBlank);
+    const shownFromBlankStats = summarize(shownFromBlank);
+    cases.push({ name: 'static page, warm, opened from a blank page', stats: stillFromBlankStats, note: 'the static copy again, navigated to from a blank page of the origin rather than reloaded' });
+    cases.push({
+      name: 'boot → first page shown /blog, warm, opened from a blank page',
+      stats: shownFromBlankStats,
+      note: `as the reload above, navigated to from a blank page of the origin (the previous page's unload not in it); ${(shownFromBlankStats.median / stillFromBlankStats.median).toFixed(2)}× the static page opened so`,
     });
     cases.push({ name: 'boot → live page /blog, warm', stats: warmStats, note: `reload: HTTP cache and IndexedDB warm, the kernel's answer in the DOM (trovato:first-page); built by the early boot in ${early} of ${WARM_RUNS}; ${ofStatic(warmStats)}` });
   } finally {
