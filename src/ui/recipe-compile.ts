@@ -3,7 +3,7 @@
  * compiler (loaded only when a recipe has source: it downloads ~15 MB the first time).
  */
 import type { Recipe, RecipeProblem } from '../recipe/recipe.js';
-import { stepLabel } from '../recipe/recipe.js';
+import { recipeReader } from './recipe-location.js';
 import { messageOf } from '../kernel/common/errors.js';
 
 export type Compiled = { ok: true; compiled: Record<string, Uint8Array> } | { ok: false; problem: RecipeProblem };
@@ -16,7 +16,7 @@ export function needsCompiler(recipe: Recipe): boolean {
 /** Compiles every plugin step with `source`; the first error names its step, file and line. */
 export async function compileRecipeSources(recipe: Recipe, onStep: (label: string) => void): Promise<Compiled> {
   if (!needsCompiler(recipe)) return { ok: true, compiled: {} };
-  const { PlaygroundCompiler } = await import('../build/browser/compiler.js');
+  const [{ PlaygroundCompiler }, { stepLabel }] = await Promise.all([import('../build/browser/compiler.js'), recipeReader()]);
   const compiler = new PlaygroundCompiler();
   const compiled: Record<string, Uint8Array> = {};
   try {

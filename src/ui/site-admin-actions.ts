@@ -3,7 +3,7 @@
  * message each outcome shows. The site element only moves its page state around them.
  */
 import { messageOf } from '../kernel/common/errors.js';
-import { RECIPE_LINK_BUDGET, recipeToFragment } from '../recipe/recipe.js';
+import { recipeReader } from './recipe-location.js';
 import { specOf, type SiteUser } from './access.js';
 import type { KernelController } from './kernel-controller.js';
 import type { AdminMessage, PluginActionDetail } from './trovato-plugin-admin.js';
@@ -51,7 +51,10 @@ export async function exportZip(kernel: AdminKernel, siteName: string): Promise<
 
 /** The site as a recipe link at `siteUrl` (copied to the clipboard), or why it does not fit in one. */
 export async function exportLink(kernel: AdminKernel, site: { pluginsUrl: string; title: string; siteUrl: string }): Promise<RecipeLinkState> {
-  const recipe = await kernel.call('exportRecipe', { pluginsUrl: site.pluginsUrl, title: site.title, landing: '/' });
+  const [recipe, { RECIPE_LINK_BUDGET, recipeToFragment }] = await Promise.all([
+    kernel.call('exportRecipe', { pluginsUrl: site.pluginsUrl, title: site.title, landing: '/' }),
+    recipeReader(),
+  ]);
   const url = `${site.siteUrl}#${recipeToFragment(recipe)}`;
   if (url.length > RECIPE_LINK_BUDGET) return { tooLong: url.length, budget: RECIPE_LINK_BUDGET };
   // Copying is a convenience: the link is shown on the page either way.

@@ -131,6 +131,9 @@ describe('recipes on the built site', { timeout: 300_000 }, () => {
     await page.goto(e2e.url('/'));
     await booted(page);
     await page.getByRole('heading', { name: 'Welcome to Trovato' }).waitFor();
+    // A boot without a recipe never loads the recipe reader (most of it is its schema checker).
+    const readerLoaded = () => page.evaluate(() => performance.getEntriesByType('resource').some((entry) => /\/assets\/recipe-[\w-]+\.js$/.test(entry.name)));
+    expect(await readerLoaded()).toBe(false);
 
     // Only the fragment changes: the open site notices and opens the recipe without a reload.
     await page.goto(e2e.url(`/#${recipeToFragment(BLOG_DEMO)}`));
@@ -142,6 +145,7 @@ describe('recipes on the built site', { timeout: 300_000 }, () => {
     expect(await userSwitcher(page).locator('option:checked').innerText()).toBe('Edna Editor');
     expect(await page.locator('#recipe-banner').innerText()).toContain('your own site is untouched');
     expect((await databases(page)).some((name) => name.startsWith('trovato-site~recipe-'))).toBe(true);
+    expect(await readerLoaded()).toBe(true);
 
     await page.locator('#recipe-banner').getByRole('button', { name: 'Back to my site' }).click();
     await booted(page);
