@@ -10,6 +10,8 @@
  * scripts run (so they are this page's first open and first get, whoever asked).
  *
  * `SETTLE_MS=500` waits that long after each page before reloading it (default 0, as the bench).
+ * `FROM_BLANK=1` opens each page from a blank page of the origin instead of reloading it (the
+ * bench's second warm boot: the previous page's unload is then the same small one for both).
  *
  * @example
  * npx vite build --outDir /tmp/site && npx tsx bench/profile-boot.ts 20 /tmp/site
@@ -103,19 +105,29 @@ try {
   await page.reload();
   await steps(page, 'trovato:first-page');
   const staticPage = await context.newPage();
-  await staticPage.goto(await writeStaticCopy(page, dir, server.baseUrl));
+  const staticUrl = await writeStaticCopy(page, dir, server.baseUrl);
+  await staticPage.goto(staticUrl);
   const site: Steps[] = [];
   const still: Steps[] = [];
   const settle = Number(process.env.SETTLE_MS ?? 0);
+  const blankUrl = process.env.FROM_BLANK === '1' ? `${server.baseUrl}bench-probes/index.html` : null;
+  const load = async (target: Page, url: string): Promise<void> => {
+    if (blankUrl === null) {
+      await target.reload();
+      return;
+    }
+    await target.goto(blankUrl);
+    await target.goto(url);
+  };
   for (let run = 0; run < runs; run++) {
     await page.waitForTimeout(settle);
-    await page.reload();
+    await load(page, `${server.baseUrl}blog`);
     site.push(await steps(page, 'trovato:first-page'));
-    await staticPage.reload();
+    await load(staticPage, staticUrl);
     still.push(await steps(staticPage, 'static:shown'));
   }
   const print = (label: string, loads: Steps[]): void => {
-    console.log(`${label} (${loads.length} reloads, median ms since navigation start):`);
+    console.log(`${label} (${loads.length} ${blankUrl === null ? 'reloads' : 'loads from a blank page'}, median ms since navigation start):`);
     const names = [...new Set(loads.flatMap((load) => Object.keys(load)))];
     const rows = names.map((name) => {
       const values = loads.map((load) => load[name]).filter((v): v is number => v !== undefined);

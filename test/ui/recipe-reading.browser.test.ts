@@ -31,7 +31,7 @@ afterEach(() => history.replaceState(null, '', startUrl));
 describe('recipes read in the site page', () => {
   it('a link made by "share as link" opens the same recipe', async () => {
     const made = await exportLink(kernelExporting(demo), { pluginsUrl: '/plugins/', title: 'One grant', siteUrl: 'https://example.test/' });
-    if (!('url' in made)) throw new Error(`no link: ${JSON.stringify(made)}`);
+    if (made === null || !('url' in made)) throw new Error(`no link: ${JSON.stringify(made)}`);
     const fragment = new URL(made.url).hash;
     expect(fragment).toMatch(/^#recipe=v1\./);
     const read = await recipeFromLocation(at(fragment));
