@@ -82,10 +82,37 @@ async function measureCompiles(): Promise<CompileTiming[]> {
   return timings;
 }
 
-declare global {
-  interface Window {
-    trovatoPlaygroundBench?: { measureCompiles: () => Promise<CompileTiming[]> };
+/**
+ * One compile worker driven a step at a time, for bench/profile-compile.ts, which profiles the
+ * worker between the steps: `open` loads the compiler, `compile` times one compile of a template.
+ */
+class SteppedCompiler {
+  #compiler: PlaygroundCompiler | null = null;
+
+  async open(): Promise<CompilerReady> {
+    this.close();
+    this.#compiler = new PlaygroundCompiler({ optimize: false });
+    return this.#compiler.warmUp();
+  }
+
+  async compile(template: TemplateName): Promise<number> {
+    if (this.#compiler === null) throw new Error('Open the compiler first.');
+    const started = performance.now();
+    const { result } = await this.#compiler.compile(template, TEMPLATES[template].source);
+    if (!result.ok) throw new Error(`The ${template} template did not compile: ${result.diagnostics.map((d) => d.message).join('; ')}`);
+    return performance.now() - started;
+  }
+
+  close(): void {
+    this.#compiler?.dispose();
+    this.#compiler = null;
   }
 }
 
-window.trovatoPlaygroundBench = { measureCompiles };
+declare global {
+  interface Window {
+    trovatoPlaygroundBench?: { measureCompiles: () => Promise<CompileTiming[]>; stepped: SteppedCompiler };
+  }
+}
+
+window.trovatoPlaygroundBench = { measureCompiles, stepped: new SteppedCompiler() };
