@@ -101,6 +101,14 @@ export type ChosenFile = Pick<File, 'name' | 'text' | 'arrayBuffer'>;
 /** The element that shows the view: told of every change, and awaited before the editor is given files. */
 export type PlaygroundHost = Pick<ReactiveControllerHost, 'requestUpdate' | 'updateComplete'>;
 
+/**
+ * How long after a run the compiler starts warming up. A page closed while its compile worker
+ * is in a compile keeps that worker busy until Chromium stops it forcibly, up to 2 s later:
+ * closing the playground right after a run (as the open benchmark does, seven times in a row)
+ * then left warm-ups competing with the next page for the CPU. People read a run for longer.
+ */
+const WARM_UP_AFTER_MS = 1000;
+
 export class PlaygroundController {
   view: PlaygroundView = {
     status: 'idle',
@@ -174,12 +182,16 @@ export class PlaygroundController {
   async run(): Promise<void> {
     await this.#compileAndRun();
     const compiled = this.#compiled;
-    // Only once the run has settled: warm-ups beside the kernel's boot would slow the preview.
+    // Only once the run has settled (warm-ups beside the kernel's boot would slow the preview),
+    // and a moment later: see WARM_UP_AFTER_MS.
     if (compiled === null || compiled.run !== this.view.run) return;
     this.#compiled = null;
-    this.#ports.compiler.warmUpWith(compiled.name, compiled.source).catch((error: unknown) => {
-      if (compiled.run === this.view.run) this.#notify('error', `${messageOf(error)}. The next compile may fail the same way; reloading the page starts a new compiler.`);
-    });
+    setTimeout(() => {
+      if (compiled.run !== this.view.run) return;
+      this.#ports.compiler.warmUpWith(compiled.name, compiled.source).catch((error: unknown) => {
+        if (compiled.run === this.view.run) this.#notify('error', `${messageOf(error)}. The next compile may fail the same way; reloading the page starts a new compiler.`);
+      });
+    }, WARM_UP_AFTER_MS);
   }
 
   async #compileAndRun(): Promise<void> {

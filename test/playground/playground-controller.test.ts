@@ -110,14 +110,14 @@ describe('PlaygroundController', () => {
       },
     });
     await controller.start('');
-    expect(warmUps).toEqual([{ name: 'hello', source: stateFromTemplate('hello').source, status: 'ready' }]);
+    await expect.poll(() => warmUps).toEqual([{ name: 'hello', source: stateFromTemplate('hello').source, status: 'ready' }]);
     expect(controller.view.notices.filter((n) => n.kind === 'error')).toEqual([]);
 
     failWith = new Error('The compiler failed in a warm-up compile: unreachable');
     const edited = `${controller.view.state.source}\n// edited\n`;
     controller.editFile('source', edited);
     await controller.run();
-    expect(warmUps.at(-1)).toEqual({ name: 'hello', source: edited, status: 'ready' });
+    await expect.poll(() => warmUps.at(-1)).toEqual({ name: 'hello', source: edited, status: 'ready' });
     await expect.poll(() => controller.view.notices.at(-1)?.text).toMatch(/warm-up compile: unreachable\. The next compile may fail the same way/);
     expect(controller.view.notices.at(-1)?.kind).toBe('error');
   });
