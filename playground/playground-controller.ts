@@ -102,10 +102,11 @@ export type ChosenFile = Pick<File, 'name' | 'text' | 'arrayBuffer'>;
 export type PlaygroundHost = Pick<ReactiveControllerHost, 'requestUpdate' | 'updateComplete'>;
 
 /**
- * How long after a run the compiler starts warming up. A page closed while its compile worker
- * is in a compile keeps that worker busy until Chromium stops it forcibly, up to 2 s later:
- * closing the playground right after a run (as the open benchmark does, seven times in a row)
- * then left warm-ups competing with the next page for the CPU. People read a run for longer.
+ * How long after a run the compiler starts warming up. With warm-ups starting at once, the open
+ * benchmark (seven playgrounds opened in a row, each closed as soon as its run shows) read
+ * 4.7-6.6 s instead of 2.8 s: a page closed while its worker compiles seems to leave that
+ * compile running beside the next page (Chromium stops a busy worker forcibly only after a
+ * delay). People read a run for longer than this.
  */
 const WARM_UP_AFTER_MS = 1000;
 
