@@ -20,7 +20,7 @@ const PLUGINS_URL = 'https://playground.test/plugins/';
  * The compile worker's work (SDK files beside the plugin, no optimizer, its scheduler), in this
  * process; one warm-up compile in all, so that the file's runs do not each compile four times.
  */
-const scheduler = new CompileScheduler(compilePlugin, { budget: 1 });
+const scheduler = new CompileScheduler((job, signal) => compilePlugin({ ...job, signal }), { budget: 1 });
 const job = (name: string, source: string) => {
   const entry = `plugins/${name}/index.ts`;
   return { files: { ...SDK_FILES, [entry]: source }, entry, optimize: false };

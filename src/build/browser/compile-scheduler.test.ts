@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compilePlugin, type CompileResult } from '../compile-plugin.js';
+import { CANCELLED_MESSAGE, compilePlugin, type CompileResult } from '../compile-plugin.js';
 import { CompileScheduler, type CompileJob } from './compile-scheduler.js';
 import { sdkFiles } from '../../../test/sdk/support.js';
 
@@ -30,9 +30,10 @@ describe('CompileScheduler', () => {
   /** The real compiler, recording what it started, holding the first warm-up compile until `held` opens. */
   function compiler(held = gate(), options: { failWarmUps?: boolean } = {}) {
     const started: string[] = [];
+    const results: Array<{ label: string; result: CompileResult }> = [];
     let heldOnce = false;
     const running = gate();
-    const compile = async (j: Job): Promise<CompileResult> => {
+    const compile = async (j: Job, signal?: AbortSignal): Promise<CompileResult> => {
       started.push(j.label);
       if (j.label === 'warm-up' && !heldOnce) {
         heldOnce = true;
@@ -40,12 +41,14 @@ describe('CompileScheduler', () => {
         await held.opened;
       }
       if (j.label === 'warm-up' && options.failWarmUps) throw new Error('binaryen aborted');
-      return compilePlugin(j);
+      const result = await compilePlugin({ ...j, signal });
+      results.push({ label: j.label, result });
+      return result;
     };
-    return { compile, started, held, warmUpRunning: running.opened };
+    return { compile, started, results, held, warmUpRunning: running.opened };
   }
 
-  it('answers a compile asked while a warm-up compile runs with its own result and diagnostics, after that one compile, and cancels the rest of the warm-up', async () => {
+  it('answers a compile asked while a warm-up compile runs with its own result and diagnostics, cancelling that compile at its next file read and the rest of the warm-up', async () => {
     const c = compiler();
     const scheduler = new CompileScheduler<Job>(c.compile);
     const warmUp = scheduler.warmUp(job('warm-up', GOOD), 3);
@@ -55,8 +58,10 @@ describe('CompileScheduler', () => {
     const { result } = await asked;
     expect(result.ok).toBe(false);
     expect(result.diagnostics.find((d) => d.severity === 'error')).toMatchObject({ file: ENTRY, line: 4, column: 19 });
-    expect(await warmUp).toMatchObject({ ran: 1 });
+    // The warm-up compile stopped at its first read: it counts for nothing.
+    expect(await warmUp).toEqual({ ran: 0, ms: [] });
     expect(c.started).toEqual(['warm-up', 'user']);
+    expect(c.results[0]).toMatchObject({ label: 'warm-up', result: { ok: false, diagnostics: [{ message: CANCELLED_MESSAGE }] } });
   }, 180_000);
 
   it('runs a compile that arrives before the next warm-up compile starts first, and no warm-up after it', async () => {
@@ -83,6 +88,8 @@ describe('CompileScheduler', () => {
     const first = await scheduler.warmUp(job('warm-up', GOOD), 5);
     expect(first.ran).toBe(2);
     expect(first.ms).toHaveLength(2);
+    // A warm-up's compile reads its files a task apart (it gets a signal), and still builds the plugin.
+    expect(c.results.map((r) => r.result.ok)).toEqual([true, true]);
     expect((await scheduler.warmUp(job('warm-up', GOOD), 5)).ran).toBe(0);
     expect(c.started).toEqual(['warm-up', 'warm-up']);
   }, 180_000);
@@ -97,15 +104,16 @@ describe('CompileScheduler', () => {
     expect(result.ok).toBe(true);
   }, 180_000);
 
-  it('lets a newer warm-up replace an older one, which ends with the compile it was running', async () => {
+  it('lets a newer warm-up replace an older one, whose running compile is cancelled', async () => {
     const c = compiler();
     const scheduler = new CompileScheduler<Job>(c.compile);
     const older = scheduler.warmUp(job('warm-up', GOOD), 3);
     await c.warmUpRunning;
     const newer = scheduler.warmUp(job('newer', GOOD), 1);
     c.held.open();
-    expect(await older).toMatchObject({ ran: 1 });
+    expect(await older).toMatchObject({ ran: 0 });
     expect(await newer).toMatchObject({ ran: 1 });
+    expect(c.results.map((r) => r.result.ok)).toEqual([false, true]);
     expect(c.started).toEqual(['warm-up', 'newer']);
   }, 180_000);
 });

@@ -10,8 +10,10 @@
  * background while they read the result moves their next compile down that curve.
  *
  * A user's compile jumps ahead of every warm-up not yet started, and cancels them (the page asks
- * for new ones once its run has settled); it waits for a warm-up already running, at most one
- * compile, because a compile cannot be interrupted.
+ * for new ones once its run has settled). A warm-up compile already running is cancelled at its
+ * next file read, the only place asc can be stopped: the user's compile waits for at most the
+ * part of one warm-up compile up to there (asc reads the plugin's files after parsing the
+ * standard library, and reads none once it has parsed them).
  */
 import type { CompileResult } from '../compile-plugin.js';
 
@@ -55,20 +57,22 @@ interface WarmUp<Job> {
 
 /** `Job` is what the compile function takes: a CompileJob, with whatever else the caller needs. */
 export class CompileScheduler<Job extends CompileJob = CompileJob> {
-  readonly #compile: (job: Job) => Promise<CompileResult>;
+  readonly #compile: (job: Job, signal?: AbortSignal) => Promise<CompileResult>;
   readonly #yieldToMessages: () => Promise<void>;
   #budget: number;
   #waiting: Array<UserCompile<Job>> = [];
   #warmUp: WarmUp<Job> | null = null;
-  /** The warm-up whose compile is running now. */
+  /** The warm-up whose compile is running now, and what cancels that compile. */
   #running: WarmUp<Job> | null = null;
+  #abortRunning: AbortController | null = null;
   #draining = false;
 
   /**
-   * @param compile compiles one job (loading the compiler first if need be).
+   * @param compile compiles one job (loading the compiler first if need be); a warm-up's gets a
+   *   signal, aborted when a user's compile or a newer warm-up cancels it (see CompileOptions.signal).
    * @param yieldToMessages resolves once messages already posted to this thread were delivered.
    */
-  constructor(compile: (job: Job) => Promise<CompileResult>, options: { budget?: number; yieldToMessages?: () => Promise<void> } = {}) {
+  constructor(compile: (job: Job, signal?: AbortSignal) => Promise<CompileResult>, options: { budget?: number; yieldToMessages?: () => Promise<void> } = {}) {
     this.#compile = compile;
     this.#budget = options.budget ?? WARM_UP_BUDGET;
     this.#yieldToMessages = options.yieldToMessages ?? nextTask;
@@ -97,13 +101,17 @@ export class CompileScheduler<Job extends CompileJob = CompileJob> {
     });
   }
 
-  /** Drops what is left of the current warm-up; it resolves now, or when its running compile ends. */
+  /**
+   * Drops what is left of the current warm-up and cancels its running compile at its next file
+   * read; it resolves now, or when that compile has stopped.
+   */
   #cancelWarmUp(): void {
     const warmUp = this.#warmUp;
     if (warmUp === null) return;
     this.#warmUp = null;
     warmUp.left = 0;
     if (warmUp !== this.#running) warmUp.resolve(warmUp.outcome);
+    else this.#abortRunning?.abort();
   }
 
   #drain(): void {
@@ -141,19 +149,25 @@ export class CompileScheduler<Job extends CompileJob = CompileJob> {
       if (this.#warmUp !== warmUp || this.#waiting.length > 0) continue;
       warmUp.left--;
       this.#budget--;
+      const abort = new AbortController();
       this.#running = warmUp;
+      this.#abortRunning = abort;
       const started = performance.now();
       try {
-        await this.#compile(warmUp.job);
+        await this.#compile(warmUp.job, abort.signal);
       } catch (error) {
-        this.#running = null;
         if (this.#warmUp === warmUp) this.#warmUp = null;
         warmUp.reject(error);
         continue;
+      } finally {
+        this.#running = null;
+        this.#abortRunning = null;
       }
-      this.#running = null;
-      warmUp.outcome.ran++;
-      warmUp.outcome.ms.push(performance.now() - started);
+      // A compile cancelled part way counts for nothing.
+      if (!abort.signal.aborted) {
+        warmUp.outcome.ran++;
+        warmUp.outcome.ms.push(performance.now() - started);
+      }
       // Cancelled while it ran: it ends with this compile.
       if (this.#warmUp !== warmUp) warmUp.resolve(warmUp.outcome);
     }

@@ -16,10 +16,10 @@ onVendorProgress(({ loaded, total }) => post({ type: 'progress', loaded, total }
 /** A compile, and what to tell the page once the compiler is loaded and it starts (warm-ups tell nothing). */
 type Job = CompileJob & { started?: () => void };
 
-const scheduler = new CompileScheduler<Job>(async ({ files, entry, optimize, started }) => {
+const scheduler = new CompileScheduler<Job>(async ({ files, entry, optimize, started }, signal) => {
   await ready();
   started?.();
-  return compilePlugin({ files, entry, optimize });
+  return compilePlugin({ files, entry, optimize, signal });
 });
 
 self.addEventListener('message', (event: MessageEvent<CompileWorkerRequest>) => {

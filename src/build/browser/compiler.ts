@@ -68,9 +68,9 @@ export class PlaygroundCompiler {
    * Compiles `source` again in the background, a few times, while the user reads the result
    * of their last run: a new worker's first compiles run the compiler's JavaScript before the
    * engine has optimised it, so this makes the user's next compile about twice as fast. A
-   * compile asked meanwhile goes first and cancels what is left (it waits at most for one
-   * warm-up compile already running). Resolves with what ran; rejects when a warm-up compile
-   * failed (the compiler crashed on this source, and the next compile may too).
+   * compile asked meanwhile goes first and cancels what is left (a warm-up compile already
+   * running stops at its next file read: compile-scheduler.ts). Resolves with what ran; rejects
+   * when a warm-up compile failed (the compiler crashed on this source, and the next may too).
    */
   warmUpWith(name: string, source: string): Promise<WarmUpOutcome> {
     const entry = `plugins/${name}/index.ts`;
