@@ -102,11 +102,12 @@ export type ChosenFile = Pick<File, 'name' | 'text' | 'arrayBuffer'>;
 export type PlaygroundHost = Pick<ReactiveControllerHost, 'requestUpdate' | 'updateComplete'>;
 
 /**
- * How long after a run the compiler starts warming up. With warm-ups starting at once, the open
- * benchmark (seven playgrounds opened in a row, each closed as soon as its run shows) read
- * 4.7-6.6 s instead of 2.8 s: a page closed while its worker compiles seems to leave that
- * compile running beside the next page (Chromium stops a busy worker forcibly only after a
- * delay). People read a run for longer than this.
+ * How long after a run the compiler starts warming up: a person reads a run first, and its
+ * first clicks in the preview (the kernel worker's work) need not share two cores with it.
+ * Benchmark runs with warm-ups starting at once read the open benchmark (seven playgrounds
+ * opened in a row, each closed as its run shows) at 4.7 and 6.6 s against main's 2.8 s; the
+ * machine's load swung from 5 to 12 meanwhile, and a closed page's workers were later seen
+ * to end within 160 ms even mid warm-up, so that cause is not established.
  */
 const WARM_UP_AFTER_MS = 1000;
 
