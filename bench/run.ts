@@ -199,4 +199,10 @@ function printCompiles(compiles: CompileTiming[]): void {
     compiles.map((c) => [c.template, c.readyMs.toFixed(0), `${c.readyWasmMs.toFixed(0)} / ${c.readyImportMs.toFixed(0)}`, c.coldMs.toFixed(0), `${c.warmMs.toFixed(0)} (${c.warmFirstMs.toFixed(0)})`, c.warmOptimizedMs.toFixed(0), String(c.wasmBytes), String(c.linkChars)]),
     [0],
   );
+  console.log('\nThe user\'s second compile (an edited source) in a new worker whose first compile was followed by the playground\'s warm-up compiles; the table above never warms up');
+  printTable(
+    ['template', 'after the warm-up ms', 'ratio to the compile right after the first, unwarmed', 'asked 50 ms into the warm-up ms', 'warm-up compiles ms'],
+    compiles.map((c) => [c.template, c.nextWarmedMs.toFixed(0), `${(c.nextWarmedMs / c.warmFirstMs).toFixed(2)}x`, c.nextDuringWarmUpMs.toFixed(0), c.warmUpMs.map((ms) => ms.toFixed(0)).join(', ')]),
+    [0],
+  );
 }

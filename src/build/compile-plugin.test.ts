@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compilePlugin, formatDiagnostic } from './compile-plugin.js';
+import { CANCELLED_MESSAGE, compilePlugin, formatDiagnostic } from './compile-plugin.js';
 import { sdkFiles } from '../../test/sdk/support.js';
 
 describe('compilePlugin', () => {
@@ -55,4 +55,11 @@ export function tap_cron(ptr: i32, len: i32): i64 { return tap(ptr, len, (v: Jso
       diagnostics: [expect.objectContaining({ severity: 'error', file: 'plugins/x/index.ts', message: expect.stringMatching(/not among the sources/) })],
     });
   });
+  it('stops a compile whose signal is aborted at its next file read, and says it was cancelled', async () => {
+    const entry = 'plugins/mini/index.ts';
+    const abort = new AbortController();
+    const pending = compilePlugin({ files: { ...sdk, [entry]: 'export { alloc, dealloc } from "../../sdk";\n' }, entry, optimize: false, signal: abort.signal });
+    abort.abort();
+    expect(await pending).toEqual({ ok: false, diagnostics: [{ severity: 'error', message: CANCELLED_MESSAGE, file: entry, line: 0, column: 0 }] });
+  }, 180_000);
 });

@@ -22,6 +22,29 @@ export interface CompileOptions {
   entry: string;
   /** Optimize for speed and size (`-O3s`-like). Default true. */
   optimize?: boolean;
+  /**
+   * Cancels the compile at the next source file it reads (the compiler cannot be interrupted
+   * elsewhere): it then ends with a 'cancelled' error. With a signal, every read first lets the
+   * thread's other tasks run, so that a message that aborts it can arrive. The playground's
+   * warm-up compiles use it, so the user's compile need not wait for one (compile-scheduler.ts).
+   */
+  signal?: AbortSignal;
+}
+
+/** The message of a compile cancelled through `CompileOptions.signal`. */
+export const CANCELLED_MESSAGE = 'The compile was cancelled.';
+
+/** Resolves in a later task (not a microtask): what was posted to this thread meanwhile runs first. */
+function nextTask(): Promise<void> {
+  return new Promise((resolve) => {
+    // A message, not setTimeout: browsers stretch nested timeouts to 4 ms, and a compile reads a dozen files.
+    const { port1, port2 } = new MessageChannel();
+    port1.onmessage = () => {
+      port1.close();
+      resolve();
+    };
+    port2.postMessage(null);
+  });
 }
 
 export type CompileResult =
@@ -79,8 +102,11 @@ export async function compilePlugin(options: CompileOptions): Promise<CompileRes
   const argv = [entry, '--outFile', OUTPUT_FILE, ...PLUGIN_COMPILER_FLAGS];
   if (optimize) argv.push('--optimizeLevel', '3', '--shrinkLevel', '1');
 
+  const read = (name: string, baseDir: string): string | null => files.get(normalize(join(baseDir, name))) ?? null;
+  const { signal } = options;
   const result = await asc.main(argv, {
-    readFile: (name: string, baseDir: string) => files.get(normalize(join(baseDir, name))) ?? null,
+    // A missing file makes asc stop after parsing, with a diagnostic that is replaced below.
+    readFile: signal ? async (name: string, baseDir: string) => (await nextTask(), signal.aborted ? null : read(name, baseDir)) : read,
     writeFile: (name: string, contents: Uint8Array | string) => {
       if (normalize(name) === OUTPUT_FILE && typeof contents !== 'string') wasm = contents;
     },
@@ -94,6 +120,7 @@ export async function compilePlugin(options: CompileOptions): Promise<CompileRes
     reportDiagnostic: (raw) => diagnostics.push(toDiagnostic(raw as unknown as AscDiagnostic, files)),
   });
 
+  if (signal?.aborted) return { ok: false, diagnostics: [{ severity: 'error', message: CANCELLED_MESSAGE, file: entry, line: 0, column: 0 }] };
   reduceToSyntaxErrors(diagnostics);
   const hasError = diagnostics.some((d) => d.severity === 'error');
   if (result.error && !hasError) {

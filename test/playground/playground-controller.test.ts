@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Diagnostic } from '../../src/build/compile-plugin.js';
 import { compilePlugin } from '../../src/build/compile-plugin.js';
 import { SDK_FILES } from '../../src/build/browser/sdk-files.js';
+import { CompileScheduler } from '../../src/build/browser/compile-scheduler.js';
 import { PlaygroundController, type PlaygroundPorts } from '../../playground/playground-controller.js';
 import { decodeState, encodeState, type PlaygroundState } from '../../playground/share-link.js';
 import { stateFromTemplate } from '../../playground/templates.js';
@@ -15,14 +16,22 @@ import { NodePlaygroundKernel } from '../support/node-playground-kernel.js';
 
 const PLUGINS_URL = 'https://playground.test/plugins/';
 
-/** The compile worker's work (SDK files beside the plugin, no optimizer), in this process. */
+/**
+ * The compile worker's work (SDK files beside the plugin, no optimizer, its scheduler), in this
+ * process; one warm-up compile in all, so that the file's runs do not each compile four times.
+ */
+const scheduler = new CompileScheduler((job, signal) => compilePlugin({ ...job, signal }), { budget: 1 });
+const job = (name: string, source: string) => {
+  const entry = `plugins/${name}/index.ts`;
+  return { files: { ...SDK_FILES, [entry]: source }, entry, optimize: false };
+};
 const nodeCompiler: PlaygroundPorts['compiler'] = {
   async compile(name, source) {
-    const entry = `plugins/${name}/index.ts`;
-    const started = performance.now();
-    const result = await compilePlugin({ files: { ...SDK_FILES, [entry]: source }, entry, optimize: false });
-    return { result, entry, ms: performance.now() - started };
+    const compiled = job(name, source);
+    const { result, ms } = await scheduler.compile(compiled);
+    return { result, entry: compiled.entry, ms };
   },
+  warmUpWith: (name, source) => scheduler.warmUp(job(name, source)),
 };
 
 const kernels: NodePlaygroundKernel[] = [];
@@ -31,14 +40,14 @@ afterEach(async () => {
 });
 
 /** A controller with what the page would give it, and what the page would have been told. */
-function playground(options: { draft?: PlaygroundState } = {}) {
+function playground(options: { draft?: PlaygroundState; compiler?: PlaygroundPorts['compiler'] } = {}) {
   const kernel = new NodePlaygroundKernel();
   kernels.push(kernel);
   const seen = { updates: 0, files: [] as PlaygroundState[], editorDiagnostics: [] as Diagnostic[][], draft: options.draft ?? null };
   const controller = new PlaygroundController(
     { requestUpdate: () => void seen.updates++, updateComplete: Promise.resolve(true) },
     {
-      compiler: nodeCompiler,
+      compiler: options.compiler ?? nodeCompiler,
       kernel,
       pluginsUrl: PLUGINS_URL,
       listReferences: async () => ['blog', 'categories', 'hello', 'notes'],
@@ -85,6 +94,32 @@ describe('PlaygroundController', () => {
     // The preview keeps the last good run.
     expect(view.response?.result.plugin).toBe('hello');
     expect(kernel.boots).toBe(1);
+  });
+
+  it('warms the compiler up on the source it compiled once the run has settled, and shows a warm-up that failed', async () => {
+    const warmUps: Array<{ name: string; source: string; status: string }> = [];
+    let failWith: Error | null = null;
+    const { controller } = playground({
+      compiler: {
+        compile: nodeCompiler.compile,
+        async warmUpWith(name, source) {
+          warmUps.push({ name, source, status: controller.view.status });
+          if (failWith) throw failWith;
+          return nodeCompiler.warmUpWith(name, source);
+        },
+      },
+    });
+    await controller.start('');
+    await expect.poll(() => warmUps).toEqual([{ name: 'hello', source: stateFromTemplate('hello').source, status: 'ready' }]);
+    expect(controller.view.notices.filter((n) => n.kind === 'error')).toEqual([]);
+
+    failWith = new Error('The compiler failed in a warm-up compile: unreachable');
+    const edited = `${controller.view.state.source}\n// edited\n`;
+    controller.editFile('source', edited);
+    await controller.run();
+    await expect.poll(() => warmUps.at(-1)).toEqual({ name: 'hello', source: edited, status: 'ready' });
+    await expect.poll(() => controller.view.notices.at(-1)?.text).toMatch(/warm-up compile: unreachable\. The next compile may fail the same way/);
+    expect(controller.view.notices.at(-1)?.kind).toBe('error');
   });
 
   it('refuses a manifest without a machine name before compiling', async () => {

@@ -14,7 +14,14 @@ export interface WarmUpRequest {
   type: 'warm-up';
 }
 
-export type CompileWorkerRequest = (CompileRequest & { type: 'compile' }) | WarmUpRequest;
+export type CompileWorkerRequest =
+  | (CompileRequest & { type: 'compile' })
+  /**
+   * Compile these files again in the background while no compile waits, so the compiler's code
+   * is optimised by the next compile (compile-scheduler.ts); answered 'warmed-up' or 'failed'.
+   */
+  | (CompileRequest & { type: 'warm-up-compiles' })
+  | WarmUpRequest;
 
 export type CompileWorkerMessage =
   | { type: 'progress'; loaded: number; total: number }
@@ -25,4 +32,6 @@ export type CompileWorkerMessage =
   /** The compiler is downloaded and compiling has started. */
   | { type: 'compiling'; id: number }
   | { type: 'result'; id: number; result: CompileResult; ms: number }
+  /** A 'warm-up-compiles' request is done: how many ran (a compile asked meanwhile cancels the rest), and each one's ms. */
+  | { type: 'warmed-up'; id: number; ran: number; ms: number[] }
   | { type: 'failed'; id: number; error: string };
