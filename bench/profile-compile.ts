@@ -16,43 +16,13 @@ import { chromium, type CDPSession } from 'playwright';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../src/chromium.js';
 import { startBuiltSite } from '../test/support/built-site.js';
 import type { TemplateName } from '../playground/templates.js';
+import { targetSession, type CpuProfile, type ProfileNode } from './cdp-target.js';
 
 const template = (process.argv[2] ?? 'hello') as TemplateName;
 const compiles = Number(process.argv[3] ?? 6);
 const rounds = Number(process.argv[4] ?? 3);
 const profiling = process.env.PROFILE !== '0';
 const jsFlags = process.env.JS_FLAGS;
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-}
-interface CpuProfile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
-
-/** A target's CDP session, through the browser's (non-flat: Playwright's sessions take no session id). */
-function targetSession(browser: CDPSession, sessionId: string): <T>(method: string, params?: Record<string, unknown>) => Promise<T> {
-  let next = 1;
-  const waiting = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void }>();
-  browser.on('Target.receivedMessageFromTarget', (event: { sessionId: string; message: string }) => {
-    if (event.sessionId !== sessionId) return;
-    const message = JSON.parse(event.message) as { id?: number; result?: unknown; error?: { message: string } };
-    const pending = message.id === undefined ? undefined : waiting.get(message.id);
-    if (pending === undefined || message.id === undefined) return;
-    waiting.delete(message.id);
-    if (message.error) pending.reject(new Error(message.error.message));
-    else pending.resolve(message.result);
-  });
-  return <T>(method: string, params: Record<string, unknown> = {}) =>
-    new Promise<T>((resolve, reject) => {
-      const id = next++;
-      waiting.set(id, { resolve: resolve as (result: unknown) => void, reject });
-      browser.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(reject);
-    });
-}
 
 type Bucket = 'asc js' | 'binaryen wasm' | 'binaryen js' | 'gc' | 'other';
 const BUCKETS: readonly Bucket[] = ['asc js', 'binaryen wasm', 'binaryen js', 'gc', 'other'];

@@ -18,42 +18,11 @@ import { startBuiltSite } from '../test/support/built-site.js';
 import { buildProbes, probe, LISTING_POSTS, SITE_NAME } from './page-cases.js';
 import type { PageRequestTimes } from './page-probes.js';
 import { summarize } from './measure.js';
+import { targetSession, type CpuProfile, type ProfileNode } from './cdp-target.js';
 
 const runs = Number(process.argv[2] ?? 100);
 const profiling = process.env.PROFILE !== '0' && process.env.TRACE === undefined;
 const traceCategories = process.env.TRACE?.split(',');
-
-interface ProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number };
-  children?: number[];
-}
-interface CpuProfile {
-  nodes: ProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-}
-
-/** A target's CDP session, through the browser's (non-flat: Playwright's sessions take no session id). */
-function targetSession(browser: CDPSession, sessionId: string): <T>(method: string, params?: Record<string, unknown>) => Promise<T> {
-  let next = 1;
-  const waiting = new Map<number, { resolve: (result: unknown) => void; reject: (error: Error) => void }>();
-  browser.on('Target.receivedMessageFromTarget', (event: { sessionId: string; message: string }) => {
-    if (event.sessionId !== sessionId) return;
-    const message = JSON.parse(event.message) as { id?: number; result?: unknown; error?: { message: string } };
-    const pending = message.id === undefined ? undefined : waiting.get(message.id);
-    if (pending === undefined || message.id === undefined) return;
-    waiting.delete(message.id);
-    if (message.error) pending.reject(new Error(message.error.message));
-    else pending.resolve(message.result);
-  });
-  return <T>(method: string, params: Record<string, unknown> = {}) =>
-    new Promise<T>((resolve, reject) => {
-      const id = next++;
-      waiting.set(id, { resolve: resolve as (result: unknown) => void, reject });
-      browser.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(reject);
-    });
-}
 
 /** Milliseconds under the outermost `callRoute` frames, and the functions with the most self time there. */
 function underCallRoute(profile: CpuProfile): { total: number; top: Array<[string, number]> } {
