@@ -3,6 +3,7 @@
  * Node (the CLI, tests) and in a browser worker (the playground). Nothing here touches a file
  * system: the caller supplies every source, including the SDK's.
  */
+import { nextTask } from './next-task.js';
 
 /** One compiler message, with a position when it has one (line and column are 1-based; 0 = unknown). */
 export interface Diagnostic {
@@ -34,18 +35,6 @@ export interface CompileOptions {
 /** The message of a compile cancelled through `CompileOptions.signal`. */
 export const CANCELLED_MESSAGE = 'The compile was cancelled.';
 
-/** Resolves in a later task (not a microtask): what was posted to this thread meanwhile runs first. */
-function nextTask(): Promise<void> {
-  return new Promise((resolve) => {
-    // A message, not setTimeout: browsers stretch nested timeouts to 4 ms, and a compile reads a dozen files.
-    const { port1, port2 } = new MessageChannel();
-    port1.onmessage = () => {
-      port1.close();
-      resolve();
-    };
-    port2.postMessage(null);
-  });
-}
 
 export type CompileResult =
   | { ok: true; wasm: Uint8Array; diagnostics: Diagnostic[] }

@@ -16,6 +16,7 @@
  * standard library, and reads none once it has parsed them).
  */
 import type { CompileResult } from '../compile-plugin.js';
+import { nextTask } from '../next-task.js';
 
 /** What one compile needs (the compile worker's request, without its id). */
 export interface CompileJob {
@@ -38,8 +39,6 @@ export interface WarmUpOutcome {
  */
 export const WARM_UP_BUDGET = 3;
 
-/** Lets messages already sent to the worker arrive before the next warm-up starts. */
-export const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 interface UserCompile<Job> {
   job: Job;
@@ -70,7 +69,8 @@ export class CompileScheduler<Job extends CompileJob = CompileJob> {
   /**
    * @param compile compiles one job (loading the compiler first if need be); a warm-up's gets a
    *   signal, aborted when a user's compile or a newer warm-up cancels it (see CompileOptions.signal).
-   * @param yieldToMessages resolves once messages already posted to this thread were delivered.
+   * @param yieldToMessages resolves once messages already posted to this thread were delivered
+   *   (default: the next task, as a compile's file reads yield).
    */
   constructor(compile: (job: Job, signal?: AbortSignal) => Promise<CompileResult>, options: { budget?: number; yieldToMessages?: () => Promise<void> } = {}) {
     this.#compile = compile;

@@ -46,11 +46,8 @@ export class PlaygroundCompiler {
   /** Compiles `source` as `plugins/<name>/index.ts` with the SDK beside it. */
   compile(name: string, source: string, progress: (phase: CompilePhase) => void = () => undefined, optimize = this.options.optimize): Promise<CompileOutcome> {
     const entry = `plugins/${name}/index.ts`;
-    const worker = this.#start();
-    const id = this.#next++;
     return new Promise<{ result: CompileResult; ms: number }>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject, progress });
-      worker.postMessage({ type: 'compile', id, files: { ...SDK_FILES, [entry]: source }, entry, optimize } satisfies CompileWorkerRequest);
+      this.#send('compile', entry, source, optimize, (id) => this.#pending.set(id, { resolve, reject, progress }));
     }).then(({ result, ms }) => ({ result, ms, entry }));
   }
 
@@ -73,13 +70,17 @@ export class PlaygroundCompiler {
    * when a warm-up compile failed (the compiler crashed on this source, and the next may too).
    */
   warmUpWith(name: string, source: string): Promise<WarmUpOutcome> {
-    const entry = `plugins/${name}/index.ts`;
+    return new Promise<WarmUpOutcome>((resolve, reject) => {
+      this.#send('warm-up-compiles', `plugins/${name}/index.ts`, source, this.options.optimize, (id) => this.#warmUps.set(id, { resolve, reject }));
+    });
+  }
+
+  /** Posts a request of `type` for `source` at `entry`, the SDK beside it, once `expect` has noted its id for the answer. */
+  #send(type: 'compile' | 'warm-up-compiles', entry: string, source: string, optimize: boolean, expect: (id: number) => void): void {
     const worker = this.#start();
     const id = this.#next++;
-    return new Promise<WarmUpOutcome>((resolve, reject) => {
-      this.#warmUps.set(id, { resolve, reject });
-      worker.postMessage({ type: 'warm-up-compiles', id, files: { ...SDK_FILES, [entry]: source }, entry, optimize: this.options.optimize } satisfies CompileWorkerRequest);
-    });
+    expect(id);
+    worker.postMessage({ type, id, files: { ...SDK_FILES, [entry]: source }, entry, optimize } satisfies CompileWorkerRequest);
   }
 
   /** Stops the worker (a later compile starts a new one, and downloads again from the HTTP cache). */
