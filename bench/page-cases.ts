@@ -168,18 +168,16 @@ async function bootCases(site: BuiltSite, log: (line: string) => void, notes: st
     const stillFromBlank: number[] = [];
     for (let i = 0; i < WARM_RUNS; i++) {
       await page.reload();
-      const live = expectListing(await firstPage(page)).ms;
+      const { live, snapshot, first } = await pageShown(page);
       if (await earlyFirstPageShown(page)) early++;
-      const snapshot = await snapshotShown(page);
       warm.push(live);
-      shown.push(Math.min(live, snapshot ?? Infinity));
+      shown.push(first);
       if (snapshot !== null && snapshot < live) snapshots++;
       await staticPage.reload();
       still.push(await staticShown(staticPage));
       await page.goto(blankUrl);
       await page.goto(`${site.baseUrl}blog`);
-      const liveAgain = expectListing(await firstPage(page)).ms;
-      shownFromBlank.push(Math.min(liveAgain, (await snapshotShown(page)) ?? Infinity));
+      shownFromBlank.push((await pageShown(page)).first);
       await staticPage.goto(blankUrl);
       await staticPage.goto(staticUrl);
       stillFromBlank.push(await staticShown(staticPage));
@@ -358,6 +356,13 @@ export async function writeStaticCopy(page: Page, outDir: string, baseUrl: strin
   await mkdir(join(outDir, 'bench-static'), { recursive: true });
   await writeFile(join(outDir, 'bench-static', 'blog.html'), html);
   return `${baseUrl}bench-static/blog.html`;
+}
+
+/** This load's live /blog page, its snapshot (null: none shown) and the first of the two, in ms since navigation start. */
+async function pageShown(page: Page): Promise<{ live: number; snapshot: number | null; first: number }> {
+  const live = expectListing(await firstPage(page)).ms;
+  const snapshot = await snapshotShown(page);
+  return { live, snapshot, first: Math.min(live, snapshot ?? Infinity) };
 }
 
 /** When the boot script showed the last-page snapshot of /blog in this load, or null when it showed none. */

@@ -8,6 +8,7 @@
  * compiles (`nextWarmedMs`), or is asked while one runs (`nextDuringWarmUpMs`).
  */
 import { PlaygroundCompiler, type CompilerReady } from '../src/build/browser/compiler.js';
+import type { CompileResult } from '../src/build/compile-plugin.js';
 import { encodeState } from './share-link.js';
 import { stateFromTemplate, TEMPLATES, type TemplateName } from './templates.js';
 
@@ -53,6 +54,11 @@ export interface CompileTiming {
   linkChars: number;
 }
 
+/** Throws, naming `what` and the compiler's messages, unless `result` is a built plugin: a timing of a failed compile means nothing. */
+function expectCompiled(what: string, result: CompileResult): asserts result is Extract<CompileResult, { ok: true }> {
+  if (!result.ok) throw new Error(`${what} did not compile: ${result.diagnostics.map((d) => d.message).join('; ')}`);
+}
+
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1];
 
 /** The second compile of `template` (edited, as a user would) in a new worker, after or during the warm-up that follows the first. */
@@ -70,7 +76,7 @@ async function nextCompile(template: TemplateName, during: boolean): Promise<{ m
     const next = await compiler.compile(template, `${source}\n// edited\n`);
     const ms = performance.now() - started;
     await warmUp;
-    if (!next.result.ok) throw new Error(`The edited ${template} template did not compile: ${next.result.diagnostics.map((d) => d.message).join('; ')}`);
+    expectCompiled(`The edited ${template} template`, next.result);
     return { ms, warmUpMs };
   } finally {
     compiler.dispose();
@@ -112,7 +118,7 @@ async function measureCompiles(): Promise<CompileTiming[]> {
       started = performance.now();
       await compiler.compile(template, source, undefined, true);
       const warmOptimizedMs = performance.now() - started;
-      if (!warm.result.ok) throw new Error(`The ${template} template did not compile: ${warm.result.diagnostics.map((d) => d.message).join('; ')}`);
+      expectCompiled(`The ${template} template`, warm.result);
       const link = `${location.origin}${location.pathname}#${encodeState(stateFromTemplate(template))}`;
       const warmed: Array<{ ms: number; warmUpMs: number[] }> = [];
       const during: number[] = [];
@@ -160,7 +166,7 @@ class SteppedCompiler {
     if (this.#compiler === null) throw new Error('Open the compiler first.');
     const started = performance.now();
     const { result } = await this.#compiler.compile(template, TEMPLATES[template].source);
-    if (!result.ok) throw new Error(`The ${template} template did not compile: ${result.diagnostics.map((d) => d.message).join('; ')}`);
+    expectCompiled(`The ${template} template`, result);
     return performance.now() - started;
   }
 
