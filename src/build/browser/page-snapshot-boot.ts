@@ -9,8 +9,8 @@
  *   the style sheets before it), so a matching snapshot goes in while the page is being parsed,
  *   as a static page's content would; then it starts the built kernel worker (its file found in
  *   the bundle). At the top of the head it ran first but showed nothing until the whole
- *   document was parsed, the parser having yielded to other tasks after it: 179 → 141 ms to
- *   the snapshot of /blog (2.05× → 1.61× its static copy, `bench/boot-builds.ts`, 20 reloads).
+ *   document was parsed, the parser having yielded to other tasks after it (about 15 ms later
+ *   in `bench/profile-boot.ts`; the e2e snapshot test checks the snapshot now comes first).
  * In dev both are made afresh for every load of the page, so a rebuilt plugin changes the digest.
  */
 import { createHash } from 'node:crypto';
