@@ -6,6 +6,7 @@
  */
 import type { Browser, BrowserContext } from 'playwright';
 import type { CompileTiming } from './bench-hook.js';
+import { WARM_UP_SETTLED_MARK } from './compiler-warm-up.js';
 import { encodeState } from './share-link.js';
 import type { PlaygroundState } from './share-link.js';
 
@@ -21,8 +22,10 @@ export async function benchPlaygroundCompile(browser: Browser, baseUrl: string):
   try {
     await page.goto(new URL('playground/', baseUrl).href);
     await page.waitForFunction(() => window.trovatoPlaygroundBench !== undefined, undefined, { timeout: 60_000 });
-    // The page compiles and runs its own state first; measuring beside it would time both.
+    // The page compiles and runs its own state first, then warms its compiler up on it;
+    // measuring beside either would time both.
     await page.waitForSelector('.status[data-status="ready"], .status[data-status="failed"]', { timeout: 120_000 });
+    await page.waitForFunction((mark) => performance.getEntriesByName(mark).length > 0, WARM_UP_SETTLED_MARK, { timeout: 120_000 });
     return await page.evaluate(() => (window.trovatoPlaygroundBench as NonNullable<Window['trovatoPlaygroundBench']>).measureCompiles());
   } finally {
     await page.close();

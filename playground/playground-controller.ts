@@ -18,6 +18,7 @@ import type { PlaygroundKernel } from './playground-kernel.js';
 import { sharedUpload, tooLongReason, uploadedPlugin } from './share-extras.js';
 import { decodeState, encodeState, MAX_LINK_LENGTH, stateFromFile, type PlaygroundState } from './share-link.js';
 import { stateFromTemplate, TEMPLATES, type TemplateName } from './templates.js';
+import { WARM_UP_AFTER_MS, WARM_UP_SETTLED_MARK } from './compiler-warm-up.js';
 
 /**
  * What the page is doing; tests and the benchmark wait on `data-status`, and on `data-run` (the
@@ -101,16 +102,6 @@ export type ChosenFile = Pick<File, 'name' | 'text' | 'arrayBuffer'>;
 /** The element that shows the view: told of every change, and awaited before the editor is given files. */
 export type PlaygroundHost = Pick<ReactiveControllerHost, 'requestUpdate' | 'updateComplete'>;
 
-/**
- * How long after a run the compiler starts warming up: a person reads a run first, and its
- * first clicks in the preview (the kernel worker's work) need not share two cores with it.
- * Benchmark runs with warm-ups starting at once read the open benchmark (seven playgrounds
- * opened in a row, each closed as its run shows) at 4.7 and 6.6 s against main's 2.8 s; the
- * machine's load swung from 5 to 12 meanwhile, and a closed page's workers were later seen
- * to end within 160 ms even mid warm-up, so that cause is not established.
- */
-const WARM_UP_AFTER_MS = 1000;
-
 export class PlaygroundController {
   view: PlaygroundView = {
     status: 'idle',
@@ -190,9 +181,12 @@ export class PlaygroundController {
     this.#compiled = null;
     setTimeout(() => {
       if (compiled.run !== this.view.run) return;
-      this.#ports.compiler.warmUpWith(compiled.name, compiled.source).catch((error: unknown) => {
-        if (compiled.run === this.view.run) this.#notify('error', `${messageOf(error)}. The next compile may fail the same way; reloading the page starts a new compiler.`);
-      });
+      this.#ports.compiler
+        .warmUpWith(compiled.name, compiled.source)
+        .catch((error: unknown) => {
+          if (compiled.run === this.view.run) this.#notify('error', `${messageOf(error)}. The next compile may fail the same way; reloading the page starts a new compiler.`);
+        })
+        .finally(() => performance.mark(WARM_UP_SETTLED_MARK));
     }, WARM_UP_AFTER_MS);
   }
 

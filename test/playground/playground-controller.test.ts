@@ -10,6 +10,7 @@ import { compilePlugin } from '../../src/build/compile-plugin.js';
 import { SDK_FILES } from '../../src/build/browser/sdk-files.js';
 import { CompileScheduler } from '../../src/build/browser/compile-scheduler.js';
 import { PlaygroundController, type PlaygroundPorts } from '../../playground/playground-controller.js';
+import { WARM_UP_SETTLED_MARK } from '../../playground/compiler-warm-up.js';
 import { decodeState, encodeState, type PlaygroundState } from '../../playground/share-link.js';
 import { stateFromTemplate } from '../../playground/templates.js';
 import { NodePlaygroundKernel } from '../support/node-playground-kernel.js';
@@ -99,18 +100,28 @@ describe('PlaygroundController', () => {
   it('warms the compiler up on the source it compiled once the run has settled, and shows a warm-up that failed', async () => {
     const warmUps: Array<{ name: string; source: string; status: string }> = [];
     let failWith: Error | null = null;
+    /** When the last warm-up asked of this controller's compiler ended. */
+    let settledAt = Infinity;
+    // The mark the playground's benchmark waits for: set once that warm-up has ended, done or failed.
+    const markedSince = (at: number) => performance.getEntriesByName(WARM_UP_SETTLED_MARK).some((mark) => mark.startTime >= at);
     const { controller } = playground({
       compiler: {
         compile: nodeCompiler.compile,
         async warmUpWith(name, source) {
           warmUps.push({ name, source, status: controller.view.status });
-          if (failWith) throw failWith;
-          return nodeCompiler.warmUpWith(name, source);
+          settledAt = Infinity;
+          try {
+            if (failWith) throw failWith;
+            return await nodeCompiler.warmUpWith(name, source);
+          } finally {
+            settledAt = performance.now();
+          }
         },
       },
     });
     await controller.start('');
     await expect.poll(() => warmUps).toEqual([{ name: 'hello', source: stateFromTemplate('hello').source, status: 'ready' }]);
+    await expect.poll(() => markedSince(settledAt)).toBe(true);
     expect(controller.view.notices.filter((n) => n.kind === 'error')).toEqual([]);
 
     failWith = new Error('The compiler failed in a warm-up compile: unreachable');
@@ -120,6 +131,7 @@ describe('PlaygroundController', () => {
     await expect.poll(() => warmUps.at(-1)).toEqual({ name: 'hello', source: edited, status: 'ready' });
     await expect.poll(() => controller.view.notices.at(-1)?.text).toMatch(/warm-up compile: unreachable\. The next compile may fail the same way/);
     expect(controller.view.notices.at(-1)?.kind).toBe('error');
+    await expect.poll(() => markedSince(settledAt)).toBe(true);
   });
 
   it('refuses a manifest without a machine name before compiling', async () => {
