@@ -131,8 +131,9 @@ describe('recipes on the built site', { timeout: 300_000 }, () => {
     await page.goto(e2e.url('/'));
     await booted(page);
     await page.getByRole('heading', { name: 'Welcome to Trovato' }).waitFor();
-    // A boot without a recipe never loads the recipe reader (most of it is its schema checker).
-    const readerLoaded = () => page.evaluate(() => performance.getEntriesByType('resource').some((entry) => /\/assets\/recipe-[\w-]+\.js$/.test(entry.name)));
+    // A boot without a recipe never loads the recipe reader (most of it is its schema checker):
+    // its chunk is recipe-<8-character hash>.js (recipe-address-<hash>.js is another module).
+    const readerLoaded = () => page.evaluate(() => performance.getEntriesByType('resource').some((entry) => /\/assets\/recipe-[\w-]{8}\.js$/.test(entry.name)));
     expect(await readerLoaded()).toBe(false);
 
     // Only the fragment changes: the open site notices and opens the recipe without a reload.
