@@ -18,6 +18,7 @@ import { serveBuiltSite } from '../test/support/built-site.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../src/chromium.js';
 import { summarize } from './measure.js';
 import { buildProbes, writeStaticCopy } from './page-cases.js';
+import { waitForMark } from './wait-for-mark.js';
 
 const [runsArg, ...dirs] = process.argv.slice(2);
 const runs = Number(runsArg);
@@ -28,7 +29,7 @@ if (!Number.isInteger(runs) || runs < 1 || dirs.length < 2) {
 
 /** The marks of this load, once its live first page is in the DOM. */
 async function marks(page: Page): Promise<{ live: number; snapshot: number | null }> {
-  await page.waitForFunction(() => performance.getEntriesByName('trovato:first-page').length > 0, undefined, { timeout: 60_000 });
+  await waitForMark(page, 'trovato:first-page');
   return page.evaluate(() => ({
     live: performance.getEntriesByName('trovato:first-page')[0].startTime,
     // A snapshot withdrawn once IndexedDB answered was not a page shown.
@@ -39,7 +40,7 @@ async function marks(page: Page): Promise<{ live: number; snapshot: number | nul
 await buildProbes(dirs[0]);
 /** When the static copy's end-of-body mark was set in this load. */
 async function staticShown(page: Page): Promise<number> {
-  await page.waitForFunction(() => performance.getEntriesByName('static:shown').length > 0, undefined, { timeout: 60_000 });
+  await waitForMark(page, 'static:shown');
   return page.evaluate(() => performance.getEntriesByName('static:shown')[0].startTime);
 }
 

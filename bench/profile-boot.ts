@@ -21,6 +21,7 @@ import { serveBuiltSite } from '../test/support/built-site.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../src/chromium.js';
 import { summarize } from './measure.js';
 import { buildProbes, writeStaticCopy } from './page-cases.js';
+import { waitForMark } from './wait-for-mark.js';
 
 const [runsArg, dir] = process.argv.slice(2);
 const runs = Number(runsArg);
@@ -89,7 +90,7 @@ const STEP_SCRIPT = `(() => {
 })()`;
 
 async function steps(page: Page, done: string): Promise<Steps> {
-  await page.waitForFunction(`performance.getEntriesByName(${JSON.stringify(done)}).length > 0`, undefined, { timeout: 60_000 });
+  await waitForMark(page, done);
   return page.evaluate<Steps>(STEP_SCRIPT);
 }
 

@@ -19,6 +19,7 @@ import { buildProbes, probe, LISTING_POSTS, SITE_NAME } from './page-cases.js';
 import type { PageRequestTimes } from './page-probes.js';
 import { summarize } from './measure.js';
 import { targetSession, type CpuProfile, type ProfileNode } from './cdp-target.js';
+import { waitForMark } from './wait-for-mark.js';
 
 const runs = Number(process.argv[2] ?? 100);
 const profiling = process.env.PROFILE !== '0' && process.env.TRACE === undefined;
@@ -56,7 +57,7 @@ try {
   await page.goto(`${site.baseUrl}bench-probes/index.html`);
   await probe(page, 'seedPosts', { siteName: SITE_NAME, pluginsUrl: `${site.baseUrl}plugins/`, count: LISTING_POSTS });
   await page.goto(`${site.baseUrl}blog`);
-  await page.waitForFunction(() => performance.getEntriesByName('trovato:first-page').length > 0, undefined, { timeout: 60_000 });
+  await waitForMark(page, 'trovato:first-page');
 
   const browserSession = await site.browser.newBrowserCDPSession();
   const { targetInfos } = await browserSession.send('Target.getTargets');
