@@ -324,7 +324,7 @@ async function renderCases(site: BuiltSite, log: (line: string) => void): Promis
   try {
     const page = await openPage(context, `${site.baseUrl}blog`);
     await firstPage(page);
-    log(`<trovato-render>: a ${TREE_ELEMENTS}-element tree, new, the same again, new with a link and with a link with a target in each body, each beside the same DOM built by hand, ${TREE_RUNS} runs in turn`);
+    log(`<trovato-render>: a ${TREE_ELEMENTS}-element tree, new, the same again, new with a link, with an id and a link with a target, and with a &nbsp; in each body, each beside the same DOM built by hand, ${TREE_RUNS} runs in turn`);
     const trees = await probe<TreeComparison>(page, 'compareTrees', { elements: TREE_ELEMENTS, runs: TREE_RUNS });
     const ratio = (ms: number[], base: number[]): string => `${(summarize(ms).median / summarize(base).median).toFixed(2)}× by hand`;
     const rows = (label: string, tree: TreeTimes, hand: TreeTimes): PageCaseResult[] => [
@@ -341,8 +341,10 @@ async function renderCases(site: BuiltSite, log: (line: string) => void): Promis
       ...rows('the same tree again', trees.again, trees.hand),
       ...baseline(', a link in each body', trees.linkedHand),
       ...rows('new content, a link in each body', trees.linkedFresh, trees.linkedHand),
-      ...baseline(', a link with a target in each body', trees.targetedHand),
-      ...rows('new content, a link with a target in each body (DOMPurify)', trees.targetedFresh, trees.targetedHand),
+      ...baseline(', an id and a link with a target in each body', trees.targetedHand),
+      ...rows('new content, an id and a link with a target in each body (renamed, removed: built directly)', trees.targetedFresh, trees.targetedHand),
+      ...baseline(', a &nbsp; in each body', trees.entityHand),
+      ...rows('new content, a &nbsp; in each body (DOMPurify)', trees.entityFresh, trees.entityHand),
     ];
   } finally {
     await context.close();

@@ -173,10 +173,11 @@ export async function routeChanges(runs: number): Promise<{ hello: number[]; blo
  * A listing-like tree of `elements` RenderElements: articles of a link and filtered markup.
  * `edition` goes into every text, so each edition is content the page has not shown before.
  * Bodies are `plain` markup (text and attribute-free tags), `linked` (plain with a link, still
- * built directly), or `targeted`: a link with a `target`, which the sanitizer drops, so every
- * body goes through DOMPurify.
+ * built directly), `targeted` (a link with a `target`, which the sanitizer removes whatever its
+ * value, and the paragraph's `id`, which it renames: still built directly) or `entity`: a
+ * `&nbsp;`, outside the subset built directly (plain-markup.ts), so every body goes through DOMPurify.
  */
-type BodyKind = 'plain' | 'linked' | 'targeted';
+type BodyKind = 'plain' | 'linked' | 'targeted' | 'entity';
 
 function listingTree(elements: number, edition: number, body: BodyKind = 'plain'): Record<string, unknown> {
   const tree: Record<string, unknown> = { '#type': 'container' };
@@ -190,8 +191,10 @@ function listingTree(elements: number, edition: number, body: BodyKind = 'plain'
     }
     if (count < elements) {
       const target = body === 'targeted' ? ' target="_blank"' : '';
-      const link = body === 'plain' ? '' : ` and <a href="/blog/post-${i}"${target}>a link</a>`;
-      section.body = { '#type': 'markup', '#format': 'filtered_html', '#value': `<p>Body of post ${i}.${edition}, with <em>some</em> text${link}.</p>` };
+      const link = body === 'plain' || body === 'entity' ? '' : ` and <a href="/blog/post-${i}"${target}>a link</a>`;
+      const id = body === 'targeted' ? ` id="post-${i}-${edition}"` : '';
+      const space = body === 'entity' ? '&nbsp;' : ' ';
+      section.body = { '#type': 'markup', '#format': 'filtered_html', '#value': `<p${id}>Body of post ${i}.${edition}, with <em>some</em>${space}text${link}.</p>` };
       count++;
     }
     tree[`s${i}`] = section;
@@ -266,9 +269,12 @@ export interface TreeComparison {
   /** Bodies with a link (still plain markup): built by hand, new content. */
   linkedHand: TreeTimes;
   linkedFresh: TreeTimes;
-  /** Bodies with a link with a target (sanitized by DOMPurify): built by hand, new content. */
+  /** Bodies with an id and a link with a target (renamed, removed; built directly): built by hand, new content. */
   targetedHand: TreeTimes;
   targetedFresh: TreeTimes;
+  /** Bodies with a `&nbsp;` (sanitized by DOMPurify): built by hand, new content. */
+  entityHand: TreeTimes;
+  entityFresh: TreeTimes;
 }
 
 /**
@@ -281,16 +287,18 @@ export interface TreeComparison {
  * - `fresh`: each run a tree of texts not shown before (a page of new content);
  * - `again`: the same tree each run (a page shown again);
  * - `linked…`, `targeted…`: new content with a link in every body, built as plain markup, and
- *   with a link with a `target`, so that every body is sanitized by DOMPurify.
+ *   with an `id` and a link with a `target`, which the sanitizer renames and removes: built directly too;
+ * - `entity…`: new content with a `&nbsp;` in every body, so that every body is sanitized by DOMPurify.
  */
 export async function compareTrees({ elements, runs }: { elements: number; runs: number }): Promise<TreeComparison> {
   const same = listingTree(elements, 0);
   const byHand = await handBuilder(same);
   const linkedByHand = await handBuilder(listingTree(elements, 0, 'linked'));
   const targetedByHand = await handBuilder(listingTree(elements, 0, 'targeted'));
+  const entityByHand = await handBuilder(listingTree(elements, 0, 'entity'));
   const empty = (): TreeTimes => ({ dom: [], laidOut: [], nodes: 0 });
   const times: TreeComparison = {
-    hand: empty(), fresh: empty(), again: empty(), linkedHand: empty(), linkedFresh: empty(), targetedHand: empty(), targetedFresh: empty(),
+    hand: empty(), fresh: empty(), again: empty(), linkedHand: empty(), linkedFresh: empty(), targetedHand: empty(), targetedFresh: empty(), entityHand: empty(), entityFresh: empty(),
   };
   for (let run = 0; run < runs + WARM_UP_RUNS; run++) {
     const record = run >= WARM_UP_RUNS;
@@ -304,6 +312,9 @@ export async function compareTrees({ elements, runs }: { elements: number; runs:
     await timeShown(times.targetedHand, record, targetedByHand);
     const targeted = listingTree(elements, run + 1, 'targeted');
     await timeShown(times.targetedFresh, record, () => showRendered(targeted));
+    await timeShown(times.entityHand, record, entityByHand);
+    const entity = listingTree(elements, run + 1, 'entity');
+    await timeShown(times.entityFresh, record, () => showRendered(entity));
   }
   return times;
 }

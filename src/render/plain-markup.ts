@@ -1,14 +1,14 @@
 /**
  * An exact parser for the plain subset of `filtered_html`: text, a handful of entities and
  * allow-listed tags, properly nested, with plain `name="value"` attributes that the sanitizer
- * keeps as they are. For that subset the browser's HTML parser builds exactly the tree the
- * markup spells (no implied end tags, no foster parenting, no adoption agency, no elements moved
- * to <head>), and DOMPurify removes nothing from it (every tag is on its allow-list, there are no
- * comments, and a `<` in text only comes from `&lt;`, which an element's innerHTML escapes
- * again, so its mutation-XSS probe finds no markup), so building those nodes directly yields what sanitizing
- * would, without a new document per call. Attributes are the caller's to judge (`keepAttributes`,
- * the sanitizer's own rules): null sends the whole markup to DOMPurify, as does anything outside
- * the subset.
+ * keeps as they are, removes whatever their value, or renames. For that subset the browser's
+ * HTML parser builds exactly the tree the markup spells (no implied end tags, no foster
+ * parenting, no adoption agency, no elements moved to <head>), and DOMPurify changes nothing in
+ * it but those attributes (every tag is on its allow-list, there are no comments, and a `<` in text only
+ * comes from `&lt;`, which an element's innerHTML escapes again, so its mutation-XSS probe finds
+ * no markup), so building those nodes directly yields what sanitizing would, without a new
+ * document per call. Attributes are the caller's to judge (`keepAttributes`, the sanitizer's own
+ * rules): null sends the whole markup to DOMPurify, as does anything outside the subset.
  *
  * Why each rule holds, against the HTML standard's tree construction ("in body"):
  * - `p` and headings hold phrasing only, and phrasing holds phrasing only: so no start tag that
@@ -111,9 +111,9 @@ function plainTokens(html: string): Token[] | null {
 }
 
 /**
- * The attributes the sanitizer would leave on `tag` written with `attributes` (in that order,
- * then any it adds; setting one again keeps its place), or null when it would change or drop
- * any of them: then DOMPurify takes the whole markup.
+ * The attributes the sanitizer would leave on `tag` written with `attributes`, in the order it
+ * leaves them (setting one again keeps its place), or null when it would do more with them than
+ * keep, remove, rename or add whole attributes: then DOMPurify takes the whole markup.
  */
 export type KeepAttributes = (tag: string, attributes: Attributes) => Attributes | null;
 

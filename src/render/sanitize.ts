@@ -106,30 +106,52 @@ function pagePurifier(): DOMPurify | null {
 }
 
 /**
- * The attributes the sanitizer leaves on `tag`, when it keeps every one exactly as written:
- * DOMPurify's own verdict (`isValidAttribute`: allow-list, forbidden names, value checks) on a
- * value it would not trim, and for URLs the URL hook's rule (`safeUrl`, already in normal form);
- * then the mark the link hook adds. Otherwise null, and DOMPurify sanitizes the markup. Left
- * out: `id` and `name` (renamed to `user-content-…`), `data-route` (only the hook sets it) and
- * `is` (it would make a customized built-in element).
+ * The attributes the sanitizer leaves on `tag`, when it keeps each one as written, removes it
+ * whatever its value, or renames it; otherwise null, and DOMPurify sanitizes the markup. In
+ * DOMPurify's order: the ones kept in place, then the renamed ones (removed and set again, last
+ * first: it walks the attributes from the end), then the mark the link hook adds.
+ * - Removed: an attribute DOMPurify refuses by its name alone (forbidden, such as `target` and
+ *   `style`, or not on its allow-list, such as `onclick`): it fails `isValidAttribute` even
+ *   with an empty value, which passes every value check. DOMPurify then removes that attribute
+ *   and nothing else.
+ * - Renamed: `id` and `name` become `user-content-…` (SANITIZE_NAMED_PROPS), unless they are
+ *   already; removed if DOMPurify refuses the new value.
+ * - Kept: DOMPurify's own verdict (`isValidAttribute`: allow-list, forbidden names, value
+ *   checks) on a value it would not trim, and for URLs the URL hook's rule (`safeUrl`, already
+ *   in normal form).
+ * Left to DOMPurify: `data-route` (only the hook sets it) and `is` (refused, and DOMPurify then
+ * removes the whole element).
  */
 function keptAttributes(purify: DOMPurify, tag: string, attributes: Attributes): Attributes | null {
-  // The cheap checks on every attribute first: most markup that fails, fails on a name.
+  if (attributes.some(([name]) => LEFT_TO_DOMPURIFY.has(name))) return null;
+  const kept: Array<readonly [string, string]> = [];
+  const renamed: Array<readonly [string, string]> = [];
   for (const [name, value] of attributes) {
-    if (REWRITTEN_ATTRIBUTES.has(name) || value !== value.trim() || !purify.isValidAttribute(tag, name, value)) return null;
+    if (!purify.isValidAttribute(tag, name, '')) continue;
+    if (value !== value.trim()) return null;
+    if (NAMED_PROPERTIES.has(name) && !value.startsWith(NAMED_PROPERTY_PREFIX)) {
+      const named = NAMED_PROPERTY_PREFIX + value;
+      if (purify.isValidAttribute(tag, name, named)) renamed.unshift([name, named]);
+      continue;
+    }
+    if (!purify.isValidAttribute(tag, name, value)) return null;
+    kept.push([name, value]);
   }
   let link: SafeUrl | null = null;
-  for (const [name, value] of attributes) {
+  for (const [name, value] of kept) {
     if (!URL_ATTRIBUTES.has(name)) continue;
     const url = safeUrl(value);
     if (url === null || url.href !== value || tag !== 'a' || name !== 'href') return null;
     link = url;
   }
-  return link === null ? attributes : [...attributes, linkMark(link)];
+  return [...kept, ...renamed, ...(link === null ? [] : [linkMark(link)])];
 }
 
-/** Attributes the sanitizer or its hooks rename, remove or give meaning to. */
-const REWRITTEN_ATTRIBUTES = new Set(['id', 'name', 'data-route', 'is']);
+/** Attributes whose handling only DOMPurify's own walk gets right. */
+const LEFT_TO_DOMPURIFY = new Set(['data-route', 'is']);
+/** What SANITIZE_NAMED_PROPS renames, and the prefix it gives them. */
+const NAMED_PROPERTIES = new Set(['id', 'name']);
+const NAMED_PROPERTY_PREFIX = 'user-content-';
 
 /** Internal links get `data-route` (the SPA navigates them), external ones `rel`. */
 function linkMark(url: SafeUrl): readonly [string, string] {
