@@ -20,15 +20,19 @@ function sessionOf(page: Page): Promise<CDPSession> {
   return session;
 }
 
-/** Resolves once the page's current document has the mark `name` (at once if it has it already). */
-export async function waitForMark(page: Page, name: string, timeoutMs = 60_000): Promise<void> {
+/**
+ * Resolves once the page's current document has a mark `name` set after `after` (the page's
+ * `performance.now()`; by default any), at once if it has one already; to that mark's time.
+ */
+export async function waitForMark(page: Page, name: string, { after = -Infinity, timeoutMs = 60_000 }: { after?: number; timeoutMs?: number } = {}): Promise<number> {
   const session = await sessionOf(page);
   const mark = JSON.stringify(name);
+  const since = Number.isFinite(after) ? String(after) : '-Infinity';
   // Checked and observed in one task of the page: the mark cannot fall between the two.
   const expression = `new Promise((resolve) => {
-    const seen = () => performance.getEntriesByName(${mark}, 'mark').length > 0;
-    if (seen()) return resolve(true);
-    const observer = new PerformanceObserver(() => { if (seen()) { observer.disconnect(); resolve(true); } });
+    const seen = () => performance.getEntriesByName(${mark}, 'mark').find((entry) => entry.startTime > ${since})?.startTime;
+    if (seen() !== undefined) return resolve(seen());
+    const observer = new PerformanceObserver(() => { const time = seen(); if (time !== undefined) { observer.disconnect(); resolve(time); } });
     observer.observe({ type: 'mark' });
   })`;
   let timer: NodeJS.Timeout | undefined;
@@ -38,6 +42,7 @@ export async function waitForMark(page: Page, name: string, timeoutMs = 60_000):
   try {
     const answer = await Promise.race([session.send('Runtime.evaluate', { expression, awaitPromise: true, returnByValue: true }), timedOut]);
     if (answer.exceptionDetails !== undefined) throw new Error(`Waiting for the "${name}" mark in ${page.url()} failed: ${answer.exceptionDetails.text}`);
+    return answer.result.value as number;
   } finally {
     clearTimeout(timer);
   }
