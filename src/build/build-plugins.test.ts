@@ -39,6 +39,21 @@ describe('buildAll', () => {
 });
 
 describe('buildPluginDir', () => {
+  it('dates a quick build before its sources, so that the next build makes it again', async () => {
+    // A copy of its own: the test above dates an SDK file in the future.
+    const own = join(work, 'quick-case');
+    await cp(join(ROOT, 'sdk'), join(own, 'sdk'), { recursive: true });
+    await cp(join(ROOT, 'plugins/hello'), join(own, 'plugins/hello'), { recursive: true });
+    const out = join(own, 'public');
+    const dir = join(own, 'plugins/hello');
+    const quick = await buildPluginDir(dir, out, { quick: true });
+    expect(quick.status).toBe('built');
+    expect(WebAssembly.validate(await readFile(join(out, 'hello/hello.wasm')))).toBe(true);
+    // Not forced, yet built again: what dev showed first is never taken for the finished build.
+    expect((await buildPluginDir(dir, out, { optimize: false })).status).toBe('built');
+    expect((await buildPluginDir(dir, out, { optimize: false })).status).toBe('up-to-date');
+  }, 120_000);
+
   it('fails with file:line:column diagnostics pointing at the real source file', async () => {
     const dir = join(work, 'plugins/broken');
     await cp(join(work, 'plugins/hello'), dir, { recursive: true });

@@ -11,6 +11,14 @@ export interface BuildOptions {
   force?: boolean;
   /** Default true. */
   optimize?: boolean;
+  /**
+   * An unoptimized build dated before its newest source, so that the next build that is not
+   * quick takes it for out of date and optimizes it (`trovato dev` shows one while the
+   * optimized build is made). AssemblyScript only: a Rust build is built as usual.
+   */
+  quick?: boolean;
+  /** Cancels an AssemblyScript compile at the next source file it reads (CompileOptions.signal). */
+  signal?: AbortSignal;
 }
 
 export interface PluginBuildResult {

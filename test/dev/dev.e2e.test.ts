@@ -6,7 +6,7 @@
  * build keeps running.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright';
@@ -72,7 +72,17 @@ describe('trovato dev', () => {
       const original = await readFile(source, 'utf8');
       let from = output.length;
       await writeFile(source, original.replace('"Hello, "', '"Howdy, "'));
-      await waitForOutput(/rebuilt hello in \d+ ms/, from);
+      await waitForOutput(/rebuilt hello in \d+ ms \(unoptimized/, from);
+      await page.getByText('Howdy, world!').waitFor();
+      expect(await page.evaluate(() => (window as unknown as { devMarker?: string }).devMarker)).toBe('same page');
+      // Shown unoptimized first, dated before its source; then replaced by the optimized build.
+      const built = join(work, 'public', 'plugins', 'hello', 'hello.wasm');
+      const quick = await stat(built);
+      expect(quick.mtimeMs).toBeLessThan((await stat(source)).mtimeMs);
+      await waitForOutput(/optimized hello in \d+ ms/, from);
+      const optimized = await stat(built);
+      expect(optimized.size).toBeLessThan(quick.size);
+      expect(optimized.mtimeMs).toBeGreaterThan((await stat(source)).mtimeMs);
       await page.getByText('Howdy, world!').waitFor();
       expect(await page.evaluate(() => (window as unknown as { devMarker?: string }).devMarker)).toBe('same page');
 

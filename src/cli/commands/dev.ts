@@ -2,7 +2,9 @@
  * `trovato dev [--port 5173] [--plugins plugins] [--public public]`: the site's dev server
  * with the plugins rebuilt on save. A change under `plugins/<name>/` rebuilds that plugin (the
  * compiler stays loaded in this process), runs the load checks, and tells the open pages; each
- * page's worker loads the new build in place: no page reload, the database kept. A compile
+ * page's worker loads the new build in place: no page reload, the database kept. An
+ * AssemblyScript plugin is first built unoptimized, several times faster, and five seconds after
+ * the last save optimized, as `build` makes it, replacing it again. A compile
  * error or a refusal is printed here and shown in the page's error overlay, and the last good
  * build keeps running. A change to the SDK rebuilds every plugin.
  */
@@ -10,6 +12,7 @@ import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ViteDevServer } from 'vite';
 import { buildAll, buildPluginDir, describeBuild, updatePluginIndex } from '../../build/build-plugins.js';
+import { isRustPluginDir } from '../../build/build-rust.js';
 import type { PluginBuildResult } from '../../build/build-result.js';
 import { formatDiagnostic, warmCompiler } from '../../build/compile-plugin.js';
 import { PACKAGE_ROOT } from '../../build/package-root.js';
@@ -20,6 +23,10 @@ import { colour } from '../format.js';
 
 // Editors save in bursts (write, rename, chmod): one rebuild per burst.
 const SETTLE_MS = 60;
+// The optimized build waits for the saves to stop: while it compiles (about a second) a save
+// waits for it, since only its reading of the files can be cancelled. Measured with a save
+// every two seconds, a one-second pause made every save wait.
+const OPTIMIZE_AFTER_MS = 5000;
 
 export async function run(args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -75,13 +82,22 @@ export async function run(args: string[]): Promise<number> {
   return 0;
 }
 
-/** Rebuilds one plugin at a time, each a moment after its last change. */
+/**
+ * Rebuilds one plugin at a time, each a moment after its last change: first unoptimized (a
+ * fifth of the optimized compile, or less) for the open pages, then, once the saves have stopped for
+ * OPTIMIZE_AFTER_MS, optimized as `build` makes it, which replaces it in the folder and the pages.
+ */
 class Rebuilder {
   readonly #server: ViteDevServer;
   readonly #pluginsDir: string;
   readonly #outDir: string;
   readonly #timers = new Map<string, NodeJS.Timeout>();
   #queue: Promise<void> = Promise.resolve();
+  /** Plugins whose latest build in the folder is a quick one. */
+  readonly #unoptimized = new Set<string>();
+  #optimizeTimer: NodeJS.Timeout | undefined;
+  /** Cancels the optimized build running now, if one is: a save goes first. */
+  #optimizing: AbortController | null = null;
 
   constructor(server: ViteDevServer, pluginsDir: string, outDir: string) {
     this.#server = server;
@@ -90,37 +106,79 @@ class Rebuilder {
   }
 
   schedule(name: string): void {
+    clearTimeout(this.#optimizeTimer);
+    this.#optimizing?.abort();
     clearTimeout(this.#timers.get(name));
     this.#timers.set(
       name,
       setTimeout(() => {
         this.#timers.delete(name);
-        this.#queue = this.#queue.then(() => this.#rebuild(name)).catch((error: unknown) => {
-          console.error(`${colour.red('error')} rebuilding ${name}: ${error instanceof Error ? error.message : String(error)}`);
-        });
+        this.#enqueue(() => this.#rebuild(name), name);
       }, SETTLE_MS),
     );
   }
 
+  #enqueue(step: () => Promise<void>, name: string): void {
+    this.#queue = this.#queue.then(step).catch((error: unknown) => {
+      console.error(`${colour.red('error')} rebuilding ${name}: ${error instanceof Error ? error.message : String(error)}`);
+    });
+  }
+
   async #rebuild(name: string): Promise<void> {
     const started = performance.now();
-    // Optimised like every other build, so what dev leaves in the plugins folder is what
-    // `build` would make; with the compiler already warm this is about a second.
+    const dir = join(this.#pluginsDir, name);
     // Forced: a file changed, even if a build that started before the change left a newer output.
-    const result = await buildPluginDir(join(this.#pluginsDir, name), this.#outDir, { force: true });
-    if (result.status === 'failed') return this.#fail(name, result);
+    const quick = !(await isRustPluginDir(dir));
+    const result = await buildPluginDir(dir, this.#outDir, { force: true, quick });
+    if (result.status === 'failed') {
+      // Its source does not compile: optimizing it would only say so again.
+      this.#unoptimized.delete(name);
+      this.#fail(name, result);
+    } else if (await this.#publish(name)) {
+      const ms = Math.round(performance.now() - started);
+      console.log(`${colour.green('rebuilt')} ${name} in ${ms} ms${quick ? ' (unoptimized: the optimized build follows)' : ''}; reloading it in the open pages`);
+      if (quick) this.#unoptimized.add(name);
+    }
+    // Also after a failed build: other plugins' quick builds may still wait for theirs.
+    clearTimeout(this.#optimizeTimer);
+    if (this.#unoptimized.size > 0) this.#optimizeTimer = setTimeout(() => this.#enqueue(() => this.#optimize(), name), OPTIMIZE_AFTER_MS);
+  }
+
+  /** Replaces every quick build in the folder with the optimized one, unless a save comes first. */
+  async #optimize(): Promise<void> {
+    for (const name of [...this.#unoptimized]) {
+      if (this.#timers.size > 0) return;
+      const started = performance.now();
+      const controller = new AbortController();
+      this.#optimizing = controller;
+      const result = await buildPluginDir(join(this.#pluginsDir, name), this.#outDir, { force: true, signal: controller.signal }).finally(() => {
+        if (this.#optimizing === controller) this.#optimizing = null;
+      });
+      // Cancelled by a save: its quick build is next, and the optimized one after it.
+      if (controller.signal.aborted) return;
+      this.#unoptimized.delete(name);
+      if (result.status === 'failed') return this.#fail(name, result);
+      if (!(await this.#publish(name))) return;
+      console.log(`${colour.green('optimized')} ${name} in ${Math.round(performance.now() - started)} ms; reloading it in the open pages`);
+    }
+  }
+
+  /**
+   * Checks the folder's plugins as the site loads them, and tells the open pages to reload
+   * `name`; false (and the overlay says why) when the kernel refuses it.
+   */
+  async #publish(name: string): Promise<boolean> {
     const checked = (await checkPlugins(this.#outDir)).plugins.find((p) => p.name === name);
     if (checked?.status === 'refused') {
       const message = `${name} built, but the kernel refuses to load it:\n${checked.errors.join('\n')}`;
       console.error(`${colour.red('refused')} ${message}`);
       this.#overlay(message, join(this.#pluginsDir, name, `${name}.info.toml`));
-      return;
+      return false;
     }
     await updatePluginIndex(this.#outDir, [name]);
     const data: PluginRebuilt = { name };
     this.#server.ws.send({ type: 'custom', event: PLUGIN_REBUILT_EVENT, data });
-    const ms = Math.round(performance.now() - started);
-    console.log(`${colour.green('rebuilt')} ${name} in ${ms} ms; reloading it in the open pages`);
+    return true;
   }
 
   #fail(name: string, result: PluginBuildResult): void {
