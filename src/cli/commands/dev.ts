@@ -74,6 +74,7 @@ export async function run(args: string[]): Promise<number> {
 
   await new Promise<void>((done) => {
     const stop = (): void => {
+      rebuilder.close();
       void server.close().then(done);
     };
     process.once('SIGINT', stop);
@@ -103,6 +104,15 @@ class Rebuilder {
     this.#server = server;
     this.#pluginsDir = pluginsDir;
     this.#outDir = outDir;
+  }
+
+  /** No more builds: the pending ones are dropped and a running optimized build cancelled. */
+  close(): void {
+    for (const timer of this.#timers.values()) clearTimeout(timer);
+    this.#timers.clear();
+    clearTimeout(this.#optimizeTimer);
+    this.#optimizing?.abort();
+    this.#unoptimized.clear();
   }
 
   schedule(name: string): void {
