@@ -48,9 +48,12 @@ describe('buildPluginDir', () => {
     const dir = join(own, 'plugins/hello');
     const quick = await buildPluginDir(dir, out, { quick: true });
     expect(quick.status).toBe('built');
+    expect(quick.unoptimized).toBe(true);
     expect(WebAssembly.validate(await readFile(join(out, 'hello/hello.wasm')))).toBe(true);
     // Not forced, yet built again: what dev showed first is never taken for the finished build.
-    expect((await buildPluginDir(dir, out, { optimize: false })).status).toBe('built');
+    const again = await buildPluginDir(dir, out, { optimize: false });
+    expect(again.status).toBe('built');
+    expect(again.unoptimized).toBeUndefined();
     expect((await buildPluginDir(dir, out, { optimize: false })).status).toBe('up-to-date');
   }, 120_000);
 

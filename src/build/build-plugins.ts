@@ -118,12 +118,11 @@ export async function buildPluginDir(dir: string, outDir: string, options: Build
     ]);
   }
   await writeFile(wasmPath, result.wasm);
-  if (options.quick) {
-    // A second before its newest input: older, whatever the file system's time resolution.
-    const dated = new Date(newestInput - 1000);
-    await utimes(wasmPath, dated, dated);
-  }
-  return { name, status: 'built', diagnostics, wasmPath };
+  if (!options.quick) return { name, status: 'built', diagnostics, wasmPath };
+  // A second before its newest input: older, whatever the file system's time resolution.
+  const dated = new Date(newestInput - 1000);
+  await utimes(wasmPath, dated, dated);
+  return { name, status: 'built', diagnostics, wasmPath, unoptimized: true };
 }
 
 /**

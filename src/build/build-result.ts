@@ -31,4 +31,6 @@ export interface PluginBuildResult {
   diagnostics: Diagnostic[];
   /** The written wasm file (also for `up-to-date`); absent when the build failed. */
   wasmPath?: string;
+  /** The written wasm is a quick build (`BuildOptions.quick`): a later build will optimize it. */
+  unoptimized?: true;
 }

@@ -12,7 +12,6 @@ import { join, relative, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ViteDevServer } from 'vite';
 import { buildAll, buildPluginDir, describeBuild, updatePluginIndex } from '../../build/build-plugins.js';
-import { isRustPluginDir } from '../../build/build-rust.js';
 import type { PluginBuildResult } from '../../build/build-result.js';
 import { formatDiagnostic, warmCompiler } from '../../build/compile-plugin.js';
 import { PACKAGE_ROOT } from '../../build/package-root.js';
@@ -123,35 +122,35 @@ class Rebuilder {
       name,
       setTimeout(() => {
         this.#timers.delete(name);
-        this.#enqueue(() => this.#rebuild(name), name);
+        this.#enqueue(() => this.#rebuild(name), `rebuilding ${name}`);
       }, SETTLE_MS),
     );
   }
 
-  #enqueue(step: () => Promise<void>, name: string): void {
+  /** Runs `step` after the steps before it; `doing` names it in an error. */
+  #enqueue(step: () => Promise<void>, doing: string): void {
     this.#queue = this.#queue.then(step).catch((error: unknown) => {
-      console.error(`${colour.red('error')} rebuilding ${name}: ${error instanceof Error ? error.message : String(error)}`);
+      console.error(`${colour.red('error')} ${doing}: ${error instanceof Error ? error.message : String(error)}`);
     });
   }
 
   async #rebuild(name: string): Promise<void> {
     const started = performance.now();
-    const dir = join(this.#pluginsDir, name);
     // Forced: a file changed, even if a build that started before the change left a newer output.
-    const quick = !(await isRustPluginDir(dir));
-    const result = await buildPluginDir(dir, this.#outDir, { force: true, quick });
+    // Quick for AssemblyScript (the result says so); a Rust plugin is built as `build` builds it.
+    const result = await buildPluginDir(join(this.#pluginsDir, name), this.#outDir, { force: true, quick: true });
     if (result.status === 'failed') {
       // Its source does not compile: optimizing it would only say so again.
       this.#unoptimized.delete(name);
       this.#fail(name, result);
     } else if (await this.#publish(name)) {
       const ms = Math.round(performance.now() - started);
-      console.log(`${colour.green('rebuilt')} ${name} in ${ms} ms${quick ? ' (unoptimized: the optimized build follows)' : ''}; reloading it in the open pages`);
-      if (quick) this.#unoptimized.add(name);
+      console.log(`${colour.green('rebuilt')} ${name} in ${ms} ms${result.unoptimized ? ' (unoptimized: the optimized build follows)' : ''}; reloading it in the open pages`);
+      if (result.unoptimized) this.#unoptimized.add(name);
     }
     // Also after a failed build: other plugins' quick builds may still wait for theirs.
     clearTimeout(this.#optimizeTimer);
-    if (this.#unoptimized.size > 0) this.#optimizeTimer = setTimeout(() => this.#enqueue(() => this.#optimize(), name), OPTIMIZE_AFTER_MS);
+    if (this.#unoptimized.size > 0) this.#optimizeTimer = setTimeout(() => this.#enqueue(() => this.#optimize(), 'optimizing'), OPTIMIZE_AFTER_MS);
   }
 
   /** Replaces every quick build in the folder with the optimized one, unless a save comes first. */
