@@ -127,15 +127,21 @@ function keptAttributes(purify: DOMPurify, tag: string, attributes: Attributes):
   const kept: Array<readonly [string, string]> = [];
   const renamed: Array<readonly [string, string]> = [];
   for (const [name, value] of attributes) {
-    if (!purify.isValidAttribute(tag, name, '')) continue;
-    if (value !== value.trim()) return null;
+    // `id` and `name` pass on their name: only the renamed value is judged.
     if (NAMED_PROPERTIES.has(name) && !value.startsWith(NAMED_PROPERTY_PREFIX)) {
+      if (value !== value.trim()) return null;
       const named = NAMED_PROPERTY_PREFIX + value;
       if (purify.isValidAttribute(tag, name, named)) renamed.unshift([name, named]);
       continue;
     }
-    if (!purify.isValidAttribute(tag, name, value)) return null;
-    kept.push([name, value]);
+    // One verdict for the common case, an attribute kept; the name alone only for the others.
+    if (purify.isValidAttribute(tag, name, value)) {
+      if (value !== value.trim()) return null;
+      kept.push([name, value]);
+    } else if (purify.isValidAttribute(tag, name, '')) {
+      // Refused for its value: what DOMPurify then does is its own business.
+      return null;
+    }
   }
   let link: SafeUrl | null = null;
   for (const [name, value] of kept) {
