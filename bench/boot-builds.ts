@@ -17,7 +17,7 @@ import { chromium, type Page } from 'playwright';
 import { serveBuiltSite } from '../test/support/built-site.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../src/chromium.js';
 import { summarize } from './measure.js';
-import { buildProbes, writeStaticCopy } from './page-cases.js';
+import { buildProbes, staticShown, writeStaticCopy } from './page-cases.js';
 import { waitForMark } from './wait-for-mark.js';
 
 const [runsArg, ...dirs] = process.argv.slice(2);
@@ -38,11 +38,6 @@ async function marks(page: Page): Promise<{ live: number; snapshot: number | nul
 }
 
 await buildProbes(dirs[0]);
-/** When the static copy's end-of-body mark was set in this load. */
-async function staticShown(page: Page): Promise<number> {
-  await waitForMark(page, 'static:shown');
-  return page.evaluate(() => performance.getEntriesByName('static:shown')[0].startTime);
-}
 
 const servers = await Promise.all(dirs.map((dir) => serveBuiltSite(dir)));
 const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });

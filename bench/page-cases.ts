@@ -397,9 +397,9 @@ function earlyFirstPageShown(page: Page): Promise<boolean> {
   return page.evaluate((mark) => performance.getEntriesByName(mark).length > 0, EARLY_FIRST_PAGE_MARK);
 }
 
-async function staticShown(page: Page): Promise<number> {
-  await waitForMark(page, 'static:shown');
-  return page.evaluate(() => performance.getEntriesByName('static:shown')[0]!.startTime);
+/** When the static copy's end-of-body mark was set in this load (writeStaticCopy). */
+export function staticShown(page: Page): Promise<number> {
+  return waitForMark(page, 'static:shown');
 }
 
 /**
