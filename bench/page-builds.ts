@@ -1,0 +1,78 @@
+/**
+ * Page changes of two or more builds of the site side by side in one browser, for telling
+ * whether a change moved them on a machine whose load drifts: the bench's target 3a (a page
+ * request through the worker and rendered, beside the same request in a kernel on the page's
+ * thread: bench/page-probes.ts' `comparePageRequests`) and its route changes (nav link clicks
+ * to /hello and /blog: `routeChanges`). Each build gets its own page on /blog with the listing
+ * cases' 50 posts; every round runs both on each build in turn (the order rotating), and the
+ * times of every round are pooled per build.
+ *
+ * @example
+ * git worktree add /tmp/old <commit> && (cd /tmp/old && npx vite build --outDir /tmp/site-old)
+ * npx vite build --outDir /tmp/site-new
+ * npx tsx bench/page-builds.ts 12 /tmp/site-old /tmp/site-new
+ */
+import { chromium, type Page } from 'playwright';
+import { serveBuiltSite } from '../test/support/built-site.js';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../src/chromium.js';
+import { summarize } from './measure.js';
+import { buildProbes, LISTING_POSTS, probe, SITE_NAME } from './page-cases.js';
+import type { PageRequestTimes } from './page-probes.js';
+import { waitForMark } from './wait-for-mark.js';
+
+/** Requests of each kind, and clicks to each page, per build and round. */
+const RUNS_PER_ROUND = 10;
+
+const [roundsArg, ...dirs] = process.argv.slice(2);
+const rounds = Number(roundsArg);
+if (!Number.isInteger(rounds) || rounds < 1 || dirs.length < 2) {
+  console.error('Usage: npx tsx bench/page-builds.ts <rounds> <built site folder> <built site folder>...');
+  process.exit(2);
+}
+
+for (const dir of dirs) await buildProbes(dir);
+const servers = await Promise.all(dirs.map((dir) => serveBuiltSite(dir)));
+const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+try {
+  const pages: Page[] = [];
+  for (const server of servers) {
+    const page = await (await browser.newContext()).newPage();
+    page.on('pageerror', (error) => console.error(`chromium (${server.baseUrl}): ${error.message}`));
+    await page.goto(`${server.baseUrl}bench-probes/index.html`);
+    await probe(page, 'seedPosts', { siteName: SITE_NAME, pluginsUrl: `${server.baseUrl}plugins/`, count: LISTING_POSTS });
+    await page.goto(`${server.baseUrl}blog`);
+    await waitForMark(page, 'trovato:first-page');
+    pages.push(page);
+  }
+  const pooled = dirs.map(() => ({ viaWorker: [] as number[], inKernel: [] as number[], ratio: [] as number[], hello: [] as number[], blog: [] as number[] }));
+  for (let round = 0; round < rounds; round++) {
+    for (let turn = 0; turn < dirs.length; turn++) {
+      const build = (round + turn) % dirs.length;
+      const times = await probe<PageRequestTimes>(pages[build], 'comparePageRequests', {
+        // A site of its own per round, so that each round's page's kernel holds the same 50 posts.
+        siteName: `${SITE_NAME}-in-page-${round}`,
+        pluginsUrl: `${servers[build].baseUrl}plugins/`,
+        count: LISTING_POSTS,
+        runs: RUNS_PER_ROUND,
+      });
+      pooled[build].viaWorker.push(...times.viaWorker);
+      pooled[build].inKernel.push(...times.inKernel);
+      pooled[build].ratio.push(...times.viaWorker.map((ms, i) => ms / times.inKernel[i]));
+      const clicks = await probe<{ hello: number[]; blog: number[] }>(pages[build], 'routeChanges', RUNS_PER_ROUND);
+      pooled[build].hello.push(...clicks.hello);
+      pooled[build].blog.push(...clicks.blog);
+    }
+    console.error(`round ${round + 1} of ${rounds}`);
+  }
+  dirs.forEach((dir, build) => {
+    const ratio = summarize(pooled[build].ratio);
+    console.log(
+      `${dir}: via the worker ${summarize(pooled[build].viaWorker).median.toFixed(2)} ms, in the page's kernel ${summarize(pooled[build].inKernel).median.toFixed(2)} ms; ` +
+        `run by run ${ratio.median.toFixed(2)}x (middle half ${ratio.p25.toFixed(2)}-${ratio.p75.toFixed(2)}, ${pooled[build].ratio.length} runs); ` +
+        `nav link click to page in DOM: /hello ${summarize(pooled[build].hello).median.toFixed(2)} ms, /blog ${summarize(pooled[build].blog).median.toFixed(2)} ms`,
+    );
+  });
+} finally {
+  await browser.close();
+  await Promise.all(servers.map((server) => server.close()));
+}
