@@ -58,10 +58,10 @@ export interface PageSnapshot {
   html: string;
 }
 
-/** The current location as a snapshot names it, or null when no snapshot may show for it. */
-export function snapshotLocation(base: string): string | null {
-  if (location.hash !== '' || new URLSearchParams(location.search).has('recipe')) return null;
-  return appPath(location.pathname, base) + location.search;
+/** A location (the document's unless `at` is given) as a snapshot names it, or null when no snapshot may show for it. */
+export function snapshotLocation(base: string, at: Pick<URL, 'pathname' | 'search' | 'hash'> = location): string | null {
+  if (at.hash !== '' || new URLSearchParams(at.search).has('recipe')) return null;
+  return appPath(at.pathname, base) + at.search;
 }
 
 /** What a snapshot's page rests on besides the data: code, plugin files, quarantine. Null without a digest. */

@@ -88,14 +88,14 @@ export class SnapshotKeeper {
    * is no longer the one to keep. Null when the new page cannot be kept (no reader yet, a URL
    * no snapshot is for).
    */
-  beforeLoad(user: string): SnapshotCandidate | null {
+  beforeLoad(user: string, at: Pick<URL, 'pathname' | 'search' | 'hash'> = location): SnapshotCandidate | null {
     this.#shown = null;
     const ahead = this.#ahead;
     this.#ahead = null;
     const database = this.#versions?.database;
     const own = database === ownDatabase(this.#site.siteName);
     const before = own ? (ahead?.database === database ? ahead.read : this.#versions!.reader.read()) : this.#ensureReader();
-    const location = snapshotLocation(this.#site.base);
+    const location = snapshotLocation(this.#site.base, at);
     if (before === null || database === undefined || location === null) return null;
     return { before, key: { database, user, location } };
   }
