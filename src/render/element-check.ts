@@ -32,13 +32,14 @@ export function checkElement<T>(
   if (weight !== undefined && (typeof weight !== 'number' || !Number.isFinite(weight))) {
     return { problem: `its "#weight" is ${describeValue(weight)}; use a number such as 10.` };
   }
-  const names = [...renderers.keys()].join(', ');
   const type = prop(value, '#type');
-  if (type === undefined) return { problem: `it has no "#type"; give it one of: ${names}.` };
+  // Named only in a problem: every element of every tree passes through here.
+  const names = (): string => [...renderers.keys()].join(', ');
+  if (type === undefined) return { problem: `it has no "#type"; give it one of: ${names()}.` };
   const renderer = typeof type === 'string' ? renderers.get(type) : undefined;
   if (renderer === undefined) {
     const shown = typeof type === 'string' ? `"${type.slice(0, 40)}"` : describeValue(type);
-    return { problem: `its "#type" ${shown} is not known; use one of: ${names}.` };
+    return { problem: `its "#type" ${shown} is not known; use one of: ${names()}.` };
   }
   return { element: value, renderer };
 }

@@ -34,6 +34,14 @@ export type Page =
   | { kind: 'people'; roles: RoleGrants[]; permissions: PermissionRow[]; users: UserProfile[]; message: AdminMessage | null; busy: boolean }
   | { kind: 'site'; busy: boolean; message: TransferMessage | null; link: RecipeLinkState };
 
+/**
+ * Sets the window title unless it already reads `title`: a write replaces the <title>'s text and
+ * tells the browser, even when nothing changed (a link to the page shown).
+ */
+export function showTitle(title: string): void {
+  if (document.title !== title) document.title = title;
+}
+
 /** The window title's first part for `page`. */
 export function titleOf(page: Page): string {
   switch (page.kind) {

@@ -13,7 +13,7 @@ import { FORM_ID_FIELD } from '../render/form-id.js';
 import type { RenderSubmitDetail } from '../render/types.js';
 import { withEnteredValues, withFieldErrors } from './form-errors.js';
 import { HttpPageSource, type ServedPage } from './http-page-source.js';
-import { titleOf, type PluginPage } from './page.js';
+import { showTitle, titleOf, type PluginPage } from './page.js';
 import { appPath } from './router.js';
 import { inSiteTarget } from './site-links.js';
 import './trovato-item-view.js';
@@ -81,7 +81,7 @@ export class TrovatoServedSite extends HTMLElement {
     }
     this.#page = page;
     this.#render();
-    document.title = `${titleOf(page)} · Trovato`;
+    showTitle(`${titleOf(page)} · Trovato`);
     if (options.focus) {
       this.#main?.focus({ preventScroll: true });
       window.scrollTo({ top: 0 });

@@ -9,7 +9,7 @@ import { recipeFromFile, recipeFromLocation } from './recipe-location.js';
 import type { RecipeResult } from '../recipe/recipe.js';
 import type { RecipeLinkState, SiteTransferDetail, TransferMessage } from './trovato-site-transfer.js';
 import { appPath, hrefFor } from './router.js';
-import { titleOf, type Page } from './page.js';
+import { showTitle, titleOf, type Page } from './page.js';
 import { inSiteTarget } from './site-links.js';
 import { WorkerPageSource } from './worker-page-source.js';
 import { changePlugin, exportLink, exportZip, importZipFile, saveRoleGrants, saveUserRoles } from './site-admin-actions.js';
@@ -378,7 +378,7 @@ export class TrovatoSite extends LitElement {
     this._page = page;
     this._loading = false;
     this._loadingShown = false;
-    document.title = `${titleOf(page)} · ${this.siteTitle}`;
+    showTitle(`${titleOf(page)} · ${this.siteTitle}`);
     void this.#markRendered(seq).then((shown) => {
       // Pages of the own site the data version covers, without a passing notice.
       const keepable = this.#kernel.mode.kind === 'own' && SNAPSHOT_PAGES.has(page.kind) && this._notice === null;
