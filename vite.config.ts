@@ -2,7 +2,6 @@ import { copyFileSync, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { defineConfig, type Plugin } from 'vite';
 import { ascFromVendor, assemblyScriptVendor } from './src/build/browser/vite-plugin.js';
-import { pluginPreloads } from './src/build/browser/plugin-preloads.js';
 import { pageSnapshotBoot } from './src/build/browser/page-snapshot-boot.js';
 import { inlineSmallStylesheets } from './src/build/browser/inline-stylesheets.js';
 
@@ -10,9 +9,9 @@ const EMBED_CLIENT = 'embed-client';
 
 export default defineConfig({
   // The playground's compiler is served as static files, not through the dependency pipeline;
-  // the site's page preloads its plugin files and shows its last-page snapshot at boot; small
+  // the site's page shows its last-page snapshot at boot, then preloads its plugin files; small
   // style sheets are written into the built pages.
-  plugins: [assemblyScriptVendor(), pluginPreloads(), pageSnapshotBoot(), inlineSmallStylesheets(), notFoundPage()],
+  plugins: [assemblyScriptVendor(), pageSnapshotBoot(), inlineSmallStylesheets(), notFoundPage()],
   worker: { format: 'es', plugins: () => [ascFromVendor()] },
   build: {
     target: 'es2022',

@@ -71,8 +71,8 @@ export function siteBoot(database: string, pluginsUrl: string): SiteBootOptions 
 /**
  * Starts the kernel worker at `url` for the site `siteName` served under `base`, as the
  * controller would, keeping `reservation`; and, unless the address opens a recipe, asks it for
- * the site's boot and first page. The plugin files are fetched here, where
- * the page's `<link rel="preload">`s are (plugin-preloads.ts), and posted after the request.
+ * the site's boot and first page. The plugin files are fetched here, in the page, where the boot
+ * script has just preloaded them (plugin-file-preloads.ts), and posted after the request.
  */
 export function startEarlyKernelWorker(reservation: Reservation, url: string, siteName: string, base: string): void {
   const worker = new Worker(url, { type: 'module', name: `trovato ${siteName}` });

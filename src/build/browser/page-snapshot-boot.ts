@@ -18,6 +18,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { build } from 'esbuild';
 import type { Plugin } from 'vite';
+import { pluginPreloadPathsIn } from './plugin-preloads.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const BOOT_ENTRY = join(ROOT, 'src/ui/page-snapshot-boot.ts');
@@ -56,9 +57,10 @@ export function siteNameIn(html: string): string {
 
 /**
  * The boot script as one inline classic script for the site `siteName` served under `base`,
- * starting the kernel worker at `kernelWorker` (none when empty).
+ * starting the kernel worker at `kernelWorker` (none when empty) and preloading `pluginFiles`
+ * (plugin-preloads.ts) once the snapshot is shown or known not to show.
  */
-export async function bootScript(base: string, siteName: string, kernelWorker: string): Promise<string> {
+export async function bootScript(base: string, siteName: string, kernelWorker: string, pluginFiles: readonly string[]): Promise<string> {
   const result = await build({
     entryPoints: [BOOT_ENTRY],
     bundle: true,
@@ -66,7 +68,12 @@ export async function bootScript(base: string, siteName: string, kernelWorker: s
     format: 'iife',
     target: 'es2022',
     minify: true,
-    define: { __TROVATO_BASE__: JSON.stringify(base), __TROVATO_SITE_NAME__: JSON.stringify(siteName), __TROVATO_KERNEL_WORKER__: JSON.stringify(kernelWorker) },
+    define: {
+      __TROVATO_BASE__: JSON.stringify(base),
+      __TROVATO_SITE_NAME__: JSON.stringify(siteName),
+      __TROVATO_KERNEL_WORKER__: JSON.stringify(kernelWorker),
+      __TROVATO_PLUGIN_FILES__: JSON.stringify(pluginFiles),
+    },
     logLevel: 'silent',
   });
   // The script sits inside <script>…</script>: no text in it may close that element.
@@ -95,10 +102,11 @@ export function pageSnapshotBoot(): Plugin {
         // The built kernel worker, which the boot script starts early; in dev Vite serves it under a URL of its own making.
         const worker = Object.keys(context.bundle ?? {}).find((file) => KERNEL_WORKER_FILE.test(file));
         const workerUrl = worker === undefined ? '' : `${base}${worker}`;
+        const pluginFiles = pluginPreloadPathsIn(publicDir, base);
         // Bundled once per build; in dev once per load, so an edit of the script shows.
-        const key = JSON.stringify([siteName, workerUrl]);
+        const key = JSON.stringify([siteName, workerUrl, pluginFiles]);
         let script = built.get(key);
-        if (script === undefined || serving) built.set(key, (script = bootScript(base, siteName, workerUrl)));
+        if (script === undefined || serving) built.set(key, (script = bootScript(base, siteName, workerUrl, pluginFiles)));
         return [
           { tag: 'script', children: await script, injectTo: 'body' },
           { tag: 'meta', attrs: { name: 'trovato-plugins-digest', content: digest }, injectTo: 'head' },
