@@ -13,19 +13,13 @@
  * npx vite build --outDir /tmp/site-new
  * npx tsx bench/boot-builds.ts 20 /tmp/site-old /tmp/site-new
  */
-import { chromium, type Page } from 'playwright';
-import { serveBuiltSite } from '../test/support/built-site.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../src/chromium.js';
+import type { Page } from 'playwright';
 import { summarize } from './measure.js';
 import { buildProbes, staticShown, writeStaticCopy } from './page-cases.js';
+import { buildsArguments, serveBuilds } from './served-builds.js';
 import { waitForMark } from './wait-for-mark.js';
 
-const [runsArg, ...dirs] = process.argv.slice(2);
-const runs = Number(runsArg);
-if (!Number.isInteger(runs) || runs < 1 || dirs.length < 2) {
-  console.error('Usage: npx tsx bench/boot-builds.ts <reloads per build> <built site folder> <built site folder>...');
-  process.exit(2);
-}
+const { count: runs, dirs } = buildsArguments('npx tsx bench/boot-builds.ts <reloads per build> <built site folder> <built site folder>...');
 
 /** The marks of this load, once its live first page is in the DOM. */
 async function marks(page: Page): Promise<{ live: number; snapshot: number | null }> {
@@ -39,8 +33,7 @@ async function marks(page: Page): Promise<{ live: number; snapshot: number | nul
 
 await buildProbes(dirs[0]);
 
-const servers = await Promise.all(dirs.map((dir) => serveBuiltSite(dir)));
-const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+const { servers, browser, close } = await serveBuilds(dirs);
 try {
   // A first visit and a reload each, so every build starts warm with a snapshot kept.
   const pages: Page[] = [];
@@ -91,6 +84,5 @@ try {
     console.log(`${dir}: live ${median(warm[k].live)} ms${ofStatic(warm[k].live)}, snapshot ${median(warm[k].snapshot)} ms${ofStatic(warm[k].snapshot)} (in ${warm[k].snapshot.length} of ${runs}), cold ${median(cold[k])} ms`);
   });
 } finally {
-  await browser.close();
-  for (const server of servers) await server.close();
+  await close();
 }

@@ -12,27 +12,20 @@
  * npx vite build --outDir /tmp/site-new
  * npx tsx bench/page-builds.ts 12 /tmp/site-old /tmp/site-new
  */
-import { chromium, type Page } from 'playwright';
-import { serveBuiltSite } from '../test/support/built-site.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../src/chromium.js';
+import type { Page } from 'playwright';
 import { summarize } from './measure.js';
 import { buildProbes, LISTING_POSTS, probe, SITE_NAME } from './page-cases.js';
 import type { PageRequestTimes } from './page-probes.js';
+import { buildsArguments, serveBuilds } from './served-builds.js';
 import { waitForMark } from './wait-for-mark.js';
 
 /** Requests of each kind, and clicks to each page, per build and round. */
 const RUNS_PER_ROUND = 10;
 
-const [roundsArg, ...dirs] = process.argv.slice(2);
-const rounds = Number(roundsArg);
-if (!Number.isInteger(rounds) || rounds < 1 || dirs.length < 2) {
-  console.error('Usage: npx tsx bench/page-builds.ts <rounds> <built site folder> <built site folder>...');
-  process.exit(2);
-}
+const { count: rounds, dirs } = buildsArguments('npx tsx bench/page-builds.ts <rounds> <built site folder> <built site folder>...');
 
 for (const dir of dirs) await buildProbes(dir);
-const servers = await Promise.all(dirs.map((dir) => serveBuiltSite(dir)));
-const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+const { servers, browser, close } = await serveBuilds(dirs);
 try {
   const pages: Page[] = [];
   for (const server of servers) {
@@ -73,6 +66,5 @@ try {
     );
   });
 } finally {
-  await browser.close();
-  await Promise.all(servers.map((server) => server.close()));
+  await close();
 }
