@@ -33,13 +33,16 @@ export function checkElement<T>(
     return { problem: `its "#weight" is ${describeValue(weight)}; use a number such as 10.` };
   }
   const type = prop(value, '#type');
-  // Named only in a problem: every element of every tree passes through here.
-  const names = (): string => [...renderers.keys()].join(', ');
-  if (type === undefined) return { problem: `it has no "#type"; give it one of: ${names()}.` };
+  if (type === undefined) return { problem: `it has no "#type"; give it one of: ${typeNames(renderers)}.` };
   const renderer = typeof type === 'string' ? renderers.get(type) : undefined;
   if (renderer === undefined) {
     const shown = typeof type === 'string' ? `"${type.slice(0, 40)}"` : describeValue(type);
-    return { problem: `its "#type" ${shown} is not known; use one of: ${names()}.` };
+    return { problem: `its "#type" ${shown} is not known; use one of: ${typeNames(renderers)}.` };
   }
   return { element: value, renderer };
+}
+
+/** The known types, for a problem's message only: every element of every tree is checked. */
+function typeNames(renderers: ReadonlyMap<string, unknown>): string {
+  return [...renderers.keys()].join(', ');
 }

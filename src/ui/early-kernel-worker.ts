@@ -13,7 +13,7 @@ import type { EarlyBootPlugins, EarlyBootRequest, PluginSource, SiteBootOptions 
 import { fetchIndexPlugins } from '../kernel/plugin/fetch-plugins.js';
 import { addressOpensRecipe } from '../recipe/recipe-address.js';
 import { localStorageQuarantine, siteQuarantineKey } from '../supervisor/quarantine-store.js';
-import { appPath, parseRoute } from './router.js';
+import { parseRoute, siteLocationOf } from './router.js';
 import { ownDatabase } from './site-databases.js';
 import { readUserChoice } from './user-choice.js';
 
@@ -91,7 +91,8 @@ export function startEarlyKernelWorker(reservation: Reservation, url: string, si
 /** The boot the site's controller would ask for now (kernel-controller.ts `#boot`), and the page the address shows. */
 function earlyBootRequest(siteName: string, base: string): EarlyBootRequest {
   const boot = siteBoot(ownDatabase(siteName), `${base}plugins/`);
-  const route = parseRoute(appPath(location.pathname, base), location.search.replace(/^\?/, ''));
+  const here = siteLocationOf(location, base);
+  const route = parseRoute(here.path, here.search);
   return {
     type: 'trovato:early-boot',
     boot,

@@ -31,7 +31,7 @@ import { readDataVersion } from '../kernel/storage/data-version.js';
 import { mirrorDataVersion, mirroredDataVersion } from './data-version-mirror.js';
 import { ownDatabase } from './site-databases.js';
 import { readUserChoice } from './user-choice.js';
-import { appPath } from './router.js';
+import { appPath, type UrlParts } from './router.js';
 import { siteQuarantineKey } from '../supervisor/quarantine-store.js';
 
 /** User Timing mark set when a snapshot is shown (detail: the path); the live page sets `trovato:page`. */
@@ -59,7 +59,7 @@ export interface PageSnapshot {
 }
 
 /** A location (the document's unless `at` is given) as a snapshot names it, or null when no snapshot may show for it. */
-export function snapshotLocation(base: string, at: Pick<URL, 'pathname' | 'search' | 'hash'> = location): string | null {
+export function snapshotLocation(base: string, at: UrlParts = location): string | null {
   if (at.hash !== '' || new URLSearchParams(at.search).has('recipe')) return null;
   return appPath(at.pathname, base) + at.search;
 }

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { appPath, contentUrl, hrefFor, parseRoute } from './router.js';
+import { appPath, contentUrl, hrefFor, parseRoute, siteLocationOf } from './router.js';
 
 describe('site URLs', () => {
+  it('reads a URL as the site location the router and the snapshot keeper use', () => {
+    expect(siteLocationOf(new URL('https://x.org/site/blog/?page=2#top'), '/site/')).toEqual({ path: '/blog', search: 'page=2' });
+    expect(siteLocationOf(new URL('https://x.org/'), '/')).toEqual({ path: '/', search: '' });
+    expect(siteLocationOf(new URL('https://x.org/hello?'), '/')).toEqual({ path: '/hello', search: '' });
+  });
+
   it('strips and adds the base path', () => {
     expect(appPath('/site/blog/', '/site/')).toBe('/blog');
     expect(appPath('/site', '/site/')).toBe('/');

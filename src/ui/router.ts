@@ -48,6 +48,19 @@ export function appPath(pathname: string, base: string): string {
   return path;
 }
 
+/** The parts of a URL (or of the document's `location`) a site location is read from. */
+export type UrlParts = Pick<URL, 'pathname' | 'search' | 'hash'>;
+
+/**
+ * The site location of a URL (or of the document's `location`) under the base: its app path and
+ * its query without `?`.
+ *
+ * @example siteLocationOf(new URL('https://x.org/site/blog/?page=2'), '/site/') // { path: '/blog', search: 'page=2' }
+ */
+export function siteLocationOf(url: Pick<UrlParts, 'pathname' | 'search'>, base: string): { path: string; search: string } {
+  return { path: appPath(url.pathname, base), search: url.search.replace(/^\?/, '') };
+}
+
 /**
  * The href of an app path under the base.
  *

@@ -13,6 +13,7 @@
  * exactly that data. A write between the request and the page being shown, or after it, while
  * it is shown, or after it was left, changes the token and the snapshot never shows.
  */
+import type { UrlParts } from './router.js';
 import { databaseExists, openDataVersions, type DataVersionReader } from '../kernel/storage/data-version.js';
 import { messageOf } from '../kernel/common/errors.js';
 import { saveSnapshot, serializeSite, snapshotFingerprint, snapshotLocation, type PageSnapshot } from './page-snapshot.js';
@@ -84,11 +85,11 @@ export class SnapshotKeeper {
   }
 
   /**
-   * Call just before a page is requested, as `user` ('' for no pick): the page shown until now
+   * Call just before the page at `at` is requested, as `user` ('' for no pick): the page shown until now
    * is no longer the one to keep. Null when the new page cannot be kept (no reader yet, a URL
    * no snapshot is for).
    */
-  beforeLoad(user: string, at: Pick<URL, 'pathname' | 'search' | 'hash'> = location): SnapshotCandidate | null {
+  beforeLoad(user: string, at: UrlParts): SnapshotCandidate | null {
     this.#shown = null;
     const ahead = this.#ahead;
     this.#ahead = null;

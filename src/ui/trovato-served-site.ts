@@ -14,7 +14,7 @@ import type { RenderSubmitDetail } from '../render/types.js';
 import { withEnteredValues, withFieldErrors } from './form-errors.js';
 import { HttpPageSource, type ServedPage } from './http-page-source.js';
 import { showTitle, titleOf, type PluginPage } from './page.js';
-import { appPath } from './router.js';
+import { siteLocationOf } from './router.js';
 import { inSiteTarget } from './site-links.js';
 import './trovato-item-view.js';
 import './trovato-render.js';
@@ -59,7 +59,7 @@ export class TrovatoServedSite extends HTMLElement {
   }
 
   #here(): { path: string; search: string } {
-    return { path: appPath(location.pathname, BASE), search: location.search.replace(/^\?/, '') };
+    return siteLocationOf(location, BASE);
   }
 
   /** Loads the page at the current location from the server and shows it. */

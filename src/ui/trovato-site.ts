@@ -8,7 +8,7 @@ import { KernelController } from './kernel-controller.js';
 import { recipeFromFile, recipeFromLocation } from './recipe-location.js';
 import type { RecipeResult } from '../recipe/recipe.js';
 import type { RecipeLinkState, SiteTransferDetail, TransferMessage } from './trovato-site-transfer.js';
-import { appPath, hrefFor } from './router.js';
+import { hrefFor, siteLocationOf, type UrlParts } from './router.js';
 import { showTitle, titleOf, type Page } from './page.js';
 import { inSiteTarget } from './site-links.js';
 import { WorkerPageSource } from './worker-page-source.js';
@@ -190,7 +190,7 @@ export class TrovatoSite extends LitElement {
       const refused = report.plugins.find((p) => p.name === name && p.status === 'refused');
       this._notice = refused ? `${name} was rebuilt but refused: ${refused.errors.join(' ')}` : `${name} reloaded.`;
       await this.#kernel.refresh();
-      await this.#load();
+      await this.#load(location);
     } catch (error) {
       this._notice = `${name} could not be reloaded: ${messageOf(error)}`;
     }
@@ -349,8 +349,8 @@ export class TrovatoSite extends LitElement {
 
   #lastAccess: { user: SiteUser | undefined; types: readonly ContentType[]; access: Access } | null = null;
 
-  /** `at`: the URL being loaded, when the document's location does not show it yet (navigate records it after asking). */
-  async #load(at: Pick<URL, 'pathname' | 'search' | 'hash'> = location): Promise<void> {
+  /** `at`: the URL being loaded (navigate asks before it records it, so the document's location may not show it yet). */
+  async #load(at: UrlParts): Promise<void> {
     const seq = ++this.#loadSeq;
     this._loading = true;
     // Before the page is asked for: a write the page might show is never older than this read.
@@ -448,7 +448,7 @@ export class TrovatoSite extends LitElement {
   }
 
   /** Loads the page for the current user and location, unless it is the one loaded or loading. */
-  #loadIfChanged(at?: Pick<URL, 'pathname' | 'search' | 'hash'>): void {
+  #loadIfChanged(at: UrlParts = location): void {
     if (this.#kernel.phase !== 'ready') return;
     const key = this.#pageKey();
     if (key === this.#loadedKey) return;
@@ -672,11 +672,6 @@ export class TrovatoSite extends LitElement {
     if (seq !== this.#loadSeq) return;
     this._page = { kind: 'plugins', plugins, message, busy: null };
   }
-}
-
-/** The site location (app path, and query without `?`) of a URL or of the document's location, under `base`. */
-function siteLocationOf(url: Pick<URL, 'pathname' | 'search'>, base: string): { path: string; search: string } {
-  return { path: appPath(url.pathname, base), search: url.search.replace(/^\?/, '') };
 }
 
 if (!customElements.get('trovato-site')) customElements.define('trovato-site', TrovatoSite);

@@ -28,7 +28,7 @@ function siteElement(siteName: string): HTMLElement & { siteName: string; base: 
 /** Shows `text` at `path` as a page load does: the read before the request, the page, then `shown`. */
 async function showPage(path: string, text: string, stillShown: () => boolean = () => true): Promise<SnapshotCandidate> {
   history.replaceState(null, '', path);
-  const candidate = keeper.beforeLoad('');
+  const candidate = keeper.beforeLoad('', location);
   if (candidate === null) throw new Error('The keeper could not keep this page (its reader is not open).');
   site.shadowRoot!.innerHTML = `<main><h1>${text}</h1></main>`;
   keeper.shown(candidate, stillShown);
@@ -75,7 +75,7 @@ beforeEach(async () => {
   keeper = new SnapshotKeeper(site);
   keeper.open();
   // The reader opens in the background (the site's boot is that time); a load waits for nothing.
-  await expect.poll(() => keeper.beforeLoad('') !== null).toBe(true);
+  await expect.poll(() => keeper.beforeLoad('', location) !== null).toBe(true);
 });
 
 afterEach(async () => {
@@ -156,7 +156,7 @@ describe('SnapshotKeeper', () => {
 
     await showPage('/hello', 'Hello, world!');
     // The next page is requested, not yet shown.
-    keeper.beforeLoad('');
+    keeper.beforeLoad('', location);
     leave();
     expect(kept()).toBeNull();
   });
@@ -164,7 +164,7 @@ describe('SnapshotKeeper', () => {
   it('gives the load after a page shown a data version read once it was shown: no IndexedDB transaction on the way to its request', async () => {
     await showPage('/first', 'First');
     history.replaceState(null, '', '/second');
-    const { result: second, transactions } = transactionsDuring(() => keeper.beforeLoad(''));
+    const { result: second, transactions } = transactionsDuring(() => keeper.beforeLoad('', location));
     expect(transactions).toBe(0);
     expect(second).not.toBeNull();
     expect(await second!.before).toBe(await readDataVersion(store.name));

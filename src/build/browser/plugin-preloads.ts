@@ -6,7 +6,7 @@
  * (fetch-plugins.ts, from the boot script or the controller) take the responses already under
  * way. Not as preload tags in the HTML: the browser then issued the requests and handled their
  * responses on the page's thread while it parsed the page, before the snapshot could show
- * (bench/boot-builds.ts: the snapshot 4-11 ms later; see src/build/browser/page-snapshot-boot.ts).
+ * (bench/boot-builds.ts: the snapshot 4-11 ms later; see src/ui/page-snapshot-boot.ts).
  * The paths are the URLs fetch-plugins.ts asks for, so the two never differ.
  */
 import { existsSync, readFileSync } from 'node:fs';
