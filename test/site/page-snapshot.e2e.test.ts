@@ -213,6 +213,19 @@ describe('the last-page snapshot', { timeout: 300_000 }, () => {
     await live(page);
     expect(await host.count()).toBe(0);
     expect(await page.locator('trovato-site').isVisible()).toBe(true);
+    // The plugin files were asked for once each, by the boot script's preloads, and only once the
+    // snapshot was in (as tags in the HTML they were handled while the page was parsed, before
+    // it): the page's own fetches took those responses.
+    const requests = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .filter((entry) => new URL(entry.name).pathname.startsWith('/plugins/'))
+        .map((entry) => ({ path: new URL(entry.name).pathname, initiator: (entry as PerformanceResourceTiming).initiatorType, start: entry.startTime })),
+    );
+    expect(requests.map((request) => request.path)).toContain('/plugins/plugins.json');
+    expect(new Set(requests.map((request) => request.path)).size).toBe(requests.length);
+    expect(requests.filter((request) => request.initiator !== 'link')).toEqual([]);
+    expect(Math.min(...requests.map((request) => request.start))).toBeGreaterThanOrEqual(shownAt);
     // The live page is the one that answers.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Hello', exact: true }).click();
     await page.getByRole('heading', { name: 'Hello, world!', exact: true }).waitFor();
