@@ -14,10 +14,9 @@
  */
 import type { Page } from 'playwright';
 import { summarize } from './measure.js';
-import { buildProbes, LISTING_POSTS, probe, SITE_NAME } from './page-cases.js';
+import { buildProbes, LISTING_POSTS, openListing, probe, SITE_NAME } from './page-cases.js';
 import type { PageRequestTimes } from './page-probes.js';
 import { buildsArguments, serveBuilds } from './served-builds.js';
-import { waitForMark } from './wait-for-mark.js';
 
 /** Requests of each kind, and clicks to each page, per build and round. */
 const RUNS_PER_ROUND = 10;
@@ -28,16 +27,8 @@ for (const dir of dirs) await buildProbes(dir);
 const { servers, browser, close } = await serveBuilds(dirs);
 try {
   const pages: Page[] = [];
-  for (const server of servers) {
-    const page = await (await browser.newContext()).newPage();
-    page.on('pageerror', (error) => console.error(`chromium (${server.baseUrl}): ${error.message}`));
-    await page.goto(`${server.baseUrl}bench-probes/index.html`);
-    await probe(page, 'seedPosts', { siteName: SITE_NAME, pluginsUrl: `${server.baseUrl}plugins/`, count: LISTING_POSTS });
-    await page.goto(`${server.baseUrl}blog`);
-    await waitForMark(page, 'trovato:first-page');
-    pages.push(page);
-  }
-  const pooled = dirs.map(() => ({ viaWorker: [] as number[], inKernel: [] as number[], ratio: [] as number[], hello: [] as number[], blog: [] as number[] }));
+  for (const server of servers) pages.push((await openListing(await browser.newContext(), server.baseUrl)).page);
+  const pooled = dirs.map(() => ({ viaWorker: [] as number[], inKernel: [] as number[], hello: [] as number[], blog: [] as number[] }));
   for (let round = 0; round < rounds; round++) {
     for (let turn = 0; turn < dirs.length; turn++) {
       const build = (round + turn) % dirs.length;
@@ -50,7 +41,6 @@ try {
       });
       pooled[build].viaWorker.push(...times.viaWorker);
       pooled[build].inKernel.push(...times.inKernel);
-      pooled[build].ratio.push(...times.viaWorker.map((ms, i) => ms / times.inKernel[i]));
       const clicks = await probe<{ hello: number[]; blog: number[] }>(pages[build], 'routeChanges', RUNS_PER_ROUND);
       pooled[build].hello.push(...clicks.hello);
       pooled[build].blog.push(...clicks.blog);
@@ -58,10 +48,12 @@ try {
     console.error(`round ${round + 1} of ${rounds}`);
   }
   dirs.forEach((dir, build) => {
-    const ratio = summarize(pooled[build].ratio);
+    const { viaWorker, inKernel } = pooled[build];
+    // Run by run: each request through the worker beside the page's kernel's in the same turn.
+    const ratio = summarize(viaWorker.map((ms, run) => ms / inKernel[run]));
     console.log(
-      `${dir}: via the worker ${summarize(pooled[build].viaWorker).median.toFixed(2)} ms, in the page's kernel ${summarize(pooled[build].inKernel).median.toFixed(2)} ms; ` +
-        `run by run ${ratio.median.toFixed(2)}x (middle half ${ratio.p25.toFixed(2)}-${ratio.p75.toFixed(2)}, ${pooled[build].ratio.length} runs); ` +
+      `${dir}: via the worker ${summarize(viaWorker).median.toFixed(2)} ms, in the page's kernel ${summarize(inKernel).median.toFixed(2)} ms; ` +
+        `run by run ${ratio.median.toFixed(2)}x (middle half ${ratio.p25.toFixed(2)}-${ratio.p75.toFixed(2)}, ${viaWorker.length} runs); ` +
         `nav link click to page in DOM: /hello ${summarize(pooled[build].hello).median.toFixed(2)} ms, /blog ${summarize(pooled[build].blog).median.toFixed(2)} ms`,
     );
   });

@@ -502,20 +502,31 @@ async function siteWithPosts(site: BuiltSite, log: (line: string) => void, notes
   log(`seeding ${LISTING_POSTS} posts...`);
   const context = await site.browser.newContext();
   try {
-    const page = await openPage(context, `${site.baseUrl}bench-probes/index.html`);
-    const total = await probe<number>(page, 'seedPosts', { siteName: SITE_NAME, pluginsUrl: `${site.baseUrl}plugins/`, count: LISTING_POSTS });
-    await page.goto(`${site.baseUrl}blog`);
-    const rendered = await firstPage(page);
-    if (rendered.shown !== 'trovato-render' || rendered.postLinks < BLOG_PAGE_SIZE) {
-      const why = await page.evaluate(() => document.querySelector('trovato-site')?.shadowRoot?.querySelector('.sheet')?.textContent?.trim().slice(0, 300) ?? '');
-      throw new Error(`/blog with ${LISTING_POSTS} posts did not render its first page of ${BLOG_PAGE_SIZE} posts (${rendered.postLinks} post links in ${rendered.shown}): ${why}`);
-    }
-    notes.push(`The listing cases' site holds ${total} blog posts (${LISTING_POSTS} seeded, 1 from tap_install); /blog shows its first page, ${rendered.postLinks} post links.`);
+    const { page, total, postLinks } = await openListing(context, site.baseUrl);
+    notes.push(`The listing cases' site holds ${total} blog posts (${LISTING_POSTS} seeded, 1 from tap_install); /blog shows its first page, ${postLinks} post links.`);
     return { page, posts: LISTING_POSTS, context };
   } catch (error) {
     await context.close();
     throw error;
   }
+}
+
+/**
+ * Seeds the site served at `baseUrl` with LISTING_POSTS posts (from a blank page of its origin,
+ * before the site first opens its database), then opens /blog in that page and checks that it
+ * shows its first page of posts. For the listing cases, bench/page-builds.ts and
+ * bench/profile-page-request.ts.
+ */
+export async function openListing(context: BrowserContext, baseUrl: string): Promise<{ page: Page; total: number; postLinks: number }> {
+  const page = await openPage(context, `${baseUrl}bench-probes/index.html`);
+  const total = await probe<number>(page, 'seedPosts', { siteName: SITE_NAME, pluginsUrl: `${baseUrl}plugins/`, count: LISTING_POSTS });
+  await page.goto(`${baseUrl}blog`);
+  const rendered = await firstPage(page);
+  if (rendered.shown !== 'trovato-render' || rendered.postLinks < BLOG_PAGE_SIZE) {
+    const why = await page.evaluate(() => document.querySelector('trovato-site')?.shadowRoot?.querySelector('.sheet')?.textContent?.trim().slice(0, 300) ?? '');
+    throw new Error(`/blog with ${LISTING_POSTS} posts did not render its first page of ${BLOG_PAGE_SIZE} posts (${rendered.postLinks} post links in ${rendered.shown}): ${why}`);
+  }
+  return { page, total, postLinks: rendered.postLinks };
 }
 
 /**

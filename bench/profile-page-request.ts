@@ -15,11 +15,10 @@
 import { writeFile } from 'node:fs/promises';
 import type { CDPSession } from 'playwright';
 import { startBuiltSite } from '../test/support/built-site.js';
-import { buildProbes, probe, LISTING_POSTS, SITE_NAME } from './page-cases.js';
+import { buildProbes, openListing, probe, LISTING_POSTS, SITE_NAME } from './page-cases.js';
 import type { PageRequestTimes } from './page-probes.js';
 import { summarize } from './measure.js';
 import { targetSession, type CpuProfile, type ProfileNode } from './cdp-target.js';
-import { waitForMark } from './wait-for-mark.js';
 
 const runs = Number(process.argv[2] ?? 100);
 const profiling = process.env.PROFILE !== '0' && process.env.TRACE === undefined;
@@ -52,12 +51,7 @@ const site = await startBuiltSite('profile');
 try {
   await buildProbes(site.outDir);
   const context = await site.browser.newContext();
-  const page = await context.newPage();
-  page.on('pageerror', (error) => console.error(`chromium: ${error.message}`));
-  await page.goto(`${site.baseUrl}bench-probes/index.html`);
-  await probe(page, 'seedPosts', { siteName: SITE_NAME, pluginsUrl: `${site.baseUrl}plugins/`, count: LISTING_POSTS });
-  await page.goto(`${site.baseUrl}blog`);
-  await waitForMark(page, 'trovato:first-page');
+  const { page } = await openListing(context, site.baseUrl);
 
   const browserSession = await site.browser.newBrowserCDPSession();
   const { targetInfos } = await browserSession.send('Target.getTargets');
